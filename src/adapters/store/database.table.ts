@@ -1,0 +1,4 @@
+import type { LedgerTables } from './ledger.table.js';
+
+/** Every table offboard keeps, for Kysely's typing. */
+export type OffboardTables = LedgerTables;

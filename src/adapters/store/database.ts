@@ -1,0 +1,124 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import type { Transaction } from 'kysely';
+import pg from 'pg';
+import { OffboardError } from '../../domain/errors.js';
+import type { OffboardTables } from './database.table.js';
+import { parseDatabaseUrl, redactDatabaseUrl } from './database-url.js';
+import type { DatabaseLocation } from './database-url.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+export type Db = Kysely<OffboardTables>;
+export type Tx = Transaction<OffboardTables>;
+
+/** An open database: the Kysely handle plus the raw driver, which only bulk loaders use. */
+export interface Database {
+  readonly dialect: Dialect;
+  readonly url: string;
+  readonly db: Db;
+  /** Set on SQLite: the one connection, for bulk loads through prepared statements. */
+  readonly sqlite: BetterSqlite3.Database | null;
+  /** Set on PostgreSQL: the pool, for bulk loads and cursors. */
+  readonly pool: pg.Pool | null;
+  close(): Promise<void>;
+}
+
+// Instants are BIGINT epoch milliseconds: parse them as numbers (safe far past year 275000).
+// NUMERIC (money) stays a string, exactly as stored.
+const pgTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === pg.types.builtins.INT8) return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format);
+  },
+};
+
+export interface OpenOptions {
+  /** Pool size on PostgreSQL. */
+  poolSize?: number;
+}
+
+export async function openDatabase(url: string, options: OpenOptions = {}): Promise<Database> {
+  const location = parseDatabaseUrl(url);
+  return location.dialect === 'sqlite' ? openSqlite(url, location) : openPostgres(url, location, options);
+}
+
+function openSqlite(url: string, location: Extract<DatabaseLocation, { dialect: 'sqlite' }>): Database {
+  let raw: BetterSqlite3.Database;
+  try {
+    raw = new BetterSqlite3(location.path);
+  } catch (error) {
+    throw new OffboardError(
+      'OFFBOARD_ERR_DATABASE_UNREACHABLE',
+      `cannot open SQLite database ${location.path}: ${(error as Error).message}`,
+    );
+  }
+  raw.pragma('journal_mode = WAL');
+  raw.pragma('foreign_keys = ON');
+  // Another process (a worker, the CLI) may hold the write lock for a moment: wait, don't fail.
+  raw.pragma('busy_timeout = 5000');
+  raw.pragma('synchronous = NORMAL');
+  raw.defaultSafeIntegers(false);
+  const db = new Kysely<OffboardTables>({ dialect: new SqliteDialect({ database: raw }) });
+  return {
+    dialect: 'sqlite',
+    url,
+    db,
+    sqlite: raw,
+    pool: null,
+    close: () => db.destroy(),
+  };
+}
+
+async function openPostgres(
+  url: string,
+  location: Extract<DatabaseLocation, { dialect: 'postgres' }>,
+  options: OpenOptions,
+): Promise<Database> {
+  const pool = new pg.Pool({
+    connectionString: location.url,
+    max: options.poolSize ?? 10,
+    types: pgTypes,
+    connectionTimeoutMillis: 5000,
+  });
+  // An idle client losing its server must not crash the process; the next query reports it.
+  pool.on('error', () => undefined);
+  try {
+    const client = await pool.connect();
+    client.release();
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw new OffboardError(
+      'OFFBOARD_ERR_DATABASE_UNREACHABLE',
+      `cannot reach PostgreSQL at ${redactDatabaseUrl(url)}: ${(error as Error).message}`,
+    );
+  }
+  const db = new Kysely<OffboardTables>({ dialect: new PostgresDialect({ pool }) });
+  return { dialect: 'postgres', url, db, sqlite: null, pool, close: () => db.destroy() };
+}
+
+/**
+ * Runs `fn` in one transaction. On SQLite the transaction takes the write lock at once
+ * (BEGIN IMMEDIATE): a read-then-write on a deferred transaction could otherwise fail
+ * half-way when another process writes first.
+ */
+export async function inTransaction<T>(database: Database, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  if (database.dialect === 'postgres') return database.db.transaction().execute(fn);
+  return database.db.connection().execute(async (conn) => {
+    await sql`begin immediate`.execute(conn);
+    try {
+      // A Kysely connection is not a Transaction, but it runs the same queries on the
+      // same connection; the cast lets repositories take one type.
+      const result = await fn(conn as unknown as Tx);
+      await sql`commit`.execute(conn);
+      return result;
+    } catch (error) {
+      await sql`rollback`.execute(conn);
+      throw error;
+    }
+  });
+}
+
+/** Locks rows for update on PostgreSQL; SQLite's write lock already covers them. */
+export function forUpdate<Q extends { forUpdate(): Q }>(database: Database, query: Q): Q {
+  return database.dialect === 'postgres' ? query.forUpdate() : query;
+}

@@ -1,0 +1,5 @@
+import { ledgerMigration } from './001-ledger.js';
+import type { OffboardMigration } from './types.js';
+
+/** Every migration, in order. Append only: a shipped migration never changes. */
+export const MIGRATIONS: readonly OffboardMigration[] = [ledgerMigration];

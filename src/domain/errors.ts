@@ -1,0 +1,43 @@
+/**
+ * The catalogue of every error a user of offboard can meet. Codes are a public contract:
+ * never rename one. Each adapter maps codes to its own signal (CLI exit codes, HTTP
+ * statuses) in one table of its own; the domain knows neither.
+ */
+export const ERROR_CATALOGUE = {
+  OFFBOARD_ERR_USAGE: 'The command line is malformed: an unknown option, a missing argument.',
+  OFFBOARD_ERR_BAD_DATABASE_URL:
+    'The database URL has an unknown form. Use sqlite:PATH, sqlite::memory:, postgres://... or postgresql://...',
+  OFFBOARD_ERR_DATABASE_UNREACHABLE: 'The database server did not answer. Check the URL and that the server runs.',
+  OFFBOARD_ERR_INVALID_ARGUMENT: 'An argument has the wrong form (a count that is not a positive integer, ...).',
+  OFFBOARD_ERR_INVALID_AMOUNT:
+    'An amount is not an exact decimal within the asset’s decimals (10.255 for a 2-decimal asset is refused, never rounded).',
+  OFFBOARD_ERR_UNKNOWN_ACCOUNT: 'No account has this id.',
+  OFFBOARD_ERR_UNKNOWN_ASSET: 'No asset has this code.',
+  OFFBOARD_ERR_DUPLICATE: 'A record with this id exists already.',
+  OFFBOARD_ERR_INSUFFICIENT_FUNDS: 'The available balance does not cover the amount, and the asset may not go negative.',
+  OFFBOARD_ERR_ACCOUNT_NOT_ACTIVE:
+    'The account is frozen, disabled or closed, so this operation is not allowed on it.',
+  OFFBOARD_ERR_INVALID_STATE: 'The record is not in a state that allows this operation (an order already filled, ...).',
+  OFFBOARD_ERR_NOT_FOUND: 'The record this operation names does not exist.',
+  OFFBOARD_ERR_INVALID_POLICY: 'The policy file is invalid; each error names the file, the line and the path.',
+  OFFBOARD_ERR_INTERNAL: 'An unexpected failure. It is logged; retry, and report it if it persists.',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+/** An expected failure with a stable code and a message that says what to do. */
+export class OffboardError extends Error {
+  readonly code: ErrorCode;
+  readonly details: readonly string[];
+
+  constructor(code: ErrorCode, message: string, details: readonly string[] = []) {
+    super(message);
+    this.name = 'OffboardError';
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export function isOffboardError(error: unknown): error is OffboardError {
+  return error instanceof OffboardError;
+}
