@@ -220,6 +220,18 @@ export class BuiltinLedger {
     return rows.map(toTransactionRow);
   }
 
+  /** The newest `limit` transactions, oldest first. */
+  async recentTransactions(accountId: string, limit: number): Promise<TransactionRow[]> {
+    const rows = await this.database.db
+      .selectFrom('transactions')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.reverse().map(toTransactionRow);
+  }
+
   // ---- money movements ------------------------------------------------------------
 
   /**
@@ -250,7 +262,6 @@ export class BuiltinLedger {
           cancellable: 0,
           created_at: now,
           completed_at: null,
-          idempotency_key: null,
         });
         return { transactionId: id, returned: false };
       }
@@ -292,7 +303,6 @@ export class BuiltinLedger {
       cancellable: 0 as const,
       created_at: now,
       completed_at: now,
-      idempotency_key: null,
     };
     let depositId: number;
     if (pendingId === null) {
@@ -342,8 +352,7 @@ export class BuiltinLedger {
         cancellable: 1,
         created_at: now,
         completed_at: null,
-        idempotency_key: null,
-      });
+        });
     });
   }
 
@@ -398,8 +407,7 @@ export class BuiltinLedger {
         cancellable: 0,
         created_at: now,
         completed_at: now,
-        idempotency_key: null,
-      });
+        });
     });
   }
 
@@ -435,7 +443,7 @@ export class BuiltinLedger {
     await this.adjustBalance(tx, fromId, asset, -amount, 0n, info);
     await this.adjustBalance(tx, toId, asset, amount, 0n, info);
     const now = this.now();
-    const row = { asset, fee: '0', status: 'completed' as const, cancellable: 0 as const, created_at: now, completed_at: now, idempotency_key: null, type, reference };
+    const row = { asset, fee: '0', status: 'completed' as const, cancellable: 0 as const, created_at: now, completed_at: now, type, reference };
     await this.insertTransaction(tx, { ...row, account_id: fromId, amount: (-amount).toString(), counterparty: toId });
     await this.insertTransaction(tx, { ...row, account_id: toId, amount: amount.toString(), counterparty: fromId });
   }
@@ -453,6 +461,28 @@ export class BuiltinLedger {
       return balance.available.toString();
     });
     return BigInt(swept);
+  }
+
+  /**
+   * Locks funds outside any order or withdrawal (a platform's margin or compliance lock).
+   * The total does not change, so no transaction is recorded.
+   */
+  async lockFunds(accountId: string, asset: string, amount: bigint, _reason: string): Promise<void> {
+    requirePositive(amount);
+    await this.tx(async (tx) => {
+      await this.lockAccount(tx, accountId);
+      const info = await this.requireAsset(tx, asset);
+      await this.adjustBalance(tx, accountId, asset, -amount, amount, info);
+    });
+  }
+
+  /** Releases funds locked by `lockFunds`. */
+  async unlockFunds(accountId: string, asset: string, amount: bigint): Promise<void> {
+    requirePositive(amount);
+    await this.tx(async (tx) => {
+      await this.lockAccount(tx, accountId);
+      await this.adjustBalance(tx, accountId, asset, amount, -amount);
+    });
   }
 
   // ---- orders and trades ----------------------------------------------------------
@@ -519,7 +549,7 @@ export class BuiltinLedger {
         await this.adjustBalance(tx, order.account_id, order.counter_asset, received - fee, 0n, info);
       }
       const now = this.now();
-      const row = { account_id: order.account_id, type: 'trade' as const, status: 'completed' as const, counterparty: 'market', reference: `order ${orderId}`, cancellable: 0 as const, created_at: now, completed_at: now, idempotency_key: null };
+      const row = { account_id: order.account_id, type: 'trade' as const, status: 'completed' as const, counterparty: 'market', reference: `order ${orderId}`, cancellable: 0 as const, created_at: now, completed_at: now };
       await this.insertTransaction(tx, { ...row, asset: order.asset, amount: (-locked).toString(), fee: '0' });
       await this.insertTransaction(tx, { ...row, asset: order.counter_asset, amount: received.toString(), fee: fee.toString() });
       await tx.updateTable('orders').set({ status: 'filled', closed_at: now }).where('id', '=', orderId).execute();
@@ -544,7 +574,7 @@ export class BuiltinLedger {
       await this.adjustBalance(tx, accountId, trade.sellAsset, -trade.sold, 0n, sell);
       await this.adjustBalance(tx, accountId, trade.buyAsset, trade.bought - fee, 0n, buy);
       const now = this.now();
-      const row = { account_id: accountId, type: 'trade' as const, status: 'completed' as const, counterparty: 'market', reference: null, cancellable: 0 as const, created_at: now, completed_at: now, idempotency_key: null };
+      const row = { account_id: accountId, type: 'trade' as const, status: 'completed' as const, counterparty: 'market', reference: null, cancellable: 0 as const, created_at: now, completed_at: now };
       await this.insertTransaction(tx, { ...row, asset: trade.sellAsset, amount: (-trade.sold).toString(), fee: '0' });
       await this.insertTransaction(tx, { ...row, asset: trade.buyAsset, amount: trade.bought.toString(), fee: fee.toString() });
       await tx.updateTable('accounts').set({ last_trade_at: now }).where('id', '=', accountId).execute();

@@ -74,7 +74,6 @@ export interface TransactionTable {
   cancellable: Flag;
   created_at: EpochMs;
   completed_at: EpochMs | null;
-  idempotency_key: string | null;
 }
 
 export interface OrderTable {

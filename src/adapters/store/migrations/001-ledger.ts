@@ -1,6 +1,10 @@
 import { sql } from 'kysely';
 import type { OffboardMigration } from './types.js';
 
+// Foreign keys are checked per statement, except inside a bulk load that defers them to
+// commit (generators emit an account's history before the account row).
+const DEFERRABLE = sql`deferrable initially immediate`;
+
 export const ledgerMigration: OffboardMigration = {
   name: '001-ledger',
   async up(db, t, dialect) {
@@ -16,7 +20,7 @@ export const ledgerMigration: OffboardMigration = {
     await db.schema
       .createTable('accounts')
       .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('holder_id', 'text', (c) => c.notNull().references('holders.id'))
+      .addColumn('holder_id', 'text', (c) => c.notNull().references('holders.id').modifyEnd(DEFERRABLE))
       .addColumn('status', 'text', (c) => c.notNull())
       .addColumn('jurisdiction', 'text', (c) => c.notNull())
       .addColumn('opened_at', 'bigint', (c) => c.notNull())
@@ -41,8 +45,8 @@ export const ledgerMigration: OffboardMigration = {
 
     await db.schema
       .createTable('balances')
-      .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
-      .addColumn('asset', 'text', (c) => c.notNull().references('assets.code'))
+      .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id').modifyEnd(DEFERRABLE))
+      .addColumn('asset', 'text', (c) => c.notNull().references('assets.code').modifyEnd(DEFERRABLE))
       .addColumn('available', t.money, (c) => c.notNull())
       .addColumn('locked', t.money, (c) => c.notNull())
       .addPrimaryKeyConstraint('balances_pk', ['account_id', 'asset'])
@@ -51,8 +55,8 @@ export const ledgerMigration: OffboardMigration = {
     await db.schema
       .createTable('transactions')
       .addColumn('id', t.serial, (c) => (dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()))
-      .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
-      .addColumn('asset', 'text', (c) => c.notNull().references('assets.code'))
+      .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id').modifyEnd(DEFERRABLE))
+      .addColumn('asset', 'text', (c) => c.notNull().references('assets.code').modifyEnd(DEFERRABLE))
       .addColumn('type', 'text', (c) => c.notNull())
       .addColumn('amount', t.money, (c) => c.notNull())
       .addColumn('fee', t.money, (c) => c.notNull())
@@ -62,7 +66,6 @@ export const ledgerMigration: OffboardMigration = {
       .addColumn('cancellable', 'integer', (c) => c.notNull().defaultTo(0))
       .addColumn('created_at', 'bigint', (c) => c.notNull())
       .addColumn('completed_at', 'bigint')
-      .addColumn('idempotency_key', 'text', (c) => c.unique())
       .addCheckConstraint(
         'transactions_type',
         sql`type in ('deposit', 'withdrawal', 'trade', 'fee', 'transfer', 'dust_sweep', 'return')`,
@@ -80,11 +83,11 @@ export const ledgerMigration: OffboardMigration = {
     await db.schema
       .createTable('orders')
       .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
+      .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id').modifyEnd(DEFERRABLE))
       .addColumn('side', 'text', (c) => c.notNull())
-      .addColumn('asset', 'text', (c) => c.notNull().references('assets.code'))
+      .addColumn('asset', 'text', (c) => c.notNull().references('assets.code').modifyEnd(DEFERRABLE))
       .addColumn('locked', t.money, (c) => c.notNull())
-      .addColumn('counter_asset', 'text', (c) => c.notNull().references('assets.code'))
+      .addColumn('counter_asset', 'text', (c) => c.notNull().references('assets.code').modifyEnd(DEFERRABLE))
       .addColumn('status', 'text', (c) => c.notNull())
       .addColumn('created_at', 'bigint', (c) => c.notNull())
       .addColumn('closed_at', 'bigint')
@@ -99,9 +102,9 @@ export const ledgerMigration: OffboardMigration = {
     await db.schema
       .createTable('disputes')
       .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
+      .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id').modifyEnd(DEFERRABLE))
       .addColumn('kind', 'text', (c) => c.notNull())
-      .addColumn('asset', 'text', (c) => c.notNull().references('assets.code'))
+      .addColumn('asset', 'text', (c) => c.notNull().references('assets.code').modifyEnd(DEFERRABLE))
       .addColumn('amount', t.money, (c) => c.notNull())
       .addColumn('status', 'text', (c) => c.notNull())
       .addColumn('opened_at', 'bigint', (c) => c.notNull())
@@ -117,7 +120,7 @@ export const ledgerMigration: OffboardMigration = {
     await db.schema
       .createTable('authorizations')
       .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
+      .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id').modifyEnd(DEFERRABLE))
       .addColumn('kind', 'text', (c) => c.notNull())
       .addColumn('name', 'text', (c) => c.notNull())
       .addColumn('status', 'text', (c) => c.notNull())
@@ -134,7 +137,7 @@ export const ledgerMigration: OffboardMigration = {
     await db.schema
       .createTable('credentials')
       .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
+      .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id').modifyEnd(DEFERRABLE))
       .addColumn('kind', 'text', (c) => c.notNull())
       .addColumn('label', 'text', (c) => c.notNull())
       .addColumn('status', 'text', (c) => c.notNull())
@@ -151,7 +154,7 @@ export const ledgerMigration: OffboardMigration = {
     await db.schema
       .createTable('holds')
       .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
+      .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id').modifyEnd(DEFERRABLE))
       .addColumn('kind', 'text', (c) => c.notNull())
       .addColumn('reason', 'text', (c) => c.notNull())
       .addColumn('status', 'text', (c) => c.notNull())

@@ -1,0 +1,15 @@
+// `npm run bench -- NAME [--flags]`: runs one benchmark; each prints its figures beside a
+// baseline measured in the same run, and ends with one JSON line.
+import { argv, exit, stderr } from 'node:process';
+
+const BENCHES: Record<string, () => Promise<{ run(args: string[]): Promise<void> }>> = {
+  seed: () => import('./seed.js'),
+};
+
+const [name, ...rest] = argv.slice(2);
+const load = name ? BENCHES[name] : undefined;
+if (!load) {
+  stderr.write(`usage: npm run bench -- <${Object.keys(BENCHES).join('|')}> [options]\n`);
+  exit(2);
+}
+await (await load()).run(rest);

@@ -1,0 +1,66 @@
+import type { Command } from 'commander';
+import { OffboardError } from '../../../domain/errors.js';
+import { bulkLoad } from '../../store/bulk-loader.js';
+import { emitPopulation } from '../../ledger/population.js';
+import { DEFAULT_WHALE_TRANSACTIONS, seedReferenceData, seedScenarios } from '../../ledger/scenarios.js';
+import type { CliDeps, ExitBox } from '../command-kit.js';
+import { action, parseCount } from '../command-kit.js';
+import { printJson } from '../output.js';
+import { startProgress } from '../progress.js';
+
+export function registerSeed(program: Command, deps: CliDeps, exit: ExitBox): void {
+  program
+    .command('seed')
+    .description('create the demo scenario accounts, or a synthetic population for benchmarks')
+    .option('--scenarios', 'create the demo scenario accounts (demo-clean, demo-dust, ...)')
+    .option('--whale-transactions <n>', 'transactions in demo-whale\'s history', String(DEFAULT_WHALE_TRANSACTIONS))
+    .option('--accounts <n>', 'create a synthetic population of N accounts')
+    .option('--transactions <m>', 'spread M transactions over the population', '0')
+    .option('--random-seed <s>', 'seed of the population generator (same seed, same rows)', '1')
+    .option('--id-prefix <prefix>', 'prefix of the population\'s account ids', 'acct-')
+    .option('--json', 'print the result as JSON')
+    .action(
+      action(deps, exit, async (ctx, opts) => {
+        if (!opts['scenarios'] && opts['accounts'] === undefined) {
+          throw new OffboardError('OFFBOARD_ERR_USAGE', 'say what to seed: --scenarios, or --accounts N [--transactions M]');
+        }
+        if (opts['scenarios']) {
+          const whale = parseCount(opts['whaleTransactions'], '--whale-transactions', 1);
+          const result = await seedScenarios(ctx.database, ctx.clock, { whaleTransactions: whale });
+          if (opts.json) printJson(deps.io, { accounts: result.accounts, created: result.created });
+          else {
+            deps.io.stdout(`scenario accounts (${result.created.length} created now):\n`);
+            for (const id of result.accounts) deps.io.stdout(`  ${id}\n`);
+          }
+          if (opts['accounts'] === undefined) return 0;
+        }
+        const accounts = parseCount(opts['accounts'], '--accounts', 1);
+        const transactions = parseCount(opts['transactions'], '--transactions', 0);
+        const randomSeed = parseCount(opts['randomSeed'], '--random-seed', 0);
+        await seedReferenceData(ctx.database, ctx.clock);
+        const progress = startProgress(deps.io, 'seeding', accounts, Boolean(opts.json));
+        const started = process.hrtime.bigint();
+        const summary = await bulkLoad(ctx.database, (sink) =>
+          emitPopulation(sink, {
+            accounts,
+            transactions,
+            randomSeed,
+            now: ctx.clock.now(),
+            idPrefix: String(opts['idPrefix']),
+            onProgress: (done) => progress.update(done),
+          }),
+        );
+        progress.stop();
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        const rowsPerSecond = Math.round(summary.rows / seconds);
+        if (opts.json) {
+          printJson(deps.io, { ...summary, seconds: Number(seconds.toFixed(3)), rowsPerSecond });
+        } else {
+          deps.io.stdout(
+            `seeded ${summary.accounts} accounts, ${summary.transactions} transactions (${summary.rows} rows) in ${seconds.toFixed(1)} s: ${rowsPerSecond} rows/s\n`,
+          );
+        }
+        return 0;
+      }),
+    );
+}

@@ -1,0 +1,57 @@
+import { Command, CommanderError } from 'commander';
+import { OffboardError } from '../../domain/errors.js';
+import type { CliDeps, ExitBox } from './command-kit.js';
+import { registerLedger } from './commands/ledger.js';
+import { registerMigrate } from './commands/migrate.js';
+import { registerSeed } from './commands/seed.js';
+import { reportError } from './output.js';
+
+export const VERSION = '0.1.0';
+
+/** Builds the `offboard` program; each command settles its exit code in `exit`. */
+export function buildProgram(deps: CliDeps, exit: ExitBox): Command {
+  const program = new Command('offboard')
+    .description('offboard: explain, close, disable and export accounts safely')
+    .version(VERSION)
+    .option('--db <url>', 'database URL: sqlite:PATH, sqlite::memory:, postgres://... (default: OFFBOARD_DATABASE_URL, else sqlite:./offboard.db)')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => deps.io.stdout(text),
+      writeErr: (text) => deps.io.stderr(text),
+    });
+  registerMigrate(program, deps, exit);
+  registerSeed(program, deps, exit);
+  registerLedger(program, deps, exit);
+  // Subcommands inherit the output settings and the exit override.
+  for (const command of program.commands) applyErrorHandling(command, deps);
+  return program;
+}
+
+function applyErrorHandling(command: Command, deps: CliDeps): void {
+  command.exitOverride().configureOutput({
+    writeOut: (text) => deps.io.stdout(text),
+    writeErr: (text) => deps.io.stderr(text),
+  });
+  for (const sub of command.commands) applyErrorHandling(sub, deps);
+}
+
+/** Runs the CLI on `argv` (without node and script) and returns the exit code. */
+export async function runCli(argv: readonly string[], deps: CliDeps): Promise<number> {
+  const exit: ExitBox = { code: 0 };
+  const program = buildProgram(deps, exit);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exit.code;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end through here with exit code 0.
+      if (error.exitCode === 0) return 0;
+      if (error.code === 'commander.help' || error.code === 'commander.helpDisplayed') return 0;
+      // Commander printed its own message; add the stable code on a line of its own.
+      deps.io.stderr(`offboard: OFFBOARD_ERR_USAGE: ${error.message.replace(/^error: /, '')}\n`);
+      return 2;
+    }
+    return reportError(deps.io, error instanceof Error ? error : new OffboardError('OFFBOARD_ERR_INTERNAL', String(error)), argv.includes('--json'));
+  }
+}
