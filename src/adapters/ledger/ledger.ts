@@ -542,12 +542,12 @@ export class BuiltinLedger {
       if (!order) throw new OffboardError('OFFBOARD_ERR_NOT_FOUND', `no order "${orderId}"`);
       if (order.status !== 'open') throw new OffboardError('OFFBOARD_ERR_INVALID_STATE', `order "${orderId}" is ${order.status}`);
       const account = await this.lockAccount(tx, order.account_id);
+      // A frozen or closed account trades no more: finalization cancels its orders.
+      if (account.status !== 'active' && account.status !== 'disabled') requireActive(account);
       const locked = BigInt(order.locked);
       await this.adjustBalance(tx, order.account_id, order.asset, 0n, -locked);
       const info = await this.requireAsset(tx, order.counter_asset);
-      if (account.status === 'active' || account.status === 'disabled') {
-        await this.adjustBalance(tx, order.account_id, order.counter_asset, received - fee, 0n, info);
-      }
+      await this.adjustBalance(tx, order.account_id, order.counter_asset, received - fee, 0n, info);
       const now = this.now();
       const row = { account_id: order.account_id, type: 'trade' as const, status: 'completed' as const, counterparty: 'market', reference: `order ${orderId}`, cancellable: 0 as const, created_at: now, completed_at: now };
       await this.insertTransaction(tx, { ...row, asset: order.asset, amount: (-locked).toString(), fee: '0' });

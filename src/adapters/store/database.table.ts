@@ -1,4 +1,5 @@
 import type { LedgerTables } from './ledger.table.js';
+import type { WorkflowTables } from './workflow.table.js';
 
 /** Every table offboard keeps, for Kysely's typing. */
-export type OffboardTables = LedgerTables;
+export type OffboardTables = LedgerTables & WorkflowTables;

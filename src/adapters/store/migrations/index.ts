@@ -1,5 +1,6 @@
 import { ledgerMigration } from './001-ledger.js';
+import { workflowMigration } from './002-workflow.js';
 import type { OffboardMigration } from './types.js';
 
 /** Every migration, in order. Append only: a shipped migration never changes. */
-export const MIGRATIONS: readonly OffboardMigration[] = [ledgerMigration];
+export const MIGRATIONS: readonly OffboardMigration[] = [ledgerMigration, workflowMigration];
