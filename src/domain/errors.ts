@@ -20,6 +20,17 @@ export const ERROR_CATALOGUE = {
   OFFBOARD_ERR_INVALID_STATE: 'The record is not in a state that allows this operation (an order already filled, ...).',
   OFFBOARD_ERR_NOT_FOUND: 'The record this operation names does not exist.',
   OFFBOARD_ERR_INVALID_POLICY: 'The policy file is invalid; each error names the file, the line and the path.',
+  OFFBOARD_ERR_NOT_ELIGIBLE:
+    'The account has blockers only the holder or support can clear; the verdict lists each with its fix.',
+  OFFBOARD_ERR_CONSENT_REQUIRED: 'Closure would take automatic actions (sweep dust, cancel orders, revoke apps) the holder has not consented to.',
+  OFFBOARD_ERR_CLOSURE_IN_PROGRESS: 'The account already has a closure in progress.',
+  OFFBOARD_ERR_NO_CLOSURE: 'The account has no closure in a state that allows this.',
+  OFFBOARD_ERR_BAD_CODE: 'The confirmation code is wrong or expired.',
+  OFFBOARD_ERR_TOO_MANY_ATTEMPTS: 'Too many wrong confirmation codes: request the closure again.',
+  OFFBOARD_ERR_CLOSURE_REFUSED: 'The closure cannot take this step now (finalization has started, or it has ended).',
+  OFFBOARD_ERR_TOO_EARLY: 'The account cannot be enabled yet: the policy requires a minimum time after disabling.',
+  OFFBOARD_ERR_REVERIFICATION_REQUIRED: 'Enabling an account needs the holder re-verified first (--reverified once done).',
+  OFFBOARD_ERR_INVALID_LINK: 'The disable link is malformed, forged, expired or already used.',
   OFFBOARD_ERR_INTERNAL: 'An unexpected failure. It is logged; retry, and report it if it persists.',
 } as const;
 
@@ -29,12 +40,15 @@ export type ErrorCode = keyof typeof ERROR_CATALOGUE;
 export class OffboardError extends Error {
   readonly code: ErrorCode;
   readonly details: readonly string[];
+  /** A value the caller may show whole (a verdict with every blocker, for a refused closure). */
+  readonly data: unknown;
 
-  constructor(code: ErrorCode, message: string, details: readonly string[] = []) {
+  constructor(code: ErrorCode, message: string, details: readonly string[] = [], data: unknown = undefined) {
     super(message);
     this.name = 'OffboardError';
     this.code = code;
     this.details = details;
+    this.data = data;
   }
 }
 

@@ -34,7 +34,7 @@ export function reportError(io: CliIo, error: unknown, json: boolean): number {
   const known = isOffboardError(error) ? error : toOffboardError(error);
   if (!isOffboardError(error) && io.env['OFFBOARD_DEBUG']) io.stderr(`${(error as Error).stack ?? String(error)}\n`);
   if (json) {
-    printJson(io, { error: { code: known.code, message: known.message, details: known.details } });
+    printJson(io, { error: { code: known.code, message: known.message, details: known.details, ...(known.data === undefined ? {} : { data: known.data }) } });
   } else {
     io.stderr(`offboard: ${known.code}: ${known.message}\n`);
     for (const detail of known.details) io.stderr(`  ${detail}\n`);

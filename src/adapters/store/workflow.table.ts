@@ -19,6 +19,12 @@ export interface ClosureTable {
   reason: string | null;
   /** JSON: the last verdict (agent audience), for `status`. */
   verdict: string | null;
+  /**
+   * The final check's outcome ('close' | 'block'), stored before acting on it: a worker
+   * that dies half-way repeats the decision instead of checking again on a half-changed
+   * account.
+   */
+  decision: string | null;
   /** SHA-256 of the one-time confirmation code; the code itself is never stored. */
   code_hash: string | null;
   code_attempts: number;

@@ -21,6 +21,7 @@ export const workflowMigration: OffboardMigration = {
       .addColumn('consent', 'text', (c) => c.notNull())
       .addColumn('reason', 'text')
       .addColumn('verdict', 'text')
+      .addColumn('decision', 'text')
       .addColumn('code_hash', 'text')
       .addColumn('code_attempts', 'integer', (c) => c.notNull().defaultTo(0))
       .addColumn('version', 'integer', (c) => c.notNull())

@@ -1,0 +1,134 @@
+import { inTransaction } from '../adapters/store/database.js';
+import { OffboardError } from '../domain/errors.js';
+import type { AccountFacts } from '../domain/facts.js';
+import type { Actor, AppContext, WorkflowRules } from './context.js';
+import { checkDisableLinkSignature, consumeDisableLink } from './disable-links.js';
+import { notifyHolder, record } from './notifications.js';
+
+/** Credential kinds an attacker could use to act or to move money: revoked on disable. */
+const REVOKED_ON_DISABLE = new Set(['api_key', 'session', 'device', 'withdrawal_address']);
+
+export interface DisableResult {
+  disablementId: number;
+  alreadyDisabled: boolean;
+  revokedCredentials: number;
+  cancelledOrders: number;
+  cancelledWithdrawals: number;
+  enableNotBefore: string;
+}
+
+async function requireFacts(ctx: AppContext, accountId: string): Promise<AccountFacts> {
+  const facts = await ctx.platform.facts(accountId);
+  if (!facts) throw new OffboardError('OFFBOARD_ERR_UNKNOWN_ACCOUNT', `no account "${accountId}"`);
+  return facts;
+}
+
+/**
+ * The emergency brake, at once: block login, revoke API keys, sessions, devices and
+ * withdrawal addresses, cancel open orders and cancellable withdrawals. Balances stay.
+ * The disablement row is written first; every platform action is keyed by it, so running
+ * disable again after a crash finishes the job without doing anything twice.
+ */
+export async function disableAccount(
+  ctx: AppContext,
+  rules: WorkflowRules,
+  input: { accountId: string; reason: string; actor: Actor },
+): Promise<DisableResult> {
+  const now = ctx.clock.now();
+  const facts = await requireFacts(ctx, input.accountId);
+  if (facts.status === 'closed') throw new OffboardError('OFFBOARD_ERR_ACCOUNT_NOT_ACTIVE', `account "${input.accountId}" is closed; there is nothing to disable`);
+  const contact = await ctx.platform.contact(input.accountId);
+  const { id, enableNotBefore, alreadyDisabled } = await inTransaction(ctx.database, async (tx) => {
+    const open = await tx
+      .selectFrom('disablements')
+      .select(['id', 'enable_not_before'])
+      .where('account_id', '=', input.accountId)
+      .where('enabled_at', 'is', null)
+      .executeTakeFirst();
+    if (open) return { id: Number(open.id), enableNotBefore: Number(open.enable_not_before), alreadyDisabled: true };
+    const enableAt = now.getTime() + rules.disableMinimumMs;
+    const inserted = await tx
+      .insertInto('disablements')
+      .values({ account_id: input.accountId, disabled_at: now.getTime(), reason: input.reason, actor_kind: input.actor.kind, actor_id: input.actor.id, enable_not_before: enableAt, enabled_at: null })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const disablementId = Number(inserted.id);
+    // The reason may name an investigation: it goes to the audit log, never to the holder.
+    await record(ctx, tx, { actor: input.actor, action: 'account.disable', accountId: input.accountId, data: { disablementId, reason: input.reason }, event: 'account.disabled', now });
+    if (contact) {
+      await notifyHolder(ctx, tx, contact, input.accountId, 'account.disabled', { enableAfter: new Date(enableAt).toISOString() }, `disable:${disablementId}`, now);
+    }
+    return { id: disablementId, enableNotBefore: enableAt, alreadyDisabled: false };
+  });
+  const key = `disable:${id}`;
+  await ctx.platform.setDisabled(input.accountId, true, `${key}:status`);
+  let revokedCredentials = 0;
+  for (const credential of facts.credentials) {
+    if (!REVOKED_ON_DISABLE.has(credential.kind)) continue;
+    await ctx.platform.revokeCredential(input.accountId, credential.id, `${key}:credential:${credential.id}`);
+    revokedCredentials += 1;
+  }
+  for (const order of facts.openOrders) await ctx.platform.cancelOrder(input.accountId, order.id, `${key}:order:${order.id}`);
+  let cancelledWithdrawals = 0;
+  for (const transfer of facts.pendingTransfers) {
+    if (transfer.direction !== 'withdrawal' || !transfer.cancellable) continue;
+    await ctx.platform.cancelWithdrawal(input.accountId, transfer.id, `${key}:withdrawal:${transfer.id}`);
+    cancelledWithdrawals += 1;
+  }
+  return {
+    disablementId: id,
+    alreadyDisabled,
+    revokedCredentials,
+    cancelledOrders: facts.openOrders.length,
+    cancelledWithdrawals,
+    enableNotBefore: new Date(enableNotBefore).toISOString(),
+  };
+}
+
+/**
+ * Re-enables a disabled account: refused before the policy's minimum wait, and without
+ * re-verification when the policy asks for it. Revoked credentials stay revoked.
+ */
+export async function enableAccount(
+  ctx: AppContext,
+  rules: WorkflowRules,
+  input: { accountId: string; reverified: boolean; actor: Actor },
+): Promise<{ disablementId: number; enabledAt: string }> {
+  const now = ctx.clock.now();
+  await requireFacts(ctx, input.accountId);
+  const open = await ctx.database.db
+    .selectFrom('disablements')
+    .selectAll()
+    .where('account_id', '=', input.accountId)
+    .where('enabled_at', 'is', null)
+    .executeTakeFirst();
+  if (!open) throw new OffboardError('OFFBOARD_ERR_INVALID_STATE', `account "${input.accountId}" is not disabled`);
+  if (now.getTime() < Number(open.enable_not_before)) {
+    throw new OffboardError('OFFBOARD_ERR_TOO_EARLY', `account "${input.accountId}" can be enabled from ${new Date(Number(open.enable_not_before)).toISOString()}`);
+  }
+  if (rules.requireReverification && !input.reverified) {
+    throw new OffboardError('OFFBOARD_ERR_REVERIFICATION_REQUIRED', 're-verify the holder first, then enable with --reverified (HTTP: "reverified": true)');
+  }
+  const contact = await ctx.platform.contact(input.accountId);
+  const id = Number(open.id);
+  await ctx.platform.setDisabled(input.accountId, false, `enable:${id}`);
+  await inTransaction(ctx.database, async (tx) => {
+    const updated = await tx.updateTable('disablements').set({ enabled_at: now.getTime() }).where('id', '=', id).where('enabled_at', 'is', null).executeTakeFirst();
+    if (Number(updated.numUpdatedRows) === 0) return; // a concurrent enable won; it recorded everything
+    await record(ctx, tx, { actor: input.actor, action: 'account.enable', accountId: input.accountId, data: { disablementId: id, reverified: input.reverified }, event: 'account.enabled', now });
+    if (contact) await notifyHolder(ctx, tx, contact, input.accountId, 'account.enabled', {}, `enable:${id}`, now);
+  });
+  return { disablementId: id, enabledAt: now.toISOString() };
+}
+
+/** Redeems a disable link: the holder's one-click kill switch, no login needed. */
+export async function redeemDisableLink(ctx: AppContext, rules: WorkflowRules | ((accountId: string) => Promise<WorkflowRules>), token: string): Promise<DisableResult & { accountId: string }> {
+  const now = ctx.clock.now();
+  const check = checkDisableLinkSignature(ctx.linkSecret, token, now);
+  if (!check.ok) throw new OffboardError('OFFBOARD_ERR_INVALID_LINK', `this disable link is not valid (${check.reason.replace('_', ' ')})`);
+  const problem = await inTransaction(ctx.database, (tx) => consumeDisableLink(tx, check.tokenHash, now));
+  if (problem) throw new OffboardError('OFFBOARD_ERR_INVALID_LINK', `this disable link is not valid (${problem})`);
+  const resolved = typeof rules === 'function' ? await rules(check.accountId) : rules;
+  const result = await disableAccount(ctx, resolved, { accountId: check.accountId, reason: 'holder used a disable link', actor: { kind: 'holder', id: 'disable-link' } });
+  return { ...result, accountId: check.accountId };
+}

@@ -1,0 +1,55 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { sha256 } from '../adapters/store/audit-repository.js';
+import type { Tx } from '../adapters/store/database.js';
+import type { AppContext } from './context.js';
+
+/*
+ * A disable link is the holder's kill switch, even when an attacker holds the password:
+ * `<account>.<expiry>.<nonce>.<signature>`, HMAC-signed with the link secret. Only its
+ * hash is stored, so a database reader cannot redeem links; each works once and expires.
+ */
+
+const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
+const unb64 = (text: string) => Buffer.from(text, 'base64url').toString('utf8');
+
+function sign(secret: string, payload: string): string {
+  return createHmac('sha256', secret).update(payload).digest('base64url');
+}
+
+/** Creates a link token inside the transaction that sends it. */
+export async function issueDisableLink(ctx: AppContext, tx: Tx, accountId: string, now: Date): Promise<string> {
+  const expiresAt = now.getTime() + ctx.disableLinkTtlMs;
+  const payload = `${b64(accountId)}.${Math.floor(expiresAt / 1000)}.${randomBytes(12).toString('base64url')}`;
+  const token = `${payload}.${sign(ctx.linkSecret, payload)}`;
+  await tx.insertInto('disable_links').values({ token_hash: sha256(token), account_id: accountId, created_at: now.getTime(), expires_at: expiresAt, used_at: null }).execute();
+  return token;
+}
+
+export function disableLinkUrl(ctx: AppContext, token: string): string {
+  return `${ctx.publicUrl.replace(/\/$/, '')}/v1/disable-links/${token}`;
+}
+
+export type LinkCheck =
+  | { ok: true; accountId: string; tokenHash: string }
+  | { ok: false; reason: 'malformed' | 'bad_signature' | 'expired' | 'used' | 'unknown' };
+
+/** Checks a token's form, signature and expiry (no database): what a forged link fails. */
+export function checkDisableLinkSignature(secret: string, token: string, now: Date): LinkCheck {
+  const parts = token.split('.');
+  if (parts.length !== 4) return { ok: false, reason: 'malformed' };
+  const [account, expiry, nonce, signature] = parts as [string, string, string, string];
+  const expected = Buffer.from(sign(secret, `${account}.${expiry}.${nonce}`));
+  const given = Buffer.from(signature);
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return { ok: false, reason: 'bad_signature' };
+  if (!/^\d+$/.test(expiry) || Number(expiry) * 1000 <= now.getTime()) return { ok: false, reason: 'expired' };
+  return { ok: true, accountId: unb64(account), tokenHash: sha256(token) };
+}
+
+/** Marks the link used inside the caller's transaction; false when it was used or never issued. */
+export async function consumeDisableLink(tx: Tx, tokenHash: string, now: Date): Promise<'used' | 'unknown' | null> {
+  const row = await tx.selectFrom('disable_links').select(['used_at']).where('token_hash', '=', tokenHash).executeTakeFirst();
+  if (!row) return 'unknown';
+  if (row.used_at !== null) return 'used';
+  await tx.updateTable('disable_links').set({ used_at: now.getTime() }).where('token_hash', '=', tokenHash).where('used_at', 'is', null).execute();
+  return null;
+}

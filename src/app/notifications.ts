@@ -1,0 +1,101 @@
+import { appendAudit } from '../adapters/store/audit-repository.js';
+import type { Tx } from '../adapters/store/database.js';
+import { enqueueMail } from '../adapters/store/mailbox-repository.js';
+import { emitEvent } from '../adapters/store/outbox-repository.js';
+import type { HolderContact } from '../ports/platform.js';
+import type { Actor, AppContext } from './context.js';
+import { disableLinkUrl, issueDisableLink } from './disable-links.js';
+
+export type NoticeTemplate =
+  | 'closure.confirmation_required'
+  | 'closure.confirmed'
+  | 'closure.cancelled'
+  | 'closure.expired'
+  | 'closure.escalated'
+  | 'closure.approved'
+  | 'closure.rejected'
+  | 'closure.blocked'
+  | 'closure.completed'
+  | 'account.disabled'
+  | 'account.enabled';
+
+type Vars = Record<string, string>;
+
+/** Subjects and bodies. Every one is about security or closure, so every one carries a disable link. */
+function render(template: NoticeTemplate, v: Vars): { subject: string; body: string } {
+  switch (template) {
+    case 'closure.confirmation_required':
+      return { subject: 'Confirm closing your account', body: `Someone asked to close account ${v['account']}. If it was you, confirm with this code: ${v['code']} (valid until ${v['expires']}). If it was not you, ignore this message and disable your account with the link below.` };
+    case 'closure.confirmed':
+      return { subject: 'Your account will be closed', body: `Account ${v['account']} is scheduled to close after ${v['due']}. You can cancel until then.` };
+    case 'closure.cancelled':
+      return { subject: 'Account closure cancelled', body: `The closure of account ${v['account']} was cancelled. Your account stays open.` };
+    case 'closure.expired':
+      return { subject: 'Account closure request expired', body: `The request to close account ${v['account']} was not confirmed in time and has expired.` };
+    case 'closure.escalated':
+      return { subject: 'Your closure request is with our team', body: `Our support team is reviewing the closure of account ${v['account']}. We will tell you when it is decided.` };
+    case 'closure.approved':
+      return { subject: 'Your closure request was approved', body: `The closure of account ${v['account']} was approved and continues.` };
+    case 'closure.rejected':
+      return { subject: 'Your closure request was not approved', body: `The closure of account ${v['account']} was not approved. Contact support to learn what to do next.` };
+    case 'closure.blocked':
+      return { subject: 'We could not close your account yet', body: `Account ${v['account']} could not be closed. What to do:\n${v['reasons']}\nYour account is open again.` };
+    case 'closure.completed':
+      return { subject: 'Your account is closed', body: `Account ${v['account']} is closed. Money that arrives from now on is returned to its sender.` };
+    case 'account.disabled':
+      return { subject: 'Your account was disabled', body: `Account ${v['account']} was disabled: API keys, sessions, devices and withdrawal addresses were revoked and open orders cancelled. Your balances are safe. To enable it again, verify your identity with support after ${v['enableAfter']}.` };
+    case 'account.enabled':
+      return { subject: 'Your account was enabled again', body: `Account ${v['account']} is enabled again. Your old credentials stay revoked: create new ones.` };
+  }
+}
+
+/**
+ * Sends `template` to every channel on file (an attacker who changed the email still cannot
+ * hide a closure from the phone), inside the transaction of the change it announces.
+ * `dedupeKey` makes a repeated step send nothing twice.
+ */
+export async function notifyHolder(
+  ctx: AppContext,
+  tx: Tx,
+  contact: HolderContact,
+  accountId: string,
+  template: NoticeTemplate,
+  vars: Vars,
+  dedupeKey: string,
+  now: Date,
+): Promise<void> {
+  const channels: { channel: 'email' | 'sms'; address: string }[] = [];
+  if (contact.email) channels.push({ channel: 'email', address: contact.email });
+  if (contact.phone) channels.push({ channel: 'sms', address: contact.phone });
+  for (const { channel, address } of channels) {
+    const link = disableLinkUrl(ctx, await issueDisableLink(ctx, tx, accountId, now));
+    const { subject, body } = render(template, { account: accountId, ...vars });
+    await enqueueMail(tx, {
+      account_id: accountId,
+      channel,
+      address,
+      template,
+      subject,
+      body: `${body}\n\nNot you? Disable your account at once: ${link}\nWe never ask for your password, seed phrase, card number or one-time codes.`,
+      created_at: now.getTime(),
+      dedupe_key: `${dedupeKey}:${channel}`,
+    });
+  }
+}
+
+/** Audit entry and outbox event of one decision, in the caller's transaction. */
+export async function record(
+  ctx: AppContext,
+  tx: Tx,
+  entry: { actor: Actor; action: string; accountId: string; data: Record<string, unknown>; event?: string; now: Date },
+): Promise<void> {
+  await appendAudit(ctx.database, tx, {
+    at: entry.now.getTime(),
+    actorKind: entry.actor.kind,
+    actorId: entry.actor.id,
+    action: entry.action,
+    accountId: entry.accountId,
+    data: JSON.stringify(entry.data),
+  });
+  if (entry.event) await emitEvent(tx, entry.event, entry.accountId, { accountId: entry.accountId, ...entry.data }, entry.now);
+}

@@ -1,0 +1,141 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppContext, WorkflowRules } from '../../src/app/context.js';
+import { disableAccount, enableAccount, redeemDisableLink } from '../../src/app/disable-account.js';
+import { LedgerPlatform } from '../../src/adapters/ledger/ledger-platform.js';
+import { seedScenarios } from '../../src/adapters/ledger/scenarios.js';
+import { BuiltinLedger } from '../../src/adapters/ledger/ledger.js';
+import { verifyAudit } from '../../src/adapters/store/audit-repository.js';
+import type { Database } from '../../src/adapters/store/database.js';
+import { listMail } from '../../src/adapters/store/mailbox-repository.js';
+import { FixedClock } from '../../src/ports/clock.js';
+import { DIALECTS, openTestDatabase } from '../support/databases.js';
+
+const HOUR = 3_600_000;
+const rules: WorkflowRules = {
+  gracePeriodMs: 0,
+  confirmationExpiryMs: HOUR,
+  requireReauthentication: true,
+  disableMinimumMs: 24 * HOUR,
+  requireReverification: true,
+};
+
+describe.each(DIALECTS)('disable, enable, disable links and the audit chain [%s]', (dialect) => {
+  let database: Database;
+  let dispose: () => Promise<void>;
+  let app: AppContext;
+  let ledger: BuiltinLedger;
+  const clock = new FixedClock(new Date('2026-06-01T12:00:00Z'));
+
+  beforeAll(async () => {
+    ({ database, dispose } = await openTestDatabase(dialect));
+    await seedScenarios(database, clock, { whaleTransactions: 10 });
+    ledger = new BuiltinLedger(database, clock);
+    app = { database, platform: new LedgerPlatform(database, ledger), clock, linkSecret: 'test-secret', publicUrl: 'http://127.0.0.1:8080', disableLinkTtlMs: 24 * HOUR };
+  });
+  afterAll(async () => dispose());
+
+  it('disables at once: credentials revoked, orders cancelled, balances kept', async () => {
+    const before = await ledger.balances('demo-open-order');
+    const result = await disableAccount(app, rules, { accountId: 'demo-open-order', reason: 'holder reports stolen phone', actor: { kind: 'agent', id: 'agent-1' } });
+    expect(result.alreadyDisabled).toBe(false);
+    expect(result.revokedCredentials).toBe(1); // the session; the TOTP factor stays
+    expect(result.cancelledOrders).toBe(1);
+    const facts = await app.platform.facts('demo-open-order');
+    expect(facts?.status).toBe('disabled');
+    expect(facts?.credentials.map((c) => c.kind)).toEqual(['totp']);
+    expect(facts?.openOrders).toEqual([]);
+    const after = await ledger.balances('demo-open-order');
+    expect(after.map((b) => b.available + b.locked)).toEqual(before.map((b) => b.available + b.locked));
+    // Every channel on file is told, each with a disable link; the reason is not revealed.
+    const mail = await listMail(database, { accountId: 'demo-open-order', limit: 10 });
+    expect(mail.map((m) => m.channel).sort()).toEqual(['email', 'sms']);
+    expect(mail.every((m) => m.body.includes('/v1/disable-links/') && !m.body.includes('stolen phone'))).toBe(true);
+    // Disabling again finds the same disablement.
+    const again = await disableAccount(app, rules, { accountId: 'demo-open-order', reason: 'again', actor: { kind: 'agent', id: 'agent-1' } });
+    expect(again).toMatchObject({ disablementId: result.disablementId, alreadyDisabled: true });
+  });
+
+  it('refuses to enable before the minimum wait and without re-verification, and never restores credentials', async () => {
+    await expect(enableAccount(app, rules, { accountId: 'demo-open-order', reverified: true, actor: { kind: 'agent', id: 'a' } })).rejects.toMatchObject({ code: 'OFFBOARD_ERR_TOO_EARLY' });
+    clock.advance(25 * HOUR);
+    await expect(enableAccount(app, rules, { accountId: 'demo-open-order', reverified: false, actor: { kind: 'agent', id: 'a' } })).rejects.toMatchObject({ code: 'OFFBOARD_ERR_REVERIFICATION_REQUIRED' });
+    await enableAccount(app, rules, { accountId: 'demo-open-order', reverified: true, actor: { kind: 'agent', id: 'a' } });
+    const facts = await app.platform.facts('demo-open-order');
+    expect(facts?.status).toBe('active');
+    expect(facts?.credentials.map((c) => c.kind)).toEqual(['totp']);
+  });
+
+  it('disables through a mailed disable link exactly once, and refuses forged or reused links', async () => {
+    const mail = await listMail(database, { accountId: 'demo-open-order', limit: 1 });
+    const token = /\/v1\/disable-links\/(\S+)/.exec(mail[0]!.body)![1]!;
+    const result = await redeemDisableLink(app, rules, token);
+    expect(result.accountId).toBe('demo-open-order');
+    expect((await app.platform.facts('demo-open-order'))?.status).toBe('disabled');
+    await expect(redeemDisableLink(app, rules, token)).rejects.toMatchObject({ code: 'OFFBOARD_ERR_INVALID_LINK' });
+    const forged = token.slice(0, -2) + (token.endsWith('AA') ? 'BB' : 'AA');
+    await expect(redeemDisableLink(app, rules, forged)).rejects.toMatchObject({ code: 'OFFBOARD_ERR_INVALID_LINK' });
+    await expect(redeemDisableLink(app, rules, 'not-a-token')).rejects.toMatchObject({ code: 'OFFBOARD_ERR_INVALID_LINK' });
+  });
+
+  it('refuses an expired disable link', async () => {
+    await disableAccount(app, rules, { accountId: 'demo-balance', reason: 'test', actor: { kind: 'agent', id: 'a' } });
+    const mail = await listMail(database, { accountId: 'demo-balance', limit: 1 });
+    const token = /\/v1\/disable-links\/(\S+)/.exec(mail[0]!.body)![1]!;
+    clock.advance(25 * HOUR);
+    await expect(redeemDisableLink(app, rules, token)).rejects.toMatchObject({ code: 'OFFBOARD_ERR_INVALID_LINK', message: expect.stringContaining('expired') });
+  });
+
+  describe('tamper detection', () => {
+    // Each case breaks a copy of the intact log, checks verify names the entry, then restores.
+    async function entries() {
+      return database.db.selectFrom('audit_log').selectAll().orderBy('seq').execute();
+    }
+    async function restore(rows: Awaited<ReturnType<typeof entries>>) {
+      await database.db.deleteFrom('audit_log').execute();
+      for (const row of rows) await database.db.insertInto('audit_log').values(row).execute();
+    }
+
+    it('verifies the intact chain', async () => {
+      const verdict = await verifyAudit(database);
+      expect(verdict).toMatchObject({ intact: true });
+      expect((await entries()).length).toBeGreaterThanOrEqual(4);
+    });
+
+    it('names an altered entry', async () => {
+      const rows = await entries();
+      await database.db.updateTable('audit_log').set({ data: '{"reason":"nothing to see"}' }).where('seq', '=', 2).execute();
+      expect(await verifyAudit(database)).toMatchObject({ intact: false, seq: 2, problem: 'altered' });
+      await restore(rows);
+    });
+
+    it('names a deleted entry, in the middle and at the end', async () => {
+      const rows = await entries();
+      await database.db.deleteFrom('audit_log').where('seq', '=', 2).execute();
+      expect(await verifyAudit(database)).toMatchObject({ intact: false, seq: 3, problem: 'missing' });
+      await restore(rows);
+      await database.db.deleteFrom('audit_log').where('seq', '=', rows.length).execute();
+      expect(await verifyAudit(database)).toMatchObject({ intact: false, seq: rows.length, problem: 'missing' });
+      await restore(rows);
+    });
+
+    it('names an inserted entry', async () => {
+      const rows = await entries();
+      const last = rows[rows.length - 1]!;
+      await database.db.insertInto('audit_log').values({ ...last, seq: last.seq + 1, action: 'account.enable', prev_hash: last.hash }).execute();
+      expect(await verifyAudit(database)).toMatchObject({ intact: false, seq: last.seq + 1 });
+      await restore(rows);
+    });
+
+    it('names reordered entries', async () => {
+      const rows = await entries();
+      const [a, b] = [rows[1]!, rows[2]!];
+      await database.db.deleteFrom('audit_log').where('seq', 'in', [a.seq, b.seq]).execute();
+      await database.db.insertInto('audit_log').values({ ...b, seq: a.seq }).execute();
+      await database.db.insertInto('audit_log').values({ ...a, seq: b.seq }).execute();
+      const verdict = await verifyAudit(database);
+      expect(verdict).toMatchObject({ intact: false, seq: a.seq });
+      await restore(rows);
+      expect(await verifyAudit(database)).toMatchObject({ intact: true });
+    });
+  });
+});
