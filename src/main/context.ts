@@ -1,8 +1,18 @@
+import { hostname } from 'node:os';
+import type { AppContext } from '../app/context.js';
+import { effectivePolicy } from '../app/check-eligibility.js';
+import type { EffectivePolicy, EligibilityRules } from '../app/check-eligibility.js';
+import { LedgerPlatform } from '../adapters/ledger/ledger-platform.js';
 import { BuiltinLedger } from '../adapters/ledger/ledger.js';
 import { openDatabase } from '../adapters/store/database.js';
 import type { Database } from '../adapters/store/database.js';
 import { resolveDatabaseUrl } from '../adapters/store/database-url.js';
 import { migrateToLatest } from '../adapters/store/migrate.js';
+import { databaseSecret } from '../adapters/store/settings-repository.js';
+import { deliverDue, dispatchOutbox, webhookConfigFromEnv } from '../adapters/webhooks/webhooks.js';
+import { OffboardError } from '../domain/errors.js';
+import { DEFAULT_POLICY_DOCUMENT, policyFor } from '../domain/policy.js';
+import type { PolicyDocument } from '../domain/policy.js';
 import { systemClock } from '../ports/clock.js';
 import type { Clock } from '../ports/clock.js';
 
@@ -11,20 +21,34 @@ export interface Context {
   readonly database: Database;
   readonly ledger: BuiltinLedger;
   readonly clock: Clock;
+  readonly policy: PolicyDocument;
+  readonly app: AppContext;
+  /** The effective policy of a jurisdiction. */
+  readonly rules: EligibilityRules;
+  /** An account's jurisdiction (for its policy); unknown accounts are an error. */
+  jurisdiction(accountId: string): Promise<string>;
+  /** The worker's housekeeping after each pass: fan events out, deliver webhooks. */
+  afterWorkerPass(owner: string): Promise<void>;
   close(): Promise<void>;
 }
 
 export interface ContextOptions {
   /** The `--db` flag; else OFFBOARD_DATABASE_URL; else the embedded SQLite file. */
   db?: string;
+  /** A resolved policy document (the `--policy` file, loaded by the entry point). */
+  policy?: PolicyDocument;
   env?: NodeJS.ProcessEnv;
   clock?: Clock;
   /** Bring the schema up to date first (default: yes; commands need it). */
   migrate?: boolean;
 }
 
+const DAY = 86_400_000;
+
 export async function openContext(options: ContextOptions = {}): Promise<Context> {
-  const url = resolveDatabaseUrl(options.db, options.env ?? process.env);
+  const env = options.env ?? process.env;
+  const url = resolveDatabaseUrl(options.db, env);
+  const webhooks = webhookConfigFromEnv(env);
   const database = await openDatabase(url);
   try {
     if (options.migrate !== false) await migrateToLatest(database);
@@ -33,10 +57,46 @@ export async function openContext(options: ContextOptions = {}): Promise<Context
     throw error;
   }
   const clock = options.clock ?? systemClock;
+  const ledger = new BuiltinLedger(database, clock);
+  const platform = new LedgerPlatform(database, ledger);
+  const document = options.policy ?? DEFAULT_POLICY_DOCUMENT;
+  const cache = new Map<string, EffectivePolicy>();
+  const rules: EligibilityRules = (jurisdiction) => {
+    let found = cache.get(jurisdiction);
+    if (!found) {
+      found = effectivePolicy(policyFor(document, jurisdiction));
+      cache.set(jurisdiction, found);
+    }
+    return found;
+  };
+  const app: AppContext = {
+    database,
+    platform,
+    clock,
+    linkSecret: env['OFFBOARD_SECRET'] ?? (options.migrate === false ? '' : await databaseSecret(database, 'link_secret')),
+    publicUrl: env['OFFBOARD_PUBLIC_URL'] ?? 'http://127.0.0.1:8080',
+    disableLinkTtlMs: 7 * DAY,
+    onError: (error, subject) => {
+      if (env['OFFBOARD_DEBUG']) process.stderr.write(`offboard: ${subject}: ${(error as Error).stack ?? String(error)}\n`);
+    },
+  };
   return {
     database,
-    ledger: new BuiltinLedger(database, clock),
+    ledger,
     clock,
+    policy: document,
+    app,
+    rules,
+    jurisdiction: async (accountId) => {
+      const row = await database.db.selectFrom('accounts').select('jurisdiction').where('id', '=', accountId).executeTakeFirst();
+      if (!row) throw new OffboardError('OFFBOARD_ERR_UNKNOWN_ACCOUNT', `no account "${accountId}"`);
+      return row.jurisdiction;
+    },
+    afterWorkerPass: async (owner) => {
+      const now = clock.now();
+      await dispatchOutbox(database, webhooks, now);
+      if (webhooks) await deliverDue(database, webhooks, now, { owner: `${owner}:${hostname()}` });
+    },
     close: () => database.close(),
   };
 }

@@ -1,9 +1,16 @@
 import { Command, CommanderError } from 'commander';
 import { OffboardError } from '../../domain/errors.js';
 import type { CliDeps, ExitBox } from './command-kit.js';
+import { registerWebhooks } from '../webhooks/cli.js';
+import { registerAudit } from './commands/audit.js';
+import { registerCheck } from './commands/check.js';
+import { registerClosure } from './commands/closure.js';
+import { registerDisable } from './commands/disable.js';
 import { registerLedger } from './commands/ledger.js';
+import { registerMail } from './commands/mail.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerSeed } from './commands/seed.js';
+import { registerWork } from './commands/work.js';
 import { reportError } from './output.js';
 
 export const VERSION = '0.1.0';
@@ -23,6 +30,13 @@ export function buildProgram(deps: CliDeps, exit: ExitBox): Command {
   registerMigrate(program, deps, exit);
   registerSeed(program, deps, exit);
   registerLedger(program, deps, exit);
+  registerCheck(program, deps, exit);
+  registerClosure(program, deps, exit);
+  registerWork(program, deps, exit);
+  registerDisable(program, deps, exit);
+  registerMail(program, deps, exit);
+  registerAudit(program, deps, exit);
+  registerWebhooks(program, deps, exit);
   // Subcommands inherit the output settings and the exit override.
   for (const command of program.commands) applyErrorHandling(command, deps);
   return program;

@@ -1,0 +1,129 @@
+import type { Command } from 'commander';
+import { cancelClosure, closureStatus, confirmClosure, requestClosure } from '../../../app/closures.js';
+import type { Closure } from '../../../domain/closure.js';
+import { parseDuration } from '../../../domain/duration.js';
+import { OffboardError } from '../../../domain/errors.js';
+import type { CliDeps, ExitBox } from '../command-kit.js';
+import { action } from '../command-kit.js';
+import type { CliIo } from '../output.js';
+import { printJson } from '../output.js';
+
+const CONSENTS = { 'sweep-dust': 'sweepDust', 'cancel-orders': 'cancelOrders', 'revoke-apps': 'revokeApps' } as const;
+
+export function parseConsent(text: string | undefined): { sweepDust: boolean; cancelOrders: boolean; revokeApps: boolean } {
+  const consent = { sweepDust: false, cancelOrders: false, revokeApps: false };
+  if (!text) return consent;
+  for (const item of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const field = CONSENTS[item as keyof typeof CONSENTS];
+    if (!field) throw new OffboardError('OFFBOARD_ERR_INVALID_ARGUMENT', `--consent takes ${Object.keys(CONSENTS).join(', ')}; got "${item}"`);
+    consent[field] = true;
+  }
+  return consent;
+}
+
+export function closureJson(closure: Closure | null) {
+  if (!closure) return null;
+  const iso = (d: Date | null) => d?.toISOString() ?? null;
+  return {
+    id: closure.id,
+    accountId: closure.accountId,
+    state: closure.state,
+    requestedAt: closure.requestedAt.toISOString(),
+    confirmedAt: iso(closure.confirmedAt),
+    confirmationExpiresAt: closure.confirmationExpiresAt.toISOString(),
+    dueAt: iso(closure.dueAt),
+    graceEndsAt: iso(closure.graceEndsAt),
+    earliestEligibleAt: iso(closure.earliestEligibleAt),
+    endedAt: iso(closure.endedAt),
+    consent: closure.consent,
+    version: closure.version,
+  };
+}
+
+function printClosure(io: CliIo, closure: Closure, headline: string): void {
+  io.stdout(`${headline}\n  closure ${closure.id}: ${closure.state}`);
+  if (closure.dueAt) io.stdout(`, next step at ${closure.dueAt.toISOString()}`);
+  io.stdout('\n');
+}
+
+export function registerClosure(program: Command, deps: CliDeps, exit: ExitBox): void {
+  program
+    .command('close <account>')
+    .description('request closure: refused with the verdict when the holder or support must act first')
+    .option('--confirmed', 'the platform already re-authenticated the holder: no one-time code')
+    .option('--consent <list>', 'automatic actions the holder agreed to: sweep-dust,cancel-orders,revoke-apps')
+    .option('--grace <duration>', 'grace period instead of the policy\'s (e.g. 0, 24h, 7d)')
+    .option('--json', 'print the result as JSON')
+    .action(
+      action(deps, exit, async (ctx, opts, account: string) => {
+        let gracePeriodMs: number | undefined;
+        if (opts['grace'] !== undefined) {
+          const parsed = parseDuration(String(opts['grace']));
+          if (!parsed.ok) throw new OffboardError('OFFBOARD_ERR_INVALID_ARGUMENT', `--grace: "${String(opts['grace'])}" is not a duration; use e.g. 0, 90m, 24h, 7d`);
+          gracePeriodMs = parsed.ms;
+        }
+        const result = await requestClosure(ctx.app, ctx.rules, {
+          accountId: account,
+          consent: parseConsent(opts['consent'] as string | undefined),
+          confirmed: Boolean(opts['confirmed']),
+          gracePeriodMs,
+          actor: { kind: 'platform', id: 'cli' },
+        });
+        if (opts.json) {
+          printJson(deps.io, { closure: closureJson(result.closure), codeSent: result.codeSent, verdict: result.verdict });
+        } else {
+          printClosure(deps.io, result.closure, `closure of ${account} accepted`);
+          if (result.codeSent) deps.io.stdout(`  a one-time code went to every channel on file; confirm with \`offboard confirm ${account} CODE\` (read it with \`offboard mail --account ${account}\`)\n`);
+        }
+        return 0;
+      }),
+    );
+
+  program
+    .command('confirm <account> <code>')
+    .description('confirm a requested closure with the one-time code')
+    .option('--json', 'print the result as JSON')
+    .action(
+      action(deps, exit, async (ctx, opts, account: string, code: string) => {
+        const closure = await confirmClosure(ctx.app, ctx.rules, { accountId: account, code, actor: { kind: 'holder', id: account } });
+        if (opts.json) printJson(deps.io, { closure: closureJson(closure) });
+        else printClosure(deps.io, closure, `closure of ${account} confirmed`);
+        return 0;
+      }),
+    );
+
+  program
+    .command('cancel <account>')
+    .description('cancel a closure (possible until finalization starts)')
+    .option('--json', 'print the result as JSON')
+    .action(
+      action(deps, exit, async (ctx, opts, account: string) => {
+        const closure = await cancelClosure(ctx.app, ctx.rules, { accountId: account, actor: { kind: 'holder', id: account } });
+        if (opts.json) printJson(deps.io, { closure: closureJson(closure) });
+        else printClosure(deps.io, closure, `closure of ${account} cancelled`);
+        return 0;
+      }),
+    );
+
+  program
+    .command('status <account>')
+    .description('the account\'s latest closure: state, next step, last verdict')
+    .option('--json', 'print the result as JSON')
+    .action(
+      action(deps, exit, async (ctx, opts, account: string) => {
+        const status = await closureStatus(ctx.app, account);
+        if (opts.json) {
+          printJson(deps.io, { accountId: account, closure: closureJson(status.closure), verdict: status.verdict });
+          return 0;
+        }
+        if (!status.closure) {
+          deps.io.stdout(`${account}: no closure requested\n`);
+          return 0;
+        }
+        printClosure(deps.io, status.closure, `${account}`);
+        const verdict = status.verdict as { blockers?: { code: string; message?: string }[] } | null;
+        for (const b of verdict?.blockers ?? []) deps.io.stdout(`  - ${b.code}: ${b.message ?? ''}\n`);
+        return 0;
+      }),
+    );
+}

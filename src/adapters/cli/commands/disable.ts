@@ -1,0 +1,50 @@
+import type { Command } from 'commander';
+import { disableAccount, enableAccount, redeemDisableLink } from '../../../app/disable-account.js';
+import { OffboardError } from '../../../domain/errors.js';
+import type { CliDeps, ExitBox } from '../command-kit.js';
+import { action } from '../command-kit.js';
+import { printJson } from '../output.js';
+
+export function registerDisable(program: Command, deps: CliDeps, exit: ExitBox): void {
+  program
+    .command('disable [account]')
+    .description('disable at once: revoke keys, sessions, devices, withdrawal addresses; cancel orders; balances stay')
+    .option('--reason <text>', 'why (kept in the audit log, never shown to the holder)')
+    .option('--link <token>', 'redeem a disable link instead (the holder\'s one-click kill switch)')
+    .option('--json', 'print the result as JSON')
+    .action(
+      action(deps, exit, async (ctx, opts, account: string | undefined) => {
+        if (opts['link']) {
+          const result = await redeemDisableLink(ctx.app, async (id) => ctx.rules(await ctx.jurisdiction(id)), String(opts['link']));
+          if (opts.json) printJson(deps.io, result);
+          else deps.io.stdout(`${result.accountId} disabled through its disable link\n`);
+          return 0;
+        }
+        if (!account) throw new OffboardError('OFFBOARD_ERR_USAGE', 'name the account to disable, or pass --link TOKEN');
+        if (!opts['reason']) throw new OffboardError('OFFBOARD_ERR_USAGE', 'say why with --reason TEXT (kept in the audit log)');
+        const rules = ctx.rules(await ctx.jurisdiction(account));
+        const result = await disableAccount(ctx.app, rules, { accountId: account, reason: String(opts['reason']), actor: { kind: 'platform', id: 'cli' } });
+        if (opts.json) printJson(deps.io, { accountId: account, ...result });
+        else {
+          deps.io.stdout(`${account} ${result.alreadyDisabled ? 'was already disabled' : 'disabled'}: ${result.revokedCredentials} credentials revoked, ${result.cancelledOrders} orders and ${result.cancelledWithdrawals} withdrawals cancelled\n`);
+          deps.io.stdout(`  it can be enabled again from ${result.enableNotBefore}, after re-verification\n`);
+        }
+        return 0;
+      }),
+    );
+
+  program
+    .command('enable <account>')
+    .description('enable a disabled account again (after the policy\'s minimum wait and re-verification)')
+    .option('--reverified', 'the platform has re-verified the holder')
+    .option('--json', 'print the result as JSON')
+    .action(
+      action(deps, exit, async (ctx, opts, account: string) => {
+        const rules = ctx.rules(await ctx.jurisdiction(account));
+        const result = await enableAccount(ctx.app, rules, { accountId: account, reverified: Boolean(opts['reverified']), actor: { kind: 'platform', id: 'cli' } });
+        if (opts.json) printJson(deps.io, { accountId: account, ...result });
+        else deps.io.stdout(`${account} enabled; its old credentials stay revoked\n`);
+        return 0;
+      }),
+    );
+}

@@ -1,0 +1,57 @@
+import { hostname } from 'node:os';
+import type { Command } from 'commander';
+import { workOnce } from '../../../app/worker.js';
+import { parseDuration } from '../../../domain/duration.js';
+import { OffboardError } from '../../../domain/errors.js';
+import type { CliDeps, ExitBox } from '../command-kit.js';
+import { action, parseCount } from '../command-kit.js';
+import { printJson } from '../output.js';
+
+function duration(value: unknown, option: string): number {
+  const parsed = parseDuration(String(value));
+  if (!parsed.ok) throw new OffboardError('OFFBOARD_ERR_INVALID_ARGUMENT', `${option}: "${String(value)}" is not a duration; use e.g. 1s, 30s, 5m`);
+  return parsed.ms;
+}
+
+export function registerWork(program: Command, deps: CliDeps, exit: ExitBox): void {
+  program
+    .command('work')
+    .description('run the worker: finalize due closures, expire unconfirmed ones, deliver webhooks')
+    .option('--once', 'do what is due now, then exit')
+    .option('--concurrency <n>', 'closures handled at once', '4')
+    .option('--lease <duration>', 'how long a claim lasts before another worker may take over', '60s')
+    .option('--poll <duration>', 'pause between passes when idle', '1s')
+    .option('--json', 'print a summary as JSON (with --once)')
+    .action(
+      action(deps, exit, async (ctx, opts) => {
+        const concurrency = parseCount(opts['concurrency'], '--concurrency', 1);
+        const leaseMs = duration(opts['lease'], '--lease');
+        const pollMs = duration(opts['poll'], '--poll');
+        const owner = `${hostname()}:${process.pid}`;
+        const counts: Record<string, number> = {};
+        let stopping = false;
+        const stop = () => {
+          stopping = true;
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+        try {
+          while (!stopping) {
+            const outcomes = await workOnce(ctx.app, ctx.rules, { owner, leaseMs, concurrency });
+            await ctx.afterWorkerPass(owner);
+            for (const o of outcomes) if (o.to) counts[o.to] = (counts[o.to] ?? 0) + 1;
+            if (!opts.json) for (const o of outcomes) if (o.to) deps.io.stdout(`${o.closureId}: ${o.from} -> ${o.to}\n`);
+            // A pass that moved something may have made more work due (grace -> finalizing).
+            if (outcomes.some((o) => o.to !== null)) continue;
+            if (opts['once']) break;
+            await new Promise((resolve) => setTimeout(resolve, pollMs));
+          }
+        } finally {
+          process.removeListener('SIGINT', stop);
+          process.removeListener('SIGTERM', stop);
+        }
+        if (opts.json) printJson(deps.io, { transitions: counts });
+        return 0;
+      }),
+    );
+}

@@ -1,0 +1,67 @@
+import { openClosuresFor } from '../adapters/store/closure-repository.js';
+import { evaluate } from '../domain/eligibility.js';
+import { OffboardError } from '../domain/errors.js';
+import type { AccountFacts } from '../domain/facts.js';
+import { renderVerdict } from '../domain/messages.js';
+import type { Audience, Lang, RenderedVerdict } from '../domain/messages.js';
+import type { Policy } from '../domain/policy.js';
+import type { AppContext, WorkflowRules } from './context.js';
+
+export type { RenderedVerdict } from '../domain/messages.js';
+
+/** The policy in force for a jurisdiction, with the workflow's timings read off it. */
+export interface EffectivePolicy extends WorkflowRules {
+  policy: Policy;
+}
+
+/** Resolves the effective policy of a jurisdiction (jurisdiction overrides merged over defaults). */
+export type EligibilityRules = (jurisdiction: string) => EffectivePolicy;
+
+export function effectivePolicy(policy: Policy): EffectivePolicy {
+  return {
+    policy,
+    gracePeriodMs: policy.closure.gracePeriodMs,
+    confirmationExpiryMs: policy.closure.confirmationExpiryMs,
+    requireReauthentication: policy.closure.requireReauthentication,
+    disableMinimumMs: policy.disable.minimumBeforeEnableMs,
+    requireReverification: policy.disable.requireReverification,
+  };
+}
+
+export interface CheckOptions {
+  now: Date;
+  lang: Lang;
+  audience: Audience;
+}
+
+export interface EligibilityCheck {
+  facts: AccountFacts;
+  verdict: RenderedVerdict;
+  policy: EffectivePolicy;
+}
+
+/**
+ * Anti-money-laundering law forbids tipping the holder off about an investigation: the
+ * holder's view keeps only the rendered words, never the raw parameters (a hold's kind
+ * and reason live there) or agent details.
+ */
+export function forAudience(verdict: RenderedVerdict, audience: Audience): RenderedVerdict {
+  if (audience === 'agent') return verdict;
+  return { ...verdict, blockers: verdict.blockers.map(({ params: _params, detail: _detail, ...rest }) => ({ ...rest, params: {} })) };
+}
+
+/** Evaluates facts already read (the worker's final check). */
+export function evaluateFacts(rules: EligibilityRules, facts: AccountFacts, now: Date, lang: Lang = 'en', audience: Audience = 'agent'): RenderedVerdict {
+  const policy = rules(facts.jurisdiction).policy;
+  return forAudience(renderVerdict(evaluate(facts, policy, now), { lang, audience, now }), audience);
+}
+
+/** Why can't this account be closed? Every blocker at once, each with its fix. */
+export async function checkEligibility(ctx: AppContext, rules: EligibilityRules, accountId: string, options: CheckOptions): Promise<EligibilityCheck> {
+  const facts = await ctx.platform.facts(accountId);
+  if (!facts) throw new OffboardError('OFFBOARD_ERR_UNKNOWN_ACCOUNT', `no account "${accountId}"`);
+  facts.closure = (await openClosuresFor(ctx.database.db, [accountId])).get(accountId) ?? null;
+  const policy = rules(facts.jurisdiction);
+  const verdict = forAudience(renderVerdict(evaluate(facts, policy.policy, options.now), { lang: options.lang, audience: options.audience, now: options.now }), options.audience);
+  return { facts, verdict, policy };
+}

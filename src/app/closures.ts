@@ -1,0 +1,215 @@
+import { randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
+import { sha256 } from '../adapters/store/audit-repository.js';
+import {
+  findOpenClosure,
+  insertClosure,
+  latestClosure,
+  recordCodeAttempt,
+  saveTransition,
+} from '../adapters/store/closure-repository.js';
+import type { StoredClosure } from '../adapters/store/closure-repository.js';
+import { inTransaction } from '../adapters/store/database.js';
+import type { Tx } from '../adapters/store/database.js';
+import { createClosure, creationEffects, transition } from '../domain/closure.js';
+import type { Closure, ClosureConsent, ClosureEffect, ClosureEvent } from '../domain/closure.js';
+import { OffboardError } from '../domain/errors.js';
+import type { HolderContact } from '../ports/platform.js';
+import type { Actor, AppContext } from './context.js';
+import { checkEligibility } from './check-eligibility.js';
+import type { EligibilityRules } from './check-eligibility.js';
+import { notifyHolder, record } from './notifications.js';
+
+/** Wrong codes a closure tolerates before the request must be made again. */
+export const MAX_CODE_ATTEMPTS = 5;
+
+const codeHash = (closureId: string, code: string) => sha256(`${closureId}:${code}`);
+
+/**
+ * Writes a transition's effects that belong in its transaction: the audit entry, the
+ * outbox events and the holder's notifications. Platform actions (finalize, unfreeze,
+ * close) are the worker's, outside the transaction, keyed for idempotency.
+ */
+export async function writeEffects(
+  ctx: AppContext,
+  tx: Tx,
+  input: { closure: Closure; effects: readonly ClosureEffect[]; actor: Actor; action: string; contact: HolderContact | null; vars?: Record<string, string>; data?: Record<string, unknown>; now: Date },
+): Promise<void> {
+  const { closure, now } = input;
+  await record(ctx, tx, {
+    actor: input.actor,
+    action: input.action,
+    accountId: closure.accountId,
+    data: { closureId: closure.id, state: closure.state, version: closure.version, ...input.data },
+    now,
+  });
+  for (const effect of input.effects) {
+    if (effect.type === 'emit') {
+      await tx.insertInto('outbox').values({
+        event: effect.event,
+        account_id: closure.accountId,
+        payload: JSON.stringify({ closureId: closure.id, accountId: closure.accountId, state: closure.state, dueAt: closure.dueAt?.toISOString() ?? null, ...input.data }),
+        created_at: now.getTime(),
+        dispatched: 0,
+      }).execute();
+    } else if (effect.type === 'notify' && input.contact) {
+      const vars = {
+        due: closure.dueAt?.toISOString() ?? '',
+        expires: closure.confirmationExpiresAt.toISOString(),
+        ...input.vars,
+      };
+      await notifyHolder(ctx, tx, input.contact, closure.accountId, effect.template, vars, `closure:${closure.id}:${closure.version}:${effect.template}`, now);
+    }
+  }
+}
+
+export interface RequestClosureInput {
+  accountId: string;
+  consent: ClosureConsent;
+  /** The platform already re-authenticated the holder: no code is needed. */
+  confirmed: boolean;
+  /** Overrides the policy's grace period (sandbox and tests). */
+  gracePeriodMs?: number;
+  actor: Actor;
+}
+
+export interface RequestClosureResult {
+  closure: Closure;
+  verdict: unknown;
+  /** Whether a one-time code went to every channel on file. */
+  codeSent: boolean;
+}
+
+/**
+ * Accepts a closure when only waits and consented automatic actions stand in the way;
+ * refuses it with the full verdict when the holder or support must act first.
+ */
+export async function requestClosure(ctx: AppContext, rules: EligibilityRules, input: RequestClosureInput): Promise<RequestClosureResult> {
+  const now = ctx.clock.now();
+  const check = await checkEligibility(ctx, rules, input.accountId, { now, lang: 'en', audience: 'holder' });
+  const { verdict } = check;
+  if (check.facts.closure) {
+    throw new OffboardError('OFFBOARD_ERR_CLOSURE_IN_PROGRESS', `account "${input.accountId}" already has closure ${check.facts.closure.id} (${check.facts.closure.state}); see \`offboard status ${input.accountId}\``);
+  }
+  const hard = verdict.blockers.filter((b) => b.severity === 'holder_action' || b.severity === 'support');
+  if (hard.length > 0) {
+    throw new OffboardError(
+      'OFFBOARD_ERR_NOT_ELIGIBLE',
+      `account "${input.accountId}" cannot be closed yet: ${hard.length} blocker(s) need the holder or support`,
+      verdict.blockers.map((b) => `${b.code}: ${b.message}${b.fix ? ` — ${b.fix}` : ''}`),
+      verdict,
+    );
+  }
+  const missing = missingConsent(verdict.blockers, input.consent);
+  if (missing.length > 0) {
+    throw new OffboardError('OFFBOARD_ERR_CONSENT_REQUIRED', `closing needs the holder's consent to: ${missing.join(', ')}; pass --consent ${missing.join(',')}`, [], verdict);
+  }
+  const policy = check.policy;
+  const timings = {
+    gracePeriodMs: input.gracePeriodMs ?? policy.gracePeriodMs,
+    confirmationExpiryMs: policy.confirmationExpiryMs,
+  };
+  const confirmed = input.confirmed || !policy.requireReauthentication;
+  const closure = createClosure({
+    id: `cl_${randomUUID()}`,
+    accountId: input.accountId,
+    now,
+    timings,
+    consent: input.consent,
+    confirmed,
+    earliestEligibleAt: verdict.earliestEligibleAt ? new Date(verdict.earliestEligibleAt) : null,
+  });
+  const code = confirmed ? null : String(randomInt(0, 1_000_000)).padStart(6, '0');
+  const contact = await ctx.platform.contact(input.accountId);
+  await inTransaction(ctx.database, async (tx) => {
+    if (await findOpenClosure(tx, input.accountId)) {
+      throw new OffboardError('OFFBOARD_ERR_CLOSURE_IN_PROGRESS', `account "${input.accountId}" already has a closure in progress`);
+    }
+    await insertClosure(tx, closure, { codeHash: code === null ? null : codeHash(closure.id, code), verdict, now });
+    await writeEffects(ctx, tx, {
+      closure,
+      effects: creationEffects(closure),
+      actor: input.actor,
+      action: 'closure.request',
+      contact,
+      vars: code === null ? {} : { code },
+      data: { consent: closure.consent, confirmed, blockers: verdict.blockers.map((b) => b.code) },
+      now,
+    });
+  });
+  return { closure, verdict, codeSent: code !== null };
+}
+
+function missingConsent(blockers: readonly { code: string; severity: string }[], consent: ClosureConsent): string[] {
+  const missing = new Set<string>();
+  for (const b of blockers) {
+    if (b.severity !== 'automatic') continue;
+    if (b.code === 'dust_remaining' && !consent.sweepDust) missing.add('sweep-dust');
+    if (b.code === 'open_orders' && !consent.cancelOrders) missing.add('cancel-orders');
+    if (b.code === 'linked_authorization' && !consent.revokeApps) missing.add('revoke-apps');
+  }
+  return [...missing];
+}
+
+async function moveOpenClosure(
+  ctx: AppContext,
+  accountId: string,
+  event: ClosureEvent,
+  actor: Actor,
+  rules: EligibilityRules,
+  guard?: (stored: StoredClosure, tx: Tx) => Promise<void>,
+): Promise<Closure> {
+  const now = ctx.clock.now();
+  const stored = await findOpenClosure(ctx.database.db, accountId);
+  if (!stored) throw new OffboardError('OFFBOARD_ERR_NO_CLOSURE', `account "${accountId}" has no closure in progress`);
+  const facts = await ctx.platform.facts(accountId);
+  const policy = rules(facts?.jurisdiction ?? 'ZZ');
+  const timings = { gracePeriodMs: policy.gracePeriodMs, confirmationExpiryMs: policy.confirmationExpiryMs };
+  const contact = await ctx.platform.contact(accountId);
+  return inTransaction(ctx.database, async (tx) => {
+    if (guard) await guard(stored, tx);
+    const result = transition(stored.closure, event, now, timings);
+    if (!result.ok) throw new OffboardError('OFFBOARD_ERR_CLOSURE_REFUSED', result.refusal.message);
+    if (!(await saveTransition(tx, result.closure, stored.closure.version, { now }))) {
+      throw new OffboardError('OFFBOARD_ERR_CLOSURE_REFUSED', 'the closure changed meanwhile (the worker may have started finalizing); check `offboard status`');
+    }
+    await writeEffects(ctx, tx, { closure: result.closure, effects: result.effects, actor, action: `closure.${event.type}`, contact, now });
+    return result.closure;
+  });
+}
+
+/** Confirms a requested closure with the one-time code sent to the holder's channels. */
+export async function confirmClosure(ctx: AppContext, rules: EligibilityRules, input: { accountId: string; code: string; actor: Actor }): Promise<Closure> {
+  const stored = await findOpenClosure(ctx.database.db, input.accountId);
+  if (!stored || stored.closure.state !== 'requested') {
+    throw new OffboardError('OFFBOARD_ERR_NO_CLOSURE', `account "${input.accountId}" has no closure waiting for confirmation`);
+  }
+  if (stored.codeAttempts >= MAX_CODE_ATTEMPTS) {
+    throw new OffboardError('OFFBOARD_ERR_TOO_MANY_ATTEMPTS', `${MAX_CODE_ATTEMPTS} wrong codes: cancel and request the closure again`);
+  }
+  const expected = Buffer.from(stored.codeHash ?? '');
+  const given = Buffer.from(codeHash(stored.closure.id, input.code.trim()));
+  if (expected.length !== given.length || !timingSafeEqual(expected, given) || ctx.clock.now() >= stored.closure.confirmationExpiresAt) {
+    await inTransaction(ctx.database, (tx) => recordCodeAttempt(tx, stored.closure.id));
+    throw new OffboardError('OFFBOARD_ERR_BAD_CODE', 'the code is wrong or expired; read the latest one with `offboard mail --account ' + input.accountId + '`');
+  }
+  return moveOpenClosure(ctx, input.accountId, { type: 'confirm' }, input.actor, rules);
+}
+
+/** Cancels a closure until finalization starts. */
+export function cancelClosure(ctx: AppContext, rules: EligibilityRules, input: { accountId: string; actor: Actor }): Promise<Closure> {
+  return moveOpenClosure(ctx, input.accountId, { type: 'cancel', by: input.actor.kind === 'agent' ? 'agent' : 'holder' }, input.actor, rules);
+}
+
+export interface ClosureStatus {
+  accountId: string;
+  closure: Closure | null;
+  verdict: unknown;
+}
+
+/** The account's latest closure (open or ended) and its last verdict. */
+export async function closureStatus(ctx: AppContext, accountId: string): Promise<ClosureStatus> {
+  const facts = await ctx.platform.facts(accountId);
+  if (!facts) throw new OffboardError('OFFBOARD_ERR_UNKNOWN_ACCOUNT', `no account "${accountId}"`);
+  const stored = await latestClosure(ctx.database.db, accountId);
+  return { accountId, closure: stored?.closure ?? null, verdict: stored?.verdict ?? null };
+}

@@ -1,0 +1,179 @@
+import {
+  claimDueClosures,
+  getClosure,
+  recordDecision,
+  releaseLease,
+  saveTransition,
+} from '../adapters/store/closure-repository.js';
+import type { StoredClosure } from '../adapters/store/closure-repository.js';
+import { inTransaction } from '../adapters/store/database.js';
+import { transition } from '../domain/closure.js';
+import type { Closure, ClosureEvent } from '../domain/closure.js';
+import type { AccountFacts } from '../domain/facts.js';
+import type { Actor, AppContext } from './context.js';
+import { evaluateFacts } from './check-eligibility.js';
+import type { EligibilityRules, RenderedVerdict } from './check-eligibility.js';
+import { writeEffects } from './closures.js';
+
+export interface WorkerOptions {
+  owner: string;
+  /** How long a claim lasts; a worker that dies loses its claims after this. */
+  leaseMs: number;
+  /** Closures handled at once. */
+  concurrency: number;
+}
+
+export interface StepOutcome {
+  closureId: string;
+  from: string;
+  to: string | null;
+}
+
+/**
+ * One pass: claims the closures that are due and moves each one step (or through
+ * finalization). Returns what happened; an empty list means nothing was due.
+ */
+export async function workOnce(ctx: AppContext, rules: EligibilityRules, options: WorkerOptions): Promise<StepOutcome[]> {
+  const claimed = await claimDueClosures(ctx.database, { owner: options.owner, now: ctx.clock.now(), leaseMs: options.leaseMs, limit: options.concurrency });
+  const outcomes = await Promise.all(claimed.map((stored) => advance(ctx, rules, stored, options.owner)));
+  return outcomes;
+}
+
+async function advance(ctx: AppContext, rules: EligibilityRules, stored: StoredClosure, owner: string): Promise<StepOutcome> {
+  const from = stored.closure.state;
+  try {
+    let current = stored;
+    if (current.closure.state === 'requested' || current.closure.state === 'grace') {
+      const moved = await step(ctx, rules, current, { type: 'timer' }, null);
+      if (!moved) {
+        await releaseLease(ctx.database.db, stored.closure.id, owner);
+        return { closureId: stored.closure.id, from, to: null };
+      }
+      const reread = await getClosure(ctx.database.db, stored.closure.id);
+      if (!reread) return { closureId: stored.closure.id, from, to: null };
+      current = reread;
+    }
+    if (current.closure.state === 'finalizing') {
+      const ended = await finalize(ctx, rules, current);
+      return { closureId: stored.closure.id, from, to: ended };
+    }
+    return { closureId: stored.closure.id, from, to: current.closure.state };
+  } catch (error) {
+    // Leave the lease to expire: another pass (or worker) repeats the step, and the
+    // idempotency keys keep its effects single.
+    ctx.onError?.(error, stored.closure.id);
+    return { closureId: stored.closure.id, from, to: null };
+  }
+}
+
+const WORKER: Actor = { kind: 'worker', id: 'worker' };
+
+/** Applies one event with its effects in one transaction; false when refused or raced. */
+async function step(
+  ctx: AppContext,
+  rules: EligibilityRules,
+  stored: StoredClosure,
+  event: ClosureEvent,
+  verdict: RenderedVerdict | null,
+): Promise<Closure | null> {
+  const now = ctx.clock.now();
+  const facts = await ctx.platform.facts(stored.closure.accountId);
+  const policy = rules(facts?.jurisdiction ?? 'ZZ');
+  const result = transition(stored.closure, event, now, { gracePeriodMs: policy.gracePeriodMs, confirmationExpiryMs: policy.confirmationExpiryMs });
+  if (!result.ok) return null;
+  const contact = await ctx.platform.contact(stored.closure.accountId);
+  const reasons = verdict ? verdict.blockers.map((b) => `- ${b.message}${b.fix ? ` ${b.fix}` : ''}`).join('\n') : '';
+  const saved = await inTransaction(ctx.database, async (tx) => {
+    if (!(await saveTransition(tx, result.closure, stored.closure.version, { now, releaseLease: true, ...(verdict ? { verdict } : {}) }))) return false;
+    await writeEffects(ctx, tx, {
+      closure: result.closure,
+      effects: result.effects,
+      actor: WORKER,
+      action: `closure.${event.type}`,
+      contact,
+      vars: { reasons },
+      data: verdict ? { blockers: verdict.blockers.map((b) => b.code) } : {},
+      now,
+    });
+    return true;
+  });
+  return saved ? result.closure : null;
+}
+
+/**
+ * Finalization. Freeze first: a deposit racing the final check must bounce, not strand.
+ * Then fresh facts, the consented automatic actions, and a second evaluation. The
+ * decision is stored before it is acted on, so a worker killed half-way repeats the same
+ * decision instead of re-checking an account it already began to change.
+ */
+async function finalize(ctx: AppContext, rules: EligibilityRules, stored: StoredClosure): Promise<string | null> {
+  const { closure } = stored;
+  const key = (suffix: string) => `closure:${closure.id}:${suffix}`;
+  let decision = stored.decision;
+  let verdict = stored.verdict as RenderedVerdict | null;
+  if (decision === null) {
+    await ctx.platform.freeze(closure.accountId, key('freeze'));
+    let facts = await requireFacts(ctx, closure.accountId);
+    if (facts.status === 'closed') {
+      // Only finalization closes accounts: an earlier run got this far and died.
+      decision = 'close';
+    } else {
+      const first = evaluateFacts(rules, withoutOwnClosure(facts), ctx.clock.now());
+      await performAutomaticActions(ctx, closure, facts, first, key);
+      facts = await requireFacts(ctx, closure.accountId);
+      verdict = evaluateFacts(rules, withoutOwnClosure(facts), ctx.clock.now());
+      decision = verdict.eligible ? 'close' : 'block';
+    }
+    const stuck = await inTransaction(ctx.database, (tx) => recordDecision(tx, closure.id, closure.version, decision!, verdict));
+    if (!stuck) {
+      const reread = await getClosure(ctx.database.db, closure.id);
+      if (!reread || reread.decision === null) return null;
+      decision = reread.decision;
+      verdict = reread.verdict as RenderedVerdict | null;
+    }
+  }
+  if (decision === 'close') {
+    const facts = await requireFacts(ctx, closure.accountId);
+    for (const credential of facts.credentials) await ctx.platform.revokeCredential(closure.accountId, credential.id, key(`credential:${credential.id}`));
+    for (const authorization of facts.authorizations) await ctx.platform.revokeAuthorization(closure.accountId, authorization.id, key(`authorization:${authorization.id}`));
+    await ctx.platform.markClosed(closure.accountId, key('close'));
+    const done = await step(ctx, rules, stored, { type: 'finalized', eligible: true }, verdict);
+    return done?.state ?? null;
+  }
+  await ctx.platform.unfreeze(closure.accountId, key('unfreeze'));
+  const done = await step(ctx, rules, stored, { type: 'finalized', eligible: false }, verdict);
+  return done?.state ?? null;
+}
+
+async function performAutomaticActions(
+  ctx: AppContext,
+  closure: Closure,
+  facts: AccountFacts,
+  verdict: RenderedVerdict,
+  key: (suffix: string) => string,
+): Promise<void> {
+  const { consent } = closure;
+  for (const blocker of verdict.blockers) {
+    if (blocker.severity !== 'automatic') continue;
+    if (blocker.code === 'dust_remaining' && consent.sweepDust && blocker.subject.asset) {
+      await ctx.platform.sweepDust(closure.accountId, blocker.subject.asset, key(`sweep:${blocker.subject.asset}`));
+    }
+    if (blocker.code === 'linked_authorization' && consent.revokeApps && blocker.subject.id) {
+      await ctx.platform.revokeAuthorization(closure.accountId, blocker.subject.id, key(`authorization:${blocker.subject.id}`));
+    }
+  }
+  if (consent.cancelOrders && verdict.blockers.some((b) => b.code === 'open_orders' && b.severity === 'automatic')) {
+    for (const order of facts.openOrders) await ctx.platform.cancelOrder(closure.accountId, order.id, key(`order:${order.id}`));
+  }
+}
+
+async function requireFacts(ctx: AppContext, accountId: string): Promise<AccountFacts> {
+  const facts = await ctx.platform.facts(accountId);
+  if (!facts) throw new Error(`account ${accountId} vanished during finalization`);
+  return facts;
+}
+
+/** The closure being finalized is not a blocker to itself; frozen is our own doing. */
+function withoutOwnClosure(facts: AccountFacts): AccountFacts {
+  return { ...facts, closure: null, status: facts.status === 'frozen' ? 'active' : facts.status };
+}
