@@ -118,8 +118,12 @@ async function finalize(ctx: AppContext, rules: EligibilityRules, stored: Stored
       // Only finalization closes accounts: an earlier run got this far and died.
       decision = 'close';
     } else {
-      const first = evaluateFacts(rules, withoutOwnClosure(facts), ctx.clock.now());
-      await performAutomaticActions(ctx, closure, facts, first, key);
+      // Orders first: cancelling one releases funds, which may leave dust to sweep.
+      if (closure.consent.cancelOrders && evaluateFacts(rules, withoutOwnClosure(facts), ctx.clock.now()).blockers.some((b) => b.code === 'open_orders' && b.severity === 'automatic')) {
+        for (const order of facts.openOrders) await ctx.platform.cancelOrder(closure.accountId, order.id, key(`order:${order.id}`));
+        facts = await requireFacts(ctx, closure.accountId);
+      }
+      await performAutomaticActions(ctx, closure, evaluateFacts(rules, withoutOwnClosure(facts), ctx.clock.now()), key);
       facts = await requireFacts(ctx, closure.accountId);
       verdict = evaluateFacts(rules, withoutOwnClosure(facts), ctx.clock.now());
       decision = verdict.eligible ? 'close' : 'block';
@@ -145,13 +149,7 @@ async function finalize(ctx: AppContext, rules: EligibilityRules, stored: Stored
   return done?.state ?? null;
 }
 
-async function performAutomaticActions(
-  ctx: AppContext,
-  closure: Closure,
-  facts: AccountFacts,
-  verdict: RenderedVerdict,
-  key: (suffix: string) => string,
-): Promise<void> {
+async function performAutomaticActions(ctx: AppContext, closure: Closure, verdict: RenderedVerdict, key: (suffix: string) => string): Promise<void> {
   const { consent } = closure;
   for (const blocker of verdict.blockers) {
     if (blocker.severity !== 'automatic') continue;
@@ -161,9 +159,6 @@ async function performAutomaticActions(
     if (blocker.code === 'linked_authorization' && consent.revokeApps && blocker.subject.id) {
       await ctx.platform.revokeAuthorization(closure.accountId, blocker.subject.id, key(`authorization:${blocker.subject.id}`));
     }
-  }
-  if (consent.cancelOrders && verdict.blockers.some((b) => b.code === 'open_orders' && b.severity === 'automatic')) {
-    for (const order of facts.openOrders) await ctx.platform.cancelOrder(closure.accountId, order.id, key(`order:${order.id}`));
   }
 }
 
