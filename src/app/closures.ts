@@ -150,7 +150,8 @@ function missingConsent(blockers: readonly { code: string; severity: string }[],
   return [...missing];
 }
 
-async function moveOpenClosure(
+/** Applies a holder, agent or platform event to the account's open closure, with its effects. */
+export async function moveOpenClosure(
   ctx: AppContext,
   accountId: string,
   event: ClosureEvent,
