@@ -1,6 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DAY, formatDuration, HOUR, MAX_DURATION_MS, MINUTE, parseDuration, SECOND, YEAR } from './duration.js';
+import {
+  DAY,
+  formatDuration,
+  HOUR,
+  MAX_DURATION_MS,
+  MINUTE,
+  parseDuration,
+  SECOND,
+  YEAR,
+} from './duration.js';
 
 describe('parseDuration', () => {
   it.each([

@@ -32,7 +32,10 @@ export function parseDuration(text: string): ParseDurationResult {
   const [, count = '', unit = 's'] = match;
   const ms = Number(count) * UNITS[unit as Unit];
   if (!Number.isSafeInteger(ms) || ms > MAX_DURATION_MS) {
-    return { ok: false, reason: `it is longer than the longest duration offboard accepts (${formatDuration(MAX_DURATION_MS)})` };
+    return {
+      ok: false,
+      reason: `it is longer than the longest duration offboard accepts (${formatDuration(MAX_DURATION_MS)})`,
+    };
   }
   return { ok: true, ms };
 }
@@ -40,7 +43,8 @@ export function parseDuration(text: string): ParseDurationResult {
 function whyNotADuration(text: string): string {
   if (/^\d+(mo|months?|M)$/.test(text)) return 'months vary in length; write days, e.g. 30d';
   if (/^\d+w$/.test(text)) return 'write weeks as days, e.g. 14d';
-  if (/^\d+\.\d+[a-z]+$/.test(text)) return 'use a whole number of a smaller unit, e.g. 90m rather than 1.5h';
+  if (/^\d+\.\d+[a-z]+$/.test(text))
+    return 'use a whole number of a smaller unit, e.g. 90m rather than 1.5h';
   if (/^\d+$/.test(text)) return 'add a unit: s, m, h, d or y';
   return GENERIC_DURATION_REASON;
 }

@@ -191,7 +191,13 @@ function disputeBlocker(dispute: AccountFacts['disputes'][number]): Blocker {
     severity: 'support',
     subject: { kind: 'dispute', id: dispute.id, asset: dispute.asset },
     remedy: { action: 'contact_support' },
-    params: { disputeId: dispute.id, disputeKind: dispute.kind, asset: dispute.asset, amount, openedAt },
+    params: {
+      disputeId: dispute.id,
+      disputeKind: dispute.kind,
+      asset: dispute.asset,
+      amount,
+      openedAt,
+    },
     detail: `${dispute.kind} ${dispute.id} over ${amount} ${dispute.asset} opened ${openedAt} is unresolved`,
   };
 }
@@ -220,7 +226,12 @@ function balanceBlockers(balance: BalanceFact, facts: AccountFacts, policy: Poli
       severity: 'support',
       subject: { kind: 'asset', asset },
       remedy: { action: 'contact_support' },
-      params: { asset, amount: fmt(unexplained), locked: fmt(balance.locked), explained: fmt(explained) },
+      params: {
+        asset,
+        amount: fmt(unexplained),
+        locked: fmt(balance.locked),
+        explained: fmt(explained),
+      },
       detail: `${fmt(balance.locked)} ${asset} is locked but open orders and pending withdrawals explain only ${fmt(explained)}`,
     });
   }
@@ -235,7 +246,8 @@ function balanceBlockers(balance: BalanceFact, facts: AccountFacts, policy: Poli
       detail: `the ${asset} balance is ${fmt(balance.available)}: the holder owes ${owed} ${asset}`,
     });
   }
-  if (balance.available > 0n) blockers.push(holdingBlocker(balance, balance.available + unexplained, policy));
+  if (balance.available > 0n)
+    blockers.push(holdingBlocker(balance, balance.available + unexplained, policy));
   return blockers;
 }
 
@@ -290,9 +302,11 @@ function priceOf(balance: BalanceFact, policy: Policy): Price | null {
 /** Locked funds of `asset` that open orders and pending withdrawals account for. */
 function explainedLocked(asset: string, facts: AccountFacts): bigint {
   let total = 0n;
-  for (const order of facts.openOrders) if (order.asset === asset && order.locked > 0n) total += order.locked;
+  for (const order of facts.openOrders)
+    if (order.asset === asset && order.locked > 0n) total += order.locked;
   for (const transfer of facts.pendingTransfers) {
-    if (transfer.direction === 'withdrawal' && transfer.asset === asset && transfer.amount > 0n) total += transfer.amount;
+    if (transfer.direction === 'withdrawal' && transfer.asset === asset && transfer.amount > 0n)
+      total += transfer.amount;
   }
   return total;
 }

@@ -3,7 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { BLOCKER_CODES, evaluate } from './eligibility.js';
 import type { Verdict } from './eligibility.js';
 import type { AccountFacts, HoldKind } from './facts.js';
-import { CATALOGUE, formatInstant, LANGS, MESSAGE_KEYS, messageKey, relativeTime, renderVerdict } from './messages.js';
+import {
+  CATALOGUE,
+  formatInstant,
+  LANGS,
+  MESSAGE_KEYS,
+  messageKey,
+  relativeTime,
+  renderVerdict,
+} from './messages.js';
 import type { Audience, Lang } from './messages.js';
 import { DEFAULT_POLICY, validatePolicy } from './policy.js';
 
@@ -32,14 +40,16 @@ function facts(overrides: Partial<AccountFacts> = {}): AccountFacts {
   };
 }
 
-const price = (asset: string, decimals: number, priceMinorPerUnit: bigint | null) => (available: bigint, locked = 0n) => ({
-  asset,
-  decimals,
-  available,
-  locked,
-  allowNegative: true,
-  priceMinorPerUnit,
-});
+const price =
+  (asset: string, decimals: number, priceMinorPerUnit: bigint | null) =>
+  (available: bigint, locked = 0n) => ({
+    asset,
+    decimals,
+    available,
+    locked,
+    allowNegative: true,
+    priceMinorPerUnit,
+  });
 
 /** Facts that raise every code but account_closed, in every message variant the default policy allows. */
 const everything = facts({
@@ -50,13 +60,48 @@ const everything = facts({
     price('DOGE', 8, 10n)(1_000n),
     price('XYZ', 6, null)(5n),
   ],
-  openOrders: [{ id: 'o-1', asset: 'BTC', side: 'sell', locked: 4_000_000n, decimals: 8, createdAt: ago(2 * DAY) }],
-  pendingTransfers: [
-    { id: 't-1', direction: 'withdrawal', asset: 'BTC', amount: 1_000_000n, decimals: 8, createdAt: ago(HOUR), cancellable: true },
-    { id: 't-3', direction: 'withdrawal', asset: 'BTC', amount: 1n, decimals: 8, createdAt: ago(HOUR), cancellable: false },
-    { id: 't-2', direction: 'deposit', asset: 'ETH', amount: 10n, decimals: 18, createdAt: ago(HOUR), cancellable: false },
+  openOrders: [
+    {
+      id: 'o-1',
+      asset: 'BTC',
+      side: 'sell',
+      locked: 4_000_000n,
+      decimals: 8,
+      createdAt: ago(2 * DAY),
+    },
   ],
-  disputes: [{ id: 'd-1', kind: 'chargeback', asset: 'USD', amount: 100n, decimals: 2, openedAt: ago(DAY) }],
+  pendingTransfers: [
+    {
+      id: 't-1',
+      direction: 'withdrawal',
+      asset: 'BTC',
+      amount: 1_000_000n,
+      decimals: 8,
+      createdAt: ago(HOUR),
+      cancellable: true,
+    },
+    {
+      id: 't-3',
+      direction: 'withdrawal',
+      asset: 'USD',
+      amount: 1n,
+      decimals: 2,
+      createdAt: ago(HOUR),
+      cancellable: false,
+    },
+    {
+      id: 't-2',
+      direction: 'deposit',
+      asset: 'ETH',
+      amount: 10n,
+      decimals: 18,
+      createdAt: ago(HOUR),
+      cancellable: false,
+    },
+  ],
+  disputes: [
+    { id: 'd-1', kind: 'chargeback', asset: 'USD', amount: 100n, decimals: 2, openedAt: ago(DAY) },
+  ],
   authorizations: [
     { id: 'a-1', kind: 'oauth', name: 'Budgetly', grantedAt: ago(DAY) },
     { id: 'a-2', kind: 'direct_debit', name: 'Power Co', grantedAt: ago(DAY) },
@@ -78,7 +123,9 @@ function policyWith(raw: unknown) {
 /** The same account under a policy that makes the holder do everything by hand. */
 const byHand = evaluate(
   everything,
-  policyWith({ consent: { sweepDust: false, cancelOpenOrders: false, revocableAuthorizationKinds: [] } }),
+  policyWith({
+    consent: { sweepDust: false, cancelOpenOrders: false, revocableAuthorizationKinds: [] },
+  }),
   NOW,
 );
 const closed = evaluate(facts({ status: 'closed' }), DEFAULT_POLICY, NOW);
@@ -90,7 +137,10 @@ const HAN = /\p{Script=Han}/u;
 describe('the catalogue', () => {
   it('has messages for every blocker code', () => {
     for (const code of BLOCKER_CODES) {
-      expect(MESSAGE_KEYS.some((key) => key === code || key.startsWith(`${code}.`)), code).toBe(true);
+      expect(
+        MESSAGE_KEYS.some((key) => key === code || key.startsWith(`${code}.`)),
+        code,
+      ).toBe(true);
     }
   });
 
@@ -101,7 +151,10 @@ describe('the catalogue', () => {
         expect(template.message.length, `${key} ${lang}`).toBeGreaterThan(0);
         expect(template.fix.length, `${key} ${lang}`).toBeGreaterThan(0);
         const han = lang === 'zh-CN';
-        expect(HAN.test(template.message) && HAN.test(template.fix), `${key} ${lang} is in Chinese`).toBe(han);
+        expect(
+          HAN.test(template.message) && HAN.test(template.fix),
+          `${key} ${lang} is in Chinese`,
+        ).toBe(han);
       }
     }
   });
@@ -118,7 +171,8 @@ describe('the catalogue', () => {
   it('is exercised whole by the test verdicts', () => {
     const used = new Set<string>();
     for (const verdict of verdicts) {
-      for (const blocker of verdict.blockers) for (const audience of AUDIENCES) used.add(messageKey(blocker, audience));
+      for (const blocker of verdict.blockers)
+        for (const audience of AUDIENCES) used.add(messageKey(blocker, audience));
     }
     expect([...used].sort()).toEqual([...MESSAGE_KEYS].sort());
   });
@@ -147,26 +201,40 @@ describe('renderVerdict', () => {
       message: 'You still hold 2.05000000 BTC, worth about 123000.00 USD.',
       fix: 'Withdraw it to an account of your own, then try again.',
     });
-    expect(text('balance_remaining', 1)?.message).toBe('You still hold 1.000000000000000001 ETH, worth about 3000.00 USD.');
+    expect(text('balance_remaining', 1)?.message).toBe(
+      'You still hold 1.000000000000000001 ETH, worth about 3000.00 USD.',
+    );
     expect(text('balance_remaining', 2)?.message).toBe('You still hold 0.000005 XYZ.');
-    expect(text('negative_balance')?.message).toBe('Your USD balance is negative: you owe 5.00 USD.');
-    expect(text('dust_remaining')?.message).toBe('You hold a small balance of 0.00001000 DOGE, worth less than 1.00 USD.');
+    expect(text('negative_balance')?.message).toBe(
+      'Your USD balance is negative: you owe 5.00 USD.',
+    );
+    expect(text('dust_remaining')?.message).toBe(
+      'You hold a small balance of 0.00001000 DOGE, worth less than 1.00 USD.',
+    );
     expect(text('cooling_off')?.message).toBe(
       'Your security settings changed at 2026-11-24T12:00:00.000Z (1 day ago). In case someone else made that change, the account cannot be closed until 2026-12-01T12:00:00.000Z (in 6 days).',
     );
     expect(text('cooling_off', 1)?.message).toBe(
       'Your last trade was at 2026-11-25T11:59:00.000Z (1 minute ago). For your protection, the account cannot be closed until 2026-11-25T12:59:00.000Z (in 59 minutes).',
     );
-    expect(text('pending_withdrawal')?.fix).toBe('Wait until it completes, or cancel it, then try again.');
+    expect(text('pending_withdrawal')?.fix).toBe(
+      'Wait until it completes, or cancel it, then try again.',
+    );
     expect(text('pending_withdrawal', 1)?.fix).toBe('Wait until it completes, then try again.');
-    expect(text('linked_authorization')?.message).toBe('Budgetly (connected app) can still access your account.');
-    expect(text('closure_in_progress')?.message).toBe('A closure of this account is already in progress (in its grace period).');
+    expect(text('linked_authorization')?.message).toBe(
+      'Budgetly (connected app) can still access your account.',
+    );
+    expect(text('closure_in_progress')?.message).toBe(
+      'A closure of this account is already in progress (in its grace period).',
+    );
   });
 
   it('speaks to the holder in Simplified Chinese, with no English values left in', () => {
     const rendered = renderVerdict(verdicts[0]!, { lang: 'zh-CN', audience: 'holder' });
     const text = (code: string, n = 0) => rendered.blockers.filter((b) => b.code === code)[n];
-    expect(text('balance_remaining')?.message).toBe('您的账户中仍有 2.05000000 BTC，约合 123000.00 USD。');
+    expect(text('balance_remaining')?.message).toBe(
+      '您的账户中仍有 2.05000000 BTC，约合 123000.00 USD。',
+    );
     expect(text('cooling_off', 1)?.message).toBe(
       '您最近一次交易发生在 2026-11-25T11:59:00.000Z（1 分钟前）。为保护您的账户安全，在 2026-11-25T12:59:00.000Z（59 分钟后） 之前无法注销。',
     );
@@ -174,7 +242,9 @@ describe('renderVerdict', () => {
     expect(text('open_dispute')?.message).toContain('拒付');
     expect(text('linked_authorization', 1)?.message).toBe('Power Co（直接扣款）仍与您的账户关联。');
     for (const blocker of rendered.blockers) {
-      expect(blocker.message).not.toMatch(/\b(withdrawal|trade|sell|buy|chargeback|oauth|direct_debit|grace)\b/);
+      expect(blocker.message).not.toMatch(
+        /\b(withdrawal|trade|sell|buy|chargeback|oauth|direct_debit|grace)\b/,
+      );
     }
   });
 
@@ -186,7 +256,10 @@ describe('renderVerdict', () => {
   });
 
   it('tells the holder of a legal hold that it is one, in both languages', () => {
-    const rendered = (lang: Lang) => renderVerdict(verdicts[0]!, { lang, audience: 'holder' }).blockers.filter((b) => b.code === 'account_hold');
+    const rendered = (lang: Lang) =>
+      renderVerdict(verdicts[0]!, { lang, audience: 'holder' }).blockers.filter(
+        (b) => b.code === 'account_hold',
+      );
     expect(rendered('en').map((b) => b.message)).toEqual([
       'There is a legal hold on your account, so it cannot be closed for now.',
       'Your account needs a review by our team before it can be closed.',
@@ -199,10 +272,18 @@ describe('renderVerdict', () => {
   });
 
   it('shows agents the kind and reason of every hold', () => {
-    const holds = renderVerdict(verdicts[0]!, { lang: 'en', audience: 'agent' }).blockers.filter((b) => b.code === 'account_hold');
-    expect(holds[1]?.message).toBe('A compliance hold (h-2) was placed at 2026-11-24T12:00:00.000Z (1 day ago): SAR filed');
-    const zh = renderVerdict(verdicts[0]!, { lang: 'zh-CN', audience: 'agent' }).blockers.filter((b) => b.code === 'account_hold');
-    expect(zh[1]?.message).toBe('账户存在一项合规冻结（h-2），设立于 2026-11-24T12:00:00.000Z（1 天前）：SAR filed');
+    const holds = renderVerdict(verdicts[0]!, { lang: 'en', audience: 'agent' }).blockers.filter(
+      (b) => b.code === 'account_hold',
+    );
+    expect(holds[1]?.message).toBe(
+      'A compliance hold (h-2) was placed at 2026-11-24T12:00:00.000Z (1 day ago): SAR filed',
+    );
+    const zh = renderVerdict(verdicts[0]!, { lang: 'zh-CN', audience: 'agent' }).blockers.filter(
+      (b) => b.code === 'account_hold',
+    );
+    expect(zh[1]?.message).toBe(
+      '账户存在一项合规冻结（h-2），设立于 2026-11-24T12:00:00.000Z（1 天前）：SAR filed',
+    );
   });
 
   it('never tips a holder off about a compliance, fraud or regulator hold (property)', () => {
@@ -213,11 +294,15 @@ describe('renderVerdict', () => {
       reason: fc.string({ minLength: 1, unit: 'grapheme' }),
       placedAt: fc.integer({ min: 0, max: 400 * DAY }).map((ms) => ago(ms)),
     });
-    const forbidden = /compliance|fraud|regulator|laundering|AML|sanction|investigat|合规|欺诈|诈骗|监管|洗钱|调查|制裁/i;
+    const forbidden =
+      /compliance|fraud|regulator|laundering|AML|sanction|investigat|合规|欺诈|诈骗|监管|洗钱|调查|制裁/i;
     fc.assert(
       fc.property(hold, hold, fc.constantFrom<Lang>(...LANGS), (first, second, lang) => {
         const render = (h: typeof first) =>
-          renderVerdict(evaluate(facts({ holds: [{ ...h, reason: `«${h.reason}»` }] }), DEFAULT_POLICY, NOW), { lang, audience: 'holder' });
+          renderVerdict(
+            evaluate(facts({ holds: [{ ...h, reason: `«${h.reason}»` }] }), DEFAULT_POLICY, NOW),
+            { lang, audience: 'holder' },
+          );
         const rendered = render(first);
         const json = JSON.stringify(rendered);
         // Nothing about the hold reaches the holder: two different holds look the same.
@@ -231,8 +316,18 @@ describe('renderVerdict', () => {
   });
 
   it('counts relative times from the given instant, by default the evaluation instant', () => {
-    const verdict = evaluate(facts({ lastActivity: { trade: null, withdrawal: ago(HOUR), deposit: null, securityChange: null } }), DEFAULT_POLICY, NOW);
-    const later = renderVerdict(verdict, { lang: 'en', audience: 'holder', now: new Date(NOW.getTime() + 20 * HOUR) });
+    const verdict = evaluate(
+      facts({
+        lastActivity: { trade: null, withdrawal: ago(HOUR), deposit: null, securityChange: null },
+      }),
+      DEFAULT_POLICY,
+      NOW,
+    );
+    const later = renderVerdict(verdict, {
+      lang: 'en',
+      audience: 'holder',
+      now: new Date(NOW.getTime() + 20 * HOUR),
+    });
     expect(later.blockers[0]?.message).toContain('2026-11-26T11:00:00.000Z (in 3 hours)');
     const atEvaluation = renderVerdict(verdict, { lang: 'en', audience: 'holder' });
     expect(atEvaluation.blockers[0]?.message).toContain('2026-11-26T11:00:00.000Z (in 23 hours)');
@@ -266,10 +361,13 @@ describe('relative times', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 400 * DAY }), (delta) => {
         const text = relativeTime(delta, 'en');
-        const match = /^in (\d+) (day|hour|minute|second)s?(?: (\d+) (hour|minute|second)s?)?$/.exec(text);
+        const match =
+          /^in (\d+) (day|hour|minute|second)s?(?: (\d+) (hour|minute|second)s?)?$/.exec(text);
         expect(match, text).not.toBeNull();
         const unit = { day: DAY, hour: HOUR, minute: MINUTE, second: 1000 } as const;
-        const shown = Number(match![1]) * unit[match![2] as keyof typeof unit] + (match![3] ? Number(match![3]) * unit[match![4] as keyof typeof unit] : 0);
+        const shown =
+          Number(match![1]) * unit[match![2] as keyof typeof unit] +
+          (match![3] ? Number(match![3]) * unit[match![4] as keyof typeof unit] : 0);
         expect(shown).toBeGreaterThanOrEqual(delta);
       }),
     );

@@ -127,7 +127,8 @@ export const CATALOGUE: Record<MessageKey, Record<Lang, Template>> = {
   },
   funds_locked: {
     en: {
-      message: '{amount} {asset} in your account is locked, and no open order or withdrawal explains it.',
+      message:
+        '{amount} {asset} in your account is locked, and no open order or withdrawal explains it.',
       fix: 'Contact support: our team will release it.',
     },
     'zh-CN': {
@@ -187,7 +188,8 @@ export const CATALOGUE: Record<MessageKey, Record<Lang, Template>> = {
   },
   pending_deposit: {
     en: {
-      message: 'A deposit of {amount} {asset}, started at {createdAt}, is still on its way to your account.',
+      message:
+        'A deposit of {amount} {asset}, started at {createdAt}, is still on its way to your account.',
       fix: 'Wait until it arrives, then try again.',
     },
     'zh-CN': {
@@ -197,7 +199,8 @@ export const CATALOGUE: Record<MessageKey, Record<Lang, Template>> = {
   },
   'open_orders.automatic': {
     en: {
-      message: 'Your {side} order {orderId}, placed at {createdAt}, is still open and holds {amount} {asset}.',
+      message:
+        'Your {side} order {orderId}, placed at {createdAt}, is still open and holds {amount} {asset}.',
       fix: 'Closing can cancel it for you if you agree; the funds it holds go back to your balance.',
     },
     'zh-CN': {
@@ -207,7 +210,8 @@ export const CATALOGUE: Record<MessageKey, Record<Lang, Template>> = {
   },
   'open_orders.holder_action': {
     en: {
-      message: 'Your {side} order {orderId}, placed at {createdAt}, is still open and holds {amount} {asset}.',
+      message:
+        'Your {side} order {orderId}, placed at {createdAt}, is still open and holds {amount} {asset}.',
       fix: 'Cancel the order, then try again.',
     },
     'zh-CN': {
@@ -237,7 +241,8 @@ export const CATALOGUE: Record<MessageKey, Record<Lang, Template>> = {
   },
   'dust_remaining.automatic': {
     en: {
-      message: 'You hold a small balance of {amount} {asset}, worth less than {threshold} {currency}.',
+      message:
+        'You hold a small balance of {amount} {asset}, worth less than {threshold} {currency}.',
       fix: 'Closing can clear this small balance for you if you agree; or withdraw it yourself.',
     },
     'zh-CN': {
@@ -247,7 +252,8 @@ export const CATALOGUE: Record<MessageKey, Record<Lang, Template>> = {
   },
   'dust_remaining.holder_action': {
     en: {
-      message: 'You hold a small balance of {amount} {asset}, worth less than {threshold} {currency}.',
+      message:
+        'You hold a small balance of {amount} {asset}, worth less than {threshold} {currency}.',
       fix: 'Withdraw it, then try again.',
     },
     'zh-CN': {
@@ -257,7 +263,8 @@ export const CATALOGUE: Record<MessageKey, Record<Lang, Template>> = {
   },
   cooling_off: {
     en: {
-      message: 'Your last {activity} was at {lastAt}. For your protection, the account cannot be closed until {until}.',
+      message:
+        'Your last {activity} was at {lastAt}. For your protection, the account cannot be closed until {until}.',
       fix: 'Wait until then; nothing else is needed.',
     },
     'zh-CN': {
@@ -272,7 +279,8 @@ export const CATALOGUE: Record<MessageKey, Record<Lang, Template>> = {
       fix: 'Wait until then. If you did not make the change, disable your account now and contact support.',
     },
     'zh-CN': {
-      message: '您的安全设置于 {lastAt} 发生了变更。以防该变更并非您本人所为，在 {until} 之前无法注销账户。',
+      message:
+        '您的安全设置于 {lastAt} 发生了变更。以防该变更并非您本人所为，在 {until} 之前无法注销账户。',
       fix: '请等到该时间后再试。如果该变更并非您本人所为，请立即停用账户并联系客服。',
     },
   },
@@ -281,7 +289,12 @@ export const CATALOGUE: Record<MessageKey, Record<Lang, Template>> = {
 /** Words for the enumerated values blockers carry, so no English leaks into Chinese text. */
 const VALUE_LABELS: Record<Lang, Record<string, Record<string, string>>> = {
   en: {
-    activity: { withdrawal: 'withdrawal', trade: 'trade', deposit: 'deposit', security_change: 'security change' },
+    activity: {
+      withdrawal: 'withdrawal',
+      trade: 'trade',
+      deposit: 'deposit',
+      security_change: 'security change',
+    },
     side: { buy: 'buy', sell: 'sell' },
     disputeKind: { dispute: 'dispute', chargeback: 'chargeback' },
     authorizationKind: {
@@ -299,7 +312,12 @@ const VALUE_LABELS: Record<Lang, Record<string, Record<string, string>>> = {
     },
   },
   'zh-CN': {
-    activity: { withdrawal: '提现', trade: '交易', deposit: '充值', security_change: '安全设置变更' },
+    activity: {
+      withdrawal: '提现',
+      trade: '交易',
+      deposit: '充值',
+      security_change: '安全设置变更',
+    },
     side: { buy: '买入', sell: '卖出' },
     disputeKind: { dispute: '争议', chargeback: '拒付' },
     authorizationKind: {
@@ -309,12 +327,24 @@ const VALUE_LABELS: Record<Lang, Record<string, Record<string, string>>> = {
       direct_debit: '直接扣款',
     },
     holdKind: { legal: '法律', compliance: '合规', fraud: '反欺诈', regulator: '监管' },
-    closureState: { requested: '待确认', grace: '宽限期内', finalizing: '正在完成', escalated: '审核中' },
+    closureState: {
+      requested: '待确认',
+      grace: '宽限期内',
+      finalizing: '正在完成',
+      escalated: '审核中',
+    },
   },
 };
 
 /** Parameters that hold ISO instants; they are shown with a relative time beside them. */
-const INSTANT_PARAMS = new Set(['until', 'lastAt', 'placedAt', 'createdAt', 'openedAt', 'grantedAt']);
+const INSTANT_PARAMS = new Set([
+  'until',
+  'lastAt',
+  'placedAt',
+  'createdAt',
+  'openedAt',
+  'grantedAt',
+]);
 
 /** The key of the catalogue entry a blocker is told with, for one audience. */
 export function messageKey(blocker: Blocker, audience: Audience): MessageKey {
@@ -331,19 +361,29 @@ export function messageKey(blocker: Blocker, audience: Audience): MessageKey {
       if (audience === 'agent') return 'account_hold.agent';
       return blocker.params.holdKind === 'legal' ? 'account_hold.legal' : 'account_hold.review';
     case 'balance_remaining':
-      return blocker.params.value === undefined ? 'balance_remaining.unpriced' : 'balance_remaining';
+      return blocker.params.value === undefined
+        ? 'balance_remaining.unpriced'
+        : 'balance_remaining';
     case 'pending_withdrawal':
-      return blocker.params.cancellable === 'yes' ? 'pending_withdrawal.cancellable' : 'pending_withdrawal';
+      return blocker.params.cancellable === 'yes'
+        ? 'pending_withdrawal.cancellable'
+        : 'pending_withdrawal';
     case 'open_orders':
-      return blocker.severity === 'automatic' ? 'open_orders.automatic' : 'open_orders.holder_action';
+      return blocker.severity === 'automatic'
+        ? 'open_orders.automatic'
+        : 'open_orders.holder_action';
     case 'linked_authorization':
       return blocker.severity === 'automatic'
         ? 'linked_authorization.automatic'
         : 'linked_authorization.holder_action';
     case 'dust_remaining':
-      return blocker.severity === 'automatic' ? 'dust_remaining.automatic' : 'dust_remaining.holder_action';
+      return blocker.severity === 'automatic'
+        ? 'dust_remaining.automatic'
+        : 'dust_remaining.holder_action';
     case 'cooling_off':
-      return blocker.params.activity === 'security_change' ? 'cooling_off.security_change' : 'cooling_off';
+      return blocker.params.activity === 'security_change'
+        ? 'cooling_off.security_change'
+        : 'cooling_off';
   }
 }
 
@@ -358,13 +398,21 @@ export function renderVerdict(verdict: Verdict, options: RenderOptions): Rendere
   };
 }
 
-export function renderBlocker(blocker: Blocker, options: RenderOptions & { now: Date }): RenderedBlocker {
+export function renderBlocker(
+  blocker: Blocker,
+  options: RenderOptions & { now: Date },
+): RenderedBlocker {
   const { lang, audience, now } = options;
   const template = CATALOGUE[messageKey(blocker, audience)][lang];
   const values = localizedParams(blocker.params, lang, now);
-  const fill = (text: string) => text.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
+  const fill = (text: string) =>
+    text.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
   const { detail, ...rest } = blocker;
-  const rendered: RenderedBlocker = { ...rest, message: fill(template.message), fix: fill(template.fix) };
+  const rendered: RenderedBlocker = {
+    ...rest,
+    message: fill(template.message),
+    fix: fill(template.fix),
+  };
   if (audience === 'agent') return { ...rendered, detail };
   return redactForHolder(rendered);
 }
@@ -380,7 +428,11 @@ function redactForHolder(blocker: RenderedBlocker): RenderedBlocker {
   };
 }
 
-function localizedParams(params: Record<string, string>, lang: Lang, now: Date): Record<string, string> {
+function localizedParams(
+  params: Record<string, string>,
+  lang: Lang,
+  now: Date,
+): Record<string, string> {
   const labels = VALUE_LABELS[lang];
   const values: Record<string, string> = {};
   for (const [name, value] of Object.entries(params)) {
@@ -405,7 +457,12 @@ const UNIT_MS: [TimeUnit, number][] = [
   ['minute', MINUTE],
   ['second', SECOND],
 ];
-const ZH_UNITS: Record<TimeUnit, string> = { day: '天', hour: '小时', minute: '分钟', second: '秒' };
+const ZH_UNITS: Record<TimeUnit, string> = {
+  day: '天',
+  hour: '小时',
+  minute: '分钟',
+  second: '秒',
+};
 
 /**
  * "in 2 days 5 hours", "3 hours ago", "now" — at most two adjacent units. A future instant
@@ -426,7 +483,9 @@ export function relativeTime(deltaMs: number, lang: Lang): string {
   }
   const shown = parts.slice(0, 2).filter(([count]) => count > 0);
   if (lang === 'en') {
-    const text = shown.map(([count, unit]) => `${count} ${unit}${count === 1 ? '' : 's'}`).join(' ');
+    const text = shown
+      .map(([count, unit]) => `${count} ${unit}${count === 1 ? '' : 's'}`)
+      .join(' ');
     return future ? `in ${text}` : `${text} ago`;
   }
   const text = shown.map(([count, unit]) => `${count} ${ZH_UNITS[unit]}`).join(' ');

@@ -20,17 +20,22 @@ export function isValidDecimals(decimals: number): boolean {
  * ".5".
  */
 export function parseAmount(text: string, decimals: number): ParseAmountResult {
-  if (!isValidDecimals(decimals)) return { ok: false, reason: `${decimals} is not a number of decimals` };
+  if (!isValidDecimals(decimals))
+    return { ok: false, reason: `${decimals} is not a number of decimals` };
   const match = DECIMAL.exec(text);
   if (!match) {
     return {
       ok: false,
-      reason: 'write a plain decimal such as 10.25 (no spaces, signs other than a leading -, or exponents)',
+      reason:
+        'write a plain decimal such as 10.25 (no spaces, signs other than a leading -, or exponents)',
     };
   }
   const [, sign, whole = '', fraction = ''] = match;
   if (fraction.length > decimals) {
-    return { ok: false, reason: `it has ${fraction.length} decimal places; the asset has ${decimals}` };
+    return {
+      ok: false,
+      reason: `it has ${fraction.length} decimal places; the asset has ${decimals}`,
+    };
   }
   const minor = BigInt(whole + fraction.padEnd(decimals, '0'));
   return { ok: true, value: sign ? -minor : minor };

@@ -40,9 +40,18 @@ describe('defaults', () => {
       referenceDecimals: 2,
       prices: {},
       dustThreshold: '1.00',
-      coolingOff: { afterWithdrawal: '1d', afterTrade: '1h', afterDeposit: '0', afterSecurityChange: '7d' },
+      coolingOff: {
+        afterWithdrawal: '1d',
+        afterTrade: '1h',
+        afterDeposit: '0',
+        afterSecurityChange: '7d',
+      },
       closure: { gracePeriod: '7d', requireReauthentication: true, confirmationExpiry: '1d' },
-      consent: { revocableAuthorizationKinds: ['oauth', 'linked_platform'], cancelOpenOrders: true, sweepDust: true },
+      consent: {
+        revocableAuthorizationKinds: ['oauth', 'linked_platform'],
+        cancelOpenOrders: true,
+        sweepDust: true,
+      },
       retention: { kyc: '5y', transactions: '5y', communications: '5y', sessions: '0' },
       disable: { minimumBeforeEnable: '1d', requireReverification: true },
     });
@@ -62,9 +71,18 @@ describe('validatePolicy', () => {
       referenceDecimals: 2,
       prices: { BTC: '55000.10', SHIB: '0.000012', USD: 1 },
       dustThreshold: '2.50',
-      coolingOff: { afterWithdrawal: '48h', afterTrade: '90m', afterDeposit: '3d', afterSecurityChange: '14d' },
+      coolingOff: {
+        afterWithdrawal: '48h',
+        afterTrade: '90m',
+        afterDeposit: '3d',
+        afterSecurityChange: '14d',
+      },
       closure: { gracePeriod: '30d', requireReauthentication: false, confirmationExpiry: '2h' },
-      consent: { revocableAuthorizationKinds: ['oauth'], cancelOpenOrders: false, sweepDust: false },
+      consent: {
+        revocableAuthorizationKinds: ['oauth'],
+        cancelOpenOrders: false,
+        sweepDust: false,
+      },
       retention: { kyc: '10y', transactions: '7y', communications: '6y', sessions: '30d' },
       disable: { minimumBeforeEnable: '72h', requireReverification: false },
     });
@@ -78,10 +96,28 @@ describe('validatePolicy', () => {
         ['USD', { minorPerUnit: 100n, scale: 0 }],
       ]),
       dustThresholdMinor: 250n,
-      coolingOff: { afterWithdrawalMs: 48 * HOUR, afterTradeMs: 90 * 60_000, afterDepositMs: 3 * DAY, afterSecurityChangeMs: 14 * DAY },
-      closure: { gracePeriodMs: 30 * DAY, requireReauthentication: false, confirmationExpiryMs: 2 * HOUR },
-      consent: { revocableAuthorizationKinds: ['oauth'], cancelOpenOrders: false, sweepDust: false },
-      retention: { kycMs: 10 * YEAR, transactionsMs: 7 * YEAR, communicationsMs: 6 * YEAR, sessionsMs: 30 * DAY },
+      coolingOff: {
+        afterWithdrawalMs: 48 * HOUR,
+        afterTradeMs: 90 * 60_000,
+        afterDepositMs: 3 * DAY,
+        afterSecurityChangeMs: 14 * DAY,
+      },
+      closure: {
+        gracePeriodMs: 30 * DAY,
+        requireReauthentication: false,
+        confirmationExpiryMs: 2 * HOUR,
+      },
+      consent: {
+        revocableAuthorizationKinds: ['oauth'],
+        cancelOpenOrders: false,
+        sweepDust: false,
+      },
+      retention: {
+        kycMs: 10 * YEAR,
+        transactionsMs: 7 * YEAR,
+        communicationsMs: 6 * YEAR,
+        sessionsMs: 30 * DAY,
+      },
       disable: { minimumBeforeEnableMs: 72 * HOUR, requireReverification: false },
     });
   });
@@ -96,7 +132,9 @@ describe('validatePolicy', () => {
     expect(errorsOf({ closure: { gracePeriod: '7 parsecs' } })).toEqual([
       'closure.gracePeriod: "7 parsecs" is not a duration; use e.g. 7d',
     ]);
-    expect(errorsOf({ retention: { kyc: '5 years', transactions: 5, communications: '60mo' } })).toEqual([
+    expect(
+      errorsOf({ retention: { kyc: '5 years', transactions: 5, communications: '60mo' } }),
+    ).toEqual([
       'retention.kyc: "5 years" is not a duration; use e.g. 5y',
       'retention.transactions: 5 is not a duration: add a unit, e.g. 5y',
       'retention.communications: "60mo" is not a duration: months vary in length; write days, e.g. 30d',
@@ -144,7 +182,10 @@ describe('validatePolicy', () => {
   });
 
   it('takes a price finer than the reference currency, up to 18 digits below its minor unit', () => {
-    expect(valid({ prices: { DUST: '0.00000000000000000001' } }).base.prices.get('DUST')).toEqual({ minorPerUnit: 1n, scale: 18 });
+    expect(valid({ prices: { DUST: '0.00000000000000000001' } }).base.prices.get('DUST')).toEqual({
+      minorPerUnit: 1n,
+      scale: 18,
+    });
     expect(errorsOf({ prices: { DUST: '0.000000000000000000001' } })).toEqual([
       'prices.DUST: "0.000000000000000000001" has 21 decimal places; a price may have at most 20',
     ]);
@@ -195,7 +236,8 @@ describe('validatePolicy', () => {
       expect(result.errors[0]).toEqual<PolicyIssue>({
         path: 'consent.revocableAuthorizationKinds[1]',
         segments: ['consent', 'revocableAuthorizationKinds', 1],
-        message: '"x" is not an authorization kind; use one of oauth, linked_platform, subscription, direct_debit',
+        message:
+          '"x" is not an authorization kind; use one of oauth, linked_platform, subscription, direct_debit',
       });
     }
   });
@@ -276,11 +318,20 @@ describe('jurisdictions', () => {
   it('an override never changes what it does not name (property)', () => {
     fc.assert(
       fc.property(fc.constantFrom('1h', '2d', '0', '9y'), fc.boolean(), (grace, reauth) => {
-        const document = valid({ jurisdictions: { NL: { closure: { gracePeriod: grace } }, BE: { closure: { requireReauthentication: reauth } } } });
+        const document = valid({
+          jurisdictions: {
+            NL: { closure: { gracePeriod: grace } },
+            BE: { closure: { requireReauthentication: reauth } },
+          },
+        });
         const nl = policyFor(document, 'NL');
         const be = policyFor(document, 'BE');
-        expect({ ...nl, jurisdiction: null, closure: DEFAULT_POLICY.closure }).toEqual(DEFAULT_POLICY);
-        expect(nl.closure.requireReauthentication).toBe(DEFAULT_POLICY.closure.requireReauthentication);
+        expect({ ...nl, jurisdiction: null, closure: DEFAULT_POLICY.closure }).toEqual(
+          DEFAULT_POLICY,
+        );
+        expect(nl.closure.requireReauthentication).toBe(
+          DEFAULT_POLICY.closure.requireReauthentication,
+        );
         expect(be.closure.gracePeriodMs).toBe(DEFAULT_POLICY.closure.gracePeriodMs);
         expect(be.closure.requireReauthentication).toBe(reauth);
       }),
@@ -291,7 +342,11 @@ describe('jurisdictions', () => {
 describe('formatPolicyPath', () => {
   it('joins keys with dots and indexes in brackets', () => {
     expect(formatPolicyPath([])).toBe('(root)');
-    expect(formatPolicyPath(['jurisdictions', 'DE', 'closure', 'gracePeriod'])).toBe('jurisdictions.DE.closure.gracePeriod');
-    expect(formatPolicyPath(['consent', 'revocableAuthorizationKinds', 0])).toBe('consent.revocableAuthorizationKinds[0]');
+    expect(formatPolicyPath(['jurisdictions', 'DE', 'closure', 'gracePeriod'])).toBe(
+      'jurisdictions.DE.closure.gracePeriod',
+    );
+    expect(formatPolicyPath(['consent', 'revocableAuthorizationKinds', 0])).toBe(
+      'consent.revocableAuthorizationKinds[0]',
+    );
   });
 });

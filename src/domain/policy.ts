@@ -4,7 +4,14 @@
  * once, each with its path — and resolved into fully typed `Policy` values: durations in
  * milliseconds, money in bigint minor units. docs/policy.md documents every field.
  */
-import { DAY, formatDuration, GENERIC_DURATION_REASON, HOUR, parseDuration, YEAR } from './duration.js';
+import {
+  DAY,
+  formatDuration,
+  GENERIC_DURATION_REASON,
+  HOUR,
+  parseDuration,
+  YEAR,
+} from './duration.js';
 import type { AuthorizationKind } from './facts.js';
 import { formatAmount } from './money.js';
 
@@ -81,10 +88,10 @@ export interface PolicyIssue {
 }
 
 export type ValidatePolicyResult =
-  | { ok: true; policy: PolicyDocument }
-  | { ok: false; errors: PolicyIssue[] };
+  { ok: true; policy: PolicyDocument } | { ok: false; errors: PolicyIssue[] };
 
-export type ResolvePolicyResult = { ok: true; policy: Policy } | { ok: false; errors: PolicyIssue[] };
+export type ResolvePolicyResult =
+  { ok: true; policy: Policy } | { ok: false; errors: PolicyIssue[] };
 
 export const AUTHORIZATION_KINDS: readonly AuthorizationKind[] = [
   'oauth',
@@ -110,13 +117,22 @@ export const DEFAULT_POLICY: Policy = deepFreeze({
     afterDepositMs: 0,
     afterSecurityChangeMs: 7 * DAY,
   },
-  closure: { gracePeriodMs: 7 * DAY, requireReauthentication: true, confirmationExpiryMs: 24 * HOUR },
+  closure: {
+    gracePeriodMs: 7 * DAY,
+    requireReauthentication: true,
+    confirmationExpiryMs: 24 * HOUR,
+  },
   consent: {
     revocableAuthorizationKinds: ['oauth', 'linked_platform'],
     cancelOpenOrders: true,
     sweepDust: true,
   },
-  retention: { kycMs: 5 * YEAR, transactionsMs: 5 * YEAR, communicationsMs: 5 * YEAR, sessionsMs: 0 },
+  retention: {
+    kycMs: 5 * YEAR,
+    transactionsMs: 5 * YEAR,
+    communicationsMs: 5 * YEAR,
+    sessionsMs: 0,
+  },
   disable: { minimumBeforeEnableMs: 24 * HOUR, requireReverification: true },
 });
 
@@ -126,7 +142,10 @@ export const DEFAULT_POLICY_DOCUMENT: PolicyDocument = Object.freeze({
 });
 
 /** The policy for an account in `jurisdiction` (any case); the base when none is named. */
-export function policyFor(document: PolicyDocument, jurisdiction: string | null | undefined): Policy {
+export function policyFor(
+  document: PolicyDocument,
+  jurisdiction: string | null | undefined,
+): Policy {
   if (!jurisdiction) return document.base;
   return document.jurisdictions.get(jurisdiction.toUpperCase()) ?? document.base;
 }
@@ -136,7 +155,10 @@ export function validatePolicy(raw: unknown): ValidatePolicyResult {
   const issues = new Issues();
   const root = raw === null || raw === undefined ? {} : raw;
   if (!isMapping(root)) {
-    issues.add([], `the policy must be a mapping of keys (${TOP_LEVEL_KEYS.join(', ')}), not ${describe(root)}`);
+    issues.add(
+      [],
+      `the policy must be a mapping of keys (${TOP_LEVEL_KEYS.join(', ')}), not ${describe(root)}`,
+    );
     return { ok: false, errors: issues.list };
   }
   issues.unknownKeys(root, [], TOP_LEVEL_KEYS);
@@ -149,7 +171,11 @@ export function validatePolicy(raw: unknown): ValidatePolicyResult {
   };
   const baseLayer = readLayer(root, [], reference, issues);
   const base = applyLayer(
-    { ...DEFAULT_POLICY, referenceCurrency: reference.currency, referenceDecimals: reference.decimals },
+    {
+      ...DEFAULT_POLICY,
+      referenceCurrency: reference.currency,
+      referenceDecimals: reference.decimals,
+    },
     baseLayer,
     null,
   );
@@ -158,17 +184,26 @@ export function validatePolicy(raw: unknown): ValidatePolicyResult {
   const rawJurisdictions = root.jurisdictions;
   if (rawJurisdictions !== undefined && rawJurisdictions !== null) {
     if (!isMapping(rawJurisdictions)) {
-      issues.add(['jurisdictions'], `must be a mapping of jurisdiction codes to policies, e.g. DE: { closure: { gracePeriod: 14d } }; got ${describe(rawJurisdictions)}`);
+      issues.add(
+        ['jurisdictions'],
+        `must be a mapping of jurisdiction codes to policies, e.g. DE: { closure: { gracePeriod: 14d } }; got ${describe(rawJurisdictions)}`,
+      );
     } else {
       for (const [code, value] of Object.entries(rawJurisdictions)) {
         const at = ['jurisdictions', code];
         if (!/^[A-Z]{2}$/.test(code)) {
-          issues.add(at, `"${code}" is not a jurisdiction; use two uppercase letters (ISO 3166 alpha-2), e.g. DE`);
+          issues.add(
+            at,
+            `"${code}" is not a jurisdiction; use two uppercase letters (ISO 3166 alpha-2), e.g. DE`,
+          );
           continue;
         }
         const override = value ?? {};
         if (!isMapping(override)) {
-          issues.add(at, `must be a mapping of the keys it overrides, e.g. closure: { gracePeriod: 14d }; got ${describe(override)}`);
+          issues.add(
+            at,
+            `must be a mapping of the keys it overrides, e.g. closure: { gracePeriod: 14d }; got ${describe(override)}`,
+          );
           continue;
         }
         for (const key of GLOBAL_ONLY_KEYS) {
@@ -223,7 +258,15 @@ interface Layer {
   disable?: Partial<DisableRules>;
 }
 
-const JURISDICTION_KEYS = ['prices', 'dustThreshold', 'coolingOff', 'closure', 'consent', 'retention', 'disable'];
+const JURISDICTION_KEYS = [
+  'prices',
+  'dustThreshold',
+  'coolingOff',
+  'closure',
+  'consent',
+  'retention',
+  'disable',
+];
 const GLOBAL_ONLY_KEYS = ['referenceCurrency', 'referenceDecimals', 'jurisdictions'] as const;
 const TOP_LEVEL_KEYS = [...GLOBAL_ONLY_KEYS.slice(0, 2), ...JURISDICTION_KEYS, 'jurisdictions'];
 
@@ -232,8 +275,10 @@ const GLOBAL_ONLY_REASONS: Record<(typeof GLOBAL_ONLY_KEYS)[number], string> = {
   // threshold in another would be silently wrong.
   referenceCurrency:
     'the reference currency is set once, at the top of the file: the platform prices balances in one currency. Set dustThreshold per jurisdiction instead',
-  referenceDecimals: 'referenceDecimals is set once, at the top of the file, with referenceCurrency',
-  jurisdictions: 'a jurisdiction cannot contain jurisdictions; list them all under the top-level jurisdictions key',
+  referenceDecimals:
+    'referenceDecimals is set once, at the top of the file, with referenceCurrency',
+  jurisdictions:
+    'a jurisdiction cannot contain jurisdictions; list them all under the top-level jurisdictions key',
 };
 
 type Reader<T> = (value: unknown, at: Path, issues: Issues, reference: Reference) => T | undefined;
@@ -241,7 +286,10 @@ type Reader<T> = (value: unknown, at: Path, issues: Issues, reference: Reference
 /** A section's fields: file key → reader of the value into the resolved field. */
 type SectionSpec<T> = Record<string, { into: keyof T & string; read: Reader<T[keyof T]> }>;
 
-function field<T, K extends keyof T & string>(into: K, read: Reader<T[K]>): { into: keyof T & string; read: Reader<T[keyof T]> } {
+function field<T, K extends keyof T & string>(
+  into: K,
+  read: Reader<T[K]>,
+): { into: keyof T & string; read: Reader<T[keyof T]> } {
   return { into, read: read as Reader<T[keyof T]> };
 }
 
@@ -282,7 +330,10 @@ const boolean: Reader<boolean> = (value, at, issues) => {
 
 const authorizationKinds: Reader<readonly AuthorizationKind[]> = (value, at, issues) => {
   if (!Array.isArray(value)) {
-    issues.add(at, `must be a list of authorization kinds, e.g. [oauth, linked_platform]; got ${describe(value)}`);
+    issues.add(
+      at,
+      `must be a list of authorization kinds, e.g. [oauth, linked_platform]; got ${describe(value)}`,
+    );
     return undefined;
   }
   const kinds: AuthorizationKind[] = [];
@@ -293,7 +344,10 @@ const authorizationKinds: Reader<readonly AuthorizationKind[]> = (value, at, iss
       if (!kinds.includes(kind)) kinds.push(kind);
     } else {
       valid = false;
-      issues.add([...at, index], `${describe(item)} is not an authorization kind; use one of ${AUTHORIZATION_KINDS.join(', ')}`);
+      issues.add(
+        [...at, index],
+        `${describe(item)} is not an authorization kind; use one of ${AUTHORIZATION_KINDS.join(', ')}`,
+      );
     }
   });
   return valid ? kinds : undefined;
@@ -331,13 +385,24 @@ const DISABLE: SectionSpec<DisableRules> = {
   requireReverification: field('requireReverification', boolean),
 };
 
-function readLayer(raw: Record<string, unknown>, at: Path, reference: Reference, issues: Issues): Layer {
+function readLayer(
+  raw: Record<string, unknown>,
+  at: Path,
+  reference: Reference,
+  issues: Issues,
+): Layer {
   const layer: Layer = {};
   const prices = readPrices(raw.prices, [...at, 'prices'], reference, issues);
   if (prices) layer.prices = prices;
   const dust = readMoney(raw.dustThreshold, [...at, 'dustThreshold'], reference, issues);
   if (dust !== undefined) layer.dustThresholdMinor = dust;
-  const coolingOff = readSection(raw.coolingOff, [...at, 'coolingOff'], COOLING_OFF, reference, issues);
+  const coolingOff = readSection(
+    raw.coolingOff,
+    [...at, 'coolingOff'],
+    COOLING_OFF,
+    reference,
+    issues,
+  );
   if (coolingOff) layer.coolingOff = coolingOff;
   const closure = readSection(raw.closure, [...at, 'closure'], CLOSURE, reference, issues);
   if (closure) layer.closure = closure;
@@ -378,14 +443,20 @@ function readSection<T>(
 function readCurrency(raw: unknown, at: Path, issues: Issues): string | undefined {
   if (raw === undefined) return undefined;
   if (typeof raw === 'string' && /^[A-Z][A-Z0-9]{1,11}$/.test(raw)) return raw;
-  issues.add(at, `${describe(raw)} is not a currency code; use uppercase letters and digits, e.g. USD`);
+  issues.add(
+    at,
+    `${describe(raw)} is not a currency code; use uppercase letters and digits, e.g. USD`,
+  );
   return undefined;
 }
 
 function readReferenceDecimals(raw: unknown, at: Path, issues: Issues): number | undefined {
   if (raw === undefined) return undefined;
   if (typeof raw === 'number' && Number.isInteger(raw) && raw >= 0 && raw <= 18) return raw;
-  issues.add(at, `${describe(raw)} is not a number of decimals; use a whole number from 0 to 18, e.g. 2`);
+  issues.add(
+    at,
+    `${describe(raw)} is not a number of decimals; use a whole number from 0 to 18, e.g. 2`,
+  );
   return undefined;
 }
 
@@ -399,7 +470,10 @@ function decimalText(raw: unknown, at: Path, issues: Issues, example: string): s
   if (typeof raw === 'number') {
     if (Number.isSafeInteger(raw) && raw >= 0) return String(raw);
     if (Number.isFinite(raw) && raw >= 0) {
-      issues.add(at, `${raw} is a YAML number, which is not exact for money; write it in quotes, e.g. "${example}"`);
+      issues.add(
+        at,
+        `${raw} is a YAML number, which is not exact for money; write it in quotes, e.g. "${example}"`,
+      );
       return undefined;
     }
   }
@@ -414,7 +488,12 @@ function decimalText(raw: unknown, at: Path, issues: Issues, example: string): s
   return undefined;
 }
 
-function readMoney(raw: unknown, at: Path, reference: Reference, issues: Issues): bigint | undefined {
+function readMoney(
+  raw: unknown,
+  at: Path,
+  reference: Reference,
+  issues: Issues,
+): bigint | undefined {
   if (raw === undefined) return undefined;
   const text = decimalText(raw, at, issues, '1.00');
   if (text === undefined) return undefined;
@@ -433,10 +512,18 @@ function readMoney(raw: unknown, at: Path, reference: Reference, issues: Issues)
 // 18 digits below it price any token anyone trades.
 const MAX_PRICE_SCALE = 18;
 
-function readPrices(raw: unknown, at: Path, reference: Reference, issues: Issues): Map<string, Price> | undefined {
+function readPrices(
+  raw: unknown,
+  at: Path,
+  reference: Reference,
+  issues: Issues,
+): Map<string, Price> | undefined {
   if (raw === undefined || raw === null) return undefined;
   if (!isMapping(raw)) {
-    issues.add(at, `must be a mapping of asset codes to prices in ${reference.currency}, e.g. BTC: "60000.00"; got ${describe(raw)}`);
+    issues.add(
+      at,
+      `must be a mapping of asset codes to prices in ${reference.currency}, e.g. BTC: "60000.00"; got ${describe(raw)}`,
+    );
     return undefined;
   }
   const prices = new Map<string, Price>();
@@ -451,13 +538,18 @@ function readPrices(raw: unknown, at: Path, reference: Reference, issues: Issues
     const [whole = '', fraction = ''] = text.split('.');
     const scale = fraction.length - reference.decimals;
     if (scale > MAX_PRICE_SCALE) {
-      issues.add(where, `"${text}" has ${fraction.length} decimal places; a price may have at most ${reference.decimals + MAX_PRICE_SCALE}`);
+      issues.add(
+        where,
+        `"${text}" has ${fraction.length} decimal places; a price may have at most ${reference.decimals + MAX_PRICE_SCALE}`,
+      );
       continue;
     }
     const digits = BigInt(whole + fraction);
     prices.set(
       asset,
-      scale > 0 ? { minorPerUnit: digits, scale } : { minorPerUnit: digits * 10n ** BigInt(-scale), scale: 0 },
+      scale > 0
+        ? { minorPerUnit: digits, scale }
+        : { minorPerUnit: digits * 10n ** BigInt(-scale), scale: 0 },
     );
   }
   return prices;
@@ -505,7 +597,9 @@ class Issues {
       const suggestion = closest(key, known);
       this.add(
         [...at, key],
-        suggestion ? `unknown key; did you mean ${suggestion}?` : `unknown key; the keys here are ${known.join(', ')}`,
+        suggestion
+          ? `unknown key; did you mean ${suggestion}?`
+          : `unknown key; the keys here are ${known.join(', ')}`,
       );
     }
   }
@@ -515,7 +609,8 @@ function closest(key: string, known: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of known) {
-    const distance = candidate.toLowerCase() === key.toLowerCase() ? 0 : editDistance(key, candidate);
+    const distance =
+      candidate.toLowerCase() === key.toLowerCase() ? 0 : editDistance(key, candidate);
     if (distance < bestDistance) {
       best = candidate;
       bestDistance = distance;
@@ -538,13 +633,16 @@ function editDistance(a: string, b: string): number {
 }
 
 function isMapping(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Map);
+  return (
+    value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Map)
+  );
 }
 
 function describe(value: unknown): string {
   if (value === null || value === undefined) return 'an empty value';
   if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    return String(value);
   if (Array.isArray(value)) return 'a list';
   if (value instanceof Date) return `the date ${value.toISOString()}`;
   return 'a mapping';
@@ -571,7 +669,10 @@ export function describePolicy(policy: Policy): Record<string, unknown> {
       requireReauthentication: policy.closure.requireReauthentication,
       confirmationExpiry: formatDuration(policy.closure.confirmationExpiryMs),
     },
-    consent: { ...policy.consent, revocableAuthorizationKinds: [...policy.consent.revocableAuthorizationKinds] },
+    consent: {
+      ...policy.consent,
+      revocableAuthorizationKinds: [...policy.consent.revocableAuthorizationKinds],
+    },
     retention: {
       kyc: formatDuration(policy.retention.kycMs),
       transactions: formatDuration(policy.retention.transactionsMs),

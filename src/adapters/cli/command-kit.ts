@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import { loadPolicy } from '../../config/policy-file.js';
 import { OffboardError } from '../../domain/errors.js';
+import type { PolicyDocument } from '../../domain/policy.js';
 import type { Context, ContextOptions } from '../../main/context.js';
 import type { CliIo } from './output.js';
 import { reportError } from './output.js';
@@ -12,7 +14,17 @@ export interface CliDeps {
 
 export interface GlobalOptions {
   db?: string;
+  policy?: string;
   json?: boolean;
+}
+
+/** `--policy FILE`, else OFFBOARD_POLICY, else the built-in defaults; invalid is exit 2 with every error. */
+export function loadPolicyOrThrow(file: string | undefined, env: NodeJS.ProcessEnv): PolicyDocument {
+  const result = loadPolicy({ file, env });
+  if (!result.ok) {
+    throw new OffboardError('OFFBOARD_ERR_INVALID_POLICY', `the policy is invalid (${result.errors.length} error${result.errors.length === 1 ? '' : 's'})`, result.errors.map((e) => e.text));
+  }
+  return result.policy;
 }
 
 /** The exit code a command action settles on; the entry point reads it. */
@@ -36,7 +48,10 @@ export function action<A extends unknown[]>(
     const args = received.slice(0, received.length - 2) as A;
     let ctx: Context | null = null;
     try {
-      if (options.needsContext !== false) ctx = await deps.openContext({ db: opts.db, env: deps.io.env });
+      if (options.needsContext !== false) {
+        const policy = loadPolicyOrThrow(opts.policy, deps.io.env);
+        ctx = await deps.openContext({ db: opts.db, env: deps.io.env, policy });
+      }
       exit.code = await fn(ctx as Context, opts, ...args);
     } catch (error) {
       exit.code = reportError(deps.io, error, Boolean(opts.json));

@@ -8,6 +8,7 @@ import { registerClosure } from './commands/closure.js';
 import { registerDisable } from './commands/disable.js';
 import { registerLedger } from './commands/ledger.js';
 import { registerMail } from './commands/mail.js';
+import { registerPolicy } from './commands/policy.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerSeed } from './commands/seed.js';
 import { registerWork } from './commands/work.js';
@@ -21,6 +22,7 @@ export function buildProgram(deps: CliDeps, exit: ExitBox): Command {
     .description('offboard: explain, close, disable and export accounts safely')
     .version(VERSION)
     .option('--db <url>', 'database URL: sqlite:PATH, sqlite::memory:, postgres://... (default: OFFBOARD_DATABASE_URL, else sqlite:./offboard.db)')
+    .option('--policy <file>', 'policy YAML file (default: OFFBOARD_POLICY, else the built-in defaults)')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({
@@ -30,6 +32,7 @@ export function buildProgram(deps: CliDeps, exit: ExitBox): Command {
   registerMigrate(program, deps, exit);
   registerSeed(program, deps, exit);
   registerLedger(program, deps, exit);
+  registerPolicy(program, deps, exit);
   registerCheck(program, deps, exit);
   registerClosure(program, deps, exit);
   registerWork(program, deps, exit);
