@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
+import type { Selectable } from 'kysely';
 import { ChainVerifier, GENESIS_HASH, chainEntry } from '../../domain/audit-chain.js';
 import type { AuditEntry, AuditEntryContent, ChainVerdict } from '../../domain/audit-chain.js';
 import type { Database, Tx } from './database.js';
+import type { AuditLogTable } from './workflow.table.js';
 
 export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
@@ -50,18 +52,7 @@ export async function verifyAudit(database: Database, onProgress?: (checked: num
   for (;;) {
     const rows = await database.db.selectFrom('audit_log').selectAll().where('seq', '>', after).orderBy('seq').limit(PAGE).execute();
     for (const row of rows) {
-      const ok = verifier.push({
-        seq: Number(row.seq),
-        at: Number(row.at),
-        actorKind: row.actor_kind as AuditEntry['actorKind'],
-        actorId: row.actor_id,
-        action: row.action,
-        accountId: row.account_id,
-        data: row.data,
-        prevHash: row.prev_hash,
-        hash: row.hash,
-      });
-      if (!ok) return verifier.finish(null);
+      if (!verifier.push(toAuditEntry(row))) return verifier.finish(null);
     }
     checked += rows.length;
     onProgress?.(checked);
@@ -74,7 +65,11 @@ export async function verifyAudit(database: Database, onProgress?: (checked: num
 
 export async function auditEntries(database: Database, accountId: string, limit = 100): Promise<AuditEntry[]> {
   const rows = await database.db.selectFrom('audit_log').selectAll().where('account_id', '=', accountId).orderBy('seq', 'desc').limit(limit).execute();
-  return rows.reverse().map((row) => ({
+  return rows.reverse().map(toAuditEntry);
+}
+
+function toAuditEntry(row: Selectable<AuditLogTable>): AuditEntry {
+  return {
     seq: Number(row.seq),
     at: Number(row.at),
     actorKind: row.actor_kind as AuditEntry['actorKind'],
@@ -84,5 +79,5 @@ export async function auditEntries(database: Database, accountId: string, limit 
     data: row.data,
     prevHash: row.prev_hash,
     hash: row.hash,
-  }));
+  };
 }
