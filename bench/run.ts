@@ -4,6 +4,8 @@ import { argv, exit, stderr } from 'node:process';
 
 const BENCHES: Record<string, () => Promise<{ run(args: string[]): Promise<void> }>> = {
   seed: () => import('./seed.js'),
+  scan: () => import('./scan.js'),
+  closures: () => import('./closures.js'),
 };
 
 const [name, ...rest] = argv.slice(2);

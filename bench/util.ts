@@ -1,7 +1,10 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 
 export function flag(args: string[], name: string, fallback: number): number {
   const i = args.indexOf(`--${name}`);
@@ -34,4 +37,75 @@ export function round(value: number, digits = 3): number {
 
 export function line(label: string, value: string): void {
   process.stdout.write(`${label.padEnd(34)} ${value}\n`);
+}
+
+/** A text option (`--name value`), or the fallback when absent. */
+export function textFlag(args: string[], name: string, fallback: string): string;
+export function textFlag(args: string[], name: string, fallback?: string): string | undefined;
+export function textFlag(args: string[], name: string, fallback?: string): string | undefined {
+  const i = args.indexOf(`--${name}`);
+  if (i < 0) return fallback;
+  const value = args[i + 1];
+  if (value === undefined || value.startsWith('--')) throw new Error(`--${name} takes a value`);
+  return value;
+}
+
+/** The p-th percentile (0..100) of values already sorted ascending, nearest rank. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(Math.max(rank, 1), sorted.length) - 1]!;
+}
+
+/** The PostgreSQL server benchmarks create their scratch databases on. */
+export function benchPostgresUrl(args: string[]): string {
+  return textFlag(args, 'pg', process.env['OFFBOARD_BENCH_POSTGRES'] ?? 'postgres://postgres@127.0.0.1:5432/test');
+}
+
+/**
+ * Creates a database with a random name on the server of `adminUrl` (through a connection
+ * to `adminUrl`'s own database) and returns its URL; `drop()` removes it again.
+ */
+export async function scratchPostgres(adminUrl: string, label: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `offboard_bench_${label.replace(/[^a-z0-9_]/g, '_')}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`create database "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const client = new pg.Client({ connectionString: adminUrl });
+      await client.connect();
+      try {
+        await client.query(`drop database if exists "${name}" with (force)`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
+
+/** Starts a child process; resolves with its wall time, exit code and output once it exits. */
+export function spawnTimed(
+  command: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): { child: ChildProcess; done: Promise<{ seconds: number; code: number | null; stdout: string; stderr: string }> } {
+  const started = process.hrtime.bigint();
+  const child = spawn(command, args, { env: options.env ?? process.env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const done = new Promise<{ seconds: number; code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ seconds: Number(process.hrtime.bigint() - started) / 1e9, code, stdout, stderr }));
+  });
+  return { child, done };
 }

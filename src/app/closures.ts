@@ -35,13 +35,6 @@ export async function writeEffects(
   input: { closure: Closure; effects: readonly ClosureEffect[]; actor: Actor; action: string; contact: HolderContact | null; vars?: Record<string, string>; data?: Record<string, unknown>; now: Date },
 ): Promise<void> {
   const { closure, now } = input;
-  await record(ctx, tx, {
-    actor: input.actor,
-    action: input.action,
-    accountId: closure.accountId,
-    data: { closureId: closure.id, state: closure.state, version: closure.version, ...input.data },
-    now,
-  });
   for (const effect of input.effects) {
     if (effect.type === 'emit') {
       await tx.insertInto('outbox').values({
@@ -60,6 +53,15 @@ export async function writeEffects(
       await notifyHolder(ctx, tx, input.contact, closure.accountId, effect.template, vars, `closure:${closure.id}:${closure.version}:${effect.template}`, now);
     }
   }
+  // The audit entry goes last: appending takes the chain's lock, held until commit, so
+  // taking it last keeps concurrent workers from queueing behind each other's writes.
+  await record(ctx, tx, {
+    actor: input.actor,
+    action: input.action,
+    accountId: closure.accountId,
+    data: { closureId: closure.id, state: closure.state, version: closure.version, ...input.data },
+    now,
+  });
 }
 
 export interface RequestClosureInput {

@@ -53,11 +53,12 @@ export async function disableAccount(
       .returning('id')
       .executeTakeFirstOrThrow();
     const disablementId = Number(inserted.id);
-    // The reason may name an investigation: it goes to the audit log, never to the holder.
-    await record(ctx, tx, { actor: input.actor, action: 'account.disable', accountId: input.accountId, data: { disablementId, reason: input.reason }, event: 'account.disabled', now });
     if (contact) {
       await notifyHolder(ctx, tx, contact, input.accountId, 'account.disabled', { enableAfter: new Date(enableAt).toISOString() }, `disable:${disablementId}`, now);
     }
+    // The reason may name an investigation: it goes to the audit log, never to the holder.
+    // Audit last: the chain's lock is then held only until commit.
+    await record(ctx, tx, { actor: input.actor, action: 'account.disable', accountId: input.accountId, data: { disablementId, reason: input.reason }, event: 'account.disabled', now });
     return { id: disablementId, enableNotBefore: enableAt, alreadyDisabled: false };
   });
   const key = `disable:${id}`;
@@ -115,8 +116,8 @@ export async function enableAccount(
   await inTransaction(ctx.database, async (tx) => {
     const updated = await tx.updateTable('disablements').set({ enabled_at: now.getTime() }).where('id', '=', id).where('enabled_at', 'is', null).executeTakeFirst();
     if (Number(updated.numUpdatedRows) === 0) return; // a concurrent enable won; it recorded everything
-    await record(ctx, tx, { actor: input.actor, action: 'account.enable', accountId: input.accountId, data: { disablementId: id, reverified: input.reverified }, event: 'account.enabled', now });
     if (contact) await notifyHolder(ctx, tx, contact, input.accountId, 'account.enabled', {}, `enable:${id}`, now);
+    await record(ctx, tx, { actor: input.actor, action: 'account.enable', accountId: input.accountId, data: { disablementId: id, reverified: input.reverified }, event: 'account.enabled', now });
   });
   return { disablementId: id, enabledAt: now.toISOString() };
 }

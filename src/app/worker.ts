@@ -84,7 +84,10 @@ async function step(
   const contact = await ctx.platform.contact(stored.closure.accountId);
   const reasons = verdict ? verdict.blockers.map((b) => `- ${b.message}${b.fix ? ` ${b.fix}` : ''}`).join('\n') : '';
   const saved = await inTransaction(ctx.database, async (tx) => {
-    if (!(await saveTransition(tx, result.closure, stored.closure.version, { now, releaseLease: true, ...(verdict ? { verdict } : {}) }))) return false;
+    // Entering finalizing keeps the claim: the closure is due at once, and another worker
+    // must not take it while this one freezes, sweeps and decides.
+    const releaseLease = result.closure.state !== 'finalizing';
+    if (!(await saveTransition(tx, result.closure, stored.closure.version, { now, releaseLease, ...(verdict ? { verdict } : {}) }))) return false;
     await writeEffects(ctx, tx, {
       closure: result.closure,
       effects: result.effects,

@@ -1,0 +1,379 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
+import PgBoss from 'pg-boss';
+import { evaluateFacts } from '../src/app/check-eligibility.js';
+import { requestClosure } from '../src/app/closures.js';
+import { openContext } from '../src/main/context.js';
+import {
+  CLI,
+  benchPostgresUrl,
+  flag,
+  line,
+  round,
+  runCli,
+  scratchDir,
+  scratchPostgres,
+  spawnTimed,
+} from './util.js';
+
+/*
+ * Closures: end-to-end closures per second through `offboard work --once` worker
+ * processes (grace 0, already confirmed, so every closure is due at once), on SQLite with
+ * one worker and on PostgreSQL with one and with four, against pg-boss on the same
+ * PostgreSQL server moving the same number of no-op jobs with the same worker processes
+ * and concurrency. Setting up (seeding, requesting the closures, enqueueing the jobs) is
+ * outside the clock; each clock runs from spawning the workers until every closure is
+ * terminal (every job completed).
+ */
+
+const REPO = new URL('..', import.meta.url).pathname;
+const QUEUE = 'bench';
+const OPEN_STATES = ['requested', 'grace', 'finalizing', 'escalated'];
+
+export async function run(args: string[]): Promise<void> {
+  const closures = flag(args, 'closures', 2000);
+  const concurrency = flag(args, 'concurrency', 4);
+  // pg-boss's work() sleeps its polling interval after every fetch, so its rate is capped
+  // whatever the size: a smaller run measures the same rate in less time.
+  const workJobs = flag(args, 'pgboss-work-jobs', Math.min(closures, 100));
+  const adminUrl = benchPostgresUrl(args);
+  if (closures < 1) throw new Error('--closures takes at least 1');
+  // About 60% of seeded accounts can be closed with consent alone (clean, dust, linked apps,
+  // open orders); twice as many as needed is enough for any seed.
+  const population = closures * 2;
+  line(
+    'closures',
+    `${closures} per run, grace 0, confirmed; workers: work --once --concurrency ${concurrency}`,
+  );
+
+  const dir = scratchDir('closures');
+  let sqlite: Measured;
+  try {
+    sqlite = await measureOffboard(
+      `sqlite:${join(dir, 'closures.db')}`,
+      population,
+      closures,
+      1,
+      concurrency,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  report('offboard SQLite, 1 worker', sqlite);
+  const pg1 = await withScratchPostgres(adminUrl, 'closures_1w', (url) =>
+    measureOffboard(url, population, closures, 1, concurrency),
+  );
+  report('offboard PostgreSQL, 1 worker', pg1);
+  const pg4 = await withScratchPostgres(adminUrl, 'closures_4w', (url) =>
+    measureOffboard(url, population, closures, 4, concurrency),
+  );
+  report('offboard PostgreSQL, 4 workers', pg4);
+
+  const boss1 = await withScratchPostgres(adminUrl, 'pgboss_1w', (url) =>
+    measurePgBoss(url, closures, 1, concurrency, 'fetch'),
+  );
+  report('pg-boss fetch/complete, 1 worker', boss1);
+  const boss4 = await withScratchPostgres(adminUrl, 'pgboss_4w', (url) =>
+    measurePgBoss(url, closures, 4, concurrency, 'fetch'),
+  );
+  report('pg-boss fetch/complete, 4 workers', boss4);
+  const work1 = await withScratchPostgres(adminUrl, 'pgboss_work_1w', (url) =>
+    measurePgBoss(url, workJobs, 1, concurrency, 'work'),
+  );
+  report('pg-boss work(), 1 worker', work1);
+  const work4 = await withScratchPostgres(adminUrl, 'pgboss_work_4w', (url) =>
+    measurePgBoss(url, workJobs, 4, concurrency, 'work'),
+  );
+  report('pg-boss work(), 4 workers', work4);
+
+  const ratio = pg4.perSecond / boss4.perSecond;
+  const ratio1 = pg1.perSecond / boss1.perSecond;
+  line(
+    'ratio PostgreSQL 4 workers',
+    `${round(ratio)} closures/s per pg-boss fetch job/s (aim: at least 1.0); ${round(pg4.perSecond / work4.perSecond)} per work() job/s`,
+  );
+  line(
+    'ratio PostgreSQL 1 worker',
+    `${round(ratio1)} closures/s per pg-boss fetch job/s (aim: at least 1.0); ${round(pg1.perSecond / work1.perSecond)} per work() job/s`,
+  );
+  process.stdout.write(
+    `${JSON.stringify({
+      bench: 'closures',
+      closures,
+      sqlite_1w_per_s: round(sqlite.perSecond, 1),
+      pg_1w_per_s: round(pg1.perSecond, 1),
+      pg_4w_per_s: round(pg4.perSecond, 1),
+      pgboss_1w_per_s: round(boss1.perSecond, 1),
+      pgboss_4w_per_s: round(boss4.perSecond, 1),
+      ratio: round(ratio),
+      ratio_1w: round(ratio1),
+      pgboss_work_jobs: workJobs,
+      pgboss_work_1w_per_s: round(work1.perSecond, 1),
+      pgboss_work_4w_per_s: round(work4.perSecond, 1),
+      ratio_vs_work: round(pg4.perSecond / work4.perSecond),
+      ratio_1w_vs_work: round(pg1.perSecond / work1.perSecond),
+    })}\n`,
+  );
+}
+
+interface Measured {
+  count: number;
+  seconds: number;
+  perSecond: number;
+  note: string;
+}
+
+function report(label: string, m: Measured): void {
+  line(
+    label,
+    `${round(m.seconds)} s, ${round(m.perSecond, 1)}/s (${m.count}${m.note ? `; ${m.note}` : ''})`,
+  );
+}
+
+async function withScratchPostgres<T>(
+  adminUrl: string,
+  label: string,
+  fn: (url: string) => Promise<T>,
+): Promise<T> {
+  const scratch = await scratchPostgres(adminUrl, label);
+  try {
+    return await fn(scratch.url);
+  } finally {
+    await scratch.drop();
+  }
+}
+
+/** Seeds, requests `closures` closures (untimed), then times `workers` worker processes until every closure is terminal. */
+async function measureOffboard(
+  url: string,
+  population: number,
+  closures: number,
+  workers: number,
+  concurrency: number,
+): Promise<Measured> {
+  runCli([
+    'seed',
+    '--db',
+    url,
+    '--accounts',
+    String(population),
+    '--transactions',
+    String(population),
+    '--random-seed',
+    '1',
+  ]);
+  await requestClosures(url, closures);
+  const started = process.hrtime.bigint();
+  const runs = Array.from(
+    { length: workers },
+    () =>
+      spawnTimed(
+        process.execPath,
+        [CLI, 'work', '--once', '--concurrency', String(concurrency), '--db', url, '--json'],
+        { env: { ...process.env, OFFBOARD_DEBUG: '1' } },
+      ).done,
+  );
+  const results = await Promise.all(runs);
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  for (const r of results)
+    if (r.code !== 0) throw new Error(`offboard work exited ${r.code}: ${r.stderr}${r.stdout}`);
+  const states = await closureStates(url);
+  const open = OPEN_STATES.reduce((sum, s) => sum + (states[s] ?? 0), 0);
+  const total = Object.values(states).reduce((sum, n) => sum + n, 0);
+  if (open > 0 || total !== closures) {
+    throw new Error(
+      `${open} of ${total} closures still open after the workers exited (${JSON.stringify(states)}); worker errors:\n${results.map((r) => r.stderr).join('')}`,
+    );
+  }
+  // Steps that failed and were repeated (OFFBOARD_DEBUG prints each one as "offboard: <closure id>: <error>").
+  const failures = results.flatMap((r) =>
+    r.stderr.split('\n').filter((l) => l.startsWith('offboard: cl_')),
+  );
+  const kinds = [...new Set(failures.map((l) => l.replace(/^offboard: cl_[^:]+: /, '')))];
+  const note =
+    Object.entries(states)
+      .map(([s, n]) => `${n} ${s}`)
+      .join(', ') +
+    (failures.length > 0
+      ? `; ${failures.length} worker step errors: ${kinds.join(' | ').slice(0, 200)}`
+      : '');
+  return { count: closures, seconds, perSecond: closures / seconds, note };
+}
+
+/**
+ * Requests closures, in id order, on the accounts consent alone can close (no blocker the
+ * holder, support or time must clear), until there are `closures` of them.
+ */
+async function requestClosures(url: string, closures: number): Promise<void> {
+  const ctx = await openContext({ db: url });
+  try {
+    const consent = { sweepDust: true, cancelOrders: true, revokeApps: true };
+    const actor = { kind: 'platform', id: 'bench' } as const;
+    let requested = 0;
+    let after: string | undefined;
+    while (requested < closures) {
+      const ids = await ctx.app.platform.listAccounts({ after, limit: 500 });
+      if (ids.length === 0)
+        throw new Error(
+          `only ${requested} closable accounts in the population; ${closures} needed`,
+        );
+      after = ids[ids.length - 1];
+      const now = ctx.clock.now();
+      const facts = await ctx.app.platform.factsBatch(ids);
+      const closable = ids.filter((id) => {
+        const f = facts.get(id);
+        return (
+          f !== undefined &&
+          evaluateFacts(ctx.rules, f, now).blockers.every((b) => b.severity === 'automatic')
+        );
+      });
+      const take = closable.slice(0, closures - requested);
+      // PostgreSQL takes requests side by side; SQLite has one connection, so one at a time.
+      const width = ctx.database.dialect === 'postgres' ? 8 : 1;
+      for (let i = 0; i < take.length; i += width) {
+        await Promise.all(
+          take
+            .slice(i, i + width)
+            .map((accountId) =>
+              requestClosure(ctx.app, ctx.rules, {
+                accountId,
+                consent,
+                confirmed: true,
+                gracePeriodMs: 0,
+                actor,
+              }),
+            ),
+        );
+      }
+      requested += take.length;
+    }
+  } finally {
+    await ctx.close();
+  }
+}
+
+async function closureStates(url: string): Promise<Record<string, number>> {
+  const ctx = await openContext({ db: url, migrate: false });
+  try {
+    const rows = await ctx.database.db
+      .selectFrom('closures')
+      .select(['state', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy('state')
+      .execute();
+    return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
+  } finally {
+    await ctx.close();
+  }
+}
+
+/*
+ * One pg-boss worker process (plain Node, like the offboard CLI: no TypeScript loader in
+ * the clock). `fetch` mode is pg-boss at its fastest with the worker's own loop: fetch
+ * `concurrency` jobs at once (offboard's worker claims `concurrency` closures at once), run
+ * the no-op handler on each side by side, complete them in one call, fetch again at once,
+ * and exit when the queue comes back empty (as `work --once` does). `work` mode is pg-boss's
+ * own worker, `work(name, { batchSize: concurrency, pollingIntervalSeconds: 0.5 })`, which
+ * runs until the bench stops it.
+ */
+const PGBOSS_WORKER = `
+import PgBoss from 'pg-boss';
+const { BENCH_URL: url, BENCH_QUEUE: queue, BENCH_MODE: mode } = process.env;
+const concurrency = Number(process.env.BENCH_CONCURRENCY);
+const boss = new PgBoss({ connectionString: url, supervise: false, schedule: false, migrate: false, max: concurrency + 2 });
+boss.on('error', (error) => process.stderr.write(String(error.stack ?? error) + '\\n'));
+await boss.start();
+const handler = async (_job) => {};
+if (mode === 'fetch') {
+  for (;;) {
+    const jobs = await boss.fetch(queue, { batchSize: concurrency });
+    if (jobs.length === 0) break;
+    await Promise.all(jobs.map(handler));
+    await boss.complete(queue, jobs.map((j) => j.id));
+  }
+  await boss.stop({ graceful: false, wait: true });
+  process.exit(0);
+} else {
+  await boss.work(queue, { batchSize: concurrency, pollingIntervalSeconds: 0.5 }, (jobs) => Promise.all(jobs.map(handler)));
+  process.once('SIGTERM', () => process.exit(0));
+}
+`;
+
+/** Enqueues `jobs` no-op jobs (untimed), then times `workers` pg-boss worker processes until all are completed. */
+async function measurePgBoss(
+  url: string,
+  jobs: number,
+  workers: number,
+  concurrency: number,
+  mode: 'fetch' | 'work',
+): Promise<Measured> {
+  const boss = new PgBoss({ connectionString: url, supervise: false, schedule: false });
+  boss.on('error', (error) => process.stderr.write(`pg-boss: ${String(error)}\n`));
+  await boss.start();
+  await boss.createQueue(QUEUE);
+  for (let i = 0; i < jobs; i += 1000) {
+    await boss.insert(
+      Array.from({ length: Math.min(1000, jobs - i) }, (_, k) => ({
+        name: QUEUE,
+        data: { n: i + k },
+      })),
+    );
+  }
+  await boss.stop({ graceful: false, wait: true });
+
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const completed = async () =>
+      Number(
+        (
+          await client.query<{ n: number }>(
+            `select count(*)::int as n from pgboss.job where name = $1 and state = 'completed'`,
+            [QUEUE],
+          )
+        ).rows[0]!.n,
+      );
+    const env = {
+      ...process.env,
+      BENCH_URL: url,
+      BENCH_QUEUE: QUEUE,
+      BENCH_MODE: mode,
+      BENCH_CONCURRENCY: String(concurrency),
+    };
+    const started = process.hrtime.bigint();
+    const runs = Array.from({ length: workers }, () =>
+      spawnTimed(process.execPath, ['--input-type=module', '-e', PGBOSS_WORKER], {
+        env,
+        cwd: REPO,
+      }),
+    );
+    let seconds: number;
+    if (mode === 'fetch') {
+      const results = await Promise.all(runs.map((r) => r.done));
+      seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      for (const r of results)
+        if (r.code !== 0) throw new Error(`pg-boss worker exited ${r.code}: ${r.stderr}`);
+    } else {
+      // work() never exits by itself: the clock stops when the last job is completed.
+      const exited = Promise.race(runs.map((r) => r.done.then((d) => d)));
+      let failure: string | null = null;
+      void exited.then((d) => (failure = `a pg-boss worker exited ${d.code}: ${d.stderr}`));
+      while ((await completed()) < jobs) {
+        if (failure) throw new Error(failure);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      for (const r of runs) r.child.kill('SIGTERM');
+      await Promise.all(runs.map((r) => r.done));
+    }
+    const done = await completed();
+    if (done !== jobs) throw new Error(`pg-boss completed ${done} of ${jobs} jobs`);
+    const note =
+      mode === 'fetch'
+        ? `fetch ${concurrency} at once, complete, repeat`
+        : `work() batchSize ${concurrency}, polling 0.5 s`;
+    return { count: jobs, seconds, perSecond: jobs / seconds, note };
+  } finally {
+    await client.end();
+  }
+}

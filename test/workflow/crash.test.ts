@@ -1,0 +1,164 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Random } from '../../src/adapters/ledger/population.js';
+import { openDatabase } from '../../src/adapters/store/database.js';
+import type { Database } from '../../src/adapters/store/database.js';
+import { DIALECTS, createTestDatabase } from '../support/databases.js';
+import type { TestDatabase } from '../support/databases.js';
+import {
+  assertAccountsMatchOutcome,
+  assertAuditIntact,
+  assertDustSweptOnce,
+  assertEveryClosureSettled,
+  assertMoneyConserved,
+  assertOneEffectEach,
+  snapshotLedger,
+} from '../support/workflow-invariants.js';
+import type { LedgerSnapshot } from '../support/workflow-invariants.js';
+import { holderAccounts, requestClosures, seedPopulation } from '../support/workflow-population.js';
+import type { RequestedClosure } from '../support/workflow-population.js';
+import {
+  describeExit,
+  killAfterFirstOutput,
+  runOffboard,
+  sleep,
+  startOffboard,
+} from '../support/workflow-processes.js';
+
+/*
+ * DESIGN.md part 5: "A worker killed at any instant loses nothing: its lease expires,
+ * another worker repeats the step, idempotency keys keep effects single."
+ *
+ * Real `offboard work` processes on a real database, one after another, each killed with
+ * SIGKILL (no handler, no cleanup) a seeded random time after it began working (its first
+ * pass printed), so the kill lands mid-step; then, once the dead workers' leases expired,
+ * one `work --once` finishes. The outcome must be what an uninterrupted run gives: every
+ * closure closed or blocked once, every effect once, no money created or lost.
+ */
+
+const POPULATION = { accounts: 150, transactions: 1500, randomSeed: 3 };
+/**
+ * Same seed, same kill offsets (the interleaving still varies with the machine's timing):
+ * set OFFBOARD_CRASH_SEED to try another schedule; a failure message names the seed.
+ */
+const KILL_SEED = Number(process.env['OFFBOARD_CRASH_SEED'] ?? 20_260_501);
+const KILLS = 16;
+const LEASE_MS = 500;
+const WORKER = ['work', '--lease', `${LEASE_MS}ms`, '--poll', '50ms', '--concurrency', '4'];
+
+interface Kill {
+  afterMs: number;
+  /** Closures the victim had claimed or begun finalizing when it died. */
+  interrupted: number;
+  /** Of those, how many already had their decision stored (killed between deciding and acting). */
+  decided: number;
+}
+
+describe.each(DIALECTS)('a worker killed at any instant loses nothing [%s]', (dialect) => {
+  let test: TestDatabase;
+  let database: Database;
+  let requested: RequestedClosure[];
+  let before: LedgerSnapshot;
+
+  beforeAll(async () => {
+    test = await createTestDatabase(dialect);
+    await seedPopulation(test.url, POPULATION);
+    database = await openDatabase(test.url);
+    requested = await requestClosures(test.url, await holderAccounts(database));
+    before = await snapshotLedger(database);
+  });
+
+  afterAll(async () => {
+    await database?.close();
+    await test?.dispose();
+  });
+
+  it('ends every closure closed or blocked exactly once, with every effect single and money conserved', async () => {
+    const now = () => new Date();
+    const due = requested.filter((r) => r.dueAt <= now());
+    expect(due.length, 'enough closures to interrupt').toBeGreaterThanOrEqual(20);
+    expect(
+      due.filter((r) => r.dustAssets.length > 0).length,
+      'several with dust to sweep',
+    ).toBeGreaterThanOrEqual(5);
+
+    const random = new Random(KILL_SEED);
+    const kills: Kill[] = [];
+    for (let i = 0; i < KILLS; i++) {
+      const spawnedAt = Date.now();
+      const worker = startOffboard([...WORKER, '--db', test.url]);
+      const afterMs = random.int(0, 150);
+      const exited = await killAfterFirstOutput(worker, afterMs);
+      // `work` without --once runs until signalled: any other end is a crash of its own.
+      expect(exited.signal, describeExit(`worker ${i}`, exited)).toBe('SIGKILL');
+      kills.push({ afterMs, ...(await interruptedBy(database, worker.leaseOwner, spawnedAt)) });
+      if ((await openDue(database)) === 0) break;
+    }
+
+    // The dead workers' claims lapse; one more worker finishes what they left.
+    await sleep(LEASE_MS + 250);
+    const finish = await runOffboard([
+      'work',
+      '--once',
+      '--json',
+      '--lease',
+      '30s',
+      '--db',
+      test.url,
+    ]);
+    expect(finish.code, describeExit('work --once', finish)).toBe(0);
+
+    const summary = `kills at ${kills.map((k) => `${k.afterMs}ms:${k.interrupted}/${k.decided}`).join(' ')} (ms after first output: interrupted/decided; seed ${KILL_SEED})`;
+    const outcome = await assertEveryClosureSettled(database, requested, now());
+    await assertAccountsMatchOutcome(database, outcome);
+    const swept = await assertDustSweptOnce(database, requested, before, now());
+    await assertMoneyConserved(database, before);
+    await assertOneEffectEach(database, outcome);
+    await assertAuditIntact(test.url);
+
+    // The schedule must have hit workers mid-step, or the test proved nothing.
+    expect(
+      kills.filter((k) => k.interrupted > 0).length,
+      `kills that interrupted work: ${summary}`,
+    ).toBeGreaterThanOrEqual(3);
+    expect(outcome.closed.length + outcome.blocked.length).toBe(due.length);
+    expect(swept).toBeGreaterThanOrEqual(5);
+    console.info(
+      `[crash ${dialect}] ${outcome.closed.length} closed, ${outcome.blocked.length} blocked, ${outcome.waiting.length} waiting, ${swept} sweeps; ${summary}`,
+    );
+  }, 120_000);
+});
+
+/** Due closures still open (a closure waiting for a later due date does not count). */
+async function openDue(database: Database): Promise<number> {
+  const row = await database.db
+    .selectFrom('closures')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('state', 'in', ['grace', 'finalizing'])
+    .where('due_at', '<=', Date.now())
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/**
+ * What a killed worker left half-done: closures it had claimed but not moved (its lease
+ * still on them), and closures it moved to finalizing without finishing (recognised by
+ * when they moved, because the grace → finalizing step currently releases the lease: see
+ * the known bug in concurrency.test.ts).
+ */
+async function interruptedBy(
+  database: Database,
+  leaseOwner: string,
+  spawnedAt: number,
+): Promise<{ interrupted: number; decided: number }> {
+  const rows = await database.db
+    .selectFrom('closures')
+    .select(['state', 'decision', 'lease_owner', 'updated_at'])
+    .where('state', 'in', ['grace', 'finalizing'])
+    .execute();
+  const left = rows.filter(
+    (r) =>
+      r.lease_owner === leaseOwner ||
+      (r.state === 'finalizing' && Number(r.updated_at) >= spawnedAt),
+  );
+  return { interrupted: left.length, decided: left.filter((r) => r.decision !== null).length };
+}
