@@ -164,10 +164,9 @@ export async function moveOpenClosure(
   const now = ctx.clock.now();
   const stored = await findOpenClosure(ctx.database.db, accountId);
   if (!stored) throw new OffboardError('OFFBOARD_ERR_NO_CLOSURE', `account "${accountId}" has no closure in progress`);
-  const facts = await ctx.platform.facts(accountId);
-  const policy = rules(facts?.jurisdiction ?? 'ZZ');
-  const timings = { gracePeriodMs: policy.gracePeriodMs, confirmationExpiryMs: policy.confirmationExpiryMs };
   const contact = await ctx.platform.contact(accountId);
+  const policy = rules(contact?.jurisdiction ?? 'ZZ');
+  const timings = { gracePeriodMs: policy.gracePeriodMs, confirmationExpiryMs: policy.confirmationExpiryMs };
   return inTransaction(ctx.database, async (tx) => {
     if (guard) await guard(stored, tx);
     const result = transition(stored.closure, event, now, timings);

@@ -39,6 +39,67 @@ export async function workOnce(ctx: AppContext, rules: EligibilityRules, options
   return outcomes;
 }
 
+export interface RunOptions extends WorkerOptions {
+  /** Stop when nothing is due and nothing is in flight (cron-style `work --once`). */
+  once: boolean;
+  /** Pause when idle. */
+  pollMs: number;
+  shouldStop(): boolean;
+  /** Housekeeping between passes (fan events out, deliver webhooks). */
+  afterPass(): Promise<void>;
+  onOutcome?(outcome: StepOutcome): void;
+}
+
+/**
+ * Keeps `concurrency` closures in flight: a slot that frees up is refilled at once
+ * instead of waiting for the slowest closure of a batch.
+ */
+export async function runWorker(ctx: AppContext, rules: EligibilityRules, options: RunOptions): Promise<void> {
+  const inFlight = new Set<Promise<void>>();
+  // In --once mode a closure that could not move (its step failed or was refused) is not
+  // retried in this run, so the run ends.
+  const stalled = new Set<string>();
+  let lastPass = Date.now();
+  while (!options.shouldStop()) {
+    const free = options.concurrency - inFlight.size;
+    let started = 0;
+    if (free > 0) {
+      const claimed = await claimDueClosures(ctx.database, { owner: options.owner, now: ctx.clock.now(), leaseMs: options.leaseMs, limit: free });
+      for (const stored of claimed) {
+        if (options.once && stalled.has(stored.closure.id)) {
+          await releaseLease(ctx.database.db, stored.closure.id, options.owner);
+          continue;
+        }
+        started += 1;
+        const work: Promise<void> = advance(ctx, rules, stored, options.owner)
+          .then((outcome) => {
+            if (outcome.to === null) stalled.add(outcome.closureId);
+            options.onOutcome?.(outcome);
+          })
+          .finally(() => inFlight.delete(work));
+        inFlight.add(work);
+      }
+    }
+    if (inFlight.size > 0) {
+      // Busy for long: still fan events out and deliver webhooks now and then.
+      if (Date.now() - lastPass >= options.pollMs) {
+        lastPass = Date.now();
+        await options.afterPass();
+      }
+      // A full pool, or nothing more due: wait for a slot.
+      if (started === 0 || inFlight.size >= options.concurrency) await Promise.race(inFlight);
+      continue;
+    }
+    lastPass = Date.now();
+    await options.afterPass();
+    if (started > 0) continue;
+    if (options.once) break;
+    await new Promise((resolve) => setTimeout(resolve, options.pollMs));
+  }
+  await Promise.all(inFlight);
+  await options.afterPass();
+}
+
 async function advance(ctx: AppContext, rules: EligibilityRules, stored: StoredClosure, owner: string): Promise<StepOutcome> {
   const from = stored.closure.state;
   try {
@@ -77,11 +138,10 @@ async function step(
   verdict: RenderedVerdict | null,
 ): Promise<Closure | null> {
   const now = ctx.clock.now();
-  const facts = await ctx.platform.facts(stored.closure.accountId);
-  const policy = rules(facts?.jurisdiction ?? 'ZZ');
+  const contact = await ctx.platform.contact(stored.closure.accountId);
+  const policy = rules(contact?.jurisdiction ?? 'ZZ');
   const result = transition(stored.closure, event, now, { gracePeriodMs: policy.gracePeriodMs, confirmationExpiryMs: policy.confirmationExpiryMs });
   if (!result.ok) return null;
-  const contact = await ctx.platform.contact(stored.closure.accountId);
   const reasons = verdict ? verdict.blockers.map((b) => `- ${b.message}${b.fix ? ` ${b.fix}` : ''}`).join('\n') : '';
   const saved = await inTransaction(ctx.database, async (tx) => {
     // Entering finalizing keeps the claim: the closure is due at once, and another worker

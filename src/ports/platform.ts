@@ -1,10 +1,15 @@
 import type { AccountFacts } from '../domain/facts.js';
 
-/** How to reach the holder: every channel on file is told of closures and security events. */
+/**
+ * Who holds the account and where: the channels every closure and security message goes
+ * to, and the jurisdiction whose policy applies. One cheap read, for steps that need no
+ * full facts.
+ */
 export interface HolderContact {
   name: string;
   email: string | null;
   phone: string | null;
+  jurisdiction: string;
 }
 
 /**
@@ -25,7 +30,7 @@ export interface PlatformPort {
   /** How many accounts there are (of one jurisdiction), for progress. */
   countAccounts(options: { jurisdiction?: string }): Promise<number>;
 
-  /** The holder's name and channels; null for an unknown account. */
+  /** The holder's name, channels and jurisdiction; null for an unknown account. */
   contact(accountId: string): Promise<HolderContact | null>;
 
   /** Stops money from moving in or out: deposits are returned, nothing leaves. */

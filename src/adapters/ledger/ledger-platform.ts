@@ -39,10 +39,10 @@ export class LedgerPlatform implements PlatformPort {
     const row = await this.database.db
       .selectFrom('accounts')
       .innerJoin('holders', 'holders.id', 'accounts.holder_id')
-      .select(['holders.name', 'holders.email', 'holders.phone'])
+      .select(['holders.name', 'holders.email', 'holders.phone', 'accounts.jurisdiction'])
       .where('accounts.id', '=', accountId)
       .executeTakeFirst();
-    return row ? { name: row.name, email: row.email, phone: row.phone } : null;
+    return row ? { name: row.name, email: row.email, phone: row.phone, jurisdiction: row.jurisdiction } : null;
   }
 
   async freeze(accountId: string, idempotencyKey: string): Promise<void> {

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import type { Command } from 'commander';
-import { workOnce } from '../../../app/worker.js';
+import { runWorker } from '../../../app/worker.js';
 import { parseDuration } from '../../../domain/duration.js';
 import { OffboardError } from '../../../domain/errors.js';
 import type { CliDeps, ExitBox } from '../command-kit.js';
@@ -36,16 +36,20 @@ export function registerWork(program: Command, deps: CliDeps, exit: ExitBox): vo
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
         try {
-          while (!stopping) {
-            const outcomes = await workOnce(ctx.app, ctx.rules, { owner, leaseMs, concurrency });
-            await ctx.afterWorkerPass(owner);
-            for (const o of outcomes) if (o.to) counts[o.to] = (counts[o.to] ?? 0) + 1;
-            if (!opts.json) for (const o of outcomes) if (o.to) deps.io.stdout(`${o.closureId}: ${o.from} -> ${o.to}\n`);
-            // A pass that moved something may have made more work due (grace -> finalizing).
-            if (outcomes.some((o) => o.to !== null)) continue;
-            if (opts['once']) break;
-            await new Promise((resolve) => setTimeout(resolve, pollMs));
-          }
+          await runWorker(ctx.app, ctx.rules, {
+            owner,
+            leaseMs,
+            concurrency,
+            once: Boolean(opts['once']),
+            pollMs,
+            shouldStop: () => stopping,
+            afterPass: () => ctx.afterWorkerPass(owner),
+            onOutcome: (o) => {
+              if (!o.to) return;
+              counts[o.to] = (counts[o.to] ?? 0) + 1;
+              if (!opts.json) deps.io.stdout(`${o.closureId}: ${o.from} -> ${o.to}\n`);
+            },
+          });
         } finally {
           process.removeListener('SIGINT', stop);
           process.removeListener('SIGTERM', stop);
