@@ -4,8 +4,10 @@ import { argv, exit, stderr } from 'node:process';
 
 const BENCHES: Record<string, () => Promise<{ run(args: string[]): Promise<void> }>> = {
   seed: () => import('./seed.js'),
+  api: () => import('./api.js'),
   scan: () => import('./scan.js'),
   closures: () => import('./closures.js'),
+  export: () => import('./export.js'),
 };
 
 const [name, ...rest] = argv.slice(2);

@@ -32,6 +32,19 @@ export const ERROR_CATALOGUE = {
   OFFBOARD_ERR_REVERIFICATION_REQUIRED: 'Enabling an account needs the holder re-verified first (--reverified once done).',
   OFFBOARD_ERR_INVALID_LINK: 'The disable link is malformed, forged, expired or already used.',
   OFFBOARD_ERR_INTERNAL: 'An unexpected failure. It is logged; retry, and report it if it persists.',
+  OFFBOARD_ERR_UNAUTHENTICATED: 'The request carries no valid credentials: send `Authorization: Bearer` with an API key, a holder token or an agent token that has not expired.',
+  OFFBOARD_ERR_FORBIDDEN: 'The credentials are valid but lack the scope or role this operation requires.',
+  OFFBOARD_ERR_FOUR_EYES: 'A second agent must approve: the agent who asked for an override cannot approve it.',
+  OFFBOARD_ERR_INVALID_REQUEST: 'The HTTP request is malformed (bad JSON, not UTF-8, a wrong type, an unknown or missing field); the message names what is wrong.',
+  OFFBOARD_ERR_BODY_TOO_LARGE: 'The request body is larger than the service accepts.',
+  OFFBOARD_ERR_UNSUPPORTED_MEDIA_TYPE: 'The request body is not JSON: send `Content-Type: application/json`.',
+  OFFBOARD_ERR_UNKNOWN_ROUTE: 'No HTTP route has this method and path; /docs lists them.',
+  OFFBOARD_ERR_RATE_LIMITED: 'Too many attempts in a short time: wait the seconds `Retry-After` names, then try again.',
+  OFFBOARD_ERR_IDEMPOTENCY_KEY_REUSED: 'This Idempotency-Key was used before for a different request: use a new key for a new request.',
+  OFFBOARD_ERR_IDEMPOTENCY_IN_PROGRESS: 'A request with this Idempotency-Key is still being processed: retry in a moment.',
+  OFFBOARD_ERR_NOT_READY: 'The service is not ready: its database is unreachable or its schema is not migrated.',
+  OFFBOARD_ERR_OUT_DIR_NOT_EMPTY: 'The export folder has files in it already: name an empty or new folder, or pass --force to replace an earlier export.',
+  OFFBOARD_ERR_SIGNING_KEY: 'The statement signing key (OFFBOARD_SIGNING_KEY) or a public key is missing, unreadable or not Ed25519.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { OffboardError } from '../../domain/errors.js';
 import type { CliDeps, ExitBox } from './command-kit.js';
 import { registerWebhooks } from '../webhooks/cli.js';
+import { registerApiKeyCommands } from './commands/api-keys.js';
 import { registerAudit } from './commands/audit.js';
 import { registerCheck } from './commands/check.js';
 import { registerClosure } from './commands/closure.js';
@@ -11,6 +12,9 @@ import { registerMail } from './commands/mail.js';
 import { registerPolicy } from './commands/policy.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerSeed } from './commands/seed.js';
+import { registerServe } from './commands/serve.js';
+import { registerExport } from './commands/export.js';
+import { registerSigningKeyCommands } from './commands/signing-keys.js';
 import { registerWork } from './commands/work.js';
 import { reportError } from './output.js';
 
@@ -40,6 +44,11 @@ export function buildProgram(deps: CliDeps, exit: ExitBox): Command {
   registerMail(program, deps, exit);
   registerAudit(program, deps, exit);
   registerWebhooks(program, deps, exit);
+  const keys = program.command('keys').description('API keys and signing keys');
+  registerApiKeyCommands(keys, deps, exit);
+  registerSigningKeyCommands(keys, deps, exit);
+  registerExport(program, deps, exit);
+  registerServe(program, deps, exit);
   // Subcommands inherit the output settings and the exit override.
   for (const command of program.commands) applyErrorHandling(command, deps);
   return program;

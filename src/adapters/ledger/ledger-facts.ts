@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type {
   AccountFacts,
   AuthorizationFact,
@@ -10,6 +11,11 @@ import type {
 } from '../../domain/facts.js';
 import type { Database } from '../store/database.js';
 import type { AccountTable } from '../store/ledger.table.js';
+
+/*
+ * Status filters are literals, not bound parameters: SQLite uses a partial index
+ * (`where status = 'open'`) only when the query's condition is the same literal.
+ */
 
 /**
  * Reads eligibility facts from the builtin ledger: eight queries for any number of
@@ -34,25 +40,25 @@ export async function readLedgerFacts(database: Database, accountIds: readonly s
       .innerJoin('assets', 'assets.code', 'orders.asset')
       .select(['orders.id', 'orders.account_id', 'orders.asset', 'orders.side', 'orders.locked', 'orders.created_at', 'assets.decimals'])
       .where('orders.account_id', 'in', ids)
-      .where('orders.status', '=', 'open')
+      .where('orders.status', '=', sql.lit('open'))
       .execute(),
     db
       .selectFrom('transactions')
       .innerJoin('assets', 'assets.code', 'transactions.asset')
       .select(['transactions.id', 'transactions.account_id', 'transactions.asset', 'transactions.type', 'transactions.amount', 'transactions.created_at', 'transactions.cancellable', 'assets.decimals'])
       .where('transactions.account_id', 'in', ids)
-      .where('transactions.status', '=', 'pending')
+      .where('transactions.status', '=', sql.lit('pending'))
       .execute(),
     db
       .selectFrom('disputes')
       .innerJoin('assets', 'assets.code', 'disputes.asset')
       .select(['disputes.id', 'disputes.account_id', 'disputes.kind', 'disputes.asset', 'disputes.amount', 'disputes.opened_at', 'assets.decimals'])
       .where('disputes.account_id', 'in', ids)
-      .where('disputes.status', '=', 'open')
+      .where('disputes.status', '=', sql.lit('open'))
       .execute(),
-    db.selectFrom('authorizations').select(['id', 'account_id', 'kind', 'name', 'granted_at']).where('account_id', 'in', ids).where('status', '=', 'active').execute(),
-    db.selectFrom('credentials').select(['id', 'account_id', 'kind', 'label', 'created_at']).where('account_id', 'in', ids).where('status', '=', 'active').execute(),
-    db.selectFrom('holds').select(['id', 'account_id', 'kind', 'reason', 'placed_at']).where('account_id', 'in', ids).where('status', '=', 'active').execute(),
+    db.selectFrom('authorizations').select(['id', 'account_id', 'kind', 'name', 'granted_at']).where('account_id', 'in', ids).where('status', '=', sql.lit('active')).execute(),
+    db.selectFrom('credentials').select(['id', 'account_id', 'kind', 'label', 'created_at']).where('account_id', 'in', ids).where('status', '=', sql.lit('active')).execute(),
+    db.selectFrom('holds').select(['id', 'account_id', 'kind', 'reason', 'placed_at']).where('account_id', 'in', ids).where('status', '=', sql.lit('active')).execute(),
   ]);
   for (const account of accounts) result.set(account.id, emptyFacts(account));
   const facts = (id: string) => result.get(id);

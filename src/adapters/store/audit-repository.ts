@@ -68,7 +68,7 @@ export async function auditEntries(database: Database, accountId: string, limit 
   return rows.reverse().map(toAuditEntry);
 }
 
-function toAuditEntry(row: Selectable<AuditLogTable>): AuditEntry {
+export function toAuditEntry(row: Selectable<AuditLogTable>): AuditEntry {
   return {
     seq: Number(row.seq),
     at: Number(row.at),

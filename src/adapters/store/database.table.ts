@@ -1,5 +1,6 @@
+import type { HttpTables } from './http.table.js';
 import type { LedgerTables } from './ledger.table.js';
 import type { WorkflowTables } from './workflow.table.js';
 
 /** Every table offboard keeps, for Kysely's typing. */
-export type OffboardTables = LedgerTables & WorkflowTables;
+export type OffboardTables = LedgerTables & WorkflowTables & HttpTables;

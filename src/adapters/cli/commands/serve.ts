@@ -1,0 +1,350 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { createApiKey } from '../../../app/api-keys.js';
+import { parseDuration } from '../../../domain/duration.js';
+import { OffboardError } from '../../../domain/errors.js';
+import type { Policy, PolicyDocument } from '../../../domain/policy.js';
+import type { Context } from '../../../main/context.js';
+import { SCENARIO_IDS, seedScenarios } from '../../ledger/scenarios.js';
+import { startServer } from '../../http/server.js';
+import type { RunningServer } from '../../http/server.js';
+import type { StatementsConfig } from '../../http/routes/exports.js';
+import {
+  generateSigningKey,
+  loadSigningKey,
+  SIGNING_KEY_ENV,
+  signingKeyFromEnv,
+} from '../../statements/signing-key.js';
+import type { SigningKey } from '../../statements/signing-key.js';
+import { mintAgentToken, mintHolderToken, parseRoles, tokenSecret } from '../../http/tokens.js';
+import type { AgentRole } from '../../http/tokens.js';
+import type { CliDeps, ExitBox } from '../command-kit.js';
+import { action, loadPolicyOrThrow, parseCount } from '../command-kit.js';
+import { printJson } from '../output.js';
+
+const DEMO_WHALE_TRANSACTIONS = 20_000;
+const DEMO_AGENTS: readonly { id: string; roles: AgentRole[] }[] = [
+  { id: 'agent-ada', roles: ['support', 'compliance', 'admin'] },
+  // A second agent, so overrides can get their four-eyes approval in the demo.
+  { id: 'agent-bo', roles: ['compliance'] },
+];
+
+function duration(value: unknown, option: string): number {
+  const parsed = parseDuration(String(value));
+  if (!parsed.ok)
+    throw new OffboardError(
+      'OFFBOARD_ERR_INVALID_ARGUMENT',
+      `${option}: "${String(value)}" is not a duration; use e.g. 30m, 1h, 7d`,
+    );
+  return parsed.ms;
+}
+
+function port(value: unknown): number {
+  const n = parseCount(value, '--port', 0);
+  if (n > 65_535)
+    throw new OffboardError(
+      'OFFBOARD_ERR_INVALID_ARGUMENT',
+      `--port must be at most 65535, got ${n}`,
+    );
+  return n;
+}
+
+/**
+ * Exports go below OFFBOARD_EXPORT_DIR (default ./offboard-exports), signed with the key
+ * OFFBOARD_SIGNING_KEY names. The demo, when no key is named, makes a sandbox key there
+ * once and keeps using it.
+ */
+function statementsConfig(env: NodeJS.ProcessEnv, sandbox: boolean): StatementsConfig {
+  const dir = resolve(env['OFFBOARD_EXPORT_DIR'] ?? 'offboard-exports');
+  let key: Promise<SigningKey> | null = null;
+  const load = async (): Promise<SigningKey> => {
+    if (env[SIGNING_KEY_ENV] || !sandbox) return signingKeyFromEnv(env);
+    const path = join(dir, 'sandbox-signing-key.pem');
+    if (existsSync(path)) return loadSigningKey(path);
+    await mkdir(dir, { recursive: true });
+    return generateSigningKey(path);
+  };
+  return {
+    dir,
+    signingKey: () => {
+      key ??= load().catch((error: unknown) => {
+        key = null; // a fixed configuration is picked up on the next request
+        throw error;
+      });
+      return key;
+    },
+  };
+}
+
+/** Resolves on SIGINT or SIGTERM: a server runs until then. */
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+/** The same policy with another grace period everywhere: the demo shows a closure finish in a minute, not a week. */
+function withGrace(document: PolicyDocument, gracePeriodMs: number): PolicyDocument {
+  const change = (p: Policy): Policy => ({ ...p, closure: { ...p.closure, gracePeriodMs } });
+  return {
+    base: change(document.base),
+    jurisdictions: new Map([...document.jurisdictions].map(([k, p]) => [k, change(p)])),
+  };
+}
+
+export function registerServe(program: Command, deps: CliDeps, exit: ExitBox): void {
+  program
+    .command('serve')
+    .description(
+      'run the HTTP service: holder, platform and agent APIs, /docs, /healthz, /readyz, /metrics',
+    )
+    .option('--port <port>', 'port to listen on', '8080')
+    .option('--host <host>', 'address to listen on (0.0.0.0 for every interface)', '127.0.0.1')
+    .option('--worker', 'also run the worker in this process (finalize closures, deliver webhooks)')
+    .option('--trust-proxy', 'behind a reverse proxy: take client addresses from X-Forwarded-For')
+    .action(
+      action(deps, exit, async (ctx, opts) => {
+        const server = await startServer(ctx, {
+          port: port(opts['port']),
+          host: String(opts['host']),
+          tokenSecret: await tokenSecret(ctx.database, deps.io.env),
+          logger: { level: deps.io.env['OFFBOARD_LOG_LEVEL'] ?? 'info' },
+          trustProxy: Boolean(opts['trustProxy']),
+          statements: statementsConfig(deps.io.env, false),
+          worker: opts['worker']
+            ? {
+                pollMs: 1000,
+                leaseMs: 60_000,
+                concurrency: 4,
+                onError: (e) => ctx.app.onError?.(e, 'worker'),
+              }
+            : undefined,
+        });
+        // Links in notifications point here unless the operator named the public address.
+        if (!deps.io.env['OFFBOARD_PUBLIC_URL']) ctx.app.publicUrl = server.url;
+        deps.io.stderr(
+          `offboard listening on ${server.url} (docs: ${server.url}/docs)${server.worker ? ', worker running' : ''}\n`,
+        );
+        await untilSignal();
+        await server.close();
+        return 0;
+      }),
+    );
+
+  program
+    .command('demo')
+    .description(
+      'the sandbox in one command: migrate, seed the scenarios, run the API and the worker, print credentials',
+    )
+    .option('--port <port>', 'port to listen on', '8080')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option(
+      '--grace <duration>',
+      "grace period of closures in the demo (the policy's is days)",
+      '1m',
+    )
+    .option(
+      '--whale-transactions <n>',
+      "transactions in demo-whale's history",
+      String(DEMO_WHALE_TRANSACTIONS),
+    )
+    .option('--ttl <duration>', 'lifetime of the printed tokens', '12h')
+    .option('--json', 'print the URLs and credentials as one JSON line')
+    .action(
+      action(
+        deps,
+        exit,
+        async (_none, opts) => {
+          const policy = withGrace(
+            loadPolicyOrThrow(opts.policy, deps.io.env),
+            duration(opts['grace'], '--grace'),
+          );
+          const ttlMs = duration(opts['ttl'], '--ttl');
+          const whale = parseCount(opts['whaleTransactions'], '--whale-transactions', 1);
+          const listenPort = port(opts['port']);
+          const ctx = await deps.openContext({ db: opts.db, env: deps.io.env, policy });
+          let server: RunningServer | null = null;
+          try {
+            await seedScenarios(ctx.database, ctx.clock, { whaleTransactions: whale });
+            server = await startServer(ctx, {
+              port: listenPort,
+              host: String(opts['host']),
+              tokenSecret: await tokenSecret(ctx.database, deps.io.env),
+              logger: { level: 'warn', stream: process.stderr },
+              statements: statementsConfig(deps.io.env, true),
+              worker: {
+                pollMs: 1000,
+                leaseMs: 60_000,
+                concurrency: 4,
+                onError: (e) => ctx.app.onError?.(e, 'worker'),
+              },
+            });
+            if (!deps.io.env['OFFBOARD_PUBLIC_URL']) ctx.app.publicUrl = server.url;
+            const credentials = await demoCredentials(
+              ctx,
+              deps.io.env,
+              ttlMs,
+              String(opts['grace']),
+            );
+            const info = {
+              url: server.url,
+              docs: `${server.url}/docs`,
+              openapi: `${server.url}/openapi.json`,
+              database: ctx.database.url,
+              ...credentials,
+            };
+            if (opts.json) printJson(deps.io, info);
+            else deps.io.stdout(demoText(info));
+            await untilSignal();
+          } finally {
+            await server?.close();
+            await ctx.close();
+          }
+          return 0;
+        },
+        { needsContext: false },
+      ),
+    );
+
+  const token = program
+    .command('token')
+    .description(
+      "mint tokens for the HTTP service (signed with OFFBOARD_TOKEN_SECRET, else the database's own secret)",
+    );
+  token
+    .command('holder <account>')
+    .description('a holder token for one account (what the platform signs for a signed-in holder)')
+    .option('--ttl <duration>', 'lifetime', '1h')
+    .option('--json', 'print {"token","expiresAt"} as JSON')
+    .action(
+      action(deps, exit, async (ctx, opts, account: string) => {
+        await ctx.jurisdiction(account); // an unknown account is an error, not a useless token
+        const minted = mintHolderToken(
+          await tokenSecret(ctx.database, deps.io.env),
+          account,
+          ctx.clock.now(),
+          duration(opts['ttl'], '--ttl'),
+        );
+        if (opts.json)
+          printJson(deps.io, {
+            token: minted.token,
+            accountId: account,
+            expiresAt: minted.expiresAt.toISOString(),
+          });
+        else deps.io.stdout(`${minted.token}\n`);
+        return 0;
+      }),
+    );
+  token
+    .command('agent <agent-id>')
+    .description('an agent token with roles')
+    .requiredOption('--roles <list>', 'support, compliance, admin (comma-separated)')
+    .option('--ttl <duration>', 'lifetime', '8h')
+    .option('--json', 'print {"token","expiresAt"} as JSON')
+    .action(
+      action(deps, exit, async (ctx, opts, agentId: string) => {
+        const roles = parseRoles(String(opts['roles']));
+        if (!roles)
+          throw new OffboardError(
+            'OFFBOARD_ERR_INVALID_ARGUMENT',
+            `--roles takes support, compliance, admin (comma-separated); got "${String(opts['roles'])}"`,
+          );
+        const minted = mintAgentToken(
+          await tokenSecret(ctx.database, deps.io.env),
+          agentId,
+          roles,
+          ctx.clock.now(),
+          duration(opts['ttl'], '--ttl'),
+        );
+        if (opts.json)
+          printJson(deps.io, {
+            token: minted.token,
+            agentId,
+            roles,
+            expiresAt: minted.expiresAt.toISOString(),
+          });
+        else deps.io.stdout(`${minted.token}\n`);
+        return 0;
+      }),
+    );
+}
+
+interface DemoCredentials {
+  apiKey: string;
+  agents: { id: string; roles: AgentRole[]; token: string }[];
+  holders: Record<string, string>;
+  expiresAt: string;
+  grace: string;
+}
+
+async function demoCredentials(
+  ctx: Context,
+  env: NodeJS.ProcessEnv,
+  ttlMs: number,
+  grace: string,
+): Promise<DemoCredentials> {
+  const now = ctx.clock.now();
+  const secret = await tokenSecret(ctx.database, env);
+  const { key } = await createApiKey(ctx.database, {
+    name: 'demo',
+    scopes: ['read', 'write', 'admin'],
+    now,
+    actor: { kind: 'system', id: 'demo' },
+  });
+  const holders: Record<string, string> = {};
+  for (const id of SCENARIO_IDS) holders[id] = mintHolderToken(secret, id, now, ttlMs).token;
+  const agents = DEMO_AGENTS.map((a) => ({
+    ...a,
+    token: mintAgentToken(secret, a.id, a.roles, now, ttlMs).token,
+  }));
+  return {
+    apiKey: key,
+    agents,
+    holders,
+    expiresAt: new Date(now.getTime() + ttlMs).toISOString(),
+    grace,
+  };
+}
+
+function demoText(
+  info: DemoCredentials & { url: string; docs: string; openapi: string; database: string },
+): string {
+  const clean = info.holders['demo-clean'] ?? '';
+  const lines = [
+    `offboard demo: the API and the worker are running on ${info.database}`,
+    '',
+    `  API       ${info.url}`,
+    `  docs      ${info.docs}`,
+    `  OpenAPI   ${info.openapi}`,
+    '',
+    'API key (scopes read, write, admin; shown once):',
+    `  ${info.apiKey}`,
+    '',
+    `agent tokens (until ${info.expiresAt}):`,
+    ...info.agents.map((a) => `  ${a.id.padEnd(10)} ${a.roles.join(',').padEnd(24)} ${a.token}`),
+    '',
+    `holder tokens (until ${info.expiresAt}):`,
+    ...Object.entries(info.holders).map(([id, t]) => `  ${id.padEnd(24)} ${t}`),
+    '',
+    'Try it (demo-clean closes a minute after confirmation):',
+    `  H=${clean}`,
+    `  K=${info.apiKey}`,
+    `  curl -s -H "Authorization: Bearer $H" ${info.url}/v1/me/eligibility`,
+    `  curl -s -X POST -H "Authorization: Bearer $H" -H 'Content-Type: application/json' -d '{}' ${info.url}/v1/me/closure`,
+    `  curl -s -H "Authorization: Bearer $K" '${info.url}/v1/sandbox/mailbox?account=demo-clean&limit=2'`,
+    `  curl -s -X POST -H "Authorization: Bearer $H" -H 'Content-Type: application/json' -d '{"code":"CODE"}' ${info.url}/v1/me/closure/confirm`,
+    `  curl -s -H "Authorization: Bearer $H" ${info.url}/v1/me/closure`,
+    '',
+    `Closures here have a ${info.grace} grace period (--grace). Ctrl-C stops.`,
+    '',
+  ];
+  return lines.join('\n');
+}

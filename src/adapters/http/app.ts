@@ -1,0 +1,346 @@
+import { isUtf8 } from 'node:buffer';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify from 'fastify';
+import type {
+  FastifyBaseLogger,
+  FastifyInstance,
+  FastifyServerOptions,
+  RawReplyDefaultExpression,
+  RawRequestDefaultExpression,
+  RawServerDefault,
+} from 'fastify';
+import type { HoldLedger } from '../../app/holds.js';
+import { OffboardError } from '../../domain/errors.js';
+import type { Context } from '../../main/context.js';
+import { describeAccess, installAuth } from './auth.js';
+import type { Access } from './auth.js';
+import { sendError } from './errors.js';
+import { installIdempotency } from './idempotency.js';
+import { HttpMetrics } from './metrics.js';
+import { RateLimiter } from './rate-limit.js';
+import type { BucketRule } from './rate-limit.js';
+import { registerAgentRoutes } from './routes/agent.js';
+import { registerExportRoutes } from './routes/exports.js';
+import type { StatementsConfig } from './routes/exports.js';
+import { registerHolderRoutes } from './routes/holder.js';
+import { registerPlatformRoutes } from './routes/platform.js';
+import { registerSystemRoutes } from './routes/system.js';
+import { IdempotencyHeaders } from './schemas.js';
+
+export type App = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+/** What a worker running in the same process reports, for /metrics. */
+export interface WorkerProbe {
+  lastPassAt(): Date | null;
+}
+
+export interface HttpDeps {
+  ctx: Context;
+  /** Signs and checks holder and agent tokens (see tokens.ts `tokenSecret`). */
+  tokenSecret: string;
+  /** Fastify's logger option; off by default (tests). */
+  logger?: FastifyServerOptions['logger'];
+  /** Largest request body in bytes (default 64 KiB: no request needs more). */
+  bodyLimit?: number;
+  rateLimits?: { confirm?: BucketRule; disableLink?: BucketRule };
+  worker?: WorkerProbe;
+  /** Behind a reverse proxy: take the client address from X-Forwarded-For (rate limits key on it). */
+  trustProxy?: boolean;
+  /** Where statement exports go and what signs them; without it, export routes answer OFFBOARD_ERR_SIGNING_KEY. */
+  statements?: StatementsConfig;
+}
+
+/** Everything routes share. */
+export interface Services {
+  ctx: Context;
+  secret: string;
+  metrics: HttpMetrics;
+  limits: Record<'confirm' | 'disable-link', RateLimiter>;
+  holds: HoldLedger;
+  worker: WorkerProbe | null;
+}
+
+export const VERSION = '0.1.0';
+
+/** A route of the service as registered, for tests that check docs against reality. */
+export interface RouteEntry {
+  method: string;
+  url: string;
+  access: Access | undefined;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route registered, HEAD included. */
+    routeTable: RouteEntry[];
+  }
+}
+
+const DEFAULT_BODY_LIMIT = 64 * 1024;
+// A 6-digit code is already capped at 5 wrong tries per closure; this also slows a caller
+// who keeps requesting new closures to guess again.
+const CONFIRM_RULE: BucketRule = { capacity: 10, refillMs: 60_000 };
+const DISABLE_LINK_RULE: BucketRule = { capacity: 20, refillMs: 3_000 };
+
+/**
+ * The HTTP service, built but not listening: tests call `inject`, `offboard serve` calls
+ * `listen`. Auth, idempotency, rate limits, errors, security headers and metrics are
+ * hooks; the routes only call use cases.
+ */
+export async function buildApp(deps: HttpDeps): Promise<App> {
+  const app = Fastify({
+    logger: withRedaction(deps.logger),
+    bodyLimit: deps.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    trustProxy: deps.trustProxy ?? false,
+    // A stack trace or driver message never leaves the process: errors go through sendError.
+    return503OnClosing: true,
+    routerOptions: { maxParamLength: 500 },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  // TypeBox checks request parts exactly as declared: bodies are never coerced (a string
+  // is not a number), query strings and parameters are converted from text.
+  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+
+  const services: Services = {
+    ctx: deps.ctx,
+    secret: deps.tokenSecret,
+    metrics: new HttpMetrics(),
+    limits: {
+      confirm: new RateLimiter(deps.rateLimits?.confirm ?? CONFIRM_RULE),
+      'disable-link': new RateLimiter(deps.rateLimits?.disableLink ?? DISABLE_LINK_RULE),
+    },
+    holds: deps.ctx.ledger,
+    worker: deps.worker ?? null,
+  };
+
+  installBodyParsers(app);
+  installErrors(app);
+  installSecurityHeaders(app);
+  installMetrics(app, services.metrics);
+  installRouteConventions(app);
+  installAuth(app, {
+    database: deps.ctx.database,
+    clock: deps.ctx.clock,
+    secret: deps.tokenSecret,
+  });
+  installRateLimits(app, services);
+  installIdempotency(app, { database: deps.ctx.database, clock: deps.ctx.clock });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'offboard',
+        version: VERSION,
+        description:
+          'Account offboarding: every blocker explained, safe closure, reversible disable. Holder routes (`/v1/me`) take a holder token, platform routes (`/v1/accounts`, `/v1/closures`, ...) an API key with scopes, agent routes (`/v1/agent`) an agent token with roles. Every POST takes an `Idempotency-Key`. Errors are `{"error":{"code","message"}}`; docs/errors.md lists the codes.',
+      },
+      components: {
+        securitySchemes: {
+          apiKey: {
+            type: 'http',
+            scheme: 'bearer',
+            description:
+              'An API key (`obk_...`) from `offboard keys create --scopes read,write,admin`',
+          },
+          holderToken: {
+            type: 'http',
+            scheme: 'bearer',
+            bearerFormat: 'JWT',
+            description:
+              'A holder token (HS256 JWT, `aud: offboard-holder`, `sub`: the account id) the platform signs; `offboard token holder ACCOUNT` mints one',
+          },
+          agentToken: {
+            type: 'http',
+            scheme: 'bearer',
+            bearerFormat: 'JWT',
+            description:
+              'An agent token (HS256 JWT, `aud: offboard-agent`, `roles`) ; `offboard token agent ID --roles support,compliance,admin` mints one',
+          },
+        },
+      },
+      tags: [
+        { name: 'holder', description: 'The account holder, for their own account' },
+        { name: 'platform', description: 'The platform, with API keys' },
+        { name: 'agent', description: 'Support and compliance agents' },
+        { name: 'system', description: 'Health, readiness, metrics' },
+      ],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+
+  registerSystemRoutes(app, services);
+  registerHolderRoutes(app, services);
+  registerPlatformRoutes(app, services);
+  registerAgentRoutes(app, services);
+  registerExportRoutes(app, services, deps.statements ?? null);
+  return app;
+}
+
+/**
+ * A disable link's token in a log would let anyone who reads the log disable the account:
+ * request lines are logged with it masked.
+ */
+export function redactUrl(url: string): string {
+  return url.replace(/\/v1\/disable-links\/[^/?#]+/, '/v1/disable-links/[redacted]');
+}
+
+function withRedaction(logger: FastifyServerOptions['logger']): FastifyServerOptions['logger'] {
+  if (!logger) return false;
+  return {
+    ...(typeof logger === 'object' ? logger : {}),
+    serializers: {
+      req: (request: { method: string; url: string; ip?: string }) => ({
+        method: request.method,
+        url: redactUrl(request.url),
+        remoteAddress: request.ip,
+      }),
+    },
+  };
+}
+
+function installBodyParsers(app: App): void {
+  // JSON only, and only valid UTF-8: Node would otherwise turn bad bytes into U+FFFD
+  // silently and the request would mean something other than what was sent.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    const bytes = body as Buffer;
+    if (!isUtf8(bytes)) {
+      done(
+        new OffboardError('OFFBOARD_ERR_INVALID_REQUEST', 'the body is not valid UTF-8'),
+        undefined,
+      );
+      return;
+    }
+    void parseJson(request, bytes.toString('utf8'), done);
+  });
+  // The disable-link page's button posts an empty HTML form; nothing else may use forms.
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: 1024 },
+    (_request, body, done) => {
+      if (body !== '')
+        done(
+          new OffboardError(
+            'OFFBOARD_ERR_UNSUPPORTED_MEDIA_TYPE',
+            'send JSON (Content-Type: application/json)',
+          ),
+          undefined,
+        );
+      else done(null, undefined);
+    },
+  );
+  // A POST with no body at all validates as `{}`: routes whose fields are all optional
+  // need none. A JSON `null` is a body, and is refused like any other non-object.
+  app.addHook('preValidation', async (request) => {
+    if (request.method === 'POST' && request.body === undefined) request.body = {};
+  });
+}
+
+function installErrors(app: App): void {
+  app.setErrorHandler((error, request, reply) => sendError(request, reply, error));
+  app.setNotFoundHandler((request, reply) =>
+    sendError(
+      request,
+      reply,
+      new OffboardError(
+        'OFFBOARD_ERR_UNKNOWN_ROUTE',
+        `no route ${request.method} ${request.url.split('?')[0]}; /docs lists them`,
+      ),
+    ),
+  );
+}
+
+const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+function installSecurityHeaders(app: App): void {
+  app.addHook('onSend', async (request, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('x-frame-options', 'DENY');
+    reply.header('referrer-policy', 'no-referrer');
+    reply.header('cross-origin-opener-policy', 'same-origin');
+    reply.header('cross-origin-resource-policy', 'same-origin');
+    reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
+    reply.header('permissions-policy', 'camera=(), microphone=(), geolocation=()');
+    // The docs page brings its own CSP (it needs its scripts and styles); everything else
+    // is data or a form without scripts.
+    if (!request.url.startsWith('/docs')) {
+      reply.header('content-security-policy', API_CSP);
+      // Balances, verdicts and tokens must not linger in shared caches.
+      reply.header('cache-control', 'no-store');
+    }
+    return payload;
+  });
+}
+
+function installMetrics(app: App, metrics: HttpMetrics): void {
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.observe(
+      request.routeOptions.url ?? 'unmatched',
+      request.method,
+      reply.statusCode,
+      reply.elapsedTime / 1000,
+    );
+  });
+}
+
+/**
+ * Every route states who may call it; the docs say so, and every POST documents
+ * Idempotency-Key. Added before any route, so each passes through it.
+ */
+function installRouteConventions(app: App): void {
+  app.decorate('routeTable', [] as RouteEntry[]);
+  app.addHook('onRoute', (route) => {
+    const access = route.config?.access as Access | undefined;
+    for (const method of Array.isArray(route.method) ? route.method : [route.method])
+      app.routeTable.push({ method, url: route.url, access });
+    if (!access || !route.schema) return;
+    const schema = { ...route.schema } as Record<string, unknown>;
+    const description =
+      typeof schema['description'] === 'string' ? `${schema['description']}\n\n` : '';
+    schema['description'] = `${description}${describeAccess(access)}`;
+    if (!access.public) {
+      const security: Record<string, string[]>[] = [];
+      if (access.scope) security.push({ apiKey: [] });
+      if (access.holder) security.push({ holderToken: [] });
+      if (access.roles) security.push({ agentToken: [] });
+      schema['security'] = security;
+    }
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    if (methods.includes('POST') && !schema['headers']) schema['headers'] = IdempotencyHeaders;
+    route.schema = schema;
+  });
+}
+
+function installRateLimits(app: App, services: Services): void {
+  app.addHook('preHandler', async (request) => {
+    const kind = request.routeOptions.config.rateLimit;
+    if (!kind) return;
+    const now = services.ctx.clock.now().getTime();
+    if (kind === 'confirm') {
+      const principal = request.principal;
+      const params = request.params as { id?: string };
+      const account = principal?.kind === 'holder' ? principal.accountId : (params.id ?? 'unknown');
+      services.limits.confirm.take(
+        `confirm:${account}`,
+        now,
+        'confirmation attempts for this account',
+      );
+    } else {
+      services.limits['disable-link'].take(
+        `link:${request.ip}`,
+        now,
+        'disable-link attempts from this address',
+      );
+    }
+  });
+}

@@ -1,0 +1,227 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { authenticateApiKey, looksLikeApiKey } from '../../app/api-keys.js';
+import type { ApiKeyInfo, ApiScope } from '../../app/api-keys.js';
+import type { Actor } from '../../app/context.js';
+import { OffboardError } from '../../domain/errors.js';
+import type { Clock } from '../../ports/clock.js';
+import type { Database } from '../store/database.js';
+import { disabledSince } from '../store/http-repository.js';
+import { verifyToken } from './tokens.js';
+import type { AgentRole } from './tokens.js';
+
+/** Who is calling, once their credentials are checked. */
+export type Principal =
+  | { kind: 'holder'; accountId: string; issuedAt: number }
+  | { kind: 'agent'; agentId: string; roles: AgentRole[] }
+  | { kind: 'platform'; keyId: string; scopes: ApiScope[] };
+
+/** Who may call a route. Every /v1 route declares one; a route nobody may call is a bug. */
+export interface Access {
+  /** No credentials: health checks and disable links. */
+  public?: boolean;
+  /** The scope an API key needs. */
+  scope?: ApiScope;
+  /** Holder tokens may call it, for their own account only. */
+  holder?: boolean;
+  /** Agent roles, any one of which may call it. */
+  roles?: readonly AgentRole[];
+}
+
+export type RateLimitKind = 'confirm' | 'disable-link';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+  interface FastifyContextConfig {
+    access?: Access;
+    rateLimit?: RateLimitKind;
+  }
+}
+
+/** The words for the docs and for 403 messages. */
+export function describeAccess(access: Access): string {
+  if (access.public) return 'No credentials.';
+  const who: string[] = [];
+  if (access.scope) who.push(`an API key with the \`${access.scope}\` scope`);
+  if (access.holder) who.push('a holder token (its own account only)');
+  if (access.roles)
+    who.push(`an agent token with a role of ${access.roles.map((r) => `\`${r}\``).join(', ')}`);
+  return `Requires ${who.join('; or ')}.`;
+}
+
+// Verified API keys are remembered briefly so a busy key costs no query per request; a
+// revoked key stops working within this time.
+const KEY_CACHE_MS = 10_000;
+const KEY_CACHE_MAX = 1000;
+
+interface AuthOptions {
+  database: Database;
+  clock: Clock;
+  secret: string;
+}
+
+export function installAuth(app: FastifyInstance, options: AuthOptions): void {
+  const keyCache = new Map<string, { info: ApiKeyInfo; until: number }>();
+
+  const apiKey = async (presented: string): Promise<ApiKeyInfo | null> => {
+    const now = Date.now();
+    const cached = keyCache.get(presented);
+    if (cached && cached.until > now) return cached.info;
+    const info = await authenticateApiKey(options.database, presented);
+    if (info) {
+      if (keyCache.size >= KEY_CACHE_MAX) keyCache.clear();
+      keyCache.set(presented, { info, until: now + KEY_CACHE_MS });
+    }
+    return info;
+  };
+
+  const authenticate = async (credential: string): Promise<Principal | null> => {
+    if (looksLikeApiKey(credential)) {
+      const info = await apiKey(credential);
+      return info ? { kind: 'platform', keyId: info.id, scopes: info.scopes } : null;
+    }
+    const claims = verifyToken(options.secret, credential, options.clock.now());
+    if (!claims) return null;
+    if (claims.kind === 'agent')
+      return { kind: 'agent', agentId: claims.agentId, roles: claims.roles };
+    return { kind: 'holder', accountId: claims.accountId, issuedAt: claims.issuedAt };
+  };
+
+  app.decorateRequest('principal', null);
+  // onRequest, before the body is read: an anonymous caller cannot make the service parse anything.
+  app.addHook('onRequest', async (request) => {
+    const access = request.routeOptions.config.access;
+    if (!access || access.public) return;
+    const header = request.headers.authorization;
+    if (!header)
+      throw new OffboardError(
+        'OFFBOARD_ERR_UNAUTHENTICATED',
+        'send Authorization: Bearer <API key, holder token or agent token>',
+      );
+    const match = /^Bearer +(\S+) *$/i.exec(header);
+    if (!match)
+      throw new OffboardError(
+        'OFFBOARD_ERR_UNAUTHENTICATED',
+        'the Authorization header must be "Bearer <credential>"',
+      );
+    const principal = await authenticate(match[1]!);
+    if (!principal)
+      throw new OffboardError(
+        'OFFBOARD_ERR_UNAUTHENTICATED',
+        'the credential is invalid, expired or revoked',
+      );
+    authorize(principal, access);
+    if (principal.kind === 'holder') {
+      // Disabling an account blocks login: tokens issued before it stop working.
+      const since = await disabledSince(options.database.db, principal.accountId);
+      if (since !== null && since >= principal.issuedAt * 1000) {
+        throw new OffboardError(
+          'OFFBOARD_ERR_UNAUTHENTICATED',
+          'the account was disabled after this token was issued; sign in again once it is enabled',
+        );
+      }
+    }
+    request.principal = principal;
+  });
+}
+
+function authorize(principal: Principal, access: Access): void {
+  switch (principal.kind) {
+    case 'platform':
+      if (!access.scope)
+        throw new OffboardError(
+          'OFFBOARD_ERR_FORBIDDEN',
+          `API keys cannot call this route. ${describeAccess(access)}`,
+        );
+      if (!principal.scopes.includes(access.scope))
+        throw new OffboardError(
+          'OFFBOARD_ERR_FORBIDDEN',
+          `this API key lacks the "${access.scope}" scope this route requires`,
+        );
+      return;
+    case 'holder':
+      if (!access.holder)
+        throw new OffboardError(
+          'OFFBOARD_ERR_FORBIDDEN',
+          `holder tokens cannot call this route. ${describeAccess(access)}`,
+        );
+      return;
+    case 'agent':
+      if (!access.roles || !access.roles.some((r) => principal.roles.includes(r))) {
+        throw new OffboardError(
+          'OFFBOARD_ERR_FORBIDDEN',
+          access.roles
+            ? `this route needs an agent with a role of ${access.roles.join(', ')}`
+            : `agent tokens cannot call this route. ${describeAccess(access)}`,
+        );
+      }
+      return;
+  }
+}
+
+export interface Caller {
+  accountId: string;
+  actor: Actor;
+  audience: 'holder' | 'agent' | 'platform';
+}
+
+/**
+ * The account a request acts on. A holder reaches only their own: any other id answers
+ * exactly like an account that does not exist, so ids cannot be probed.
+ */
+export function callerFor(request: FastifyRequest, pathAccountId?: string): Caller {
+  const principal = request.principal;
+  if (!principal)
+    throw new OffboardError('OFFBOARD_ERR_UNAUTHENTICATED', 'credentials are required');
+  switch (principal.kind) {
+    case 'holder':
+      if (pathAccountId !== undefined && pathAccountId !== principal.accountId)
+        throw new OffboardError('OFFBOARD_ERR_UNKNOWN_ACCOUNT', `no account "${pathAccountId}"`);
+      return {
+        accountId: principal.accountId,
+        actor: { kind: 'holder', id: principal.accountId },
+        audience: 'holder',
+      };
+    case 'platform':
+      if (pathAccountId === undefined)
+        throw new OffboardError('OFFBOARD_ERR_FORBIDDEN', 'API keys act on /v1/accounts/{id}/...');
+      return {
+        accountId: pathAccountId,
+        actor: { kind: 'platform', id: `key:${principal.keyId}` },
+        audience: 'platform',
+      };
+    case 'agent':
+      if (pathAccountId === undefined)
+        throw new OffboardError(
+          'OFFBOARD_ERR_FORBIDDEN',
+          'agents act on /v1/agent/accounts/{id}/...',
+        );
+      return {
+        accountId: pathAccountId,
+        actor: { kind: 'agent', id: principal.agentId },
+        audience: 'agent',
+      };
+  }
+}
+
+export function agentOf(request: FastifyRequest): string {
+  const principal = request.principal;
+  if (principal?.kind !== 'agent')
+    throw new OffboardError('OFFBOARD_ERR_FORBIDDEN', 'this route is for agents');
+  return principal.agentId;
+}
+
+/** The idempotency namespace of a caller: keys of different callers never meet. */
+export function identityOf(request: FastifyRequest): string {
+  const principal = request.principal;
+  if (!principal) return `anonymous:${request.ip}`;
+  switch (principal.kind) {
+    case 'holder':
+      return `holder:${principal.accountId}`;
+    case 'agent':
+      return `agent:${principal.agentId}`;
+    case 'platform':
+      return `key:${principal.keyId}`;
+  }
+}

@@ -1,0 +1,160 @@
+import { checkEligibility } from '../../../app/check-eligibility.js';
+import {
+  cancelClosure,
+  closureStatus,
+  confirmClosure,
+  requestClosure,
+} from '../../../app/closures.js';
+import { disableAccount } from '../../../app/disable-account.js';
+import { verdictForHolder } from '../../../app/holder-views.js';
+import type { ClosureConsent } from '../../../domain/closure.js';
+import { isOffboardError, OffboardError } from '../../../domain/errors.js';
+import type { Lang, RenderedVerdict } from '../../../domain/messages.js';
+import type { Services } from '../app.js';
+import type { Caller } from '../auth.js';
+import { closureView } from '../views.js';
+
+/*
+ * What the holder routes (/v1/me/...) and the platform routes (/v1/accounts/{id}/...)
+ * share: the same use cases, with the caller deciding the actor and what may be shown.
+ */
+
+export async function eligibility(
+  services: Services,
+  caller: Caller,
+  lang: Lang,
+  audience: 'holder' | 'agent',
+): Promise<RenderedVerdict> {
+  const { ctx } = services;
+  // A holder sees the holder's words whatever they ask for.
+  const who = caller.audience === 'holder' ? 'holder' : audience;
+  const { verdict } = await checkEligibility(ctx.app, ctx.rules, caller.accountId, {
+    now: ctx.clock.now(),
+    lang,
+    audience: who,
+  });
+  return verdict;
+}
+
+export async function status(
+  services: Services,
+  caller: Caller,
+  lang: Lang,
+  audience: 'holder' | 'agent',
+) {
+  const result = await closureStatus(services.ctx.app, caller.accountId);
+  const forHolder = caller.audience === 'holder' || audience === 'holder';
+  return {
+    accountId: result.accountId,
+    closure: result.closure
+      ? closureView(result.closure, forHolder ? 'holder' : caller.audience)
+      : null,
+    verdict: forHolder
+      ? verdictForHolder(result.verdict, lang)
+      : ((result.verdict as RenderedVerdict | null) ?? null),
+  };
+}
+
+const CONSENT_FIELDS: Record<string, keyof ClosureConsent> = {
+  'sweep-dust': 'sweepDust',
+  'cancel-orders': 'cancelOrders',
+  'revoke-apps': 'revokeApps',
+};
+
+export async function request(
+  services: Services,
+  caller: Caller,
+  input: { consent?: Partial<ClosureConsent>; confirmed?: boolean; gracePeriodMs?: number },
+) {
+  const { ctx } = services;
+  const consent: ClosureConsent = {
+    sweepDust: input.consent?.sweepDust ?? false,
+    cancelOrders: input.consent?.cancelOrders ?? false,
+    revokeApps: input.consent?.revokeApps ?? false,
+  };
+  try {
+    const result = await requestClosure(ctx.app, ctx.rules, {
+      accountId: caller.accountId,
+      consent,
+      confirmed: input.confirmed ?? false,
+      gracePeriodMs: input.gracePeriodMs,
+      actor: caller.actor,
+    });
+    return { closure: closureView(result.closure, caller.audience), codeSent: result.codeSent };
+  } catch (error) {
+    throw inHttpTerms(error);
+  }
+}
+
+/** The use cases speak the CLI's flags in two messages; over HTTP, name the fields instead. */
+function inHttpTerms(error: unknown): unknown {
+  if (!isOffboardError(error)) return error;
+  if (error.code === 'OFFBOARD_ERR_CONSENT_REQUIRED') {
+    const names =
+      /consent to: ([a-z, -]+)/
+        .exec(error.message)?.[1]
+        ?.split(',')
+        .map((s) => s.trim()) ?? [];
+    const fields = names
+      .map((n) => CONSENT_FIELDS[n])
+      .filter((f): f is keyof ClosureConsent => f !== undefined);
+    if (fields.length > 0) {
+      return new OffboardError(
+        'OFFBOARD_ERR_CONSENT_REQUIRED',
+        `closing needs the holder's consent to: ${names.join(', ')}; send ${fields.map((f) => `"consent": {"${f}": true}`).join(' and ')} (only what the holder agreed to)`,
+        error.details,
+        error.data,
+      );
+    }
+  }
+  if (error.code === 'OFFBOARD_ERR_CLOSURE_IN_PROGRESS') {
+    return new OffboardError(
+      error.code,
+      error.message.replace(/; see `offboard status [^`]*`/, '; GET its closure to see it'),
+      error.details,
+      error.data,
+    );
+  }
+  return error;
+}
+
+export async function confirm(services: Services, caller: Caller, code: string) {
+  const { ctx } = services;
+  try {
+    const closure = await confirmClosure(ctx.app, ctx.rules, {
+      accountId: caller.accountId,
+      code,
+      actor: caller.actor,
+    });
+    return { closure: closureView(closure, caller.audience) };
+  } catch (error) {
+    if (isOffboardError(error) && error.code === 'OFFBOARD_ERR_BAD_CODE') {
+      throw new OffboardError(
+        'OFFBOARD_ERR_BAD_CODE',
+        'the code is wrong or expired; use the latest one sent to the holder',
+        error.details,
+        error.data,
+      );
+    }
+    throw error;
+  }
+}
+
+export async function cancel(services: Services, caller: Caller) {
+  const closure = await cancelClosure(services.ctx.app, services.ctx.rules, {
+    accountId: caller.accountId,
+    actor: caller.actor,
+  });
+  return { closure: closureView(closure, caller.audience) };
+}
+
+export async function disable(services: Services, caller: Caller, reason: string) {
+  const { ctx } = services;
+  const rules = ctx.rules(await ctx.jurisdiction(caller.accountId));
+  const result = await disableAccount(ctx.app, rules, {
+    accountId: caller.accountId,
+    reason,
+    actor: caller.actor,
+  });
+  return { accountId: caller.accountId, ...result };
+}

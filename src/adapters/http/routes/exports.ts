@@ -1,0 +1,231 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Type } from 'typebox';
+import { exportStatements, STATEMENT_FORMATS } from '../../../app/export-statements.js';
+import type { StatementFormat } from '../../../app/export-statements.js';
+import { OffboardError } from '../../../domain/errors.js';
+import { MANIFEST_FILE, SIGNATURE_FILE, STATEMENT_FILE_NAMES } from '../../statements/manifest.js';
+import { publicKeyPem } from '../../statements/signing-key.js';
+import type { SigningKey } from '../../statements/signing-key.js';
+import type { App, Services } from '../app.js';
+import { callerFor } from '../auth.js';
+import { Closed, StringEnum, errors } from '../schemas.js';
+
+/** Where exports are written and what signs them. */
+export interface StatementsConfig {
+  /** Each export is a folder below it, per account. */
+  dir: string;
+  signingKey: () => Promise<SigningKey>;
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  [STATEMENT_FILE_NAMES.csv]: 'text/csv; charset=utf-8',
+  [STATEMENT_FILE_NAMES.jsonl]: 'application/x-ndjson; charset=utf-8',
+  [STATEMENT_FILE_NAMES.pdf]: 'application/pdf',
+  [MANIFEST_FILE]: 'application/json; charset=utf-8',
+  [SIGNATURE_FILE]: 'text/plain; charset=utf-8',
+};
+const FILE_NAMES = Object.keys(CONTENT_TYPES);
+const EXPORT_ID = '^exp_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
+const INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+
+// An account's exports live in a folder named by a hash of its id: any id is a safe folder
+// name, and a holder's export ids resolve only inside their own account's folder.
+const accountDir = (root: string, accountId: string) =>
+  join(root, createHash('sha256').update(accountId).digest('hex').slice(0, 32));
+
+function instant(text: string | undefined, field: string): Date | undefined {
+  if (text === undefined) return undefined;
+  const date = new Date(text);
+  if (!INSTANT.test(text) || Number.isNaN(date.getTime())) {
+    throw new OffboardError(
+      'OFFBOARD_ERR_INVALID_REQUEST',
+      `body/${field} must be an ISO 8601 date or instant, e.g. 2026-01-01 or 2026-01-01T00:00:00Z`,
+    );
+  }
+  return date;
+}
+
+const Manifest = Closed({
+  manifestVersion: Type.Integer(),
+  account: Type.String(),
+  holder: Type.String(),
+  period: Closed({
+    from: Type.Union([Type.String(), Type.Null()]),
+    to: Type.Union([Type.String(), Type.Null()]),
+  }),
+  generatedAt: Type.String(),
+  rows: Type.Integer(),
+  balances: Type.Array(
+    Closed({
+      asset: Type.String(),
+      decimals: Type.Integer(),
+      opening: Type.String(),
+      closing: Type.String(),
+    }),
+  ),
+  algorithm: Type.String(),
+  keyId: Type.String(),
+  statementSha256: Type.String(),
+  files: Type.Array(
+    Closed({
+      name: Type.String(),
+      format: StringEnum(STATEMENT_FORMATS),
+      rows: Type.Integer(),
+      bytes: Type.Integer(),
+      sha256: Type.String(),
+    }),
+  ),
+});
+
+export function registerExportRoutes(
+  app: App,
+  services: Services,
+  config: StatementsConfig | null,
+): void {
+  const { ctx } = services;
+  const configured = (): StatementsConfig => {
+    if (!config)
+      throw new OffboardError(
+        'OFFBOARD_ERR_SIGNING_KEY',
+        'statement exports are not configured on this service (no signing key)',
+      );
+    return config;
+  };
+
+  app.post(
+    '/v1/me/exports',
+    {
+      config: { access: { holder: true } },
+      schema: {
+        tags: ['holder'],
+        summary: 'Export my statements: CSV, JSON Lines and PDF with a signed manifest',
+        description:
+          'Writes the whole history (or the period asked for) and answers with the manifest and where to download each file.',
+        body: Closed({
+          formats: Type.Optional(
+            Type.Array(StringEnum(STATEMENT_FORMATS), {
+              minItems: 1,
+              maxItems: 3,
+              uniqueItems: true,
+              description: 'Default: all three',
+            }),
+          ),
+          from: Type.Optional(
+            Type.String({
+              maxLength: 40,
+              description: 'Inclusive ISO 8601 date or instant; default: the beginning',
+            }),
+          ),
+          to: Type.Optional(
+            Type.String({
+              maxLength: 40,
+              description: 'Exclusive ISO 8601 date or instant; default: now',
+            }),
+          ),
+        }),
+        response: {
+          201: Closed({
+            id: Type.String(),
+            manifest: Manifest,
+            files: Type.Array(Closed({ name: Type.String(), href: Type.String() })),
+          }),
+          ...errors(404),
+        },
+      },
+    },
+    async (request, reply) => {
+      const caller = callerFor(request);
+      const { dir, signingKey } = configured();
+      await ctx.jurisdiction(caller.accountId); // 404 for an account that does not exist
+      const id = `exp_${randomUUID()}`;
+      const out = join(accountDir(dir, caller.accountId), id);
+      await mkdir(out, { recursive: true });
+      const result = await exportStatements(
+        { database: ctx.database, clock: ctx.clock, signingKey: await signingKey() },
+        caller.accountId,
+        {
+          formats: request.body.formats as StatementFormat[] | undefined,
+          from: instant(request.body.from, 'from'),
+          to: instant(request.body.to, 'to'),
+          out,
+        },
+      );
+      const names = [...result.manifest.files.map((f) => f.name), MANIFEST_FILE, SIGNATURE_FILE];
+      return reply
+        .status(201)
+        .send({
+          id,
+          manifest: result.manifest,
+          files: names.map((name) => ({ name, href: `/v1/me/exports/${id}/${name}` })),
+        });
+    },
+  );
+
+  app.get(
+    '/v1/me/exports/:exportId/:file',
+    {
+      config: { access: { holder: true } },
+      schema: {
+        tags: ['holder'],
+        summary: 'Download one file of my export: a statement, the manifest or its signature',
+        params: Closed({
+          exportId: Type.String({ pattern: EXPORT_ID }),
+          file: StringEnum(FILE_NAMES as [string, ...string[]]),
+        }),
+        produces: [
+          'text/csv',
+          'application/x-ndjson',
+          'application/pdf',
+          'application/json',
+          'text/plain',
+        ],
+        response: {
+          200: Type.Unsafe<unknown>({ type: 'string', description: 'The file, streamed' }),
+          ...errors(404),
+        },
+      },
+    },
+    async (request, reply) => {
+      const caller = callerFor(request);
+      const path = join(
+        accountDir(configured().dir, caller.accountId),
+        request.params.exportId,
+        request.params.file,
+      );
+      const found = await stat(path).catch(() => null);
+      if (!found?.isFile())
+        throw new OffboardError(
+          'OFFBOARD_ERR_NOT_FOUND',
+          `no file ${request.params.file} in export ${request.params.exportId}`,
+        );
+      return reply
+        .type(CONTENT_TYPES[request.params.file]!)
+        .header('content-length', found.size)
+        .header('content-disposition', `attachment; filename="${request.params.file}"`)
+        .send(createReadStream(path));
+    },
+  );
+
+  app.get(
+    '/v1/statements/public-key',
+    {
+      config: { access: { public: true } },
+      schema: {
+        tags: ['holder'],
+        summary: 'The public key statements are signed with (for auditors and tax offices)',
+        produces: ['application/x-pem-file'],
+        response: {
+          200: Type.String({ description: 'Ed25519 public key, SPKI PEM' }),
+          ...errors(),
+        },
+      },
+    },
+    async (_request, reply) =>
+      reply
+        .type('application/x-pem-file')
+        .send(publicKeyPem((await configured().signingKey()).publicKey)),
+  );
+}

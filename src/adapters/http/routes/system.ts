@@ -1,0 +1,102 @@
+import { sql } from 'kysely';
+import { Type } from 'typebox';
+import { closureCounts } from '../../store/closure-repository.js';
+import { oldestDueAt } from '../../store/http-repository.js';
+import { isSchemaCurrent } from '../../store/migrate.js';
+import { CLOSURE_STATES } from '../../../domain/closure.js';
+import { OffboardError } from '../../../domain/errors.js';
+import type { App, Services } from '../app.js';
+import { gauge } from '../metrics.js';
+import { Closed, errors } from '../schemas.js';
+
+const PUBLIC = { access: { public: true } } as const;
+
+export function registerSystemRoutes(app: App, services: Services): void {
+  const { ctx } = services;
+
+  app.get(
+    '/healthz',
+    {
+      config: PUBLIC,
+      schema: {
+        tags: ['system'],
+        summary: 'The process is up',
+        response: { 200: Closed({ status: Type.Literal('ok') }) },
+      },
+    },
+    async () => ({ status: 'ok' as const }),
+  );
+
+  app.get(
+    '/readyz',
+    {
+      config: PUBLIC,
+      schema: {
+        tags: ['system'],
+        summary: 'The database answers and its schema is current',
+        response: {
+          200: Closed({ status: Type.Literal('ready'), database: Type.String() }),
+          ...errors(503),
+        },
+      },
+    },
+    async () => {
+      try {
+        await sql`select 1`.execute(ctx.database.db);
+      } catch {
+        throw new OffboardError('OFFBOARD_ERR_NOT_READY', 'the database is unreachable');
+      }
+      if (!(await isSchemaCurrent(ctx.database)))
+        throw new OffboardError(
+          'OFFBOARD_ERR_NOT_READY',
+          'the database schema is not current; run `offboard migrate`',
+        );
+      return { status: 'ready' as const, database: ctx.database.dialect };
+    },
+  );
+
+  app.get(
+    '/metrics',
+    {
+      config: PUBLIC,
+      schema: {
+        tags: ['system'],
+        summary: 'Prometheus metrics',
+        description:
+          'Request counts and latencies by route and status, closures by state, worker lag.',
+        produces: ['text/plain'],
+        response: { 200: Type.String({ description: 'Prometheus text exposition format 0.0.4' }) },
+      },
+    },
+    async (_request, reply) => {
+      const now = ctx.clock.now().getTime();
+      const [counts, due] = await Promise.all([
+        closureCounts(ctx.database.db),
+        oldestDueAt(ctx.database, now),
+      ]);
+      const lastPass = services.worker?.lastPassAt() ?? null;
+      const text =
+        services.metrics.render() +
+        gauge(
+          'offboard_closures',
+          'Closures by state.',
+          CLOSURE_STATES.map((state) => ({ labels: { state }, value: counts[state] ?? 0 })),
+        ) +
+        gauge(
+          'offboard_worker_lag_seconds',
+          'How long the most overdue open closure has waited for a worker (0 when none is overdue).',
+          [{ value: due === null ? 0 : Math.max(0, (now - due) / 1000) }],
+        ) +
+        (lastPass
+          ? gauge(
+              'offboard_worker_last_pass_timestamp_seconds',
+              'When the in-process worker last finished a pass.',
+              [{ value: lastPass.getTime() / 1000 }],
+            )
+          : '');
+      return reply.type('text/plain; version=0.0.4; charset=utf-8').send(text);
+    },
+  );
+
+  app.get('/openapi.json', { config: PUBLIC, schema: { hide: true } }, async () => app.swagger());
+}

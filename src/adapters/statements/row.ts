@@ -1,0 +1,170 @@
+import { formatAmount } from '../../domain/money.js';
+import { InstantFormatter } from './instant.js';
+
+/**
+ * One ledger row as the statement source reads it, in column order. A tuple, not an
+ * object: a million-row export reads a million of them, and both drivers hand out arrays.
+ */
+export type LedgerTuple = readonly [
+  id: number,
+  createdAt: number,
+  type: string,
+  asset: string,
+  /** Signed minor units, a decimal-integer string. */
+  amount: string,
+  /** Non-negative minor units, a decimal-integer string. */
+  fee: string,
+  status: string,
+  counterparty: string | null,
+  reference: string | null,
+];
+
+/** The statement's columns, in file order (CSV header, JSON Lines keys); see docs/statements.md. */
+export const STATEMENT_COLUMNS = [
+  'id',
+  'instant',
+  'type',
+  'asset',
+  'amount',
+  'fee',
+  'status',
+  'counterparty',
+  'reference',
+  'balance',
+] as const;
+
+/** One statement row: every amount an exact decimal string in the asset's decimals. */
+export interface StatementRow {
+  id: number;
+  /** ISO 8601 UTC: when the transaction was created. */
+  instant: string;
+  type: string;
+  asset: string;
+  /** Signed: what the row does to the balance, before its fee. */
+  amount: string;
+  fee: string;
+  status: string;
+  counterparty: string | null;
+  reference: string | null;
+  /** The asset's balance after this row (unchanged by pending and failed rows). */
+  balance: string;
+}
+
+/** A map that forgets everything when full: bounded memory, and hits on repeated values. */
+export class BoundedCache<V> {
+  private readonly map = new Map<string, V>();
+
+  constructor(
+    private readonly compute: (key: string) => V,
+    private readonly limit = 4096,
+  ) {}
+
+  get(key: string): V {
+    let value = this.map.get(key);
+    if (value === undefined) {
+      if (this.map.size >= this.limit) this.map.clear();
+      value = this.compute(key);
+      this.map.set(key, value);
+    }
+    return value;
+  }
+}
+
+interface AssetState {
+  readonly decimals: number;
+  balance: bigint;
+  /** Minor-unit text → its exact decimal text and value (histories repeat amounts a lot). */
+  readonly amounts: BoundedCache<{ text: string; value: bigint }>;
+}
+
+/**
+ * Turns ledger rows, in id order, into statement rows with running balances. Each asset's
+ * balance starts at its opening balance (the net of its completed rows before the period)
+ * and moves by amount − fee on completed rows only.
+ */
+export class RunningStatement {
+  private readonly states = new Map<string, AssetState>();
+  private readonly instants = new InstantFormatter();
+  private lastAsset = '';
+  private lastState: AssetState | null = null;
+  private rowCount = 0;
+  /**
+   * The row `next` returns, reused: writers take what they need from it before the next
+   * call, and a million exports of a fresh object each would only feed the collector.
+   */
+  private readonly row: StatementRow = {
+    id: 0,
+    instant: '',
+    type: '',
+    asset: '',
+    amount: '',
+    fee: '',
+    status: '',
+    counterparty: null,
+    reference: null,
+    balance: '',
+  };
+
+  constructor(
+    private readonly decimals: ReadonlyMap<string, number>,
+    opening: ReadonlyMap<string, bigint>,
+  ) {
+    for (const [asset, balance] of opening) this.state(asset).balance = balance;
+  }
+
+  private state(asset: string): AssetState {
+    let state = this.states.get(asset);
+    if (!state) {
+      const decimals = this.decimals.get(asset);
+      // The assets table is the source's to read whole; a row naming another is a bug there.
+      if (decimals === undefined) throw new Error(`asset ${asset} has no decimals`);
+      state = {
+        decimals,
+        balance: 0n,
+        amounts: new BoundedCache((minor) => {
+          const value = BigInt(minor);
+          return { text: formatAmount(value, decimals), value };
+        }),
+      };
+      this.states.set(asset, state);
+    }
+    return state;
+  }
+
+  /** The statement row of the next ledger row. Valid until the next call. */
+  next(tuple: LedgerTuple): StatementRow {
+    const [id, createdAt, type, asset, amountMinor, feeMinor, status, counterparty, reference] =
+      tuple;
+    let state = this.lastState;
+    if (state === null || asset !== this.lastAsset) {
+      state = this.state(asset);
+      this.lastState = state;
+      this.lastAsset = asset;
+    }
+    const amount = state.amounts.get(amountMinor);
+    const fee = state.amounts.get(feeMinor);
+    if (status === 'completed') state.balance += amount.value - fee.value;
+    const row = this.row;
+    row.id = id;
+    row.instant = this.instants.format(createdAt);
+    row.type = type;
+    row.asset = asset;
+    row.amount = amount.text;
+    row.fee = fee.text;
+    row.status = status;
+    row.counterparty = counterparty;
+    row.reference = reference;
+    row.balance = formatAmount(state.balance, state.decimals);
+    this.rowCount += 1;
+    return row;
+  }
+
+  get rows(): number {
+    return this.rowCount;
+  }
+
+  /** Every asset's balance now: the opening balances moved by the rows seen so far. */
+  balances(): Map<string, bigint> {
+    return new Map([...this.states].map(([asset, state]) => [asset, state.balance]));
+  }
+}

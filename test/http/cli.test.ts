@@ -1,0 +1,172 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { authenticateApiKey } from '../../src/app/api-keys.js';
+import { tokenSecret, verifyToken } from '../../src/adapters/http/tokens.js';
+import { openDatabase } from '../../src/adapters/store/database.js';
+import { cli } from '../support/cli.js';
+import { DIALECTS, createTestDatabase } from '../support/databases.js';
+import type { TestDatabase } from '../support/databases.js';
+
+// `offboard keys`, `offboard token` and `offboard demo` as a user runs them.
+describe.each(DIALECTS)('HTTP credentials from the CLI [%s]', (dialect) => {
+  let db: TestDatabase;
+  const run = (...args: string[]) => cli([...args, '--db', db.url]);
+  beforeAll(async () => {
+    db = await createTestDatabase(dialect);
+    await run('seed', '--scenarios', '--whale-transactions', '10');
+  });
+  afterAll(async () => db.dispose());
+
+  it('creates an API key shown once and stored hashed, lists and revokes it', async () => {
+    const created = await run(
+      'keys',
+      'create',
+      '--scopes',
+      'read,admin',
+      '--name',
+      'backoffice',
+      '--json',
+    );
+    expect(created.code).toBe(0);
+    const { key, id, scopes } = created.json<{ key: string; id: string; scopes: string[] }>();
+    expect(scopes).toEqual(['read', 'admin']);
+    const database = await openDatabase(db.url);
+    try {
+      const stored = await database.db
+        .selectFrom('api_keys')
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+      const secret = /^obk_[0-9a-f]{16}_(.+)$/.exec(key)![1]!;
+      // Only a hash is kept: no column holds the secret.
+      expect(JSON.stringify(stored)).not.toContain(secret);
+      expect(stored.secret_hash).toMatch(/^[0-9a-f]{64}$/);
+      expect((await authenticateApiKey(database, key))?.scopes).toEqual(['read', 'admin']);
+      const listed = await run('keys', 'list', '--json');
+      expect(listed.stdout).not.toContain(key);
+      expect(listed.json<{ keys: { id: string }[] }>().keys.map((k) => k.id)).toContain(id);
+      expect((await run('keys', 'revoke', id)).code).toBe(0);
+      expect(await authenticateApiKey(database, key)).toBeNull();
+    } finally {
+      await database.close();
+    }
+  });
+
+  it('refuses unknown scopes', async () => {
+    const out = await run('keys', 'create', '--scopes', 'read,root');
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain('OFFBOARD_ERR_INVALID_ARGUMENT');
+  });
+
+  it('mints holder and agent tokens signed with the database secret', async () => {
+    const holder = (await run('token', 'holder', 'demo-clean', '--ttl', '2h', '--json')).json<{
+      token: string;
+    }>();
+    const agent = (
+      await run('token', 'agent', 'agent-ada', '--roles', 'support,admin', '--json')
+    ).json<{ token: string }>();
+    const database = await openDatabase(db.url);
+    try {
+      const secret = await tokenSecret(database, {});
+      expect(verifyToken(secret, holder.token, new Date())).toMatchObject({
+        kind: 'holder',
+        accountId: 'demo-clean',
+      });
+      expect(verifyToken(secret, agent.token, new Date())).toMatchObject({
+        kind: 'agent',
+        agentId: 'agent-ada',
+        roles: ['support', 'admin'],
+      });
+      expect(verifyToken(secret, holder.token, new Date(Date.now() + 3 * 3_600_000))).toBeNull();
+    } finally {
+      await database.close();
+    }
+    expect((await run('token', 'holder', 'no-such-account')).code).toBe(2);
+    expect((await run('token', 'agent', 'x', '--roles', 'god')).code).toBe(2);
+  });
+
+  it('uses OFFBOARD_TOKEN_SECRET when it is set', async () => {
+    const out = await cli(['token', 'holder', 'demo-clean', '--json', '--db', db.url], {
+      OFFBOARD_TOKEN_SECRET: 'platform-shared-secret',
+    });
+    expect(
+      verifyToken('platform-shared-secret', out.json<{ token: string }>().token, new Date()),
+    ).not.toBeNull();
+  });
+});
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+describe('offboard demo', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'offboard-demo-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('starts in seconds with the scenarios, prints working credentials, and stops on SIGTERM', async () => {
+    const started = Date.now();
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'src/main/cli.ts',
+        'demo',
+        '--port',
+        '0',
+        '--json',
+        '--db',
+        `sqlite:${join(dir, 'demo.db')}`,
+      ],
+      {
+        cwd: ROOT,
+        env: { PATH: process.env['PATH'], HOME: process.env['HOME'] },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
+    const line = await new Promise<string>((resolve, reject) => {
+      child.stdout.setEncoding('utf8').on('data', (c: string) => {
+        stdout += c;
+        if (stdout.includes('\n')) resolve(stdout.split('\n')[0]!);
+      });
+      void exited.then(() => reject(new Error(`demo exited early: ${stderr}`)));
+    });
+    try {
+      expect(Date.now() - started).toBeLessThan(30_000);
+      const info = JSON.parse(line) as {
+        url: string;
+        docs: string;
+        apiKey: string;
+        holders: Record<string, string>;
+        agents: { token: string }[];
+      };
+      expect(info.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(Object.keys(info.holders)).toHaveLength(14);
+      const get = (path: string, token?: string) =>
+        fetch(`${info.url}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+      expect((await get('/healthz')).status).toBe(200);
+      expect((await get('/docs/')).status).toBe(200);
+      expect(
+        await (await get('/v1/me/eligibility', info.holders['demo-everything'])).json(),
+      ).toMatchObject({ eligible: false });
+      expect((await get('/v1/closures', info.apiKey)).status).toBe(200);
+      expect((await get('/v1/agent/accounts/demo-hold-legal', info.agents[0]!.token)).status).toBe(
+        200,
+      );
+      // The worker runs in the same process: its pass shows in the metrics.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect(await (await get('/metrics')).text()).toContain(
+        'offboard_worker_last_pass_timestamp_seconds',
+      );
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+  });
+});
