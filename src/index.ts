@@ -10,6 +10,7 @@ import type { RequestClosureInput } from './app/closures.js';
 import { checkEligibility } from './app/check-eligibility.js';
 import { disableAccount, enableAccount } from './app/disable-account.js';
 import { workOnce } from './app/worker.js';
+import { statementsLibrary } from './app/export-statements.js';
 import { loadPolicy } from './config/policy-file.js';
 import { OffboardError } from './domain/errors.js';
 import type { Audience, Lang, RenderedVerdict } from './domain/messages.js';
@@ -28,6 +29,8 @@ export type { Policy, PolicyDocument } from './domain/policy.js';
 export type { Closure, ClosureState } from './domain/closure.js';
 export type { PlatformPort, HolderContact } from './ports/platform.js';
 export { signPayload, verifySignature } from './adapters/webhooks/webhooks.js';
+export { STATEMENT_FORMATS } from './app/export-statements.js';
+export type { Manifest, StatementFormat } from './app/export-statements.js';
 
 export interface OffboardOptions {
   /** sqlite:PATH, sqlite::memory:, postgres://... (default: OFFBOARD_DATABASE_URL, else sqlite:./offboard.db). */
@@ -47,6 +50,10 @@ export interface Offboard {
   closureStatus(accountId: string): ReturnType<typeof closureStatus>;
   disable(accountId: string, reason: string): ReturnType<typeof disableAccount>;
   enable(accountId: string, options: { reverified: boolean }): ReturnType<typeof enableAccount>;
+  /** Writes the account's statements (CSV, JSON Lines, PDF) and the signed manifest into `out`. */
+  exportStatements: ReturnType<typeof statementsLibrary>['exportStatements'];
+  /** Checks an export folder against its manifest and signature. */
+  verifyExport: ReturnType<typeof statementsLibrary>['verifyExport'];
   /** One worker pass: what was due moved one step. */
   work(options?: { concurrency?: number }): ReturnType<typeof workOnce>;
   close(): Promise<void>;
@@ -79,6 +86,7 @@ export async function createOffboard(options: OffboardOptions = {}): Promise<Off
       await ctx.afterWorkerPass(`library:${process.pid}`);
       return outcomes;
     },
+    ...statementsLibrary({ database: ctx.database, clock: ctx.clock }, env),
     close: () => ctx.close(),
   };
 }

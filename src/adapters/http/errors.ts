@@ -47,7 +47,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   OFFBOARD_ERR_IDEMPOTENCY_IN_PROGRESS: 409,
   OFFBOARD_ERR_NOT_READY: 503,
   // The CLI's export folder: no HTTP route writes to a folder, so this is never a client's doing.
-  OFFBOARD_ERR_OUT_DIR_NOT_EMPTY: 500,
+  OFFBOARD_ERR_OUT_DIR_NOT_EMPTY: 409,
   // The service's signing key is missing or wrong: the operator must fix it.
   OFFBOARD_ERR_SIGNING_KEY: 500,
 };

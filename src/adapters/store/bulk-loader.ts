@@ -204,6 +204,9 @@ async function loadPostgres<T>(database: Database, fn: (sink: BulkSink) => Promi
     const result = await fn(sink);
     await flushAll();
     await client.query('commit');
+    // Fresh statistics: a planner that still thinks the tables are empty picks sorts
+    // over index scans for every query after a bulk load.
+    await client.query('analyze');
     return result;
   } catch (error) {
     await client.query('rollback').catch(() => undefined);

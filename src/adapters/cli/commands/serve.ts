@@ -8,8 +8,7 @@ import { OffboardError } from '../../../domain/errors.js';
 import type { Policy, PolicyDocument } from '../../../domain/policy.js';
 import type { Context } from '../../../main/context.js';
 import { SCENARIO_IDS, seedScenarios } from '../../ledger/scenarios.js';
-import { startServer } from '../../http/server.js';
-import type { RunningServer } from '../../http/server.js';
+import type { RunningServer, ServeOptions } from '../../http/server.js';
 import type { StatementsConfig } from '../../http/routes/exports.js';
 import {
   generateSigningKey,
@@ -23,6 +22,15 @@ import type { AgentRole } from '../../http/tokens.js';
 import type { CliDeps, ExitBox } from '../command-kit.js';
 import { action, loadPolicyOrThrow, parseCount } from '../command-kit.js';
 import { printJson } from '../output.js';
+
+/**
+ * The HTTP stack (Fastify, OpenAPI, every route) loads only for `serve` and `demo`: every
+ * other command starts without paying for it.
+ */
+async function startServer(ctx: Context, options: ServeOptions): Promise<RunningServer> {
+  const http = await import('../../http/server.js');
+  return http.startServer(ctx, options);
+}
 
 const DEMO_WHALE_TRANSACTIONS = 20_000;
 const DEMO_AGENTS: readonly { id: string; roles: AgentRole[] }[] = [
