@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { cancelClosure, closureStatus, confirmClosure, requestClosure } from '../../../app/closures.js';
 import type { Closure } from '../../../domain/closure.js';
+import { closureView } from '../../http/views.js';
 import { parseDuration } from '../../../domain/duration.js';
 import { OffboardError } from '../../../domain/errors.js';
 import type { CliDeps, ExitBox } from '../command-kit.js';
@@ -21,23 +22,9 @@ export function parseConsent(text: string | undefined): { sweepDust: boolean; ca
   return consent;
 }
 
+/** The same JSON shape the HTTP API gives platforms (views are shared, not rewritten). */
 export function closureJson(closure: Closure | null) {
-  if (!closure) return null;
-  const iso = (d: Date | null) => d?.toISOString() ?? null;
-  return {
-    id: closure.id,
-    accountId: closure.accountId,
-    state: closure.state,
-    requestedAt: closure.requestedAt.toISOString(),
-    confirmedAt: iso(closure.confirmedAt),
-    confirmationExpiresAt: closure.confirmationExpiresAt.toISOString(),
-    dueAt: iso(closure.dueAt),
-    graceEndsAt: iso(closure.graceEndsAt),
-    earliestEligibleAt: iso(closure.earliestEligibleAt),
-    endedAt: iso(closure.endedAt),
-    consent: closure.consent,
-    version: closure.version,
-  };
+  return closure === null ? null : closureView(closure, 'platform');
 }
 
 function printClosure(io: CliIo, closure: Closure, headline: string): void {
