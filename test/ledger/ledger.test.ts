@@ -92,6 +92,25 @@ describe.each(DIALECTS)('builtin ledger [%s]', (dialect) => {
     expect(await balance(id, 'USD')).toEqual({ available: 1_000n, locked: 0n });
   });
 
+  it('restores the status a freeze covered: a disabled account stays disabled', async () => {
+    const id = await newAccount();
+    await ledger.setStatus(id, 'disabled');
+    await ledger.freeze(id);
+    expect((await ledger.account(id)).status).toBe('frozen');
+    await ledger.unfreeze(id);
+    expect((await ledger.account(id)).status).toBe('disabled');
+    // Disabled while frozen (a holder's kill switch during finalization): still disabled after.
+    await ledger.setStatus(id, 'active');
+    await ledger.freeze(id);
+    await ledger.setStatus(id, 'disabled');
+    expect((await ledger.account(id)).status).toBe('frozen');
+    await ledger.unfreeze(id);
+    expect((await ledger.account(id)).status).toBe('disabled');
+    // Unfreezing an account that is not frozen changes nothing.
+    await ledger.unfreeze(id);
+    expect((await ledger.account(id)).status).toBe('disabled');
+  });
+
   it('locks funds for an order, releases them on cancel, trades them on fill', async () => {
     const id = await newAccount();
     await ledger.deposit(id, 'USD', 10_000n);

@@ -293,6 +293,7 @@ export async function emitAccount(sink: BulkSink, plan: AccountPlan, options: Ge
     jurisdiction: plan.jurisdiction,
     opened_at: openedAt,
     status_changed_at: openedAt,
+    status_before_freeze: null,
     last_trade_at: last.trade,
     last_withdrawal_at: last.withdrawal,
     last_deposit_at: last.deposit,

@@ -27,6 +27,8 @@ export interface AccountTable {
   jurisdiction: string;
   opened_at: EpochMs;
   status_changed_at: EpochMs;
+  /** While frozen: the status the freeze covers, restored by unfreeze. */
+  status_before_freeze: 'active' | 'disabled' | null;
   last_trade_at: EpochMs | null;
   last_withdrawal_at: EpochMs | null;
   last_deposit_at: EpochMs | null;

@@ -25,6 +25,7 @@ export const ledgerMigration: OffboardMigration = {
       .addColumn('jurisdiction', 'text', (c) => c.notNull())
       .addColumn('opened_at', 'bigint', (c) => c.notNull())
       .addColumn('status_changed_at', 'bigint', (c) => c.notNull())
+      .addColumn('status_before_freeze', 'text')
       .addColumn('last_trade_at', 'bigint')
       .addColumn('last_withdrawal_at', 'bigint')
       .addColumn('last_deposit_at', 'bigint')
