@@ -181,14 +181,18 @@ async function finalize(ctx: AppContext, rules: EligibilityRules, stored: Stored
       // Only finalization closes accounts: an earlier run got this far and died.
       decision = 'close';
     } else {
+      verdict = evaluateFacts(rules, withoutOwnClosure(facts), ctx.clock.now());
       // Orders first: cancelling one releases funds, which may leave dust to sweep.
-      if (closure.consent.cancelOrders && evaluateFacts(rules, withoutOwnClosure(facts), ctx.clock.now()).blockers.some((b) => b.code === 'open_orders' && b.severity === 'automatic')) {
+      if (closure.consent.cancelOrders && verdict.blockers.some((b) => b.code === 'open_orders' && b.severity === 'automatic')) {
         for (const order of facts.openOrders) await ctx.platform.cancelOrder(closure.accountId, order.id, key(`order:${order.id}`));
         facts = await requireFacts(ctx, closure.accountId);
+        verdict = evaluateFacts(rules, withoutOwnClosure(facts), ctx.clock.now());
       }
-      await performAutomaticActions(ctx, closure, evaluateFacts(rules, withoutOwnClosure(facts), ctx.clock.now()), key);
-      facts = await requireFacts(ctx, closure.accountId);
-      verdict = evaluateFacts(rules, withoutOwnClosure(facts), ctx.clock.now());
+      // Facts are read again only when an action changed them.
+      if ((await performAutomaticActions(ctx, closure, verdict, key)) > 0) {
+        facts = await requireFacts(ctx, closure.accountId);
+        verdict = evaluateFacts(rules, withoutOwnClosure(facts), ctx.clock.now());
+      }
       decision = verdict.eligible ? 'close' : 'block';
     }
     const stuck = await inTransaction(ctx.database, (tx) => recordDecision(tx, closure.id, closure.version, decision!, verdict));
@@ -212,17 +216,22 @@ async function finalize(ctx: AppContext, rules: EligibilityRules, stored: Stored
   return done?.state ?? null;
 }
 
-async function performAutomaticActions(ctx: AppContext, closure: Closure, verdict: RenderedVerdict, key: (suffix: string) => string): Promise<void> {
+/** Sweeps consented dust and revokes consented apps; returns how many actions it took. */
+async function performAutomaticActions(ctx: AppContext, closure: Closure, verdict: RenderedVerdict, key: (suffix: string) => string): Promise<number> {
   const { consent } = closure;
+  let actions = 0;
   for (const blocker of verdict.blockers) {
     if (blocker.severity !== 'automatic') continue;
     if (blocker.code === 'dust_remaining' && consent.sweepDust && blocker.subject.asset) {
       await ctx.platform.sweepDust(closure.accountId, blocker.subject.asset, key(`sweep:${blocker.subject.asset}`));
+      actions += 1;
     }
     if (blocker.code === 'linked_authorization' && consent.revokeApps && blocker.subject.id) {
       await ctx.platform.revokeAuthorization(closure.accountId, blocker.subject.id, key(`authorization:${blocker.subject.id}`));
+      actions += 1;
     }
   }
+  return actions;
 }
 
 async function requireFacts(ctx: AppContext, accountId: string): Promise<AccountFacts> {
