@@ -1,4 +1,5 @@
 import { randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
+import { sql } from 'kysely';
 import { sha256 } from '../adapters/store/audit-repository.js';
 import {
   findOpenClosure,
@@ -18,6 +19,9 @@ import type { Actor, AppContext } from './context.js';
 import { checkEligibility } from './check-eligibility.js';
 import type { EligibilityRules } from './check-eligibility.js';
 import { notifyHolder, record } from './notifications.js';
+
+/** The PostgreSQL channel on which due work is announced to idle workers. */
+export const WORK_CHANNEL = 'offboard_work_due';
 
 /** Wrong codes a closure tolerates before the request must be made again. */
 export const MAX_CODE_ATTEMPTS = 5;
@@ -52,6 +56,10 @@ export async function writeEffects(
       };
       await notifyHolder(ctx, tx, input.contact, closure.accountId, effect.template, vars, `closure:${closure.id}:${closure.version}:${effect.template}`, now);
     }
+  }
+  // Work due now wakes idle workers at once (delivered at commit) instead of at their next poll.
+  if (ctx.database.dialect === 'postgres' && closure.dueAt !== null && closure.dueAt.getTime() <= now.getTime()) {
+    await sql`select pg_notify(${WORK_CHANNEL}, ${closure.id})`.execute(tx);
   }
   // The audit entry goes last: appending takes the chain's lock, held until commit, so
   // taking it last keeps concurrent workers from queueing behind each other's writes.

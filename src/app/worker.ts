@@ -44,6 +44,8 @@ export interface RunOptions extends WorkerOptions {
   once: boolean;
   /** Pause when idle. */
   pollMs: number;
+  /** Idles up to `ms`, returning early when new work is announced (PostgreSQL NOTIFY); default: sleep. */
+  idle?(ms: number): Promise<void>;
   shouldStop(): boolean;
   /** Housekeeping between passes (fan events out, deliver webhooks). */
   afterPass(): Promise<void>;
@@ -94,7 +96,7 @@ export async function runWorker(ctx: AppContext, rules: EligibilityRules, option
     await options.afterPass();
     if (started > 0) continue;
     if (options.once) break;
-    await new Promise((resolve) => setTimeout(resolve, options.pollMs));
+    await (options.idle ? options.idle(options.pollMs) : new Promise((resolve) => setTimeout(resolve, options.pollMs)));
   }
   await Promise.all(inFlight);
   await options.afterPass();

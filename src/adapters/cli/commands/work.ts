@@ -1,6 +1,8 @@
 import { hostname } from 'node:os';
 import type { Command } from 'commander';
+import { WORK_CHANNEL } from '../../../app/closures.js';
 import { runWorker } from '../../../app/worker.js';
+import type { Database } from '../../store/database.js';
 import { parseDuration } from '../../../domain/duration.js';
 import { OffboardError } from '../../../domain/errors.js';
 import type { CliDeps, ExitBox } from '../command-kit.js';
@@ -11,6 +13,55 @@ function duration(value: unknown, option: string): number {
   const parsed = parseDuration(String(value));
   if (!parsed.ok) throw new OffboardError('OFFBOARD_ERR_INVALID_ARGUMENT', `${option}: "${String(value)}" is not a duration; use e.g. 1s, 30s, 5m`);
   return parsed.ms;
+}
+
+interface Idler {
+  /** Idles up to `ms`; returns early on `interrupt()` or announced work. */
+  idle(ms: number): Promise<void>;
+  /** Ends the current idle at once (a signal to stop). */
+  interrupt(): void;
+  close(): Promise<void>;
+}
+
+/**
+ * On PostgreSQL an idle worker LISTENs for due work, so a closure confirmed with no grace
+ * period is finalized at once rather than at the next poll. Elsewhere it just sleeps.
+ */
+async function idler(database: Database): Promise<Idler> {
+  let wake: (() => void) | null = null;
+  // A notice that lands while the worker is busy must not be lost: the next idle returns at once.
+  let pending = false;
+  const interrupt = () => {
+    if (wake) wake();
+    else pending = true;
+  };
+  const idle = (ms: number) => {
+    if (pending) {
+      pending = false;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        wake = null;
+        resolve();
+      }
+      wake = done;
+    });
+  };
+  if (!database.pool) return { idle, interrupt, close: async () => undefined };
+  const client = await database.pool.connect();
+  client.on('notification', interrupt);
+  await client.query(`listen ${WORK_CHANNEL}`);
+  return {
+    idle,
+    interrupt,
+    close: async () => {
+      await client.query(`unlisten ${WORK_CHANNEL}`).catch(() => undefined);
+      client.release();
+    },
+  };
 }
 
 export function registerWork(program: Command, deps: CliDeps, exit: ExitBox): void {
@@ -29,14 +80,17 @@ export function registerWork(program: Command, deps: CliDeps, exit: ExitBox): vo
         const pollMs = duration(opts['poll'], '--poll');
         const owner = `${hostname()}:${process.pid}`;
         const counts: Record<string, number> = {};
+        const wake = await idler(ctx.database);
         let stopping = false;
         const stop = () => {
           stopping = true;
+          wake.interrupt();
         };
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
         try {
           await runWorker(ctx.app, ctx.rules, {
+            idle: wake.idle,
             owner,
             leaseMs,
             concurrency,
@@ -51,6 +105,7 @@ export function registerWork(program: Command, deps: CliDeps, exit: ExitBox): vo
             },
           });
         } finally {
+          await wake.close();
           process.removeListener('SIGINT', stop);
           process.removeListener('SIGTERM', stop);
         }
