@@ -23,6 +23,11 @@ import { notifyHolder, record } from './notifications.js';
 /** The PostgreSQL channel on which due work is announced to idle workers. */
 export const WORK_CHANNEL = 'offboard_work_due';
 
+/** An unknown account is bad input (exit 2, HTTP 404), not "no closure". */
+async function requireAccount(ctx: AppContext, accountId: string): Promise<void> {
+  if (!(await ctx.platform.contact(accountId))) throw new OffboardError('OFFBOARD_ERR_UNKNOWN_ACCOUNT', `no account "${accountId}"`);
+}
+
 /** Wrong codes a closure tolerates before the request must be made again. */
 export const MAX_CODE_ATTEMPTS = 5;
 
@@ -171,7 +176,10 @@ export async function moveOpenClosure(
 ): Promise<Closure> {
   const now = ctx.clock.now();
   const stored = await findOpenClosure(ctx.database.db, accountId);
-  if (!stored) throw new OffboardError('OFFBOARD_ERR_NO_CLOSURE', `account "${accountId}" has no closure in progress`);
+  if (!stored) {
+    await requireAccount(ctx, accountId);
+    throw new OffboardError('OFFBOARD_ERR_NO_CLOSURE', `account "${accountId}" has no closure in progress`);
+  }
   const contact = await ctx.platform.contact(accountId);
   const policy = rules(contact?.jurisdiction ?? 'ZZ');
   const timings = { gracePeriodMs: policy.gracePeriodMs, confirmationExpiryMs: policy.confirmationExpiryMs };
@@ -191,6 +199,7 @@ export async function moveOpenClosure(
 export async function confirmClosure(ctx: AppContext, rules: EligibilityRules, input: { accountId: string; code: string; actor: Actor }): Promise<Closure> {
   const stored = await findOpenClosure(ctx.database.db, input.accountId);
   if (!stored || stored.closure.state !== 'requested') {
+    await requireAccount(ctx, input.accountId);
     throw new OffboardError('OFFBOARD_ERR_NO_CLOSURE', `account "${input.accountId}" has no closure waiting for confirmation`);
   }
   if (stored.codeAttempts >= MAX_CODE_ATTEMPTS) {

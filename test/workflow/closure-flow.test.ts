@@ -84,6 +84,14 @@ describe.each(DIALECTS)('closure through the CLI [%s]', (dialect) => {
     expect((await run('cancel', 'demo-open-order')).code).toBe(4);
   });
 
+  it('names an unknown account as bad input, not as a missing closure', async () => {
+    for (const args of [['confirm', 'nobody', '123456'], ['cancel', 'nobody'], ['status', 'nobody'], ['close', 'nobody']]) {
+      const out = await run(...args);
+      expect(out.code, args.join(' ')).toBe(2);
+      expect(out.stderr).toContain('OFFBOARD_ERR_UNKNOWN_ACCOUNT');
+    }
+  });
+
   it('writes an audit chain that verifies', async () => {
     const out = await run('audit', 'verify', '--json');
     expect(out.code).toBe(0);
