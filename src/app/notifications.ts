@@ -2,22 +2,13 @@ import { appendAudit } from '../adapters/store/audit-repository.js';
 import type { Tx } from '../adapters/store/database.js';
 import { enqueueMail } from '../adapters/store/mailbox-repository.js';
 import { emitEvent } from '../adapters/store/outbox-repository.js';
+import type { ClosureNotice } from '../domain/closure.js';
 import type { HolderContact } from '../ports/platform.js';
 import type { Actor, AppContext } from './context.js';
 import { disableLinkUrl, issueDisableLink } from './disable-links.js';
 
-export type NoticeTemplate =
-  | 'closure.confirmation_required'
-  | 'closure.confirmed'
-  | 'closure.cancelled'
-  | 'closure.expired'
-  | 'closure.escalated'
-  | 'closure.approved'
-  | 'closure.rejected'
-  | 'closure.blocked'
-  | 'closure.completed'
-  | 'account.disabled'
-  | 'account.enabled';
+/** Closure notices come from the state machine; disabling adds its own two. */
+export type NoticeTemplate = ClosureNotice | 'account.disabled' | 'account.enabled';
 
 type Vars = Record<string, string>;
 

@@ -180,7 +180,8 @@ async function finalize(ctx: AppContext, rules: EligibilityRules, stored: Stored
     await ctx.platform.freeze(closure.accountId, key('freeze'));
     let facts = await requireFacts(ctx, closure.accountId);
     if (facts.status === 'closed') {
-      // Only finalization closes accounts: an earlier run got this far and died.
+      // Closed already (the platform closed it meanwhile): evaluating would only report
+      // account_closed, and unfreezing a closed account is impossible. Finish the closure.
       decision = 'close';
     } else {
       verdict = evaluateFacts(rules, withoutOwnClosure(facts), ctx.clock.now());
