@@ -1,10 +1,9 @@
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createScratchPostgres } from '../test/support/scratch-postgres.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 
 export function flag(args: string[], name: string, fallback: number): number {
   const i = args.indexOf(`--${name}`);
@@ -62,33 +61,9 @@ export function benchPostgresUrl(args: string[]): string {
   return textFlag(args, 'pg', process.env['OFFBOARD_BENCH_POSTGRES'] ?? 'postgres://postgres@127.0.0.1:5432/test');
 }
 
-/**
- * Creates a database with a random name on the server of `adminUrl` (through a connection
- * to `adminUrl`'s own database) and returns its URL; `drop()` removes it again.
- */
-export async function scratchPostgres(adminUrl: string, label: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `offboard_bench_${label.replace(/[^a-z0-9_]/g, '_')}_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    await admin.query(`create database "${name}"`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const client = new pg.Client({ connectionString: adminUrl });
-      await client.connect();
-      try {
-        await client.query(`drop database if exists "${name}" with (force)`);
-      } finally {
-        await client.end();
-      }
-    },
-  };
+/** A scratch database for one benchmark run, dropped afterwards. */
+export function scratchPostgres(adminUrl: string, label: string): Promise<{ url: string; drop(): Promise<void> }> {
+  return createScratchPostgres(adminUrl, `offboard_bench_${label}`);
 }
 
 /** Starts a child process; resolves with its wall time, exit code and output once it exits. */

@@ -1,12 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { inject } from 'vitest';
 import { openDatabase } from '../../src/adapters/store/database.js';
 import type { Database, Dialect } from '../../src/adapters/store/database.js';
 import { migrateToLatest } from '../../src/adapters/store/migrate.js';
+import { createScratchPostgres } from './scratch-postgres.js';
 
 /** Both dialects: every storage suite runs once per entry (`describe.each(DIALECTS)`). */
 export const DIALECTS: readonly Dialect[] = ['sqlite', 'postgres'];
@@ -25,29 +24,8 @@ export async function createTestDatabase(dialect: Dialect): Promise<TestDatabase
     const dir = mkdtempSync(join(tmpdir(), 'offboard-test-'));
     return { url: `sqlite:${join(dir, 'test.db')}`, dispose: async () => rmSync(dir, { recursive: true, force: true }) };
   }
-  const adminUrl = inject('postgresAdminUrl');
-  const name = `offboard_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    await admin.query(`create database ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    dispose: async () => {
-      const client = new pg.Client({ connectionString: adminUrl });
-      await client.connect();
-      try {
-        await client.query(`drop database if exists ${name} with (force)`);
-      } finally {
-        await client.end();
-      }
-    },
-  };
+  const scratch = await createScratchPostgres(inject('postgresAdminUrl'), 'offboard_test');
+  return { url: scratch.url, dispose: scratch.drop };
 }
 
 /** A migrated database opened in this process, with its disposal. */
