@@ -1,5 +1,11 @@
 import { DUST_ACCOUNT_ID, PLATFORM_HOLDER_ID } from '../../src/adapters/ledger/ledger.js';
-import type { Database } from '../../src/adapters/store/database.js';
+import { afterAll, beforeAll } from 'vitest';
+import { openDatabase } from '../../src/adapters/store/database.js';
+import type { Database, Dialect } from '../../src/adapters/store/database.js';
+import { createTestDatabase } from './databases.js';
+import type { TestDatabase } from './databases.js';
+import { snapshotLedger } from './workflow-invariants.js';
+import type { LedgerSnapshot } from './workflow-invariants.js';
 import { cli } from './cli.js';
 
 /*
@@ -106,4 +112,55 @@ export async function requestClosures(
     });
   }
   return accepted;
+}
+
+/** What a closure suite works on: a seeded database, the closures requested, the ledger before. */
+export interface ClosurePopulation {
+  readonly url: string;
+  readonly database: Database;
+  readonly requested: RequestedClosure[];
+  readonly before: LedgerSnapshot;
+}
+
+/**
+ * Registers the suite's setup and teardown: a fresh database of the dialect, seeded, with a
+ * closure requested (with every consent) on every holder account, and the ledger snapshot
+ * taken before any worker runs. Read the fields inside tests, after `beforeAll` ran.
+ */
+export function useClosurePopulation(
+  dialect: Dialect,
+  population: { accounts: number; transactions: number; randomSeed: number },
+): ClosurePopulation {
+  let test: TestDatabase | undefined;
+  const state: { url?: string; database?: Database; requested?: RequestedClosure[]; before?: LedgerSnapshot } = {};
+  beforeAll(async () => {
+    test = await createTestDatabase(dialect);
+    state.url = test.url;
+    await seedPopulation(test.url, population);
+    state.database = await openDatabase(test.url);
+    state.requested = await requestClosures(test.url, await holderAccounts(state.database));
+    state.before = await snapshotLedger(state.database);
+  });
+  afterAll(async () => {
+    await state.database?.close();
+    await test?.dispose();
+  });
+  const ready = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('the closure population is set up in beforeAll');
+    return value;
+  };
+  return {
+    get url() {
+      return ready(state.url);
+    },
+    get database() {
+      return ready(state.database);
+    },
+    get requested() {
+      return ready(state.requested);
+    },
+    get before() {
+      return ready(state.before);
+    },
+  };
 }

@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimDueClosures } from '../../src/adapters/store/closure-repository.js';
-import { openDatabase } from '../../src/adapters/store/database.js';
-import type { Database } from '../../src/adapters/store/database.js';
 import type { StepOutcome } from '../../src/app/worker.js';
 import { workOnce } from '../../src/app/worker.js';
 import { openContext } from '../../src/main/context.js';
@@ -16,11 +14,8 @@ import {
   assertEveryClosureSettled,
   assertMoneyConserved,
   assertOneEffectEach,
-  snapshotLedger,
 } from '../support/workflow-invariants.js';
-import type { LedgerSnapshot } from '../support/workflow-invariants.js';
-import { holderAccounts, requestClosures, seedPopulation } from '../support/workflow-population.js';
-import type { RequestedClosure } from '../support/workflow-population.js';
+import { useClosurePopulation } from '../support/workflow-population.js';
 import { describeExit, startOffboard } from '../support/workflow-processes.js';
 
 /*
@@ -42,27 +37,11 @@ interface WorkSummary {
 }
 
 describe('several workers share the closures, and every effect happens once [postgres]', () => {
-  let test: TestDatabase;
-  let database: Database;
-  let requested: RequestedClosure[];
-  let before: LedgerSnapshot;
-
-  beforeAll(async () => {
-    test = await createTestDatabase('postgres');
-    await seedPopulation(test.url, POPULATION);
-    database = await openDatabase(test.url);
-    requested = await requestClosures(test.url, await holderAccounts(database));
-    before = await snapshotLedger(database);
-  });
-
-  afterAll(async () => {
-    await database?.close();
-    await test?.dispose();
-  });
+  const suite = useClosurePopulation('postgres', POPULATION);
 
   it(`${WORKERS} workers at once finalize each closure once: one decision, one sweep, one close`, async () => {
     const now = () => new Date();
-    const due = requested.filter((r) => r.dueAt <= now());
+    const due = suite.requested.filter((r) => r.dueAt <= now());
     expect(due.length, 'enough closures for the workers to contend').toBeGreaterThanOrEqual(60);
     expect(
       due.filter((r) => r.dustAssets.length > 0).length,
@@ -70,7 +49,7 @@ describe('several workers share the closures, and every effect happens once [pos
     ).toBeGreaterThanOrEqual(5);
 
     const workers = Array.from({ length: WORKERS }, () =>
-      startOffboard(['work', '--once', '--concurrency', '4', '--json', '--db', test.url]),
+      startOffboard(['work', '--once', '--concurrency', '4', '--json', '--db', suite.url]),
     );
     const exits = await Promise.all(workers.map((w) => w.exited));
     exits.forEach((exited, i) => expect(exited.code, describeExit(`worker ${i}`, exited)).toBe(0));
@@ -82,12 +61,12 @@ describe('several workers share the closures, and every effect happens once [pos
     );
     expect(failures, exits.map((e, i) => describeExit(`worker ${i}`, e)).join('\n')).toEqual([]);
 
-    const outcome = await assertEveryClosureSettled(database, requested, now());
-    await assertAccountsMatchOutcome(database, outcome);
-    await assertDustSweptOnce(database, requested, before, now());
-    await assertMoneyConserved(database, before);
-    await assertOneEffectEach(database, outcome);
-    await assertAuditIntact(test.url);
+    const outcome = await assertEveryClosureSettled(suite.database, suite.requested, now());
+    await assertAccountsMatchOutcome(suite.database, outcome);
+    await assertDustSweptOnce(suite.database, suite.requested, suite.before, now());
+    await assertMoneyConserved(suite.database, suite.before);
+    await assertOneEffectEach(suite.database, outcome);
+    await assertAuditIntact(suite.url);
 
     // Each finalization was reported by exactly one worker, and the work was shared.
     const reports = exits.map(

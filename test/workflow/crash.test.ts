@@ -1,9 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Random } from '../../src/adapters/ledger/population.js';
-import { openDatabase } from '../../src/adapters/store/database.js';
 import type { Database } from '../../src/adapters/store/database.js';
-import { DIALECTS, createTestDatabase } from '../support/databases.js';
-import type { TestDatabase } from '../support/databases.js';
+import { DIALECTS } from '../support/databases.js';
 import {
   assertAccountsMatchOutcome,
   assertAuditIntact,
@@ -11,11 +9,8 @@ import {
   assertEveryClosureSettled,
   assertMoneyConserved,
   assertOneEffectEach,
-  snapshotLedger,
 } from '../support/workflow-invariants.js';
-import type { LedgerSnapshot } from '../support/workflow-invariants.js';
-import { holderAccounts, requestClosures, seedPopulation } from '../support/workflow-population.js';
-import type { RequestedClosure } from '../support/workflow-population.js';
+import { useClosurePopulation } from '../support/workflow-population.js';
 import {
   describeExit,
   killAfterFirstOutput,
@@ -54,27 +49,11 @@ interface Kill {
 }
 
 describe.each(DIALECTS)('a worker killed at any instant loses nothing [%s]', (dialect) => {
-  let test: TestDatabase;
-  let database: Database;
-  let requested: RequestedClosure[];
-  let before: LedgerSnapshot;
-
-  beforeAll(async () => {
-    test = await createTestDatabase(dialect);
-    await seedPopulation(test.url, POPULATION);
-    database = await openDatabase(test.url);
-    requested = await requestClosures(test.url, await holderAccounts(database));
-    before = await snapshotLedger(database);
-  });
-
-  afterAll(async () => {
-    await database?.close();
-    await test?.dispose();
-  });
+  const suite = useClosurePopulation(dialect, POPULATION);
 
   it('ends every closure closed or blocked exactly once, with every effect single and money conserved', async () => {
     const now = () => new Date();
-    const due = requested.filter((r) => r.dueAt <= now());
+    const due = suite.requested.filter((r) => r.dueAt <= now());
     expect(due.length, 'enough closures to interrupt').toBeGreaterThanOrEqual(20);
     expect(
       due.filter((r) => r.dustAssets.length > 0).length,
@@ -85,13 +64,13 @@ describe.each(DIALECTS)('a worker killed at any instant loses nothing [%s]', (di
     const kills: Kill[] = [];
     for (let i = 0; i < KILLS; i++) {
       const spawnedAt = Date.now();
-      const worker = startOffboard([...WORKER, '--db', test.url]);
+      const worker = startOffboard([...WORKER, '--db', suite.url]);
       const afterMs = random.int(0, 150);
       const exited = await killAfterFirstOutput(worker, afterMs);
       // `work` without --once runs until signalled: any other end is a crash of its own.
       expect(exited.signal, describeExit(`worker ${i}`, exited)).toBe('SIGKILL');
-      kills.push({ afterMs, ...(await interruptedBy(database, worker.leaseOwner, spawnedAt)) });
-      if ((await openDue(database)) === 0) break;
+      kills.push({ afterMs, ...(await interruptedBy(suite.database, worker.leaseOwner, spawnedAt)) });
+      if ((await openDue(suite.database)) === 0) break;
     }
 
     // The dead workers' claims lapse; one more worker finishes what they left.
@@ -103,17 +82,17 @@ describe.each(DIALECTS)('a worker killed at any instant loses nothing [%s]', (di
       '--lease',
       '30s',
       '--db',
-      test.url,
+      suite.url,
     ]);
     expect(finish.code, describeExit('work --once', finish)).toBe(0);
 
     const summary = `kills at ${kills.map((k) => `${k.afterMs}ms:${k.interrupted}/${k.decided}`).join(' ')} (ms after first output: interrupted/decided; seed ${KILL_SEED})`;
-    const outcome = await assertEveryClosureSettled(database, requested, now());
-    await assertAccountsMatchOutcome(database, outcome);
-    const swept = await assertDustSweptOnce(database, requested, before, now());
-    await assertMoneyConserved(database, before);
-    await assertOneEffectEach(database, outcome);
-    await assertAuditIntact(test.url);
+    const outcome = await assertEveryClosureSettled(suite.database, suite.requested, now());
+    await assertAccountsMatchOutcome(suite.database, outcome);
+    const swept = await assertDustSweptOnce(suite.database, suite.requested, suite.before, now());
+    await assertMoneyConserved(suite.database, suite.before);
+    await assertOneEffectEach(suite.database, outcome);
+    await assertAuditIntact(suite.url);
 
     // The schedule must have hit workers mid-step, or the test proved nothing.
     expect(
@@ -142,8 +121,7 @@ async function openDue(database: Database): Promise<number> {
 /**
  * What a killed worker left half-done: closures it had claimed but not moved (its lease
  * still on them), and closures it moved to finalizing without finishing (recognised by
- * when they moved, because the grace → finalizing step currently releases the lease: see
- * the known bug in concurrency.test.ts).
+ * when they moved as well as by the lease it keeps through finalization).
  */
 async function interruptedBy(
   database: Database,
