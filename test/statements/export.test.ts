@@ -17,7 +17,7 @@ import type { ExportStatementsOptions } from '../../src/app/export-statements.js
 import { FixedClock } from '../../src/ports/clock.js';
 import { DIALECTS, openTestDatabase } from '../support/databases.js';
 import { expectedRows, pdfPages, readCsvRows, readJsonlRows } from './helpers.js';
-import { statementsCli } from './support.js';
+import { cli } from '../support/cli.js';
 
 const HOUR = 3_600_000;
 const ACCOUNT = 'acct-stmt';
@@ -127,7 +127,7 @@ describe.each(DIALECTS)('statements export [%s]', (dialect) => {
     const result = await run({ formats: ['jsonl'] });
     const rows = readJsonlRows(join(result.out, 'statement.jsonl'));
     const last = new Map(rows.map((r) => [r.asset, r.balance]));
-    const reported = await statementsCli(['ledger', 'balances', ACCOUNT, '--db', url, '--json']);
+    const reported = await cli(['ledger', 'balances', ACCOUNT, '--db', url, '--json']);
     expect(reported.code).toBe(0);
     const balances = reported.json<{ balances: { asset: string; total: string }[] }>().balances;
     expect(Object.fromEntries(last)).toEqual(
@@ -295,7 +295,7 @@ describe.each(DIALECTS)('statements export [%s]', (dialect) => {
   it('exports through the CLI and verifies with the public key', async () => {
     const out = outDir();
     const env = { OFFBOARD_SIGNING_KEY: keyFile };
-    const exported = await statementsCli(
+    const exported = await cli(
       ['export', ACCOUNT, '--db', url, '--out', out, '--format', 'csv,jsonl', '--json'],
       env,
     );
@@ -306,10 +306,10 @@ describe.each(DIALECTS)('statements export [%s]', (dialect) => {
     expect(manifest.files.map((f) => f.name)).toEqual(['statement.csv', 'statement.jsonl']);
     expect(manifest.keyId).toBe(key.keyId);
     const pem = join(work, `public-${outCount}.pem`);
-    const publicKey = await statementsCli(['keys', 'public'], env);
+    const publicKey = await cli(['keys', 'public'], env);
     expect(publicKey.stdout).toContain('BEGIN PUBLIC KEY');
     writeFileSync(pem, publicKey.stdout);
-    const verified = await statementsCli(['verify-export', out, '--public-key', pem]);
+    const verified = await cli(['verify-export', out, '--public-key', pem]);
     expect(verified.code).toBe(0);
     expect(verified.stdout).toContain('valid');
   });

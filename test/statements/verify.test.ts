@@ -20,7 +20,7 @@ import type { Database } from '../../src/adapters/store/database.js';
 import { exportStatements } from '../../src/app/export-statements.js';
 import { FixedClock } from '../../src/ports/clock.js';
 import { DIALECTS, openTestDatabase } from '../support/databases.js';
-import { statementsCli } from './support.js';
+import { cli } from '../support/cli.js';
 
 interface Verdict {
   ok: boolean;
@@ -74,8 +74,8 @@ describe.each(DIALECTS)('verify-export [%s]', (dialect) => {
     dir: string,
     publicKey = publicFile,
   ): Promise<{ code: number; verdict: Verdict; text: string }> {
-    const json = await statementsCli(['verify-export', dir, '--public-key', publicKey, '--json']);
-    const text = await statementsCli(['verify-export', dir, '--public-key', publicKey]);
+    const json = await cli(['verify-export', dir, '--public-key', publicKey, '--json']);
+    const text = await cli(['verify-export', dir, '--public-key', publicKey]);
     expect(text.code).toBe(json.code);
     return { code: json.code, verdict: json.json<Verdict>(), text: text.stdout };
   }
@@ -187,11 +187,11 @@ describe.each(DIALECTS)('verify-export [%s]', (dialect) => {
 
   it('uses the public half of OFFBOARD_SIGNING_KEY when no --public-key is given', async () => {
     const dir = await freshExport();
-    const result = await statementsCli(['verify-export', dir, '--json'], {
+    const result = await cli(['verify-export', dir, '--json'], {
       OFFBOARD_SIGNING_KEY: keyFile,
     });
     expect(result.code).toBe(0);
-    const none = await statementsCli(['verify-export', dir]);
+    const none = await cli(['verify-export', dir]);
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('OFFBOARD_ERR_SIGNING_KEY');
   });
@@ -199,16 +199,16 @@ describe.each(DIALECTS)('verify-export [%s]', (dialect) => {
   it('refuses a folder that is not empty unless --force, and needs a signing key', async () => {
     const dir = await freshExport();
     const env = { OFFBOARD_SIGNING_KEY: keyFile };
-    const refused = await statementsCli(['export', 'acct-v', '--db', url, '--out', dir], env);
+    const refused = await cli(['export', 'acct-v', '--db', url, '--out', dir], env);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('OFFBOARD_ERR_OUT_DIR_NOT_EMPTY');
-    const forced = await statementsCli(
+    const forced = await cli(
       ['export', 'acct-v', '--db', url, '--out', dir, '--force', '--format', 'csv'],
       env,
     );
     expect(forced.code).toBe(0);
     expect((await verify(dir)).code).toBe(0);
-    const keyless = await statementsCli([
+    const keyless = await cli([
       'export',
       'acct-v',
       '--db',
@@ -218,13 +218,13 @@ describe.each(DIALECTS)('verify-export [%s]', (dialect) => {
     ]);
     expect(keyless.code).toBe(2);
     expect(keyless.stderr).toContain('OFFBOARD_ERR_SIGNING_KEY');
-    const unknown = await statementsCli(
+    const unknown = await cli(
       ['export', 'nobody', '--db', url, '--out', join(work, 'unknown')],
       env,
     );
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('OFFBOARD_ERR_UNKNOWN_ACCOUNT');
-    const badFormat = await statementsCli(
+    const badFormat = await cli(
       ['export', 'acct-v', '--db', url, '--out', join(work, 'bad'), '--format', 'xlsx'],
       env,
     );
@@ -234,14 +234,14 @@ describe.each(DIALECTS)('verify-export [%s]', (dialect) => {
 
   it('generates a key once and never overwrites it', async () => {
     const file = join(work, `generated-${++n}.pem`);
-    const first = await statementsCli(['keys', 'generate', '--out', file, '--json']);
+    const first = await cli(['keys', 'generate', '--out', file, '--json']);
     expect(first.code).toBe(0);
     const { keyId, publicKey } = first.json<{ keyId: string; publicKey: string }>();
     expect(publicKey).toContain('BEGIN PUBLIC KEY');
-    const again = await statementsCli(['keys', 'generate', '--out', file]);
+    const again = await cli(['keys', 'generate', '--out', file]);
     expect(again.code).toBe(2);
     expect(again.stderr).toContain('OFFBOARD_ERR_SIGNING_KEY');
-    const shown = await statementsCli(['keys', 'public', '--json'], { OFFBOARD_SIGNING_KEY: file });
+    const shown = await cli(['keys', 'public', '--json'], { OFFBOARD_SIGNING_KEY: file });
     expect(shown.json<{ keyId: string }>().keyId).toBe(keyId);
   });
 });
