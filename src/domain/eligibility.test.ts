@@ -10,6 +10,7 @@ import type {
   OrderFact,
   TransferFact,
 } from './facts.js';
+import { blankFacts } from './facts.js';
 import { DEFAULT_POLICY, validatePolicy } from './policy.js';
 import type { Policy } from './policy.js';
 
@@ -20,19 +21,8 @@ const ago = (ms: number): Date => new Date(NOW.getTime() - ms);
 
 function cleanFacts(overrides: Partial<AccountFacts> = {}): AccountFacts {
   return {
-    accountId: 'acct-1',
-    status: 'active',
-    jurisdiction: 'DE',
-    openedAt: new Date('2024-01-15T08:00:00.000Z'),
-    balances: [],
-    openOrders: [],
-    pendingTransfers: [],
-    disputes: [],
-    authorizations: [],
+    ...blankFacts({ accountId: 'acct-1', status: 'active', jurisdiction: 'DE', openedAt: new Date('2024-01-15T08:00:00.000Z') }),
     credentials: [{ id: 'cred-1', kind: 'session', label: 'web', createdAt: ago(DAY) }],
-    holds: [],
-    lastActivity: { trade: null, withdrawal: null, deposit: null, securityChange: null },
-    closure: null,
     ...overrides,
   };
 }

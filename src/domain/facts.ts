@@ -96,3 +96,22 @@ export interface AccountFacts {
   /** A closure in progress (not terminal), if any. */
   closure: { id: string; state: string } | null;
 }
+
+/**
+ * An account with nothing on it: no balances, orders, transfers, disputes, grants,
+ * credentials, holds, activity or closure. Readers fill in what they find.
+ */
+export function blankFacts(account: Pick<AccountFacts, 'accountId' | 'status' | 'jurisdiction' | 'openedAt'>): AccountFacts {
+  return {
+    ...account,
+    balances: [],
+    openOrders: [],
+    pendingTransfers: [],
+    disputes: [],
+    authorizations: [],
+    credentials: [],
+    holds: [],
+    lastActivity: { trade: null, withdrawal: null, deposit: null, securityChange: null },
+    closure: null,
+  };
+}

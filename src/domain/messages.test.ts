@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BLOCKER_CODES, evaluate } from './eligibility.js';
 import type { Verdict } from './eligibility.js';
+import { blankFacts } from './facts.js';
 import type { AccountFacts, HoldKind } from './facts.js';
 import {
   CATALOGUE,
@@ -23,19 +24,7 @@ const ago = (ms: number): Date => new Date(NOW.getTime() - ms);
 
 function facts(overrides: Partial<AccountFacts> = {}): AccountFacts {
   return {
-    accountId: 'acct-1',
-    status: 'active',
-    jurisdiction: 'DE',
-    openedAt: new Date('2024-01-15T08:00:00.000Z'),
-    balances: [],
-    openOrders: [],
-    pendingTransfers: [],
-    disputes: [],
-    authorizations: [],
-    credentials: [],
-    holds: [],
-    lastActivity: { trade: null, withdrawal: null, deposit: null, securityChange: null },
-    closure: null,
+    ...blankFacts({ accountId: 'acct-1', status: 'active', jurisdiction: 'DE', openedAt: new Date('2024-01-15T08:00:00.000Z') }),
     ...overrides,
   };
 }

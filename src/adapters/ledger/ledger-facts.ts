@@ -9,6 +9,7 @@ import type {
   OrderFact,
   TransferFact,
 } from '../../domain/facts.js';
+import { blankFacts } from '../../domain/facts.js';
 import type { Database } from '../store/database.js';
 import type { AccountTable } from '../store/ledger.table.js';
 
@@ -117,23 +118,12 @@ export async function readLedgerFacts(database: Database, accountIds: readonly s
 function emptyFacts(account: AccountTable): AccountFacts {
   const instant = (ms: number | null) => (ms === null ? null : new Date(ms));
   return {
-    accountId: account.id,
-    status: account.status,
-    jurisdiction: account.jurisdiction,
-    openedAt: new Date(account.opened_at),
-    balances: [],
-    openOrders: [],
-    pendingTransfers: [],
-    disputes: [],
-    authorizations: [],
-    credentials: [],
-    holds: [],
+    ...blankFacts({ accountId: account.id, status: account.status, jurisdiction: account.jurisdiction, openedAt: new Date(account.opened_at) }),
     lastActivity: {
       trade: instant(account.last_trade_at),
       withdrawal: instant(account.last_withdrawal_at),
       deposit: instant(account.last_deposit_at),
       securityChange: instant(account.last_security_change_at),
     },
-    closure: null,
   };
 }
