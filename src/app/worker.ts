@@ -42,26 +42,56 @@ export async function workOnce(ctx: AppContext, rules: EligibilityRules, options
 export interface RunOptions extends WorkerOptions {
   /** Stop when nothing is due and nothing is in flight (cron-style `work --once`). */
   once: boolean;
-  /** Pause when idle. */
+  /** Pause when idle; also the longest a due closure waits to be claimed while others run. */
   pollMs: number;
-  /** Idles up to `ms`, returning early when new work is announced (PostgreSQL NOTIFY); default: sleep. */
-  idle?(ms: number): Promise<void>;
+  /**
+   * Waits up to `ms`, returning early when new work is announced (PostgreSQL NOTIFY), when
+   * the worker is told to stop, or when `signal` aborts; default: a timer.
+   */
+  idle?(ms: number, signal: AbortSignal): Promise<void>;
   shouldStop(): boolean;
+  /** Aborted to stop: ends the current wait at once (the default idle honours it). */
+  stop?: AbortSignal;
   /** Housekeeping between passes (fan events out, deliver webhooks). */
   afterPass(): Promise<void>;
   onOutcome?(outcome: StepOutcome): void;
+  /** Told each time the worker runs out of due work and starts idling (a readiness signal). */
+  onIdle?(): void;
+}
+
+/** A timer that ends early when `signal` aborts, and never outlives the wait. */
+export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
 }
 
 /**
  * Keeps `concurrency` closures in flight: a slot that frees up is refilled at once
  * instead of waiting for the slowest closure of a batch.
+ *
+ * Liveness: every wait is bounded by the poll interval (or ends when a closure in flight
+ * finishes), so a closure that falls due is claimed within `pollMs` even while others run,
+ * and a stop request ends the loop as soon as the closures in flight finish.
  */
 export async function runWorker(ctx: AppContext, rules: EligibilityRules, options: RunOptions): Promise<void> {
   const inFlight = new Set<Promise<void>>();
   // In --once mode a closure that could not move (its step failed or was refused) is not
   // retried in this run, so the run ends.
   const stalled = new Set<string>();
-  let lastPass = Date.now();
+  const wait = options.idle ?? abortableSleep;
+  // Every wait also ends when the worker is told to stop.
+  const idle = (ms: number, signal: AbortSignal) => wait(ms, options.stop ? AbortSignal.any([signal, options.stop]) : signal);
+  const elapsedSince = (instant: number) => ctx.clock.now().getTime() - instant;
+  let lastPass = ctx.clock.now().getTime();
+  let idling = false;
   while (!options.shouldStop()) {
     const free = options.concurrency - inFlight.size;
     let started = 0;
@@ -82,24 +112,58 @@ export async function runWorker(ctx: AppContext, rules: EligibilityRules, option
         inFlight.add(work);
       }
     }
+    if (started > 0) idling = false;
     if (inFlight.size > 0) {
       // Busy for long: still fan events out and deliver webhooks now and then.
-      if (Date.now() - lastPass >= options.pollMs) {
-        lastPass = Date.now();
+      if (elapsedSince(lastPass) >= options.pollMs) {
+        lastPass = ctx.clock.now().getTime();
         await options.afterPass();
       }
-      // A full pool, or nothing more due: wait for a slot.
-      if (started === 0 || inFlight.size >= options.concurrency) await Promise.race(inFlight);
+      // The pass above may have outlasted every closure in flight: re-read the set, never
+      // race an empty one (it would never settle).
+      if (inFlight.size > 0 && (started === 0 || inFlight.size >= options.concurrency)) {
+        await waitForSlot(inFlight, options.concurrency, options.pollMs, idle);
+      }
       continue;
     }
-    lastPass = Date.now();
+    lastPass = ctx.clock.now().getTime();
     await options.afterPass();
     if (started > 0) continue;
     if (options.once) break;
-    await (options.idle ? options.idle(options.pollMs) : new Promise((resolve) => setTimeout(resolve, options.pollMs)));
+    if (!idling) {
+      idling = true;
+      options.onIdle?.();
+    }
+    if (options.shouldStop()) break;
+    const stop = new AbortController();
+    await idle(options.pollMs, stop.signal);
+    stop.abort();
   }
   await Promise.all(inFlight);
   await options.afterPass();
+}
+
+/**
+ * A full pool waits for a closure to finish; a pool with free slots waits at most the
+ * poll interval (or a NOTIFY) so that new due work is claimed without waiting for the
+ * slowest closure in flight.
+ */
+async function waitForSlot(
+  inFlight: ReadonlySet<Promise<void>>,
+  concurrency: number,
+  pollMs: number,
+  idle: (ms: number, signal: AbortSignal) => Promise<void>,
+): Promise<void> {
+  if (inFlight.size >= concurrency) {
+    await Promise.race(inFlight);
+    return;
+  }
+  const stop = new AbortController();
+  try {
+    await Promise.race([...inFlight, idle(pollMs, stop.signal)]);
+  } finally {
+    stop.abort();
+  }
 }
 
 async function advance(ctx: AppContext, rules: EligibilityRules, stored: StoredClosure, owner: string): Promise<StepOutcome> {

@@ -16,9 +16,9 @@ function duration(value: unknown, option: string): number {
 }
 
 interface Idler {
-  /** Idles up to `ms`; returns early on `interrupt()` or announced work. */
-  idle(ms: number): Promise<void>;
-  /** Ends the current idle at once (a signal to stop). */
+  /** Idles up to `ms`; returns early on `interrupt()`, announced work or `signal`. */
+  idle(ms: number, signal: AbortSignal): Promise<void>;
+  /** Ends the current idle at once (a signal to stop, or a NOTIFY). */
   interrupt(): void;
   close(): Promise<void>;
 }
@@ -28,26 +28,32 @@ interface Idler {
  * period is finalized at once rather than at the next poll. Elsewhere it just sleeps.
  */
 async function idler(database: Database): Promise<Idler> {
-  let wake: (() => void) | null = null;
+  const waiting = new Set<() => void>();
   // A notice that lands while the worker is busy must not be lost: the next idle returns at once.
   let pending = false;
   const interrupt = () => {
-    if (wake) wake();
-    else pending = true;
+    if (waiting.size === 0) {
+      pending = true;
+      return;
+    }
+    for (const wake of [...waiting]) wake();
   };
-  const idle = (ms: number) => {
+  const idle = (ms: number, signal: AbortSignal) => {
     if (pending) {
       pending = false;
       return Promise.resolve();
     }
     return new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
+      const done = () => {
         clearTimeout(timer);
-        wake = null;
+        signal.removeEventListener('abort', done);
+        waiting.delete(done);
         resolve();
-      }
-      wake = done;
+      };
+      const timer = setTimeout(done, ms);
+      signal.addEventListener('abort', done, { once: true });
+      waiting.add(done);
+      if (signal.aborted) done();
     });
   };
   if (!database.pool) return { idle, interrupt, close: async () => undefined };
@@ -97,6 +103,10 @@ export function registerWork(program: Command, deps: CliDeps, exit: ExitBox): vo
             once: Boolean(opts['once']),
             pollMs,
             shouldStop: () => stopping,
+            // A readiness signal for operators and tests: printed each time the queue runs dry.
+            onIdle: () => {
+              if (!opts.json) deps.io.stdout(`idle: nothing due (polling every ${String(opts['poll'])})\n`);
+            },
             afterPass: () => ctx.afterWorkerPass(owner),
             onOutcome: (o) => {
               if (!o.to) return;
