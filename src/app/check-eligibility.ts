@@ -2,7 +2,7 @@ import { openClosuresFor } from '../adapters/store/closure-repository.js';
 import { evaluate } from '../domain/eligibility.js';
 import { OffboardError } from '../domain/errors.js';
 import type { AccountFacts } from '../domain/facts.js';
-import { renderVerdict } from '../domain/messages.js';
+import { holderVerdict, renderVerdict } from '../domain/messages.js';
 import type { Audience, Lang, RenderedVerdict } from '../domain/messages.js';
 import type { Policy } from '../domain/policy.js';
 import type { AppContext, WorkflowRules } from './context.js';
@@ -42,12 +42,12 @@ export interface EligibilityCheck {
 
 /**
  * Anti-money-laundering law forbids tipping the holder off about an investigation: the
- * holder's view keeps only the rendered words, never the raw parameters (a hold's kind
- * and reason live there) or agent details.
+ * holder's copy is told again through the one holder rendering (hold kinds and reasons
+ * removed, agent details dropped); other blockers keep the parameters the holder acts on.
  */
 export function forAudience(verdict: RenderedVerdict, audience: Audience): RenderedVerdict {
   if (audience === 'agent') return verdict;
-  return { ...verdict, blockers: verdict.blockers.map(({ params: _params, detail: _detail, ...rest }) => ({ ...rest, params: {} })) };
+  return holderVerdict(verdict);
 }
 
 /** Evaluates facts already read (the worker's final check). */

@@ -3,6 +3,8 @@ import type { Tx } from '../adapters/store/database.js';
 import { enqueueMail } from '../adapters/store/mailbox-repository.js';
 import { emitEvent } from '../adapters/store/outbox-repository.js';
 import type { ClosureNotice } from '../domain/closure.js';
+import { holderVerdict } from '../domain/messages.js';
+import type { RenderedVerdict } from '../domain/messages.js';
 import type { HolderContact } from '../ports/platform.js';
 import type { Actor, AppContext } from './context.js';
 import { disableLinkUrl, issueDisableLink } from './disable-links.js';
@@ -12,8 +14,11 @@ export type NoticeTemplate = ClosureNotice | 'account.disabled' | 'account.enabl
 
 type Vars = Record<string, string>;
 
-/** Subjects and bodies. Every one is about security or closure, so every one carries a disable link. */
-function render(template: NoticeTemplate, v: Vars): { subject: string; body: string } {
+/**
+ * Subjects and bodies, in the words a holder may read: the `reasons` of a blocked closure
+ * come from `holderReasons`, never from an agent's verdict.
+ */
+export function renderNotice(template: NoticeTemplate, v: Vars): { subject: string; body: string } {
   switch (template) {
     case 'closure.confirmation_required':
       return { subject: 'Confirm closing your account', body: `Someone asked to close account ${v['account']}. If it was you, confirm with this code: ${v['code']} (valid until ${v['expires']}). If it was not you, ignore this message and disable your account with the link below.` };
@@ -30,14 +35,37 @@ function render(template: NoticeTemplate, v: Vars): { subject: string; body: str
     case 'closure.rejected':
       return { subject: 'Your closure request was not approved', body: `The closure of account ${v['account']} was not approved. Contact support to learn what to do next.` };
     case 'closure.blocked':
-      return { subject: 'We could not close your account yet', body: `Account ${v['account']} could not be closed. What to do:\n${v['reasons']}\nYour account is open again.` };
+      return { subject: 'We could not close your account yet', body: `Account ${v['account']} could not be closed. What to do:\n${v['reasons']}\n${v['actions'] || 'Nothing was swept, cancelled or revoked.'}\nYour account is open again.` };
     case 'closure.completed':
-      return { subject: 'Your account is closed', body: `Account ${v['account']} is closed. Money that arrives from now on is returned to its sender.` };
+      return { subject: 'Your account is closed', body: `Account ${v['account']} is closed.${v['actions'] ? ` ${v['actions']}` : ''} Money that arrives from now on is returned to its sender.` };
     case 'account.disabled':
       return { subject: 'Your account was disabled', body: `Account ${v['account']} was disabled: API keys, sessions, devices and withdrawal addresses were revoked and open orders cancelled. Your balances are safe. To enable it again, verify your identity with support after ${v['enableAfter']}.` };
     case 'account.enabled':
       return { subject: 'Your account was enabled again', body: `Account ${v['account']} is enabled again. Your old credentials stay revoked: create new ones.` };
   }
+}
+
+/** Every notice is about security or closure, so each carries a disable link, except on a closed account. */
+export const CARRIES_DISABLE_LINK: Record<NoticeTemplate, boolean> = {
+  'closure.confirmation_required': true,
+  'closure.confirmed': true,
+  'closure.cancelled': true,
+  'closure.expired': true,
+  'closure.escalated': true,
+  'closure.approved': true,
+  'closure.rejected': true,
+  'closure.blocked': true,
+  'closure.completed': false,
+  'account.disabled': true,
+  'account.enabled': true,
+};
+
+/** The blockers of a blocked closure as a holder may read them, one per line. */
+export function holderReasons(verdict: RenderedVerdict | null): string {
+  if (!verdict) return '';
+  return holderVerdict(verdict, 'en')
+    .blockers.map((b) => `- ${b.message}${b.fix ? ` ${b.fix}` : ''}`)
+    .join('\n');
 }
 
 /**
@@ -59,15 +87,16 @@ export async function notifyHolder(
   if (contact.email) channels.push({ channel: 'email', address: contact.email });
   if (contact.phone) channels.push({ channel: 'sms', address: contact.phone });
   for (const { channel, address } of channels) {
-    const link = disableLinkUrl(ctx, await issueDisableLink(ctx, tx, accountId, now));
-    const { subject, body } = render(template, { account: accountId, ...vars });
+    const { subject, body } = renderNotice(template, { account: accountId, ...vars });
+    // A closed account cannot be disabled: its notice carries no link that could not work.
+    const link = CARRIES_DISABLE_LINK[template] ? `\n\nNot you? Disable your account at once: ${disableLinkUrl(ctx, await issueDisableLink(ctx, tx, accountId, now))}` : '';
     await enqueueMail(tx, {
       account_id: accountId,
       channel,
       address,
       template,
       subject,
-      body: `${body}\n\nNot you? Disable your account at once: ${link}\nWe never ask for your password, seed phrase, card number or one-time codes.`,
+      body: `${body}${link}\n\nWe never ask for your password, seed phrase, card number or one-time codes.`,
       created_at: now.getTime(),
       dedupe_key: `${dedupeKey}:${channel}`,
     });

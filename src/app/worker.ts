@@ -10,10 +10,14 @@ import { inTransaction } from '../adapters/store/database.js';
 import { transition } from '../domain/closure.js';
 import type { Closure, ClosureEvent } from '../domain/closure.js';
 import type { AccountFacts } from '../domain/facts.js';
+import { planFinalization } from '../domain/finalization.js';
+import type { FinalizationPlan } from '../domain/finalization.js';
+import { formatAmount } from '../domain/money.js';
 import type { Actor, AppContext } from './context.js';
 import { evaluateFacts } from './check-eligibility.js';
 import type { EligibilityRules, RenderedVerdict } from './check-eligibility.js';
 import { writeEffects } from './closures.js';
+import { holderReasons } from './notifications.js';
 
 export interface WorkerOptions {
   owner: string;
@@ -202,13 +206,13 @@ async function step(
   stored: StoredClosure,
   event: ClosureEvent,
   verdict: RenderedVerdict | null,
+  actionsTaken = '',
 ): Promise<Closure | null> {
   const now = ctx.clock.now();
   const contact = await ctx.platform.contact(stored.closure.accountId);
   const policy = rules(contact?.jurisdiction ?? 'ZZ');
   const result = transition(stored.closure, event, now, { gracePeriodMs: policy.gracePeriodMs, confirmationExpiryMs: policy.confirmationExpiryMs });
   if (!result.ok) return null;
-  const reasons = verdict ? verdict.blockers.map((b) => `- ${b.message}${b.fix ? ` ${b.fix}` : ''}`).join('\n') : '';
   const saved = await inTransaction(ctx.database, async (tx) => {
     // Entering finalizing keeps the claim: the closure is due at once, and another worker
     // must not take it while this one freezes, sweeps and decides.
@@ -220,7 +224,9 @@ async function step(
       actor: WORKER,
       action: `closure.${event.type}`,
       contact,
-      vars: { reasons },
+      // The stored verdict is the agents' (hold kinds and reasons): holders read it only
+      // through the holder rendering.
+      vars: { reasons: holderReasons(verdict), actions: actionsTaken },
       data: verdict ? { blockers: verdict.blockers.map((b) => b.code) } : {},
       now,
     });
@@ -231,15 +237,18 @@ async function step(
 
 /**
  * Finalization. Freeze first: a deposit racing the final check must bounce, not strand.
- * Then fresh facts, the consented automatic actions, and a second evaluation. The
- * decision is stored before it is acted on, so a worker killed half-way repeats the same
- * decision instead of re-checking an account it already began to change.
+ * Then fresh facts and a plan: the consented automatic actions are taken only when, after
+ * them, the account would be eligible (consent to sweep was consent to close, not to lose
+ * dust on an account that stays open). The decision is stored before it is acted on, so a
+ * worker killed half-way repeats the same decision instead of re-checking an account it
+ * already began to change.
  */
 async function finalize(ctx: AppContext, rules: EligibilityRules, stored: StoredClosure): Promise<string | null> {
   const { closure } = stored;
   const key = (suffix: string) => `closure:${closure.id}:${suffix}`;
   let decision = stored.decision;
   let verdict = stored.verdict as RenderedVerdict | null;
+  let actionsTaken = '';
   if (decision === null) {
     await ctx.platform.freeze(closure.accountId, key('freeze'));
     let facts = await requireFacts(ctx, closure.accountId);
@@ -248,19 +257,22 @@ async function finalize(ctx: AppContext, rules: EligibilityRules, stored: Stored
       // account_closed, and unfreezing a closed account is impossible. Finish the closure.
       decision = 'close';
     } else {
-      verdict = evaluateFacts(rules, withoutOwnClosure(facts), ctx.clock.now());
-      // Orders first: cancelling one releases funds, which may leave dust to sweep.
-      if (closure.consent.cancelOrders && verdict.blockers.some((b) => b.code === 'open_orders' && b.severity === 'automatic')) {
-        for (const order of facts.openOrders) await ctx.platform.cancelOrder(closure.accountId, order.id, key(`order:${order.id}`));
-        facts = await requireFacts(ctx, closure.accountId);
-        verdict = evaluateFacts(rules, withoutOwnClosure(facts), ctx.clock.now());
+      const now = ctx.clock.now();
+      verdict = evaluateFacts(rules, withoutOwnClosure(facts), now);
+      const plan = planFinalization(withoutOwnClosure(facts), rules(facts.jurisdiction).policy, closure.consent, now);
+      if (!plan.after.eligible) {
+        // Something the holder or support must fix stands: touch nothing, tell them why.
+        decision = 'block';
+      } else {
+        const taken = await performPlan(ctx, closure.accountId, plan, facts, key);
+        actionsTaken = describeActions(taken);
+        // Facts are read again only when an action changed them.
+        if (taken.length > 0) {
+          facts = await requireFacts(ctx, closure.accountId);
+          verdict = evaluateFacts(rules, withoutOwnClosure(facts), ctx.clock.now());
+        }
+        decision = verdict.eligible ? 'close' : 'block';
       }
-      // Facts are read again only when an action changed them.
-      if ((await performAutomaticActions(ctx, closure, verdict, key)) > 0) {
-        facts = await requireFacts(ctx, closure.accountId);
-        verdict = evaluateFacts(rules, withoutOwnClosure(facts), ctx.clock.now());
-      }
-      decision = verdict.eligible ? 'close' : 'block';
     }
     const stuck = await inTransaction(ctx.database, (tx) => recordDecision(tx, closure.id, closure.version, decision!, verdict));
     if (!stuck) {
@@ -275,30 +287,50 @@ async function finalize(ctx: AppContext, rules: EligibilityRules, stored: Stored
     for (const credential of facts.credentials) await ctx.platform.revokeCredential(closure.accountId, credential.id, key(`credential:${credential.id}`));
     for (const authorization of facts.authorizations) await ctx.platform.revokeAuthorization(closure.accountId, authorization.id, key(`authorization:${authorization.id}`));
     await ctx.platform.markClosed(closure.accountId, key('close'));
-    const done = await step(ctx, rules, stored, { type: 'finalized', eligible: true }, verdict);
+    const done = await step(ctx, rules, stored, { type: 'finalized', eligible: true }, verdict, actionsTaken);
     return done?.state ?? null;
   }
   await ctx.platform.unfreeze(closure.accountId, key('unfreeze'));
-  const done = await step(ctx, rules, stored, { type: 'finalized', eligible: false }, verdict);
+  const done = await step(ctx, rules, stored, { type: 'finalized', eligible: false }, verdict, actionsTaken);
   return done?.state ?? null;
 }
 
-/** Sweeps consented dust and revokes consented apps; returns how many actions it took. */
-async function performAutomaticActions(ctx: AppContext, closure: Closure, verdict: RenderedVerdict, key: (suffix: string) => string): Promise<number> {
-  const { consent } = closure;
-  let actions = 0;
-  for (const blocker of verdict.blockers) {
-    if (blocker.severity !== 'automatic') continue;
-    if (blocker.code === 'dust_remaining' && consent.sweepDust && blocker.subject.asset) {
-      await ctx.platform.sweepDust(closure.accountId, blocker.subject.asset, key(`sweep:${blocker.subject.asset}`));
-      actions += 1;
-    }
-    if (blocker.code === 'linked_authorization' && consent.revokeApps && blocker.subject.id) {
-      await ctx.platform.revokeAuthorization(closure.accountId, blocker.subject.id, key(`authorization:${blocker.subject.id}`));
-      actions += 1;
-    }
+type TakenAction = { kind: 'cancel_order'; id: string } | { kind: 'sweep'; asset: string; amount: string } | { kind: 'revoke'; name: string };
+
+/** Cancels orders first (releasing funds), then sweeps dust and revokes apps, as planned. */
+async function performPlan(ctx: AppContext, accountId: string, plan: FinalizationPlan, facts: AccountFacts, key: (suffix: string) => string): Promise<TakenAction[]> {
+  const taken: TakenAction[] = [];
+  for (const id of plan.cancelOrders) {
+    await ctx.platform.cancelOrder(accountId, id, key(`order:${id}`));
+    taken.push({ kind: 'cancel_order', id });
   }
-  return actions;
+  if (plan.cancelOrders.length > 0 && plan.sweepAssets.length > 0) facts = await requireFacts(ctx, accountId);
+  for (const asset of plan.sweepAssets) {
+    const balance = facts.balances.find((b) => b.asset === asset);
+    await ctx.platform.sweepDust(accountId, asset, key(`sweep:${asset}`));
+    taken.push({ kind: 'sweep', asset, amount: balance ? formatAmount(balance.available, balance.decimals) : '' });
+  }
+  for (const id of plan.revokeAuthorizations) {
+    await ctx.platform.revokeAuthorization(accountId, id, key(`authorization:${id}`));
+    taken.push({ kind: 'revoke', name: facts.authorizations.find((a) => a.id === id)?.name ?? id });
+  }
+  return taken;
+}
+
+/** What the holder consented to and was done, in one sentence for their notice. */
+function describeActions(taken: readonly TakenAction[]): string {
+  if (taken.length === 0) return '';
+  const parts = taken.map((t) => {
+    switch (t.kind) {
+      case 'cancel_order':
+        return `cancelled open order ${t.id}`;
+      case 'sweep':
+        return `swept the dust of ${t.amount} ${t.asset} to the platform`;
+      case 'revoke':
+        return `revoked the access of ${t.name}`;
+    }
+  });
+  return `With your consent we ${parts.join(', ')}.`;
 }
 
 async function requireFacts(ctx: AppContext, accountId: string): Promise<AccountFacts> {

@@ -417,6 +417,25 @@ export function renderBlocker(
   return redactForHolder(rendered);
 }
 
+/**
+ * The one way a verdict reaches a holder, whatever audience it was rendered for: every
+ * blocker is told again from its parameters in the holder's words, so a hold's kind and
+ * reason (agent data) never reach a notice, a page, the API or the CLI. Other blockers
+ * keep their parameters (amounts, order ids, instants): the holder needs them to act.
+ */
+export function holderVerdict(verdict: RenderedVerdict, lang: Lang = verdict.lang): RenderedVerdict {
+  const now = new Date(verdict.evaluatedAt);
+  return {
+    ...verdict,
+    lang,
+    audience: 'holder',
+    blockers: verdict.blockers.map(({ message: _message, fix: _fix, detail: _detail, ...blocker }) => {
+      const { detail: _none, ...told } = renderBlocker({ ...blocker, detail: '' }, { lang, audience: 'holder', now });
+      return told;
+    }),
+  };
+}
+
 /** The holder's copy of a blocker: nothing that could tip them off about a review. */
 function redactForHolder(blocker: RenderedBlocker): RenderedBlocker {
   if (blocker.code !== 'account_hold') return blocker;
