@@ -28,7 +28,8 @@ export type { AccountFacts } from './domain/facts.js';
 export type { Policy, PolicyDocument } from './domain/policy.js';
 export type { Closure, ClosureState } from './domain/closure.js';
 export type { PlatformPort, HolderContact } from './ports/platform.js';
-export { signPayload, verifySignature } from './adapters/webhooks/webhooks.js';
+export { signWebhook, verifyWebhook } from './adapters/webhooks/webhooks.js';
+export type { WebhookSignatureHeaders } from './adapters/webhooks/webhooks.js';
 export { STATEMENT_FORMATS } from './app/export-statements.js';
 export type { Manifest, StatementFormat } from './app/export-statements.js';
 

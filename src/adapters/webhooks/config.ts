@@ -4,7 +4,7 @@ import { OffboardError } from '../../domain/errors.js';
 export interface WebhookConfig {
   /** http(s) URLs; each event goes to every one. */
   endpoints: string[];
-  /** The HMAC-SHA256 key receivers verify `offboard-signature` with. */
+  /** The HMAC-SHA256 key receivers verify `webhook-signature` with (a `whsec_` base64 secret is decoded). */
   secret: string;
   /** Attempts before a delivery is given up as `dead` (default 8). */
   maxAttempts: number;

@@ -8,11 +8,12 @@ import {
   selectDeliveries,
   settleAttempt,
 } from './delivery-repository.js';
-import { signPayload } from './signature.js';
+import { signWebhook } from './signature.js';
 
 export type { WebhookConfig } from './config.js';
 export { WEBHOOK_DEFAULTS, webhookConfig, webhookConfigFromEnv } from './config.js';
-export { signPayload, verifySignature } from './signature.js';
+export { signWebhook, verifyWebhook } from './signature.js';
+export type { WebhookSignatureHeaders } from './signature.js';
 export type { DeliveryStatus, WebhookDelivery } from './delivery-repository.js';
 export { DELIVERY_STATUSES } from './delivery-repository.js';
 
@@ -81,7 +82,7 @@ type Outcome = keyof DeliverResult;
  * Claims the deliveries due at `now` to the configured endpoints and POSTs each once. A
  * delivery to an endpoint no longer configured is left pending, untouched. Delivery is at
  * least once: a sender that dies after the POST but before recording it leaves the
- * delivery to be sent again when its lease ends, so receivers dedupe on `offboard-delivery`.
+ * delivery to be sent again when its lease ends, so receivers dedupe on `webhook-id`.
  */
 export async function deliverDue(
   database: Database,
@@ -181,8 +182,7 @@ async function post(
         'content-type': 'application/json',
         'user-agent': 'offboard-webhooks',
         'offboard-event': delivery.event,
-        'offboard-delivery': String(delivery.id),
-        'offboard-signature': signPayload(config.secret, Math.floor(now.getTime() / 1000), body),
+        ...signWebhook(config.secret, String(delivery.id), Math.floor(now.getTime() / 1000), body),
       },
       body,
       // A redirect is a failure, not a hop: the signed event goes only where it was configured to.
