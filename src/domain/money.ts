@@ -15,6 +15,17 @@ export function isValidDecimals(decimals: number): boolean {
 }
 
 /**
+ * The largest magnitude of minor units offboard stores: what PostgreSQL's NUMERIC(78,0)
+ * holds (78 digits), enforced on SQLite too so both databases accept the same amounts.
+ */
+export const MAX_MINOR_UNITS = 10n ** 78n - 1n;
+
+/** Whether `minor` (or a balance it would make) fits the storage of every database. */
+export function fitsStorage(minor: bigint): boolean {
+  return minor <= MAX_MINOR_UNITS && minor >= -MAX_MINOR_UNITS;
+}
+
+/**
  * Parses "10.25" exactly into minor units. More fractional digits than `decimals` is an
  * error, never a rounding. Accepts a leading "-"; refuses "+", exponents, spaces, "1." and
  * ".5".
@@ -38,6 +49,9 @@ export function parseAmount(text: string, decimals: number): ParseAmountResult {
     };
   }
   const minor = BigInt(whole + fraction.padEnd(decimals, '0'));
+  if (!fitsStorage(minor)) {
+    return { ok: false, reason: 'it has more than 78 digits in minor units, more than any balance can hold' };
+  }
   return { ok: true, value: sign ? -minor : minor };
 }
 

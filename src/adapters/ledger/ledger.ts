@@ -1,4 +1,5 @@
 import { OffboardError } from '../../domain/errors.js';
+import { fitsStorage } from '../../domain/money.js';
 import type { Clock } from '../../ports/clock.js';
 import { forUpdate, inTransaction } from '../store/database.js';
 import type { Database, Tx } from '../store/database.js';
@@ -765,6 +766,9 @@ export class BuiltinLedger {
       }
     }
     if (locked < 0n) throw new OffboardError('OFFBOARD_ERR_INTERNAL', `locked ${asset} of "${accountId}" would go negative`);
+    if (!fitsStorage(available) || !fitsStorage(locked)) {
+      throw new OffboardError('OFFBOARD_ERR_INVALID_AMOUNT', `the ${asset} balance of "${accountId}" would exceed the largest amount a balance can hold (78 digits in minor units)`);
+    }
     await tx
       .insertInto('balances')
       .values({ account_id: accountId, asset, available: available.toString(), locked: locked.toString() })
@@ -847,6 +851,7 @@ function unknownAccount(accountId: string): OffboardError {
 
 function requirePositive(amount: bigint): void {
   if (amount <= 0n) throw new OffboardError('OFFBOARD_ERR_INVALID_AMOUNT', `amount must be positive, got ${amount}`);
+  if (!fitsStorage(amount)) throw new OffboardError('OFFBOARD_ERR_INVALID_AMOUNT', 'the amount has more than 78 digits in minor units, more than any balance can hold');
 }
 
 function requireNonNegative(amount: bigint): void {
