@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DAY, YEAR } from '../domain/duration.js';
 import { DEFAULT_POLICY, DEFAULT_POLICY_DOCUMENT, policyFor } from '../domain/policy.js';
-import { loadPolicy, loadPolicyFile, parsePolicyText } from './policy-file.js';
+import { loadPolicy, loadPolicyFile, MAX_POLICY_BYTES, parsePolicyText } from './policy-file.js';
 import type { PolicyFileResult } from './policy-file.js';
 
 const EXAMPLE = new URL('../../examples/policy.yaml', import.meta.url).pathname;
@@ -96,8 +96,13 @@ describe('parsePolicyText', () => {
           .join(', ')}]`,
       );
     expect(texts(parsePolicyText(lines.join('\n'), 'bomb.yaml'))).toEqual([
-      expect.stringMatching(/^bomb\.yaml:1: YAML error: .*alias/i),
+      expect.stringMatching(/^bomb\.yaml:1: the policy expands YAML aliases \(\*name\) too many times; at most 100/),
     ]);
+  });
+
+  it('refuses text over the size limit before parsing it', () => {
+    const text = `# ${'x'.repeat(MAX_POLICY_BYTES)}\n`;
+    expect(texts(parsePolicyText(text, 'big.yaml'))).toEqual([expect.stringMatching(/^big\.yaml: the policy file is larger than the limit of 1024 KiB/)]);
   });
 
   it('takes an empty file as the defaults', () => {
@@ -137,6 +142,19 @@ describe('loadPolicy', () => {
     writeFileSync(path, text);
     return path;
   };
+
+  it('refuses a 50 MB file at once, without reading it whole', () => {
+    const path = write('huge.yaml', `dustThreshold: 1.00\n# ${'x'.repeat(50 * 1024 * 1024)}\n`);
+    const result = loadPolicyFile(path);
+    expect(result.ok).toBe(false);
+    expect(texts(result)).toEqual([`${path}: the policy file is larger than the limit of 1024 KiB (a policy is a few kilobytes: is this the right file?)`]);
+  });
+
+  it('reads a file just under the limit', () => {
+    const comment = `# ${'x'.repeat(MAX_POLICY_BYTES - 100)}\n`;
+    const result = loadPolicyFile(write('padded.yaml', `${comment}dustThreshold: 2.00\n`));
+    expect(result.ok).toBe(true);
+  });
 
   it('uses the built-in defaults when neither --policy nor OFFBOARD_POLICY is set', () => {
     expect(loadPolicy({ env: {} })).toEqual({

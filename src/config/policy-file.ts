@@ -5,7 +5,7 @@
  * Validation itself is the domain's (src/domain/policy.ts); this file only knows YAML and
  * where things are in it.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Document, Node } from 'yaml';
 import { DEFAULT_POLICY_DOCUMENT, formatPolicyPath, validatePolicy } from '../domain/policy.js';
@@ -34,8 +34,22 @@ export type PolicyFileResult =
     }
   | { ok: false; errors: PolicyFileError[] };
 
+/**
+ * The largest policy file read. A real policy is a few kilobytes (defaults and a few dozen
+ * jurisdictions); a 50 MB file took over a minute and 1.5 GB to parse, so it is refused
+ * before parsing.
+ */
+export const MAX_POLICY_BYTES = 1024 * 1024;
+
+/** Aliases a policy may expand: a handful is normal, thousands are a "billion laughs" file. */
+export const MAX_POLICY_ALIASES = 100;
+
+const tooLarge = (fileName: string) =>
+  fileError(fileName, null, null, `the policy file is larger than the limit of ${MAX_POLICY_BYTES / 1024} KiB (a policy is a few kilobytes: is this the right file?)`);
+
 /** Parses and validates policy YAML; `fileName` is only used to name the file in errors. */
 export function parsePolicyText(text: string, fileName: string): PolicyFileResult {
+  if (Buffer.byteLength(text, 'utf8') > MAX_POLICY_BYTES) return { ok: false, errors: [tooLarge(fileName)] };
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const lineAt = (offset: number) => lineCounter.linePos(offset).line;
@@ -51,12 +65,21 @@ export function parsePolicyText(text: string, fileName: string): PolicyFileResul
 
   let raw: unknown;
   try {
-    // A handful of aliases is normal; thousands are a "billion laughs" file.
-    raw = document.toJS({ maxAliasCount: 100 });
+    raw = document.toJS({ maxAliasCount: MAX_POLICY_ALIASES });
   } catch (error) {
+    const aliases = /alias/i.test(errorMessage(error));
     return {
       ok: false,
-      errors: [fileError(fileName, 1, null, `YAML error: ${errorMessage(error)}`)],
+      errors: [
+        fileError(
+          fileName,
+          1,
+          null,
+          aliases
+            ? `the policy expands YAML aliases (*name) too many times; at most ${MAX_POLICY_ALIASES} are allowed: write the values out`
+            : `YAML error: ${errorMessage(error)}`,
+        ),
+      ],
     };
   }
 
@@ -81,7 +104,17 @@ export function parsePolicyText(text: string, fileName: string): PolicyFileResul
 export function loadPolicyFile(path: string): PolicyFileResult {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    // Read at most one byte past the limit: a huge file is refused without loading it.
+    const fd = openSync(path, 'r');
+    try {
+      const buffer = Buffer.alloc(MAX_POLICY_BYTES + 1);
+      let length = 0;
+      for (let n = -1; n !== 0 && length < buffer.length; length += n) n = readSync(fd, buffer, length, buffer.length - length, null);
+      if (length > MAX_POLICY_BYTES) return { ok: false, errors: [tooLarge(path)] };
+      text = buffer.subarray(0, length).toString('utf8');
+    } finally {
+      closeSync(fd);
+    }
   } catch (error) {
     return {
       ok: false,
