@@ -17,6 +17,25 @@ export interface DisableResult {
   enableNotBefore: string;
 }
 
+/** Why an account was disabled, as the audit log and webhooks record it: who asked, never their words. */
+export type DisableReasonCode = 'holder_request' | 'disable_link' | 'agent_request' | 'platform_request';
+
+function disableReasonCode(actor: Actor): DisableReasonCode {
+  switch (actor.kind) {
+    case 'holder':
+      return actor.id === DISABLE_LINK_ACTOR_ID ? 'disable_link' : 'holder_request';
+    case 'agent':
+      return 'agent_request';
+    case 'platform':
+    case 'worker':
+    case 'system':
+      return 'platform_request';
+  }
+}
+
+/** The actor id of a disable through a signed link. */
+const DISABLE_LINK_ACTOR_ID = 'disable-link';
+
 async function requireFacts(ctx: AppContext, accountId: string): Promise<AccountFacts> {
   const facts = await ctx.platform.facts(accountId);
   if (!facts) throw new OffboardError('OFFBOARD_ERR_UNKNOWN_ACCOUNT', `no account "${accountId}"`);
@@ -56,9 +75,10 @@ export async function disableAccount(
     if (contact) {
       await notifyHolder(ctx, tx, contact, input.accountId, 'account.disabled', { enableAfter: new Date(enableAt).toISOString() }, `disable:${disablementId}`, now);
     }
-    // The reason may name an investigation: it goes to the audit log, never to the holder.
-    // Audit last: the chain's lock is then held only until commit.
-    await record(ctx, tx, { actor: input.actor, action: 'account.disable', accountId: input.accountId, data: { disablementId, reason: input.reason }, event: 'account.disabled', now });
+    // The free-text reason may name a person or an investigation: it stays in the
+    // disablement row (where erasure reaches it), never in the audit chain, the webhooks or
+    // anything the holder reads. Audit last: the chain's lock is then held only until commit.
+    await record(ctx, tx, { actor: input.actor, action: 'account.disable', accountId: input.accountId, data: { disablementId, reasonCode: disableReasonCode(input.actor) }, event: 'account.disabled', now });
     return { id: disablementId, enableNotBefore: enableAt, alreadyDisabled: false };
   });
   const key = `disable:${id}`;
@@ -130,6 +150,6 @@ export async function redeemDisableLink(ctx: AppContext, rules: WorkflowRules | 
   const problem = await inTransaction(ctx.database, (tx) => consumeDisableLink(tx, check.tokenHash, now));
   if (problem) throw new OffboardError('OFFBOARD_ERR_INVALID_LINK', `this disable link is not valid (${problem})`);
   const resolved = typeof rules === 'function' ? await rules(check.accountId) : rules;
-  const result = await disableAccount(ctx, resolved, { accountId: check.accountId, reason: 'holder used a disable link', actor: { kind: 'holder', id: 'disable-link' } });
+  const result = await disableAccount(ctx, resolved, { accountId: check.accountId, reason: 'holder used a disable link', actor: { kind: 'holder', id: DISABLE_LINK_ACTOR_ID } });
   return { ...result, accountId: check.accountId };
 }

@@ -50,6 +50,13 @@ describe.each(DIALECTS)('disable, enable, disable links and the audit chain [%s]
     const mail = await listMail(database, { accountId: 'demo-open-order', limit: 10 });
     expect(mail.map((m) => m.channel).sort()).toEqual(['email', 'sms']);
     expect(mail.every((m) => m.body.includes('/v1/disable-links/') && !m.body.includes('stolen phone'))).toBe(true);
+    // The audit chain and the webhooks carry who asked, never the free-text reason.
+    const audit = await database.db.selectFrom('audit_log').select('data').where('action', '=', 'account.disable').execute();
+    expect(audit.map((row) => JSON.parse(row.data) as unknown)).toEqual([{ disablementId: result.disablementId, reasonCode: 'agent_request' }]);
+    const outbox = await database.db.selectFrom('outbox').select('payload').where('event', '=', 'account.disabled').execute();
+    expect(outbox).toHaveLength(1);
+    expect(outbox[0]?.payload).toContain('"reasonCode":"agent_request"');
+    expect(outbox[0]?.payload).not.toContain('stolen phone');
     // Disabling again finds the same disablement.
     const again = await disableAccount(app, rules, { accountId: 'demo-open-order', reason: 'again', actor: { kind: 'agent', id: 'agent-1' } });
     expect(again).toMatchObject({ disablementId: result.disablementId, alreadyDisabled: true });
