@@ -74,6 +74,16 @@ describe.each(DIALECTS)('eligibility of the scenario accounts through the CLI [%
     expect(agent.stdout).toMatch(/compliance/);
   });
 
+  it('keeps in the holder\'s JSON the parameters they act on; only hold details go', async () => {
+    const verdict = (await run('check', 'demo-everything', '--json')).json<VerdictJson>();
+    const balance = verdict.blockers.find((b) => b.code === 'balance_remaining');
+    expect(balance?.params).toMatchObject({ asset: expect.any(String), amount: expect.stringMatching(/^\d+\.\d+$/) });
+    const order = verdict.blockers.find((b) => b.code === 'open_orders');
+    expect(order?.params['orderId']).toEqual(expect.any(String));
+    for (const hold of verdict.blockers.filter((b) => b.code === 'account_hold')) expect(Object.keys(hold.params).filter((k) => k !== 'holdKind')).toEqual([]);
+    expect(verdict.blockers.every((b) => b.detail === undefined)).toBe(true);
+  });
+
   it('is eligible at earliestEligibleAt when only a wait remained', async () => {
     const verdict = (await run('check', 'demo-cooling-off', '--json')).json<VerdictJson>();
     expect(verdict.earliestEligibleAt).not.toBeNull();
