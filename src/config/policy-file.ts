@@ -8,7 +8,8 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Document, Node } from 'yaml';
-import { DEFAULT_POLICY_DOCUMENT, formatPolicyPath, validatePolicy } from '../domain/policy.js';
+import { DEFAULT_POLICY_DOCUMENT, formatPolicyPath } from '../domain/policy.js';
+import { validatePolicy } from '../domain/policy-reader.js';
 import type { PolicyDocument } from '../domain/policy.js';
 
 /** The environment variable naming the policy file when no `--policy FILE` is given. */

@@ -11,7 +11,8 @@ import type {
   TransferFact,
 } from './facts.js';
 import { blankFacts } from './facts.js';
-import { DEFAULT_POLICY, validatePolicy } from './policy.js';
+import { DEFAULT_POLICY } from './policy.js';
+import { validatePolicy } from './policy-reader.js';
 import type { Policy } from './policy.js';
 
 const NOW = new Date('2026-11-25T12:00:00.000Z');

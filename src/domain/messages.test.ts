@@ -14,7 +14,8 @@ import {
   renderVerdict,
 } from './messages.js';
 import type { Audience, Lang } from './messages.js';
-import { DEFAULT_POLICY, validatePolicy } from './policy.js';
+import { DEFAULT_POLICY } from './policy.js';
+import { validatePolicy } from './policy-reader.js';
 
 const NOW = new Date('2026-11-25T12:00:00.000Z');
 const MINUTE = 60_000;

@@ -7,9 +7,8 @@ import {
   describePolicy,
   formatPolicyPath,
   policyFor,
-  resolvePolicy,
-  validatePolicy,
 } from './policy.js';
+import { resolvePolicy, validatePolicy } from './policy-reader.js';
 import type { PolicyDocument, PolicyIssue } from './policy.js';
 
 function valid(raw: unknown): PolicyDocument {
