@@ -77,6 +77,13 @@ export async function writeEffects(
   });
 }
 
+/** "3 blockers; 1 needs the holder or support", "1 blocker; it needs the holder or support". */
+export function blockerCount(total: number, hard: number): string {
+  const all = `${total} blocker${total === 1 ? '' : 's'}`;
+  if (hard === total) return `${all}; ${total === 1 ? 'it needs' : 'all need'} the holder or support`;
+  return `${all}; ${hard} need${hard === 1 ? 's' : ''} the holder or support`;
+}
+
 export interface RequestClosureInput {
   accountId: string;
   consent: ClosureConsent;
@@ -105,11 +112,14 @@ export async function requestClosure(ctx: AppContext, rules: EligibilityRules, i
   if (check.facts.closure) {
     throw new OffboardError('OFFBOARD_ERR_CLOSURE_IN_PROGRESS', `account "${input.accountId}" already has closure ${check.facts.closure.id} (${check.facts.closure.state}); see \`offboard status ${input.accountId}\``);
   }
+  if (verdict.blockers.some((b) => b.code === 'account_closed')) {
+    throw new OffboardError('OFFBOARD_ERR_ACCOUNT_NOT_ACTIVE', `account "${input.accountId}" is closed already; there is nothing to close`);
+  }
   const hard = verdict.blockers.filter((b) => b.severity === 'holder_action' || b.severity === 'support');
   if (hard.length > 0) {
     throw new OffboardError(
       'OFFBOARD_ERR_NOT_ELIGIBLE',
-      `account "${input.accountId}" cannot be closed yet: ${hard.length} blocker(s) need the holder or support`,
+      `account "${input.accountId}" cannot be closed yet: ${blockerCount(verdict.blockers.length, hard.length)}`,
       verdict.blockers.map((b) => `${b.code}: ${b.message}${b.fix ? ` — ${b.fix}` : ''}`),
       verdict,
     );

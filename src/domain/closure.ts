@@ -139,7 +139,7 @@ export type ClosureEffect =
   | { readonly type: 'finalize' }
   /** The final check found blockers: give the holder their account back. */
   | { readonly type: 'unfreeze' }
-  /** Revoke every credential and authorization, mark the account closed, schedule retention. */
+  /** Revoke every credential and authorization and mark the account closed (retention is not built yet: none is scheduled). */
   | { readonly type: 'close_account' };
 
 export type ClosureRefusalCode = 'not_allowed' | 'not_due' | 'already_ended';

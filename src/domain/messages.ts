@@ -361,7 +361,8 @@ export function messageKey(blocker: Blocker, audience: Audience): MessageKey {
       if (audience === 'agent') return 'account_hold.agent';
       return blocker.params.holdKind === 'legal' ? 'account_hold.legal' : 'account_hold.review';
     case 'balance_remaining':
-      return blocker.params.value === undefined
+      // A balance in the reference currency is its own value: "worth about" would repeat it.
+      return blocker.params.value === undefined || blocker.params.currency === blocker.params.asset
         ? 'balance_remaining.unpriced'
         : 'balance_remaining';
     case 'pending_withdrawal':

@@ -40,7 +40,7 @@ export function action<A extends unknown[]>(
   deps: CliDeps,
   exit: ExitBox,
   fn: (ctx: Context, opts: GlobalOptions & Record<string, unknown>, ...args: A) => Promise<number>,
-  options: { needsContext?: boolean } = {},
+  options: { needsContext?: boolean; /** Bring the schema up to date on opening (default: yes). */ migrate?: boolean } = {},
 ) {
   return async (...received: unknown[]): Promise<void> => {
     const command = received[received.length - 1] as Command;
@@ -50,7 +50,7 @@ export function action<A extends unknown[]>(
     try {
       if (options.needsContext !== false) {
         const policy = loadPolicyOrThrow(opts.policy, deps.io.env);
-        ctx = await deps.openContext({ db: opts.db, env: deps.io.env, policy });
+        ctx = await deps.openContext({ db: opts.db, env: deps.io.env, policy, ...(options.migrate === false ? { migrate: false } : {}) });
       }
       exit.code = await fn(ctx as Context, opts, ...args);
     } catch (error) {

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { OffboardError } from '../../domain/errors.js';
 import type { CliDeps, ExitBox } from './command-kit.js';
 import { registerWebhooks } from '../webhooks/cli.js';
+import { registerAccounts } from './commands/accounts.js';
 import { registerApiKeyCommands } from './commands/api-keys.js';
 import { registerAudit } from './commands/audit.js';
 import { registerCheck } from './commands/check.js';
@@ -16,7 +17,7 @@ import { registerServe } from './commands/serve.js';
 import { registerExport } from './commands/export.js';
 import { registerSigningKeyCommands } from './commands/signing-keys.js';
 import { registerWork } from './commands/work.js';
-import { reportError } from './output.js';
+import { reportError, terminalSafe } from './output.js';
 
 export const VERSION = '0.1.0';
 
@@ -27,15 +28,12 @@ export function buildProgram(deps: CliDeps, exit: ExitBox): Command {
     .version(VERSION)
     .option('--db <url>', 'database URL: sqlite:PATH, sqlite::memory:, postgres://... (default: OFFBOARD_DATABASE_URL, else sqlite:./offboard.db)')
     .option('--policy <file>', 'policy YAML file (default: OFFBOARD_POLICY, else the built-in defaults)')
-    .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .configureOutput({
-      writeOut: (text) => deps.io.stdout(text),
-      writeErr: (text) => deps.io.stderr(text),
-    });
+    .configureOutput(outputOf(deps));
   registerMigrate(program, deps, exit);
   registerSeed(program, deps, exit);
   registerLedger(program, deps, exit);
+  registerAccounts(program, deps, exit);
   registerPolicy(program, deps, exit);
   registerCheck(program, deps, exit);
   registerClosure(program, deps, exit);
@@ -54,17 +52,28 @@ export function buildProgram(deps: CliDeps, exit: ExitBox): Command {
   return program;
 }
 
+/**
+ * Help goes where commander writes it; its error lines do not: `runCli` reports a usage
+ * error as one line, `offboard: OFFBOARD_ERR_USAGE: ...`, like every other error.
+ */
+function outputOf(deps: CliDeps) {
+  return {
+    writeOut: (text: string) => deps.io.stdout(text),
+    writeErr: (text: string) => deps.io.stderr(text),
+    outputError: () => undefined,
+  };
+}
+
 function applyErrorHandling(command: Command, deps: CliDeps): void {
-  command.exitOverride().configureOutput({
-    writeOut: (text) => deps.io.stdout(text),
-    writeErr: (text) => deps.io.stderr(text),
-  });
+  command.exitOverride().configureOutput(outputOf(deps));
   for (const sub of command.commands) applyErrorHandling(sub, deps);
 }
 
 /** Runs the CLI on `argv` (without node and script) and returns the exit code. */
-export async function runCli(argv: readonly string[], deps: CliDeps): Promise<number> {
+export async function runCli(argv: readonly string[], unsafeDeps: CliDeps): Promise<number> {
   const exit: ExitBox = { code: 0 };
+  // Everything printed goes through one filter: no raw control character reaches a terminal.
+  const deps: CliDeps = { ...unsafeDeps, io: terminalSafe(unsafeDeps.io) };
   const program = buildProgram(deps, exit);
   try {
     await program.parseAsync([...argv], { from: 'user' });
@@ -74,10 +83,23 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
       // --help and --version end through here with exit code 0.
       if (error.exitCode === 0) return 0;
       if (error.code === 'commander.help' || error.code === 'commander.helpDisplayed') return 0;
-      // Commander printed its own message; add the stable code on a line of its own.
-      deps.io.stderr(`offboard: OFFBOARD_ERR_USAGE: ${error.message.replace(/^error: /, '')}\n`);
-      return 2;
+      const usage = new OffboardError('OFFBOARD_ERR_USAGE', `${error.message.replace(/^error: /, '')}; run \`${usageCommand(program, argv)} --help\` for usage`);
+      return reportError(deps.io, usage, argv.includes('--json'));
     }
     return reportError(deps.io, error instanceof Error ? error : new OffboardError('OFFBOARD_ERR_INTERNAL', String(error)), argv.includes('--json'));
   }
+}
+
+/** `offboard ledger deposit`: the deepest command the arguments name, for the --help hint. */
+function usageCommand(program: Command, argv: readonly string[]): string {
+  const names = ['offboard'];
+  let command = program;
+  for (const arg of argv) {
+    if (arg.startsWith('-')) continue;
+    const sub = command.commands.find((c) => c.name() === arg || c.aliases().includes(arg));
+    if (!sub) break;
+    names.push(sub.name());
+    command = sub;
+  }
+  return names.join(' ');
 }

@@ -1,5 +1,5 @@
 import { OffboardError } from '../../domain/errors.js';
-import { fitsStorage } from '../../domain/money.js';
+import { fitsStorage, formatAmount } from '../../domain/money.js';
 import type { Clock } from '../../ports/clock.js';
 import { forUpdate, inTransaction } from '../store/database.js';
 import type { Database, Tx } from '../store/database.js';
@@ -53,6 +53,13 @@ export interface MovementOptions {
   reference?: string;
   fee?: bigint;
   idempotencyKey?: string;
+}
+
+export interface AccountSummary {
+  id: string;
+  status: AccountStatus;
+  jurisdiction: string;
+  openedAt: Date;
 }
 
 export interface DepositResult {
@@ -158,6 +165,44 @@ export class BuiltinLedger {
     });
   }
 
+  /**
+   * A new holder and their first account, in one transaction: a script that opens an
+   * account leaves both or neither. The holder's id is `holder-<account id>`.
+   */
+  async openHolderAccount(input: {
+    accountId: string;
+    name: string;
+    email: string;
+    phone: string | null;
+    jurisdiction: string;
+  }): Promise<{ holderId: string }> {
+    const holderId = `holder-${input.accountId}`;
+    await this.tx(async (tx) => {
+      const existing = await tx.selectFrom('accounts').select('id').where('id', '=', input.accountId).executeTakeFirst();
+      if (existing) throw new OffboardError('OFFBOARD_ERR_DUPLICATE', `account "${input.accountId}" exists already; choose another id`);
+      const holder = await tx.selectFrom('holders').select('id').where('id', '=', holderId).executeTakeFirst();
+      if (holder) throw new OffboardError('OFFBOARD_ERR_DUPLICATE', `holder "${holderId}" exists already; choose another account id`);
+      const now = this.now();
+      await tx.insertInto('holders').values({ id: holderId, name: input.name, email: input.email, phone: input.phone, created_at: now }).execute();
+      await tx
+        .insertInto('accounts')
+        .values({
+          id: input.accountId,
+          holder_id: holderId,
+          status: 'active',
+          jurisdiction: input.jurisdiction,
+          opened_at: now,
+          status_changed_at: now,
+          last_trade_at: null,
+          last_withdrawal_at: null,
+          last_deposit_at: null,
+          last_security_change_at: null,
+        })
+        .execute();
+    });
+    return { holderId };
+  }
+
   /** The platform's own holder and dust account, created once. */
   async ensurePlatformAccounts(): Promise<void> {
     const now = this.now();
@@ -192,6 +237,20 @@ export class BuiltinLedger {
     const row = await this.database.db.selectFrom('accounts').selectAll().where('id', '=', accountId).executeTakeFirst();
     if (!row) throw unknownAccount(accountId);
     return row;
+  }
+
+  /** Holders' accounts in id order after `after` (the platform's own are left out). */
+  async listAccounts(options: { after?: string; limit: number; status?: AccountStatus }): Promise<AccountSummary[]> {
+    let query = this.database.db
+      .selectFrom('accounts')
+      .select(['id', 'status', 'jurisdiction', 'opened_at'])
+      .where('holder_id', '!=', PLATFORM_HOLDER_ID)
+      .orderBy('id')
+      .limit(options.limit);
+    if (options.after !== undefined) query = query.where('id', '>', options.after);
+    if (options.status !== undefined) query = query.where('status', '=', options.status);
+    const rows = await query.execute();
+    return rows.map((r) => ({ id: r.id, status: r.status, jurisdiction: r.jurisdiction, openedAt: new Date(Number(r.opened_at)) }));
   }
 
   async balances(accountId: string): Promise<BalanceView[]> {
@@ -757,11 +816,12 @@ export class BuiltinLedger {
     const available = current.available + availableDelta;
     const locked = current.locked + lockedDelta;
     if (available < 0n && availableDelta < 0n) {
-      const allowNegative = (info ?? (await this.requireAsset(tx, asset))).allowNegative;
-      if (!allowNegative) {
+      const known = info ?? (await this.requireAsset(tx, asset));
+      if (!known.allowNegative) {
+        const shown = (minor: bigint) => `${formatAmount(minor, known.decimals)} ${asset}`;
         throw new OffboardError(
           'OFFBOARD_ERR_INSUFFICIENT_FUNDS',
-          `account "${accountId}" has ${current.available} minor units of ${asset} available, ${-availableDelta} needed`,
+          `account "${accountId}" has ${shown(current.available)} available, ${shown(-availableDelta)} needed`,
         );
       }
     }
@@ -846,7 +906,7 @@ function toTransactionRow(row: Omit<TransactionTable, 'id'> & { id: number }): T
 }
 
 function unknownAccount(accountId: string): OffboardError {
-  return new OffboardError('OFFBOARD_ERR_UNKNOWN_ACCOUNT', `no account "${accountId}"; list the scenario accounts with \`offboard seed --scenarios\``);
+  return new OffboardError('OFFBOARD_ERR_UNKNOWN_ACCOUNT', `no account "${accountId}"`);
 }
 
 function requirePositive(amount: bigint): void {

@@ -7,7 +7,7 @@ import type { Audience, Lang } from '../../../domain/messages.js';
 import type { CliDeps, ExitBox } from '../command-kit.js';
 import { action } from '../command-kit.js';
 import { EXIT_NEGATIVE, EXIT_OK } from '../exit-codes.js';
-import { printJson } from '../output.js';
+import { escapeControl, printJson } from '../output.js';
 import { startProgress } from '../progress.js';
 
 export function parseInstant(text: unknown, option: string): Date {
@@ -29,8 +29,6 @@ function parseAudience(value: unknown): Audience {
   return value;
 }
 
-const SEVERITY_LABEL = { holder_action: 'you', automatic: 'automatic', wait: 'wait', support: 'support' } as const;
-
 export function registerCheck(program: Command, deps: CliDeps, exit: ExitBox): void {
   program
     .command('check <account>')
@@ -50,14 +48,22 @@ export function registerCheck(program: Command, deps: CliDeps, exit: ExitBox): v
           return verdict.eligible ? EXIT_OK : EXIT_NEGATIVE;
         }
         const zh = lang === 'zh-CN';
+        const shown = escapeControl(account);
         if (verdict.eligible) {
-          deps.io.stdout(zh ? `${account}：可以注销\n` : `${account}: eligible for closure\n`);
+          deps.io.stdout(zh ? `${shown}：可以注销\n` : `${shown}: eligible for closure\n`);
           return EXIT_OK;
         }
-        deps.io.stdout(zh ? `${account}：暂不能注销（${verdict.blockers.length} 个原因）\n` : `${account}: not eligible (${verdict.blockers.length} blocker${verdict.blockers.length === 1 ? '' : 's'})\n`);
+        const closed = verdict.blockers.find((b) => b.code === 'account_closed');
+        if (closed) {
+          // Not a blocker to clear: there is nothing left to close.
+          deps.io.stdout(zh ? `${shown}：${closed.message}${closed.fix}\n` : `${shown}: ${closed.message} ${closed.fix}\n`);
+          return EXIT_NEGATIVE;
+        }
+        deps.io.stdout(zh ? `${shown}：暂不能注销（${verdict.blockers.length} 个原因）\n` : `${shown}: not eligible (${verdict.blockers.length} blocker${verdict.blockers.length === 1 ? '' : 's'})\n`);
         for (const b of verdict.blockers) {
-          deps.io.stdout(`  - [${b.code}, ${SEVERITY_LABEL[b.severity]}] ${b.message} ${zh ? '处理：' : 'Fix:'} ${b.fix}\n`);
-          if (audience === 'agent' && b.detail) deps.io.stdout(`      ${b.detail}\n`);
+          // The severity as the JSON names it, so text and scripts speak of the same thing.
+          deps.io.stdout(`  - [${b.code}, ${b.severity}] ${escapeControl(b.message)} ${zh ? '处理：' : 'Fix:'} ${escapeControl(b.fix)}\n`);
+          if (audience === 'agent' && b.detail) deps.io.stdout(`      ${escapeControl(b.detail)}\n`);
         }
         if (verdict.earliestEligibleAt) deps.io.stdout(zh ? `  最早可注销时间：${verdict.earliestEligibleAt}\n` : `  earliest eligible at ${verdict.earliestEligibleAt}\n`);
         return EXIT_NEGATIVE;

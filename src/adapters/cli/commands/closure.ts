@@ -7,7 +7,7 @@ import { OffboardError } from '../../../domain/errors.js';
 import type { CliDeps, ExitBox } from '../command-kit.js';
 import { action } from '../command-kit.js';
 import type { CliIo } from '../output.js';
-import { printJson } from '../output.js';
+import { escapeControl, printJson } from '../output.js';
 
 const CONSENTS = { 'sweep-dust': 'sweepDust', 'cancel-orders': 'cancelOrders', 'revoke-apps': 'revokeApps' } as const;
 
@@ -109,7 +109,7 @@ export function registerClosure(program: Command, deps: CliDeps, exit: ExitBox):
         }
         printClosure(deps.io, status.closure, `${account}`);
         const verdict = status.verdict as { blockers?: { code: string; message?: string }[] } | null;
-        for (const b of verdict?.blockers ?? []) deps.io.stdout(`  - ${b.code}: ${b.message ?? ''}\n`);
+        for (const b of verdict?.blockers ?? []) deps.io.stdout(`  - ${b.code}: ${escapeControl(b.message ?? '')}\n`);
         return 0;
       }),
     );

@@ -11,12 +11,19 @@ export function registerMigrate(program: Command, deps: CliDeps, exit: ExitBox):
     .description('bring the database schema up to date (idempotent)')
     .option('--json', 'print the result as JSON')
     .action(
-      action(deps, exit, async (ctx, opts) => {
-        // openContext already migrated; this run reports the state (and is harmless again).
-        const result = await migrateToLatest(ctx.database);
-        if (opts.json) printJson(deps.io, { database: redactDatabaseUrl(ctx.database.url), migrations: result.current });
-        else deps.io.stdout(`schema current on ${redactDatabaseUrl(ctx.database.url)} (${result.current.length} migrations)\n`);
-        return 0;
-      }),
+      action(
+        deps,
+        exit,
+        async (ctx, opts) => {
+          const result = await migrateToLatest(ctx.database);
+          const database = redactDatabaseUrl(ctx.database.url);
+          if (opts.json) printJson(deps.io, { database, applied: result.applied, migrations: result.current });
+          else if (result.applied.length === 0) deps.io.stdout(`schema already current on ${database} (${result.current.length} migrations); nothing applied\n`);
+          else deps.io.stdout(`applied ${result.applied.length} migration${result.applied.length === 1 ? '' : 's'} on ${database}: ${result.applied.join(', ')}; schema current\n`);
+          return 0;
+        },
+        // Open without migrating, so this command can say what it applied.
+        { migrate: false },
+      ),
     );
 }

@@ -13,7 +13,7 @@ export function registerSeed(program: Command, deps: CliDeps, exit: ExitBox): vo
     .command('seed')
     .description('create the demo scenario accounts, or a synthetic population for benchmarks')
     .option('--scenarios', 'create the demo scenario accounts (demo-clean, demo-dust, ...)')
-    .option('--whale-transactions <n>', 'transactions in demo-whale\'s history', String(DEFAULT_WHALE_TRANSACTIONS))
+    .option('--whale-transactions <n>', `transactions in demo-whale's history when it is created (default: ${DEFAULT_WHALE_TRANSACTIONS})`)
     .option('--accounts <n>', 'create a synthetic population of N accounts')
     .option('--transactions <m>', 'spread M transactions over the population', '0')
     .option('--random-seed <s>', 'seed of the population generator (same seed, same rows)', '1')
@@ -25,13 +25,20 @@ export function registerSeed(program: Command, deps: CliDeps, exit: ExitBox): vo
           throw new OffboardError('OFFBOARD_ERR_USAGE', 'say what to seed: --scenarios, or --accounts N [--transactions M]');
         }
         if (opts['scenarios']) {
-          const whale = parseCount(opts['whaleTransactions'], '--whale-transactions', 1);
+          const asked = opts['whaleTransactions'];
+          const whale = asked === undefined ? DEFAULT_WHALE_TRANSACTIONS : parseCount(asked, '--whale-transactions', 1);
           const result = await seedScenarios(ctx.database, ctx.clock, { whaleTransactions: whale });
-          if (opts.json) printJson(deps.io, { accounts: result.accounts, created: result.created });
+          // Seeding never rewrites an account's history: say so rather than ignore the number.
+          const notices =
+            asked !== undefined && !result.created.includes('demo-whale')
+              ? [`demo-whale exists already, so --whale-transactions ${whale} was not applied; seed a fresh database to change its history`]
+              : [];
+          if (opts.json) printJson(deps.io, { accounts: result.accounts, created: result.created, notices });
           else {
             deps.io.stdout(`scenario accounts (${result.created.length} created now):\n`);
             for (const id of result.accounts) deps.io.stdout(`  ${id}\n`);
           }
+          for (const notice of notices) deps.io.stderr(`offboard: notice: ${notice}\n`);
           if (opts['accounts'] === undefined) return 0;
         }
         const accounts = parseCount(opts['accounts'], '--accounts', 1);
