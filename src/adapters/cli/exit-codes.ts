@@ -42,6 +42,7 @@ export const EXIT_CODES: Record<ErrorCode, number> = {
   OFFBOARD_ERR_NOT_READY: 3,
   OFFBOARD_ERR_OUT_DIR_NOT_EMPTY: 2,
   OFFBOARD_ERR_SIGNING_KEY: 2,
+  OFFBOARD_ERR_AGENT_KEY: 2,
 };
 
 export const EXIT_OK = 0;

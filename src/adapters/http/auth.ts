@@ -1,13 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { authenticateApiKey, looksLikeApiKey } from '../../app/api-keys.js';
 import type { ApiKeyInfo, ApiScope } from '../../app/api-keys.js';
-import type { Actor } from '../../app/context.js';
+import type { Actor, AppContext } from '../../app/context.js';
 import { OffboardError } from '../../domain/errors.js';
-import type { Clock } from '../../ports/clock.js';
-import type { Database } from '../store/database.js';
 import { disabledSince } from '../store/http-repository.js';
 import { verifyToken } from './tokens.js';
-import type { AgentRole } from './tokens.js';
+import type { AgentRole, AgentVerifier } from './tokens.js';
 
 /** Who is calling, once their credentials are checked. */
 export type Principal =
@@ -56,9 +54,11 @@ const KEY_CACHE_MS = 10_000;
 const KEY_CACHE_MAX = 1000;
 
 interface AuthOptions {
-  database: Database;
-  clock: Clock;
-  secret: string;
+  app: AppContext;
+  /** Checks holder tokens (HS256). */
+  holderSecret: string;
+  /** Checks agent tokens (public keys only). */
+  agents: AgentVerifier;
 }
 
 export function installAuth(app: FastifyInstance, options: AuthOptions): void {
@@ -68,7 +68,7 @@ export function installAuth(app: FastifyInstance, options: AuthOptions): void {
     const now = Date.now();
     const cached = keyCache.get(presented);
     if (cached && cached.until > now) return cached.info;
-    const info = await authenticateApiKey(options.database, presented);
+    const info = await authenticateApiKey(options.app.database, presented);
     if (info) {
       if (keyCache.size >= KEY_CACHE_MAX) keyCache.clear();
       keyCache.set(presented, { info, until: now + KEY_CACHE_MS });
@@ -81,7 +81,11 @@ export function installAuth(app: FastifyInstance, options: AuthOptions): void {
       const info = await apiKey(credential);
       return info ? { kind: 'platform', keyId: info.id, scopes: info.scopes } : null;
     }
-    const claims = verifyToken(options.secret, credential, options.clock.now());
+    const claims = await verifyToken(
+      { holderSecret: options.holderSecret, agents: options.agents },
+      credential,
+      options.app.clock.now(),
+    );
     if (!claims) return null;
     if (claims.kind === 'agent')
       return { kind: 'agent', agentId: claims.agentId, roles: claims.roles };
@@ -114,7 +118,7 @@ export function installAuth(app: FastifyInstance, options: AuthOptions): void {
     authorize(principal, access);
     if (principal.kind === 'holder') {
       // Disabling an account blocks login: tokens issued before it stop working.
-      const since = await disabledSince(options.database.db, principal.accountId);
+      const since = await disabledSince(options.app.database.db, principal.accountId);
       if (since !== null && since >= principal.issuedAt * 1000) {
         throw new OffboardError(
           'OFFBOARD_ERR_UNAUTHENTICATED',

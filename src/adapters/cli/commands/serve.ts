@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import type { KeyObject } from 'node:crypto';
 import type { Command } from 'commander';
 import { createApiKey } from '../../../app/api-keys.js';
 import { parseDuration } from '../../../domain/duration.js';
@@ -17,6 +18,7 @@ import {
   signingKeyFromEnv,
 } from '../../statements/signing-key.js';
 import type { SigningKey } from '../../statements/signing-key.js';
+import { agentKeys, agentSigningKey } from '../../http/agent-keys.js';
 import { mintAgentToken, mintHolderToken, parseRoles, tokenSecret } from '../../http/tokens.js';
 import type { AgentRole } from '../../http/tokens.js';
 import type { CliDeps, ExitBox } from '../command-kit.js';
@@ -124,6 +126,7 @@ export function registerServe(program: Command, deps: CliDeps, exit: ExitBox): v
           port: port(opts['port']),
           host: String(opts['host']),
           tokenSecret: await tokenSecret(ctx.database, deps.io.env),
+          agentKeys: await agentKeys(ctx.database, deps.io.env),
           logger: { level: deps.io.env['OFFBOARD_LOG_LEVEL'] ?? 'info' },
           trustProxy: Boolean(opts['trustProxy']),
           statements: statementsConfig(deps.io.env, false),
@@ -182,10 +185,12 @@ export function registerServe(program: Command, deps: CliDeps, exit: ExitBox): v
           let server: RunningServer | null = null;
           try {
             await seedScenarios(ctx.database, ctx.clock, { whaleTransactions: whale });
+            const agents = await agentKeys(ctx.database, deps.io.env);
             server = await startServer(ctx, {
               port: listenPort,
               host: String(opts['host']),
               tokenSecret: await tokenSecret(ctx.database, deps.io.env),
+              agentKeys: agents,
               logger: { level: 'warn', stream: process.stderr },
               statements: statementsConfig(deps.io.env, true),
               worker: {
@@ -199,6 +204,7 @@ export function registerServe(program: Command, deps: CliDeps, exit: ExitBox): v
             const credentials = await demoCredentials(
               ctx,
               deps.io.env,
+              agents.signingKey,
               ttlMs,
               String(opts['grace']),
             );
@@ -225,7 +231,7 @@ export function registerServe(program: Command, deps: CliDeps, exit: ExitBox): v
   const token = program
     .command('token')
     .description(
-      "mint tokens for the HTTP service (signed with OFFBOARD_TOKEN_SECRET, else the database's own secret)",
+      "mint tokens for the HTTP service: holder tokens with OFFBOARD_TOKEN_SECRET (else the database's own secret), sandbox agent tokens with the database's agent key",
     );
   token
     .command('holder <account>')
@@ -253,7 +259,9 @@ export function registerServe(program: Command, deps: CliDeps, exit: ExitBox): v
     );
   token
     .command('agent <agent-id>')
-    .description('an agent token with roles')
+    .description(
+      "a sandbox agent token with roles, signed with the database's agent key (in production agents come from your identity provider)",
+    )
     .requiredOption('--roles <list>', 'support, compliance, admin (comma-separated)')
     .option('--ttl <duration>', 'lifetime', '8h')
     .option('--json', 'print {"token","expiresAt"} as JSON')
@@ -266,7 +274,7 @@ export function registerServe(program: Command, deps: CliDeps, exit: ExitBox): v
             `--roles takes support, compliance, admin (comma-separated); got "${String(opts['roles'])}"`,
           );
         const minted = mintAgentToken(
-          await tokenSecret(ctx.database, deps.io.env),
+          await agentSigningKey(ctx.database, deps.io.env),
           agentId,
           roles,
           ctx.clock.now(),
@@ -296,6 +304,7 @@ interface DemoCredentials {
 async function demoCredentials(
   ctx: Context,
   env: NodeJS.ProcessEnv,
+  agentKey: KeyObject | null,
   ttlMs: number,
   grace: string,
 ): Promise<DemoCredentials> {
@@ -309,10 +318,13 @@ async function demoCredentials(
   });
   const holders: Record<string, string> = {};
   for (const id of SCENARIO_IDS) holders[id] = mintHolderToken(secret, id, now, ttlMs).token;
-  const agents = DEMO_AGENTS.map((a) => ({
-    ...a,
-    token: mintAgentToken(secret, a.id, a.roles, now, ttlMs).token,
-  }));
+  // With an identity provider configured, agents sign in there: offboard has no key to mint with.
+  const agents = agentKey
+    ? DEMO_AGENTS.map((a) => ({
+        ...a,
+        token: mintAgentToken(agentKey, a.id, a.roles, now, ttlMs).token,
+      }))
+    : [];
   return {
     apiKey: key,
     agents,
