@@ -47,6 +47,8 @@ export const ERROR_CATALOGUE = {
   OFFBOARD_ERR_SIGNING_KEY: 'The statement signing key (OFFBOARD_SIGNING_KEY) or a public key is missing, unreadable or not Ed25519.',
   OFFBOARD_ERR_AGENT_KEY:
     'The agent keys (OFFBOARD_AGENT_JWKS or OFFBOARD_AGENT_PUBLIC_KEY) are unreadable, not public Ed25519/P-256 keys, or an insecure URL; or an agent token was asked of offboard while an identity provider issues them.',
+  OFFBOARD_ERR_ACCOUNT_CLOSED:
+    'The account is closed: its holder token may still read its status and download statements, nothing else.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -140,6 +140,24 @@ describe.each(DIALECTS)('HTTP credentials from the CLI [%s]', (dialect) => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('mints no holder token for a disabled or a closed account', async () => {
+    expect((await run('disable', 'demo-balance', '--reason', 'lost phone')).code).toBe(0);
+    const disabled = await run('token', 'holder', 'demo-balance');
+    expect(disabled.code).toBe(4);
+    expect(disabled.stderr).toContain('OFFBOARD_ERR_ACCOUNT_NOT_ACTIVE');
+    expect(disabled.stderr).toContain('disabled');
+    expect(disabled.stdout).toBe('');
+    expect(
+      (await run('close', 'demo-dust', '--confirmed', '--consent', 'sweep-dust', '--grace', '0'))
+        .code,
+    ).toBe(0);
+    expect((await run('work', '--once')).code).toBe(0);
+    const closed = await run('token', 'holder', 'demo-dust');
+    expect(closed.code).toBe(4);
+    expect(closed.stderr).toContain('OFFBOARD_ERR_ACCOUNT_NOT_ACTIVE');
+    expect(closed.stderr).toContain('closed');
+  });
 });
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));

@@ -43,6 +43,7 @@ export const EXIT_CODES: Record<ErrorCode, number> = {
   OFFBOARD_ERR_OUT_DIR_NOT_EMPTY: 2,
   OFFBOARD_ERR_SIGNING_KEY: 2,
   OFFBOARD_ERR_AGENT_KEY: 2,
+  OFFBOARD_ERR_ACCOUNT_CLOSED: 4,
 };
 
 export const EXIT_OK = 0;

@@ -20,6 +20,7 @@ import {
 import type { SigningKey } from '../../statements/signing-key.js';
 import { agentKeys, agentSigningKey } from '../../http/agent-keys.js';
 import { mintAgentToken, mintHolderToken, parseRoles, tokenSecret } from '../../http/tokens.js';
+import { assertHolderTokenMintable } from '../../../app/holder-tokens.js';
 import type { AgentRole } from '../../http/tokens.js';
 import type { CliDeps, ExitBox } from '../command-kit.js';
 import { action, loadPolicyOrThrow, parseCount } from '../command-kit.js';
@@ -235,12 +236,14 @@ export function registerServe(program: Command, deps: CliDeps, exit: ExitBox): v
     );
   token
     .command('holder <account>')
-    .description('a holder token for one account (what the platform signs for a signed-in holder)')
+    .description(
+      'a holder token for one account (what the platform signs for a signed-in holder); refused for a disabled or closed account',
+    )
     .option('--ttl <duration>', 'lifetime', '1h')
     .option('--json', 'print {"token","expiresAt"} as JSON')
     .action(
       action(deps, exit, async (ctx, opts, account: string) => {
-        await ctx.jurisdiction(account); // an unknown account is an error, not a useless token
+        await assertHolderTokenMintable(ctx.app, account); // unknown, disabled, closed: an error, not a useless token
         const minted = mintHolderToken(
           await tokenSecret(ctx.database, deps.io.env),
           account,
