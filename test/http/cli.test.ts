@@ -158,6 +158,52 @@ describe.each(DIALECTS)('HTTP credentials from the CLI [%s]', (dialect) => {
     expect(closed.stderr).toContain('OFFBOARD_ERR_ACCOUNT_NOT_ACTIVE');
     expect(closed.stderr).toContain('closed');
   });
+
+  // A failed command leaves the database as it found it.
+  it('checks --ttl before writing anything', async () => {
+    const fresh = await createTestDatabase(dialect);
+    try {
+      await cli(['seed', '--scenarios', '--whale-transactions', '1', '--db', fresh.url]);
+      const settings = async () => {
+        const database = await openDatabase(fresh.url);
+        try {
+          return (await database.db.selectFrom('settings').select('key').execute()).map(
+            (k) => k.key,
+          );
+        } finally {
+          await database.close();
+        }
+      };
+      for (const ttl of ['-1h', '0', 'soon']) {
+        const holder = await cli([
+          'token',
+          'holder',
+          'demo-clean',
+          `--ttl=${ttl}`,
+          '--db',
+          fresh.url,
+        ]);
+        expect(holder.code, holder.stderr).toBe(2);
+        expect(holder.stderr).toContain('--ttl');
+        const agent = await cli([
+          'token',
+          'agent',
+          'a',
+          '--roles',
+          'support',
+          `--ttl=${ttl}`,
+          '--db',
+          fresh.url,
+        ]);
+        expect(agent.code, agent.stderr).toBe(2);
+        const written = await settings();
+        expect(written, `after --ttl=${ttl}`).not.toContain('token_secret');
+        expect(written, `after --ttl=${ttl}`).not.toContain('agent_signing_key');
+      }
+    } finally {
+      await fresh.dispose();
+    }
+  });
 });
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));

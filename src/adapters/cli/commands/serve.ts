@@ -52,6 +52,17 @@ function duration(value: unknown, option: string): number {
   return parsed.ms;
 }
 
+/** A token's lifetime: a positive duration. */
+function lifetime(value: unknown): number {
+  const ms = duration(value, '--ttl');
+  if (ms <= 0)
+    throw new OffboardError(
+      'OFFBOARD_ERR_INVALID_ARGUMENT',
+      `--ttl must be longer than 0; use e.g. 30m, 1h, 7d`,
+    );
+  return ms;
+}
+
 function port(value: unknown): number {
   const n = parseCount(value, '--port', 0);
   if (n > 65_535)
@@ -179,7 +190,7 @@ export function registerServe(program: Command, deps: CliDeps, exit: ExitBox): v
             loadPolicyOrThrow(opts.policy, deps.io.env),
             duration(opts['grace'], '--grace'),
           );
-          const ttlMs = duration(opts['ttl'], '--ttl');
+          const ttlMs = lifetime(opts['ttl']);
           const whale = parseCount(opts['whaleTransactions'], '--whale-transactions', 1);
           const listenPort = port(opts['port']);
           const ctx = await deps.openContext({ db: opts.db, env: deps.io.env, policy });
@@ -243,12 +254,14 @@ export function registerServe(program: Command, deps: CliDeps, exit: ExitBox): v
     .option('--json', 'print {"token","expiresAt"} as JSON')
     .action(
       action(deps, exit, async (ctx, opts, account: string) => {
+        // Every input is checked before anything is written (the secret is made on first use).
+        const ttlMs = lifetime(opts['ttl']);
         await assertHolderTokenMintable(ctx.app, account); // unknown, disabled, closed: an error, not a useless token
         const minted = mintHolderToken(
           await tokenSecret(ctx.database, deps.io.env),
           account,
           ctx.clock.now(),
-          duration(opts['ttl'], '--ttl'),
+          ttlMs,
         );
         if (opts.json)
           printJson(deps.io, {
@@ -276,12 +289,13 @@ export function registerServe(program: Command, deps: CliDeps, exit: ExitBox): v
             'OFFBOARD_ERR_INVALID_ARGUMENT',
             `--roles takes support, compliance, admin (comma-separated); got "${String(opts['roles'])}"`,
           );
+        const ttlMs = lifetime(opts['ttl']);
         const minted = mintAgentToken(
           await agentSigningKey(ctx.database, deps.io.env),
           agentId,
           roles,
           ctx.clock.now(),
-          duration(opts['ttl'], '--ttl'),
+          ttlMs,
         );
         if (opts.json)
           printJson(deps.io, {
