@@ -54,6 +54,16 @@ describe.each(DIALECTS)('holder tokens across disable, enable and closure [%s]',
     const me = await h.call('GET', '/v1/me', { token: fresh.json<{ token: string }>().token });
     expect(me.status, me.body).toBe(200);
     expect(me.json()).toMatchObject({ accountId: 'demo-cooling-off', status: 'active' });
+
+    // A second disable moves the cutoff on: the new token dies too, the older ones stay dead.
+    h.clock.advance(60_000);
+    const again = await h.call('POST', '/v1/me/disable', {
+      token: fresh.json<{ token: string }>().token,
+      body: { reason: 'lost my phone again' },
+    });
+    expect(again.status, again.body).toBe(200);
+    for (const token of [before, fresh.json<{ token: string }>().token])
+      expectError(await h.call('GET', '/v1/me', { token }), 401, 'OFFBOARD_ERR_UNAUTHENTICATED');
   });
 
   it('refuses to mint a holder token for a disabled account', async () => {
