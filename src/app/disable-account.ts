@@ -1,4 +1,5 @@
 import { inTransaction } from '../adapters/store/database.js';
+import { raiseHolderTokenCutoff } from '../adapters/store/holder-token-repository.js';
 import { OffboardError } from '../domain/errors.js';
 import type { AccountFacts } from '../domain/facts.js';
 import type { Actor, AppContext, WorkflowRules } from './context.js';
@@ -58,6 +59,9 @@ export async function disableAccount(
   if (facts.status === 'closed') throw new OffboardError('OFFBOARD_ERR_ACCOUNT_NOT_ACTIVE', `account "${input.accountId}" is closed; there is nothing to disable`);
   const contact = await ctx.platform.contact(input.accountId);
   const { id, enableNotBefore, alreadyDisabled } = await inTransaction(ctx.database, async (tx) => {
+    // Every holder token issued until now dies for good, even once the account is enabled
+    // again: whoever disabled it may be locking out a thief who holds one.
+    await raiseHolderTokenCutoff(tx, input.accountId, now.getTime());
     const open = await tx
       .selectFrom('disablements')
       .select(['id', 'enable_not_before'])

@@ -45,6 +45,10 @@ export const ERROR_CATALOGUE = {
   OFFBOARD_ERR_NOT_READY: 'The service is not ready: its database is unreachable or its schema is not migrated.',
   OFFBOARD_ERR_OUT_DIR_NOT_EMPTY: 'The export folder has files in it already: name an empty or new folder, or pass --force to replace an earlier export.',
   OFFBOARD_ERR_SIGNING_KEY: 'The statement signing key (OFFBOARD_SIGNING_KEY) or a public key is missing, unreadable or not Ed25519.',
+  OFFBOARD_ERR_AGENT_KEY:
+    'The agent keys (OFFBOARD_AGENT_JWKS or OFFBOARD_AGENT_PUBLIC_KEY) are unreadable, not public Ed25519/P-256 keys, or an insecure URL; or an agent token was asked of offboard while an identity provider issues them.',
+  OFFBOARD_ERR_ACCOUNT_CLOSED:
+    'The account is closed: its holder token may still read its status and download statements, nothing else.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -1,9 +1,14 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey, revokeApiKey } from '../../src/app/api-keys.js';
-import { mintAgentToken, mintHolderToken, signToken } from '../../src/adapters/http/tokens.js';
+import {
+  mintAgentToken,
+  mintHolderToken,
+  signEdDsaToken,
+  signToken,
+} from '../../src/adapters/http/tokens.js';
 import { DIALECTS } from '../support/databases.js';
-import { SECRET, TRANSPORTS, openHarness } from './harness.js';
+import { AGENT_KEY_PAIR, SECRET, TRANSPORTS, openHarness } from './harness.js';
 import type { Answer, Harness } from './harness.js';
 
 // Both databases, through inject and through a server listening on 127.0.0.1.
@@ -82,13 +87,106 @@ describe.each(CASES)('HTTP authentication and authorization [%s, %s]', (dialect,
       expectError(await h.call('GET', '/v1/me', { token }), 401, 'OFFBOARD_ERR_UNAUTHENTICATED');
     }
     // An agent token is not a holder token, nor the other way round.
-    const agent = mintAgentToken(SECRET, 'agent-ada', ['admin'], h.clock.now(), 3600_000).token;
+    const agent = mintAgentToken(
+      AGENT_KEY_PAIR.privateKey,
+      'agent-ada',
+      ['admin'],
+      h.clock.now(),
+      3600_000,
+    ).token;
     expectError(await h.call('GET', '/v1/me', { token: agent }), 403, 'OFFBOARD_ERR_FORBIDDEN');
     expectError(
       await h.call('GET', '/v1/agent/accounts/demo-clean', { token: h.holder('demo-clean') }),
       403,
       'OFFBOARD_ERR_FORBIDDEN',
     );
+  });
+
+  // Whoever holds the holder secret (the platform) must not be able to act as an agent.
+  it('refuses agent tokens not signed by an agent key: the holder secret, another key, none', async () => {
+    const now = Math.floor(h.clock.now().getTime() / 1000);
+    const claims = {
+      sub: 'agent-mallory',
+      aud: 'offboard-agent',
+      roles: ['admin'],
+      iat: now,
+      exp: now + 3600,
+    };
+    const withHolderSecret = signToken(SECRET, claims);
+    const otherKey = signEdDsaToken(generateKeyPairSync('ed25519').privateKey, claims);
+    const unsigned = `${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims)}.`;
+    // The agents' public key used as an HMAC secret: the classic algorithm confusion.
+    const publicPem = AGENT_KEY_PAIR.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const confused = signToken(publicPem, claims);
+    for (const token of [withHolderSecret, otherKey, unsigned, confused]) {
+      expectError(
+        await h.call('GET', '/v1/agent/accounts/demo-clean', { token }),
+        401,
+        'OFFBOARD_ERR_UNAUTHENTICATED',
+      );
+    }
+    // An agent key's token claiming to be a holder's is no holder token either.
+    const asHolder = signEdDsaToken(AGENT_KEY_PAIR.privateKey, {
+      sub: 'demo-clean',
+      aud: 'offboard-holder',
+      iat: now,
+      exp: now + 3600,
+    });
+    expectError(
+      await h.call('GET', '/v1/me', { token: asHolder }),
+      401,
+      'OFFBOARD_ERR_UNAUTHENTICATED',
+    );
+    expect(
+      (
+        await h.call('GET', '/v1/agent/accounts/demo-clean', {
+          token: h.agent('agent-ada', ['admin']),
+        })
+      ).status,
+    ).toBe(200);
+  });
+
+  it('needs two distinct verified agents for four eyes: a forged second agent cannot approve', async () => {
+    const asked = await h.call('POST', '/v1/agent/accounts/demo-dust/holds', {
+      token: h.agent('agent-ada', ['compliance']),
+      body: { kind: 'legal', reason: 'court order 12' },
+    });
+    expect(asked.status, asked.body).toBe(201);
+    const { holdId } = asked.json<{ holdId: string }>();
+    const approval = (
+      await h.call('POST', `/v1/agent/accounts/demo-dust/holds/${holdId}/lift`, {
+        token: h.agent('agent-ada', ['compliance']),
+        body: { note: 'order withdrawn' },
+      })
+    ).json<{ id: string }>();
+    const now = Math.floor(h.clock.now().getTime() / 1000);
+    const forged = signToken(SECRET, {
+      sub: 'agent-bo',
+      aud: 'offboard-agent',
+      roles: ['compliance'],
+      iat: now,
+      exp: now + 3600,
+    });
+    expectError(
+      await h.call('POST', `/v1/agent/approvals/${approval.id}/approve`, { token: forged }),
+      401,
+      'OFFBOARD_ERR_UNAUTHENTICATED',
+    );
+    // The same subject with other roles is still the same agent.
+    expectError(
+      await h.call('POST', `/v1/agent/approvals/${approval.id}/approve`, {
+        token: h.agent('agent-ada', ['admin']),
+      }),
+      403,
+      'OFFBOARD_ERR_FOUR_EYES',
+    );
+    const approved = await h.call('POST', `/v1/agent/approvals/${approval.id}/approve`, {
+      token: h.agent('agent-bo', ['compliance']),
+    });
+    expect(approved.status, approved.body).toBe(200);
+    expect(approved.json()).toMatchObject({
+      approval: { status: 'approved', requestedBy: 'agent-ada', decidedBy: 'agent-bo' },
+    });
   });
 
   it('is 404, exactly as for a missing account, when a holder names another account', async () => {

@@ -1,11 +1,18 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authenticateApiKey } from '../../src/app/api-keys.js';
-import { tokenSecret, verifyToken } from '../../src/adapters/http/tokens.js';
+import { agentKeys } from '../../src/adapters/http/agent-keys.js';
+import {
+  tokenSecret,
+  verifyAgentToken,
+  verifyHolderToken,
+  verifyToken,
+} from '../../src/adapters/http/tokens.js';
 import { openDatabase } from '../../src/adapters/store/database.js';
 import { cli } from '../support/cli.js';
 import { DIALECTS, createTestDatabase } from '../support/databases.js';
@@ -62,7 +69,7 @@ describe.each(DIALECTS)('HTTP credentials from the CLI [%s]', (dialect) => {
     expect(out.stderr).toContain('OFFBOARD_ERR_INVALID_ARGUMENT');
   });
 
-  it('mints holder and agent tokens signed with the database secret', async () => {
+  it('mints holder tokens with the token secret and agent tokens with the sandbox agent key', async () => {
     const holder = (await run('token', 'holder', 'demo-clean', '--ttl', '2h', '--json')).json<{
       token: string;
     }>();
@@ -72,16 +79,29 @@ describe.each(DIALECTS)('HTTP credentials from the CLI [%s]', (dialect) => {
     const database = await openDatabase(db.url);
     try {
       const secret = await tokenSecret(database, {});
-      expect(verifyToken(secret, holder.token, new Date())).toMatchObject({
+      const agents = await agentKeys(database, {});
+      const keys = { holderSecret: secret, agents };
+      expect(await verifyToken(keys, holder.token, new Date())).toMatchObject({
         kind: 'holder',
         accountId: 'demo-clean',
       });
-      expect(verifyToken(secret, agent.token, new Date())).toMatchObject({
+      expect(await verifyToken(keys, agent.token, new Date())).toMatchObject({
         kind: 'agent',
         agentId: 'agent-ada',
         roles: ['support', 'admin'],
       });
-      expect(verifyToken(secret, holder.token, new Date(Date.now() + 3 * 3_600_000))).toBeNull();
+      // Only the agent key's public half is needed to check one; the holder secret checks none.
+      expect(
+        await verifyAgentToken(
+          { key: createPublicKey(agents.signingKey!), algorithms: ['EdDSA'] },
+          agent.token,
+          new Date(),
+        ),
+      ).not.toBeNull();
+      expect(await verifyHolderToken(secret, agent.token, new Date())).toBeNull();
+      expect(
+        await verifyToken(keys, holder.token, new Date(Date.now() + 3 * 3_600_000)),
+      ).toBeNull();
     } finally {
       await database.close();
     }
@@ -94,8 +114,95 @@ describe.each(DIALECTS)('HTTP credentials from the CLI [%s]', (dialect) => {
       OFFBOARD_TOKEN_SECRET: 'platform-shared-secret',
     });
     expect(
-      verifyToken('platform-shared-secret', out.json<{ token: string }>().token, new Date()),
+      await verifyHolderToken(
+        'platform-shared-secret',
+        out.json<{ token: string }>().token,
+        new Date(),
+      ),
     ).not.toBeNull();
+  });
+
+  it('mints no agent token when an identity provider issues them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'offboard-agent-key-'));
+    try {
+      const file = join(dir, 'agents.pem');
+      writeFileSync(
+        file,
+        generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      );
+      const out = await cli(['token', 'agent', 'agent-ada', '--roles', 'support', '--db', db.url], {
+        OFFBOARD_AGENT_PUBLIC_KEY: file,
+      });
+      expect(out.code).toBe(2);
+      expect(out.stderr).toContain('OFFBOARD_ERR_AGENT_KEY');
+      expect(out.stdout).toBe('');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('mints no holder token for a disabled or a closed account', async () => {
+    expect((await run('disable', 'demo-balance', '--reason', 'lost phone')).code).toBe(0);
+    const disabled = await run('token', 'holder', 'demo-balance');
+    expect(disabled.code).toBe(4);
+    expect(disabled.stderr).toContain('OFFBOARD_ERR_ACCOUNT_NOT_ACTIVE');
+    expect(disabled.stderr).toContain('disabled');
+    expect(disabled.stdout).toBe('');
+    expect(
+      (await run('close', 'demo-dust', '--confirmed', '--consent', 'sweep-dust', '--grace', '0'))
+        .code,
+    ).toBe(0);
+    expect((await run('work', '--once')).code).toBe(0);
+    const closed = await run('token', 'holder', 'demo-dust');
+    expect(closed.code).toBe(4);
+    expect(closed.stderr).toContain('OFFBOARD_ERR_ACCOUNT_NOT_ACTIVE');
+    expect(closed.stderr).toContain('closed');
+  });
+
+  // A failed command leaves the database as it found it.
+  it('checks --ttl before writing anything', async () => {
+    const fresh = await createTestDatabase(dialect);
+    try {
+      await cli(['seed', '--scenarios', '--whale-transactions', '1', '--db', fresh.url]);
+      const settings = async () => {
+        const database = await openDatabase(fresh.url);
+        try {
+          return (await database.db.selectFrom('settings').select('key').execute()).map(
+            (k) => k.key,
+          );
+        } finally {
+          await database.close();
+        }
+      };
+      for (const ttl of ['-1h', '0', 'soon']) {
+        const holder = await cli([
+          'token',
+          'holder',
+          'demo-clean',
+          `--ttl=${ttl}`,
+          '--db',
+          fresh.url,
+        ]);
+        expect(holder.code, holder.stderr).toBe(2);
+        expect(holder.stderr).toContain('--ttl');
+        const agent = await cli([
+          'token',
+          'agent',
+          'a',
+          '--roles',
+          'support',
+          `--ttl=${ttl}`,
+          '--db',
+          fresh.url,
+        ]);
+        expect(agent.code, agent.stderr).toBe(2);
+        const written = await settings();
+        expect(written, `after --ttl=${ttl}`).not.toContain('token_secret');
+        expect(written, `after --ttl=${ttl}`).not.toContain('agent_signing_key');
+      }
+    } finally {
+      await fresh.dispose();
+    }
   });
 });
 

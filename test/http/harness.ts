@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -29,6 +30,11 @@ export const TRANSPORTS: readonly Transport[] = ['inject', 'http'];
 
 export const T0 = new Date('2026-03-02T10:00:00.000Z');
 export const SECRET = 'test-token-secret-0123456789abcdef';
+/**
+ * The agents' identity provider in tests: it signs agent tokens with this Ed25519 key, and
+ * the service holds only the public half (apart from SECRET, which signs holder tokens).
+ */
+export const AGENT_KEY_PAIR = generateKeyPairSync('ed25519');
 export const DAY = 86_400_000;
 
 export interface Harness {
@@ -77,6 +83,7 @@ export async function openHarness(
   const app = await buildApp({
     ctx,
     tokenSecret: SECRET,
+    agentKeys: { key: AGENT_KEY_PAIR.publicKey, algorithms: ['EdDSA', 'Ed25519'] },
     statements: { dir: exportsDir, signingKey: async () => signingKey },
     ...options.deps,
   });
@@ -155,7 +162,8 @@ export async function openHarness(
     keys,
     holder: (accountId, ttlMs = 60 * DAY) =>
       mintHolderToken(SECRET, accountId, clock.now(), ttlMs).token,
-    agent: (agentId, roles) => mintAgentToken(SECRET, agentId, roles, clock.now(), 60 * DAY).token,
+    agent: (agentId, roles) =>
+      mintAgentToken(AGENT_KEY_PAIR.privateKey, agentId, roles, clock.now(), 60 * DAY).token,
     call,
     code: (accountId) => newest(accountId, /code: (\d{6})/),
     link: (accountId) => newest(accountId, /\/v1\/disable-links\/(\S+)/),

@@ -29,6 +29,7 @@ import { registerHolderRoutes } from './routes/holder.js';
 import { registerPlatformRoutes } from './routes/platform.js';
 import { registerSystemRoutes } from './routes/system.js';
 import { IdempotencyHeaders } from './schemas.js';
+import type { AgentVerifier } from './tokens.js';
 
 export type App = FastifyInstance<
   RawServerDefault,
@@ -45,8 +46,10 @@ export interface WorkerProbe {
 
 export interface HttpDeps {
   ctx: Context;
-  /** Signs and checks holder and agent tokens (see tokens.ts `tokenSecret`). */
+  /** Signs and checks holder tokens (see tokens.ts `tokenSecret`); never agent tokens. */
   tokenSecret: string;
+  /** Checks agent tokens: the identity provider's public keys, or the sandbox key (agent-keys.ts). */
+  agentKeys: AgentVerifier;
   /** Fastify's logger option; off by default (tests). */
   logger?: FastifyServerOptions['logger'];
   /** Largest request body in bytes (default 64 KiB: no request needs more). */
@@ -127,9 +130,9 @@ export async function buildApp(deps: HttpDeps): Promise<App> {
   installMetrics(app, services.metrics);
   installRouteConventions(app);
   installAuth(app, {
-    database: deps.ctx.database,
-    clock: deps.ctx.clock,
-    secret: deps.tokenSecret,
+    app: deps.ctx.app,
+    holderSecret: deps.tokenSecret,
+    agents: deps.agentKeys,
   });
   installRateLimits(app, services);
   installIdempotency(app, { database: deps.ctx.database, clock: deps.ctx.clock });
@@ -156,14 +159,14 @@ export async function buildApp(deps: HttpDeps): Promise<App> {
             scheme: 'bearer',
             bearerFormat: 'JWT',
             description:
-              'A holder token (HS256 JWT, `aud: offboard-holder`, `sub`: the account id) the platform signs; `offboard token holder ACCOUNT` mints one',
+              'A holder token (HS256 JWT, `aud: offboard-holder`, `sub`: the account id) the platform signs with OFFBOARD_TOKEN_SECRET; `offboard token holder ACCOUNT` mints one',
           },
           agentToken: {
             type: 'http',
             scheme: 'bearer',
             bearerFormat: 'JWT',
             description:
-              'An agent token (HS256 JWT, `aud: offboard-agent`, `roles`) ; `offboard token agent ID --roles support,compliance,admin` mints one',
+              'An agent token (EdDSA or ES256 JWT, `aud: offboard-agent`, `roles`) your identity provider signs, checked against its public keys (OFFBOARD_AGENT_JWKS, OFFBOARD_AGENT_PUBLIC_KEY); in the sandbox `offboard token agent ID --roles support,compliance,admin` mints one',
           },
         },
       },

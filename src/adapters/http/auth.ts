@@ -1,13 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { authenticateApiKey, looksLikeApiKey } from '../../app/api-keys.js';
 import type { ApiKeyInfo, ApiScope } from '../../app/api-keys.js';
-import type { Actor } from '../../app/context.js';
+import type { Actor, AppContext } from '../../app/context.js';
+import { holderTokenStanding } from '../../app/holder-tokens.js';
 import { OffboardError } from '../../domain/errors.js';
-import type { Clock } from '../../ports/clock.js';
-import type { Database } from '../store/database.js';
-import { disabledSince } from '../store/http-repository.js';
 import { verifyToken } from './tokens.js';
-import type { AgentRole } from './tokens.js';
+import type { AgentRole, AgentVerifier } from './tokens.js';
 
 /** Who is calling, once their credentials are checked. */
 export type Principal =
@@ -23,6 +21,11 @@ export interface Access {
   scope?: ApiScope;
   /** Holder tokens may call it, for their own account only. */
   holder?: boolean;
+  /**
+   * A closed account's holder token may call it too: reading the account's status and
+   * its statements. Every other holder route answers 403 OFFBOARD_ERR_ACCOUNT_CLOSED.
+   */
+  closedAccount?: boolean;
   /** Agent roles, any one of which may call it. */
   roles?: readonly AgentRole[];
 }
@@ -44,7 +47,10 @@ export function describeAccess(access: Access): string {
   if (access.public) return 'No credentials.';
   const who: string[] = [];
   if (access.scope) who.push(`an API key with the \`${access.scope}\` scope`);
-  if (access.holder) who.push('a holder token (its own account only)');
+  if (access.holder)
+    who.push(
+      `a holder token (its own account only${access.closedAccount ? ', also once it is closed' : ', not once it is closed'})`,
+    );
   if (access.roles)
     who.push(`an agent token with a role of ${access.roles.map((r) => `\`${r}\``).join(', ')}`);
   return `Requires ${who.join('; or ')}.`;
@@ -56,9 +62,11 @@ const KEY_CACHE_MS = 10_000;
 const KEY_CACHE_MAX = 1000;
 
 interface AuthOptions {
-  database: Database;
-  clock: Clock;
-  secret: string;
+  app: AppContext;
+  /** Checks holder tokens (HS256). */
+  holderSecret: string;
+  /** Checks agent tokens (public keys only). */
+  agents: AgentVerifier;
 }
 
 export function installAuth(app: FastifyInstance, options: AuthOptions): void {
@@ -68,7 +76,7 @@ export function installAuth(app: FastifyInstance, options: AuthOptions): void {
     const now = Date.now();
     const cached = keyCache.get(presented);
     if (cached && cached.until > now) return cached.info;
-    const info = await authenticateApiKey(options.database, presented);
+    const info = await authenticateApiKey(options.app.database, presented);
     if (info) {
       if (keyCache.size >= KEY_CACHE_MAX) keyCache.clear();
       keyCache.set(presented, { info, until: now + KEY_CACHE_MS });
@@ -81,7 +89,11 @@ export function installAuth(app: FastifyInstance, options: AuthOptions): void {
       const info = await apiKey(credential);
       return info ? { kind: 'platform', keyId: info.id, scopes: info.scopes } : null;
     }
-    const claims = verifyToken(options.secret, credential, options.clock.now());
+    const claims = await verifyToken(
+      { holderSecret: options.holderSecret, agents: options.agents },
+      credential,
+      options.app.clock.now(),
+    );
     if (!claims) return null;
     if (claims.kind === 'agent')
       return { kind: 'agent', agentId: claims.agentId, roles: claims.roles };
@@ -111,17 +123,22 @@ export function installAuth(app: FastifyInstance, options: AuthOptions): void {
         'OFFBOARD_ERR_UNAUTHENTICATED',
         'the credential is invalid, expired or revoked',
       );
+    const standing =
+      principal.kind === 'holder'
+        ? await holderTokenStanding(options.app, principal.accountId, principal.issuedAt)
+        : 'good';
+    // Disabling an account blocks login: tokens issued before it never work again.
+    if (standing === 'revoked')
+      throw new OffboardError(
+        'OFFBOARD_ERR_UNAUTHENTICATED',
+        'the account was disabled after this token was issued; it stays revoked, sign in again for a new one',
+      );
     authorize(principal, access);
-    if (principal.kind === 'holder') {
-      // Disabling an account blocks login: tokens issued before it stop working.
-      const since = await disabledSince(options.database.db, principal.accountId);
-      if (since !== null && since >= principal.issuedAt * 1000) {
-        throw new OffboardError(
-          'OFFBOARD_ERR_UNAUTHENTICATED',
-          'the account was disabled after this token was issued; sign in again once it is enabled',
-        );
-      }
-    }
+    if (standing === 'closed' && !access.closedAccount)
+      throw new OffboardError(
+        'OFFBOARD_ERR_ACCOUNT_CLOSED',
+        'the account is closed: this token may still read its status and download its statements, nothing else',
+      );
     request.principal = principal;
   });
 }

@@ -50,6 +50,10 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   OFFBOARD_ERR_OUT_DIR_NOT_EMPTY: 409,
   // The service's signing key is missing or wrong: the operator must fix it.
   OFFBOARD_ERR_SIGNING_KEY: 500,
+  // The agent keys are misconfigured: the operator must fix them.
+  OFFBOARD_ERR_AGENT_KEY: 500,
+  // Valid credentials, but a closed account's token only reads status and statements.
+  OFFBOARD_ERR_ACCOUNT_CLOSED: 403,
 };
 
 export interface ErrorBody {

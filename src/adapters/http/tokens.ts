@@ -1,12 +1,23 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, sign as signBytes } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { decodeProtectedHeader, jwtVerify } from 'jose';
+import type { JWTPayload, JWTVerifyGetKey } from 'jose';
 import type { Database } from '../store/database.js';
 import { databaseSecret } from '../store/settings-repository.js';
 
 /*
- * Holder and agent tokens are JWTs (RFC 7519) signed with HS256. Only HS256 is accepted,
- * whatever the header says: a token naming "none" or another algorithm is refused, the
- * classic JWT downgrade. `aud` says which kind of token it is, so an agent token is never
- * read as a holder token or the other way round.
+ * Holder and agent tokens are JWTs (RFC 7519) from two issuers who must not be able to
+ * stand in for each other:
+ *
+ * - holder tokens: HS256 with the secret the platform shares with offboard
+ *   (OFFBOARD_TOKEN_SECRET), `aud: offboard-holder`;
+ * - agent tokens: EdDSA (Ed25519) or ES256, checked against public keys only (a JWKS or a
+ *   PEM file from the identity provider), `aud: offboard-agent`. Whoever holds the holder
+ *   secret cannot make one.
+ *
+ * Each kind is checked with its own algorithms and audience: an HS256 token claiming to be
+ * an agent's is refused, and so is a token naming "none" or any other algorithm (the
+ * classic JWT downgrade). jose does the verifying.
  */
 
 export const AGENT_ROLES = ['support', 'compliance', 'admin'] as const;
@@ -15,22 +26,53 @@ export type AgentRole = (typeof AGENT_ROLES)[number];
 export const HOLDER_AUDIENCE = 'offboard-holder';
 export const AGENT_AUDIENCE = 'offboard-agent';
 
-export type TokenClaims =
-  | { kind: 'holder'; accountId: string; issuedAt: number; expiresAt: number }
-  | { kind: 'agent'; agentId: string; roles: AgentRole[]; issuedAt: number; expiresAt: number };
+export const HOLDER_ALGORITHMS = ['HS256'] as const;
+export const AGENT_ALGORITHMS = ['EdDSA', 'Ed25519', 'ES256'] as const;
 
-/** Tolerated clock difference between the platform that signs and offboard that checks. */
-const LEEWAY_S = 30;
-const HEADER = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
+export interface HolderClaims {
+  kind: 'holder';
+  accountId: string;
+  issuedAt: number;
+  expiresAt: number;
+}
+export interface AgentClaims {
+  kind: 'agent';
+  agentId: string;
+  roles: AgentRole[];
+  issuedAt: number;
+  expiresAt: number;
+}
+export type TokenClaims = HolderClaims | AgentClaims;
 
-function sign(secret: string, input: string): string {
-  return createHmac('sha256', secret).update(input).digest('base64url');
+/** What agent tokens are checked against: a public key or a key set, never a shared secret. */
+export interface AgentVerifier {
+  key: KeyObject | JWTVerifyGetKey;
+  /** The algorithms the key(s) may sign with. */
+  algorithms: readonly string[];
 }
 
-/** Signs `claims` (standard names: sub, aud, iat, exp in seconds). */
+/** Tolerated clock difference between the issuer that signs and offboard that checks. */
+export const LEEWAY_S = 30;
+
+const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+const HS256_HEADER = b64({ alg: 'HS256', typ: 'JWT' });
+const EDDSA_HEADER = b64({ alg: 'EdDSA', typ: 'JWT' });
+
+/** Signs `claims` with HS256 (standard names: sub, aud, iat, exp in seconds). */
 export function signToken(secret: string, claims: Record<string, unknown>): string {
-  const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
-  return `${HEADER}.${payload}.${sign(secret, `${HEADER}.${payload}`)}`;
+  const input = `${HS256_HEADER}.${b64(claims)}`;
+  return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
+}
+
+/** Signs `claims` with an Ed25519 private key (EdDSA). */
+export function signEdDsaToken(privateKey: KeyObject, claims: Record<string, unknown>): string {
+  const input = `${EDDSA_HEADER}.${b64(claims)}`;
+  return `${input}.${signBytes(null, Buffer.from(input), privateKey).toString('base64url')}`;
+}
+
+function lifetime(now: Date, ttlMs: number): { iat: number; exp: number } {
+  const iat = Math.floor(now.getTime() / 1000);
+  return { iat, exp: iat + Math.max(1, Math.floor(ttlMs / 1000)) };
 }
 
 export function mintHolderToken(
@@ -39,85 +81,125 @@ export function mintHolderToken(
   now: Date,
   ttlMs: number,
 ): { token: string; expiresAt: Date } {
-  const iat = Math.floor(now.getTime() / 1000);
-  const exp = iat + Math.max(1, Math.floor(ttlMs / 1000));
+  const { iat, exp } = lifetime(now, ttlMs);
   return {
     token: signToken(secret, { sub: accountId, aud: HOLDER_AUDIENCE, iat, exp }),
     expiresAt: new Date(exp * 1000),
   };
 }
 
+/** An agent token signed with an Ed25519 private key (the sandbox's; production agents come from the identity provider). */
 export function mintAgentToken(
-  secret: string,
+  privateKey: KeyObject,
   agentId: string,
   roles: readonly AgentRole[],
   now: Date,
   ttlMs: number,
 ): { token: string; expiresAt: Date } {
-  const iat = Math.floor(now.getTime() / 1000);
-  const exp = iat + Math.max(1, Math.floor(ttlMs / 1000));
+  const { iat, exp } = lifetime(now, ttlMs);
   return {
-    token: signToken(secret, { sub: agentId, aud: AGENT_AUDIENCE, roles, iat, exp }),
+    token: signEdDsaToken(privateKey, { sub: agentId, aud: AGENT_AUDIENCE, roles, iat, exp }),
     expiresAt: new Date(exp * 1000),
   };
 }
 
-function decodeJson(part: string): Record<string, unknown> | null {
+/** jose's checks (signature, algorithm, audience, exp, nbf) plus ours: a usable `sub`, an `iat` not in the future. */
+async function verified(
+  token: string,
+  key: KeyObject | JWTVerifyGetKey | Uint8Array,
+  options: { algorithms: readonly string[]; audience: string; now: Date },
+): Promise<JWTPayload | null> {
   try {
-    const value: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
-    return value !== null && typeof value === 'object' && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : null;
+    const { payload } = await jwtVerify(token, key as Uint8Array, {
+      algorithms: [...options.algorithms],
+      audience: options.audience,
+      currentDate: options.now,
+      clockTolerance: LEEWAY_S,
+      requiredClaims: ['sub', 'iat', 'exp'],
+    });
+    const nowS = Math.floor(options.now.getTime() / 1000);
+    const { sub, iat } = payload;
+    if (typeof sub !== 'string' || sub === '' || sub.length > 200) return null;
+    if (typeof iat !== 'number' || !Number.isSafeInteger(iat) || iat - LEEWAY_S > nowS) return null;
+    return payload;
   } catch {
-    return null;
+    return null; // never why: that helps forgers
   }
 }
 
-const isSeconds = (value: unknown): value is number =>
-  typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+/** The holder token's claims when it is an HS256 token of the holder secret, for holders, in date; null otherwise. */
+export async function verifyHolderToken(
+  secret: string,
+  token: string,
+  now: Date,
+): Promise<HolderClaims | null> {
+  const payload = await verified(token, new TextEncoder().encode(secret), {
+    algorithms: HOLDER_ALGORITHMS,
+    audience: HOLDER_AUDIENCE,
+    now,
+  });
+  if (!payload) return null;
+  return {
+    kind: 'holder',
+    accountId: payload.sub!,
+    issuedAt: payload.iat!,
+    expiresAt: payload.exp!,
+  };
+}
 
-/** The token's claims when its signature, audience and times are good; null otherwise (never why: that helps forgers). */
-export function verifyToken(secret: string, token: string, now: Date): TokenClaims | null {
-  const parts = token.split('.');
-  if (parts.length !== 3 || parts.some((p) => !/^[A-Za-z0-9_-]+$/.test(p))) return null;
-  const [header, payload, signature] = parts as [string, string, string];
-  const expected = Buffer.from(sign(secret, `${header}.${payload}`));
-  const given = Buffer.from(signature);
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
-  const head = decodeJson(header);
-  if (!head || head['alg'] !== 'HS256') return null;
-  const claims = decodeJson(payload);
-  if (!claims) return null;
-  const { sub, aud, iat, exp } = claims;
-  const nowS = Math.floor(now.getTime() / 1000);
-  if (typeof sub !== 'string' || sub === '' || sub.length > 200) return null;
-  if (!isSeconds(exp) || exp + LEEWAY_S <= nowS) return null;
-  if (!isSeconds(iat) || iat - LEEWAY_S > nowS) return null;
-  if (typeof claims['nbf'] === 'number' && claims['nbf'] - LEEWAY_S > nowS) return null;
-  if (aud === HOLDER_AUDIENCE)
-    return { kind: 'holder', accountId: sub, issuedAt: iat, expiresAt: exp };
-  if (aud === AGENT_AUDIENCE) {
-    const roles = claims['roles'];
-    if (
-      !Array.isArray(roles) ||
-      roles.length === 0 ||
-      !roles.every((r) => AGENT_ROLES.includes(r as AgentRole))
-    )
-      return null;
-    return {
-      kind: 'agent',
-      agentId: sub,
-      roles: [...new Set(roles as AgentRole[])],
-      issuedAt: iat,
-      expiresAt: exp,
-    };
+/** The agent token's claims when an agent key signed it, for agents, with known roles, in date; null otherwise. */
+export async function verifyAgentToken(
+  agents: AgentVerifier,
+  token: string,
+  now: Date,
+): Promise<AgentClaims | null> {
+  const payload = await verified(token, agents.key, {
+    algorithms: agents.algorithms,
+    audience: AGENT_AUDIENCE,
+    now,
+  });
+  if (!payload) return null;
+  const roles = payload['roles'];
+  if (
+    !Array.isArray(roles) ||
+    roles.length === 0 ||
+    !roles.every((r) => AGENT_ROLES.includes(r as AgentRole))
+  )
+    return null;
+  return {
+    kind: 'agent',
+    agentId: payload.sub!,
+    roles: [...new Set(roles as AgentRole[])],
+    issuedAt: payload.iat!,
+    expiresAt: payload.exp!,
+  };
+}
+
+/**
+ * A bearer JWT's claims, checked by the issuer its header names: HS256 can only ever be a
+ * holder token, an asymmetric algorithm only an agent token. Null for anything else.
+ */
+export async function verifyToken(
+  keys: { holderSecret: string; agents: AgentVerifier },
+  token: string,
+  now: Date,
+): Promise<TokenClaims | null> {
+  let alg: unknown;
+  try {
+    alg = decodeProtectedHeader(token).alg;
+  } catch {
+    return null;
   }
+  if (alg === 'HS256') return verifyHolderToken(keys.holderSecret, token, now);
+  if (typeof alg === 'string' && keys.agents.algorithms.includes(alg))
+    return verifyAgentToken(keys.agents, token, now);
   return null;
 }
 
 /**
- * The token signing secret: OFFBOARD_TOKEN_SECRET (the platform signs holder tokens with
+ * The holder token secret: OFFBOARD_TOKEN_SECRET (the platform signs holder tokens with
  * it too), else one generated once and kept in the database, which suits the sandbox.
+ * It signs holder tokens only: agent identity never comes from it.
  */
 export async function tokenSecret(database: Database, env: NodeJS.ProcessEnv): Promise<string> {
   const configured = env['OFFBOARD_TOKEN_SECRET'];

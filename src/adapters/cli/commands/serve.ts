@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import type { KeyObject } from 'node:crypto';
 import type { Command } from 'commander';
 import { createApiKey } from '../../../app/api-keys.js';
 import { parseDuration } from '../../../domain/duration.js';
@@ -17,7 +18,9 @@ import {
   signingKeyFromEnv,
 } from '../../statements/signing-key.js';
 import type { SigningKey } from '../../statements/signing-key.js';
+import { agentKeys, agentSigningKey } from '../../http/agent-keys.js';
 import { mintAgentToken, mintHolderToken, parseRoles, tokenSecret } from '../../http/tokens.js';
+import { assertHolderTokenMintable } from '../../../app/holder-tokens.js';
 import type { AgentRole } from '../../http/tokens.js';
 import type { CliDeps, ExitBox } from '../command-kit.js';
 import { action, loadPolicyOrThrow, parseCount } from '../command-kit.js';
@@ -47,6 +50,17 @@ function duration(value: unknown, option: string): number {
       `${option}: "${String(value)}" is not a duration; use e.g. 30m, 1h, 7d`,
     );
   return parsed.ms;
+}
+
+/** A token's lifetime: a positive duration. */
+function lifetime(value: unknown): number {
+  const ms = duration(value, '--ttl');
+  if (ms <= 0)
+    throw new OffboardError(
+      'OFFBOARD_ERR_INVALID_ARGUMENT',
+      `--ttl must be longer than 0; use e.g. 30m, 1h, 7d`,
+    );
+  return ms;
 }
 
 function port(value: unknown): number {
@@ -124,6 +138,7 @@ export function registerServe(program: Command, deps: CliDeps, exit: ExitBox): v
           port: port(opts['port']),
           host: String(opts['host']),
           tokenSecret: await tokenSecret(ctx.database, deps.io.env),
+          agentKeys: await agentKeys(ctx.database, deps.io.env),
           logger: { level: deps.io.env['OFFBOARD_LOG_LEVEL'] ?? 'info' },
           trustProxy: Boolean(opts['trustProxy']),
           statements: statementsConfig(deps.io.env, false),
@@ -175,17 +190,19 @@ export function registerServe(program: Command, deps: CliDeps, exit: ExitBox): v
             loadPolicyOrThrow(opts.policy, deps.io.env),
             duration(opts['grace'], '--grace'),
           );
-          const ttlMs = duration(opts['ttl'], '--ttl');
+          const ttlMs = lifetime(opts['ttl']);
           const whale = parseCount(opts['whaleTransactions'], '--whale-transactions', 1);
           const listenPort = port(opts['port']);
           const ctx = await deps.openContext({ db: opts.db, env: deps.io.env, policy });
           let server: RunningServer | null = null;
           try {
             await seedScenarios(ctx.database, ctx.clock, { whaleTransactions: whale });
+            const agents = await agentKeys(ctx.database, deps.io.env);
             server = await startServer(ctx, {
               port: listenPort,
               host: String(opts['host']),
               tokenSecret: await tokenSecret(ctx.database, deps.io.env),
+              agentKeys: agents,
               logger: { level: 'warn', stream: process.stderr },
               statements: statementsConfig(deps.io.env, true),
               worker: {
@@ -199,6 +216,7 @@ export function registerServe(program: Command, deps: CliDeps, exit: ExitBox): v
             const credentials = await demoCredentials(
               ctx,
               deps.io.env,
+              agents.signingKey,
               ttlMs,
               String(opts['grace']),
             );
@@ -225,21 +243,25 @@ export function registerServe(program: Command, deps: CliDeps, exit: ExitBox): v
   const token = program
     .command('token')
     .description(
-      "mint tokens for the HTTP service (signed with OFFBOARD_TOKEN_SECRET, else the database's own secret)",
+      "mint tokens for the HTTP service: holder tokens with OFFBOARD_TOKEN_SECRET (else the database's own secret), sandbox agent tokens with the database's agent key",
     );
   token
     .command('holder <account>')
-    .description('a holder token for one account (what the platform signs for a signed-in holder)')
+    .description(
+      'a holder token for one account (what the platform signs for a signed-in holder); refused for a disabled or closed account',
+    )
     .option('--ttl <duration>', 'lifetime', '1h')
     .option('--json', 'print {"token","expiresAt"} as JSON')
     .action(
       action(deps, exit, async (ctx, opts, account: string) => {
-        await ctx.jurisdiction(account); // an unknown account is an error, not a useless token
+        // Every input is checked before anything is written (the secret is made on first use).
+        const ttlMs = lifetime(opts['ttl']);
+        await assertHolderTokenMintable(ctx.app, account); // unknown, disabled, closed: an error, not a useless token
         const minted = mintHolderToken(
           await tokenSecret(ctx.database, deps.io.env),
           account,
           ctx.clock.now(),
-          duration(opts['ttl'], '--ttl'),
+          ttlMs,
         );
         if (opts.json)
           printJson(deps.io, {
@@ -253,7 +275,9 @@ export function registerServe(program: Command, deps: CliDeps, exit: ExitBox): v
     );
   token
     .command('agent <agent-id>')
-    .description('an agent token with roles')
+    .description(
+      "a sandbox agent token with roles, signed with the database's agent key (in production agents come from your identity provider)",
+    )
     .requiredOption('--roles <list>', 'support, compliance, admin (comma-separated)')
     .option('--ttl <duration>', 'lifetime', '8h')
     .option('--json', 'print {"token","expiresAt"} as JSON')
@@ -265,12 +289,13 @@ export function registerServe(program: Command, deps: CliDeps, exit: ExitBox): v
             'OFFBOARD_ERR_INVALID_ARGUMENT',
             `--roles takes support, compliance, admin (comma-separated); got "${String(opts['roles'])}"`,
           );
+        const ttlMs = lifetime(opts['ttl']);
         const minted = mintAgentToken(
-          await tokenSecret(ctx.database, deps.io.env),
+          await agentSigningKey(ctx.database, deps.io.env),
           agentId,
           roles,
           ctx.clock.now(),
-          duration(opts['ttl'], '--ttl'),
+          ttlMs,
         );
         if (opts.json)
           printJson(deps.io, {
@@ -296,6 +321,7 @@ interface DemoCredentials {
 async function demoCredentials(
   ctx: Context,
   env: NodeJS.ProcessEnv,
+  agentKey: KeyObject | null,
   ttlMs: number,
   grace: string,
 ): Promise<DemoCredentials> {
@@ -309,10 +335,13 @@ async function demoCredentials(
   });
   const holders: Record<string, string> = {};
   for (const id of SCENARIO_IDS) holders[id] = mintHolderToken(secret, id, now, ttlMs).token;
-  const agents = DEMO_AGENTS.map((a) => ({
-    ...a,
-    token: mintAgentToken(secret, a.id, a.roles, now, ttlMs).token,
-  }));
+  // With an identity provider configured, agents sign in there: offboard has no key to mint with.
+  const agents = agentKey
+    ? DEMO_AGENTS.map((a) => ({
+        ...a,
+        token: mintAgentToken(agentKey, a.id, a.roles, now, ttlMs).token,
+      }))
+    : [];
   return {
     apiKey: key,
     agents,

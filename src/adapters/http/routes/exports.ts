@@ -98,7 +98,7 @@ export function registerExportRoutes(
   app.post(
     '/v1/me/exports',
     {
-      config: { access: { holder: true } },
+      config: { access: { holder: true, closedAccount: true } },
       schema: {
         tags: ['holder'],
         summary: 'Export my statements: CSV, JSON Lines and PDF with a signed manifest',
@@ -167,7 +167,7 @@ export function registerExportRoutes(
   app.get(
     '/v1/me/exports/:exportId/:file',
     {
-      config: { access: { holder: true } },
+      config: { access: { holder: true, closedAccount: true } },
       schema: {
         tags: ['holder'],
         summary: 'Download one file of my export: a statement, the manifest or its signature',

@@ -20,6 +20,8 @@ import {
 import * as accounts from './accounts.js';
 
 const HOLDER = { access: { holder: true } } as const;
+// What a closed account's token may still do: read where things stand.
+const HOLDER_READ = { access: { holder: true, closedAccount: true } } as const;
 
 export const CodeBody = Closed({
   code: Type.String({
@@ -35,7 +37,7 @@ export function registerHolderRoutes(app: App, services: Services): void {
   app.get(
     '/v1/me',
     {
-      config: HOLDER,
+      config: HOLDER_READ,
       schema: {
         tags: ['holder'],
         summary: 'The account this token is for',
@@ -61,7 +63,7 @@ export function registerHolderRoutes(app: App, services: Services): void {
   app.get(
     '/v1/me/eligibility',
     {
-      config: HOLDER,
+      config: HOLDER_READ,
       schema: {
         tags: ['holder'],
         summary: "Why can't I close my account? Every blocker at once, each with its fix",
@@ -76,7 +78,7 @@ export function registerHolderRoutes(app: App, services: Services): void {
   app.get(
     '/v1/me/closure',
     {
-      config: HOLDER,
+      config: HOLDER_READ,
       schema: {
         tags: ['holder'],
         summary: 'My latest closure and its last verdict',
@@ -98,7 +100,7 @@ export function registerHolderRoutes(app: App, services: Services): void {
         description:
           'Accepted when only waits and automatic actions the holder consents to stand in the way; refused with the full verdict (409 OFFBOARD_ERR_NOT_ELIGIBLE) otherwise. A one-time code goes to every channel on file: confirm with it.',
         body: Closed({ consent: Type.Optional(Consent) }),
-        response: { 201: ClosureRequested, ...errors(404, 409, 422) },
+        response: { 201: ClosureRequested, ...errors(403, 404, 409, 422) },
       },
     },
     async (request, reply) => {
@@ -117,7 +119,7 @@ export function registerHolderRoutes(app: App, services: Services): void {
         tags: ['holder'],
         summary: 'Confirm closure with the one-time code',
         body: CodeBody,
-        response: { 200: ClosureResult, ...errors(404, 409, 422, 429) },
+        response: { 200: ClosureResult, ...errors(403, 404, 409, 422, 429) },
       },
     },
     async (request) => accounts.confirm(services, callerFor(request), request.body.code),
@@ -131,7 +133,7 @@ export function registerHolderRoutes(app: App, services: Services): void {
         tags: ['holder'],
         summary: 'Cancel closure (until finalization starts)',
         body: EmptyBody,
-        response: { 200: ClosureResult, ...errors(404, 409) },
+        response: { 200: ClosureResult, ...errors(403, 404, 409) },
       },
     },
     async (request) => accounts.cancel(services, callerFor(request)),
@@ -149,7 +151,7 @@ export function registerHolderRoutes(app: App, services: Services): void {
         body: Closed({
           reason: Type.Optional(Reason('Why, in the holder’s words (kept in the audit log)')),
         }),
-        response: { 200: Disabled, ...errors(404, 409) },
+        response: { 200: Disabled, ...errors(403, 404, 409) },
       },
     },
     async (request) =>

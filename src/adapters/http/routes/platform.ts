@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { enableAccount } from '../../../app/disable-account.js';
+import { assertHolderTokenMintable } from '../../../app/holder-tokens.js';
 import { scanAccounts } from '../../../app/scan.js';
 import { CLOSURE_STATES } from '../../../domain/closure.js';
 import type { ClosureState } from '../../../domain/closure.js';
@@ -58,7 +59,7 @@ const Limit = (max: number, fallback: number) =>
 
 export function registerPlatformRoutes(app: App, services: Services): void {
   const { ctx } = services;
-  const readOrHolder = { access: { scope: 'read', holder: true } } as const;
+  const readOrHolder = { access: { scope: 'read', holder: true, closedAccount: true } } as const;
   const write = { access: { scope: 'write' } } as const;
   const admin = { access: { scope: 'admin' } } as const;
 
@@ -232,7 +233,7 @@ export function registerPlatformRoutes(app: App, services: Services): void {
         tags: ['platform'],
         summary: 'Mint a holder token for the account',
         description:
-          'For platforms that do not sign holder tokens themselves: hand it to the signed-in holder.',
+          'For platforms that do not sign holder tokens themselves: hand it to the signed-in holder. Refused (409 OFFBOARD_ERR_ACCOUNT_NOT_ACTIVE) for a disabled or closed account.',
         params: AccountParams,
         body: Closed({
           ttlSeconds: Type.Optional(
@@ -245,13 +246,14 @@ export function registerPlatformRoutes(app: App, services: Services): void {
         }),
         response: {
           201: Closed({ token: Type.String(), expiresAt: Type.String() }),
-          ...errors(403, 404),
+          ...errors(403, 404, 409),
         },
       },
     },
     async (request, reply) => {
       const caller = callerFor(request, request.params.id);
-      await ctx.jurisdiction(caller.accountId); // 404 for an unknown account
+      // 404 for an unknown account, 409 for a disabled or closed one.
+      await assertHolderTokenMintable(ctx.app, caller.accountId);
       const minted = mintHolderToken(
         services.secret,
         caller.accountId,

@@ -1,7 +1,13 @@
 import { ledgerMigration } from './001-ledger.js';
 import { workflowMigration } from './002-workflow.js';
 import { httpMigration } from './003-http.js';
+import { holderTokensMigration } from './004-holder-tokens.js';
 import type { OffboardMigration } from './types.js';
 
 /** Every migration, in order. Append only: a shipped migration never changes. */
-export const MIGRATIONS: readonly OffboardMigration[] = [ledgerMigration, workflowMigration, httpMigration];
+export const MIGRATIONS: readonly OffboardMigration[] = [
+  ledgerMigration,
+  workflowMigration,
+  httpMigration,
+  holderTokensMigration,
+];
