@@ -8,6 +8,7 @@ const BENCHES: Record<string, () => Promise<{ run(args: string[]): Promise<void>
   scan: () => import('./scan.js'),
   closures: () => import('./closures.js'),
   export: () => import('./export.js'),
+  startup: () => import('./startup.js'),
 };
 
 const [name, ...rest] = argv.slice(2);
