@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { loadPolicy } from '../../config/policy-file.js';
 import { OffboardError } from '../../domain/errors.js';
 import type { PolicyDocument } from '../../domain/policy.js';
 import type { Context, ContextOptions } from '../../main/context.js';
@@ -19,7 +18,9 @@ export interface GlobalOptions {
 }
 
 /** `--policy FILE`, else OFFBOARD_POLICY, else the built-in defaults; invalid is exit 2 with every error. */
-export function loadPolicyOrThrow(file: string | undefined, env: NodeJS.ProcessEnv): PolicyDocument {
+export async function loadPolicyOrThrow(file: string | undefined, env: NodeJS.ProcessEnv): Promise<PolicyDocument> {
+  // Loaded on use: the YAML parser is not needed for `--help`.
+  const { loadPolicy } = await import('../../config/policy-file.js');
   const result = loadPolicy({ file, env });
   if (!result.ok) {
     throw new OffboardError('OFFBOARD_ERR_INVALID_POLICY', `the policy is invalid (${result.errors.length} error${result.errors.length === 1 ? '' : 's'})`, result.errors.map((e) => e.text));
@@ -49,7 +50,7 @@ export function action<A extends unknown[]>(
     let ctx: Context | null = null;
     try {
       if (options.needsContext !== false) {
-        const policy = loadPolicyOrThrow(opts.policy, deps.io.env);
+        const policy = await loadPolicyOrThrow(opts.policy, deps.io.env);
         ctx = await deps.openContext({ db: opts.db, env: deps.io.env, policy, ...(options.migrate === false ? { migrate: false } : {}) });
       }
       exit.code = await fn(ctx as Context, opts, ...args);

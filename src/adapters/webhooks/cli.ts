@@ -3,8 +3,12 @@ import { OffboardError } from '../../domain/errors.js';
 import type { CliDeps, ExitBox } from '../cli/command-kit.js';
 import { action, parseCount } from '../cli/command-kit.js';
 import { printJson } from '../cli/output.js';
-import type { DeliveryStatus, WebhookDelivery } from './webhooks.js';
-import { DELIVERY_STATUSES, listDeliveries, retryDead } from './webhooks.js';
+import { DELIVERY_STATUSES } from './delivery-status.js';
+import type { DeliveryStatus } from './delivery-status.js';
+import type { WebhookDelivery } from './webhooks.js';
+
+// Loaded when the command runs: `offboard --help` must not load the database stack.
+const webhooksModule = () => import('./webhooks.js');
 
 function parseStatus(value: unknown): DeliveryStatus | undefined {
   if (value === undefined) return undefined;
@@ -60,7 +64,7 @@ export function registerWebhooks(program: Command, deps: CliDeps, exit: ExitBox)
       action(deps, exit, async (ctx, opts) => {
         const status = parseStatus(opts['status']);
         const limit = parseCount(opts['limit'], '--limit', 1);
-        const deliveries = await listDeliveries(ctx.database, {
+        const deliveries = await (await webhooksModule()).listDeliveries(ctx.database, {
           ...(status ? { status } : {}),
           limit,
         });
@@ -86,7 +90,7 @@ export function registerWebhooks(program: Command, deps: CliDeps, exit: ExitBox)
     .action(
       action(deps, exit, async (ctx, opts, idText: string) => {
         const id = parseCount(idText, 'id', 1);
-        const result = await retryDead(ctx.database, id, ctx.clock.now());
+        const result = await (await webhooksModule()).retryDead(ctx.database, id, ctx.clock.now());
         if (!result.ok && result.reason === 'not_found') {
           throw new OffboardError(
             'OFFBOARD_ERR_NOT_FOUND',

@@ -1,15 +1,14 @@
 import { inTransaction } from '../store/database.js';
 import type { Database, Db } from '../store/database.js';
-import type { WebhookDeliveryTable } from '../store/workflow.table.js';
 
 /*
  * The SQL of webhook deliveries. It sits with the webhooks adapter rather than in
  * adapters/store because nothing else reads these tables.
  */
 
-export type DeliveryStatus = WebhookDeliveryTable['status'];
-
-export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'delivered', 'dead'];
+export { DELIVERY_STATUSES } from './delivery-status.js';
+import type { DeliveryStatus } from './delivery-status.js';
+export type { DeliveryStatus } from './delivery-status.js';
 
 /** One delivery as an operator inspects it. */
 export interface WebhookDelivery {

@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
-import { createApiKey, listApiKeys, parseScopes, revokeApiKey } from '../../../app/api-keys.js';
 import type { CliDeps, ExitBox } from '../command-kit.js';
 import { action } from '../command-kit.js';
 import { printJson } from '../output.js';
+
+// Loaded when the command runs: `offboard --help` must not load the database stack.
+const apiKeysModule = () => import('../../../app/api-keys.js');
 
 /** `offboard keys create|list|revoke`: the platform's API keys for the HTTP service. */
 export function registerApiKeyCommands(keys: Command, deps: CliDeps, exit: ExitBox): void {
@@ -16,8 +18,8 @@ export function registerApiKeyCommands(keys: Command, deps: CliDeps, exit: ExitB
     .option('--json', 'print {"key","id","scopes"} as JSON')
     .action(
       action(deps, exit, async (ctx, opts) => {
-        const scopes = parseScopes(String(opts['scopes']));
-        const { key, info } = await createApiKey(ctx.database, {
+        const scopes = (await apiKeysModule()).parseScopes(String(opts['scopes']));
+        const { key, info } = await (await apiKeysModule()).createApiKey(ctx.database, {
           name: String(opts['name']),
           scopes,
           now: ctx.clock.now(),
@@ -47,7 +49,7 @@ export function registerApiKeyCommands(keys: Command, deps: CliDeps, exit: ExitB
     .option('--json', 'print the keys as JSON')
     .action(
       action(deps, exit, async (ctx, opts) => {
-        const all = await listApiKeys(ctx.database);
+        const all = await (await apiKeysModule()).listApiKeys(ctx.database);
         if (opts.json) {
           printJson(deps.io, {
             keys: all.map((k) => ({
@@ -77,7 +79,7 @@ export function registerApiKeyCommands(keys: Command, deps: CliDeps, exit: ExitB
     .option('--json', 'print the result as JSON')
     .action(
       action(deps, exit, async (ctx, opts, id: string) => {
-        await revokeApiKey(ctx.database, {
+        await (await apiKeysModule()).revokeApiKey(ctx.database, {
           id,
           now: ctx.clock.now(),
           actor: { kind: 'platform', id: 'cli' },

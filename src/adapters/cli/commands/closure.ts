@@ -1,13 +1,17 @@
 import type { Command } from 'commander';
-import { cancelClosure, closureStatus, confirmClosure, requestClosure } from '../../../app/closures.js';
 import type { Closure } from '../../../domain/closure.js';
-import { closureView } from '../../http/views.js';
 import { parseDuration } from '../../../domain/duration.js';
+import { closureView } from '../../http/views.js';
 import { OffboardError } from '../../../domain/errors.js';
 import type { CliDeps, ExitBox } from '../command-kit.js';
 import { action } from '../command-kit.js';
 import type { CliIo } from '../output.js';
 import { escapeControl, printJson } from '../output.js';
+
+// Loaded when the command runs: `offboard --help` must not load the database stack.
+
+// Loaded when the command runs: `offboard --help` must not load the database stack.
+const closuresModule = () => import('../../../app/closures.js');
 
 const CONSENTS = { 'sweep-dust': 'sweepDust', 'cancel-orders': 'cancelOrders', 'revoke-apps': 'revokeApps' } as const;
 
@@ -49,7 +53,7 @@ export function registerClosure(program: Command, deps: CliDeps, exit: ExitBox):
           if (!parsed.ok) throw new OffboardError('OFFBOARD_ERR_INVALID_ARGUMENT', `--grace: "${String(opts['grace'])}" is not a duration; use e.g. 0, 90m, 24h, 7d`);
           gracePeriodMs = parsed.ms;
         }
-        const result = await requestClosure(ctx.app, ctx.rules, {
+        const result = await (await closuresModule()).requestClosure(ctx.app, ctx.rules, {
           accountId: account,
           consent: parseConsent(opts['consent'] as string | undefined),
           confirmed: Boolean(opts['confirmed']),
@@ -72,7 +76,7 @@ export function registerClosure(program: Command, deps: CliDeps, exit: ExitBox):
     .option('--json', 'print the result as JSON')
     .action(
       action(deps, exit, async (ctx, opts, account: string, code: string) => {
-        const closure = await confirmClosure(ctx.app, ctx.rules, { accountId: account, code, actor: { kind: 'holder', id: account } });
+        const closure = await (await closuresModule()).confirmClosure(ctx.app, ctx.rules, { accountId: account, code, actor: { kind: 'holder', id: account } });
         if (opts.json) printJson(deps.io, { closure: closureJson(closure) });
         else printClosure(deps.io, closure, `closure of ${account} confirmed`);
         return 0;
@@ -85,7 +89,7 @@ export function registerClosure(program: Command, deps: CliDeps, exit: ExitBox):
     .option('--json', 'print the result as JSON')
     .action(
       action(deps, exit, async (ctx, opts, account: string) => {
-        const closure = await cancelClosure(ctx.app, ctx.rules, { accountId: account, actor: { kind: 'holder', id: account } });
+        const closure = await (await closuresModule()).cancelClosure(ctx.app, ctx.rules, { accountId: account, actor: { kind: 'holder', id: account } });
         if (opts.json) printJson(deps.io, { closure: closureJson(closure) });
         else printClosure(deps.io, closure, `closure of ${account} cancelled`);
         return 0;
@@ -98,7 +102,7 @@ export function registerClosure(program: Command, deps: CliDeps, exit: ExitBox):
     .option('--json', 'print the result as JSON')
     .action(
       action(deps, exit, async (ctx, opts, account: string) => {
-        const status = await closureStatus(ctx.app, account);
+        const status = await (await closuresModule()).closureStatus(ctx.app, account);
         if (opts.json) {
           printJson(deps.io, { accountId: account, closure: closureJson(status.closure), verdict: status.verdict });
           return 0;

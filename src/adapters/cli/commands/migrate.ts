@@ -1,9 +1,13 @@
 import type { Command } from 'commander';
-import { migrateToLatest } from '../../store/migrate.js';
-import { redactDatabaseUrl } from '../../store/database-url.js';
 import type { CliDeps, ExitBox } from '../command-kit.js';
 import { action } from '../command-kit.js';
 import { printJson } from '../output.js';
+
+// Loaded when the command runs: `offboard --help` must not load the database stack.
+const databaseUrlModule = () => import('../../store/database-url.js');
+
+// Loaded when the command runs: `offboard --help` must not load the database stack.
+const migrateModule = () => import('../../store/migrate.js');
 
 export function registerMigrate(program: Command, deps: CliDeps, exit: ExitBox): void {
   program
@@ -15,8 +19,8 @@ export function registerMigrate(program: Command, deps: CliDeps, exit: ExitBox):
         deps,
         exit,
         async (ctx, opts) => {
-          const result = await migrateToLatest(ctx.database);
-          const database = redactDatabaseUrl(ctx.database.url);
+          const result = await (await migrateModule()).migrateToLatest(ctx.database);
+          const database = (await databaseUrlModule()).redactDatabaseUrl(ctx.database.url);
           if (opts.json) printJson(deps.io, { database, applied: result.applied, migrations: result.current });
           else if (result.applied.length === 0) deps.io.stdout(`schema already current on ${database} (${result.current.length} migrations); nothing applied\n`);
           else deps.io.stdout(`applied ${result.applied.length} migration${result.applied.length === 1 ? '' : 's'} on ${database}: ${result.applied.join(', ')}; schema current\n`);

@@ -1,10 +1,12 @@
 import type { Command } from 'commander';
-import { loadPolicyFile } from '../../../config/policy-file.js';
 import { OffboardError } from '../../../domain/errors.js';
 import { describePolicy, policyFor } from '../../../domain/policy.js';
 import type { CliDeps, ExitBox } from '../command-kit.js';
 import { action } from '../command-kit.js';
 import { printJson } from '../output.js';
+
+// Loaded when the command runs: `offboard --help` must not load the database stack.
+const policyFileModule = () => import('../../../config/policy-file.js');
 
 export function registerPolicy(program: Command, deps: CliDeps, exit: ExitBox): void {
   const policy = program.command('policy').description('the closure policy file');
@@ -18,7 +20,7 @@ export function registerPolicy(program: Command, deps: CliDeps, exit: ExitBox): 
         deps,
         exit,
         async (_ctx, opts, file: string) => {
-          const result = loadPolicyFile(file);
+          const result = (await policyFileModule()).loadPolicyFile(file);
           if (!result.ok) {
             throw new OffboardError('OFFBOARD_ERR_INVALID_POLICY', `${file} is invalid (${result.errors.length} error${result.errors.length === 1 ? '' : 's'})`, result.errors.map((e) => e.text));
           }

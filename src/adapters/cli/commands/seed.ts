@@ -1,12 +1,19 @@
 import type { Command } from 'commander';
 import { OffboardError } from '../../../domain/errors.js';
-import { bulkLoad } from '../../store/bulk-loader.js';
-import { emitPopulation } from '../../ledger/population.js';
-import { DEFAULT_WHALE_TRANSACTIONS, seedReferenceData, seedScenarios } from '../../ledger/scenarios.js';
 import type { CliDeps, ExitBox } from '../command-kit.js';
 import { action, parseCount } from '../command-kit.js';
 import { printJson } from '../output.js';
 import { startProgress } from '../progress.js';
+
+// Loaded when the command runs: `offboard --help` must not load the database stack.
+import { DEFAULT_WHALE_TRANSACTIONS } from '../../ledger/scenario-catalogue.js';
+const scenariosModule = () => import('../../ledger/scenarios.js');
+
+// Loaded when the command runs: `offboard --help` must not load the database stack.
+const populationModule = () => import('../../ledger/population.js');
+
+// Loaded when the command runs: `offboard --help` must not load the database stack.
+const bulkLoaderModule = () => import('../../store/bulk-loader.js');
 
 export function registerSeed(program: Command, deps: CliDeps, exit: ExitBox): void {
   program
@@ -27,7 +34,7 @@ export function registerSeed(program: Command, deps: CliDeps, exit: ExitBox): vo
         if (opts['scenarios']) {
           const asked = opts['whaleTransactions'];
           const whale = asked === undefined ? DEFAULT_WHALE_TRANSACTIONS : parseCount(asked, '--whale-transactions', 1);
-          const result = await seedScenarios(ctx.database, ctx.clock, { whaleTransactions: whale });
+          const result = await (await scenariosModule()).seedScenarios(ctx.database, ctx.clock, { whaleTransactions: whale });
           // Seeding never rewrites an account's history: say so rather than ignore the number.
           const notices =
             asked !== undefined && !result.created.includes('demo-whale')
@@ -44,10 +51,11 @@ export function registerSeed(program: Command, deps: CliDeps, exit: ExitBox): vo
         const accounts = parseCount(opts['accounts'], '--accounts', 1);
         const transactions = parseCount(opts['transactions'], '--transactions', 0);
         const randomSeed = parseCount(opts['randomSeed'], '--random-seed', 0);
-        await seedReferenceData(ctx.database, ctx.clock);
+        await (await scenariosModule()).seedReferenceData(ctx.database, ctx.clock);
         const progress = startProgress(deps.io, 'seeding', accounts, Boolean(opts.json));
         const started = process.hrtime.bigint();
-        const summary = await bulkLoad(ctx.database, (sink) =>
+        const { emitPopulation } = await populationModule();
+        const summary = await (await bulkLoaderModule()).bulkLoad(ctx.database, (sink) =>
           emitPopulation(sink, {
             accounts,
             transactions,

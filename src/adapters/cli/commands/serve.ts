@@ -187,7 +187,7 @@ export function registerServe(program: Command, deps: CliDeps, exit: ExitBox): v
         exit,
         async (_none, opts) => {
           const policy = withGrace(
-            loadPolicyOrThrow(opts.policy, deps.io.env),
+            await loadPolicyOrThrow(opts.policy, deps.io.env),
             duration(opts['grace'], '--grace'),
           );
           const ttlMs = lifetime(opts['ttl']);

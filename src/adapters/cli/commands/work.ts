@@ -1,13 +1,17 @@
 import { hostname } from 'node:os';
 import type { Command } from 'commander';
-import { WORK_CHANNEL } from '../../../app/closures.js';
-import { runWorker } from '../../../app/worker.js';
 import type { Database } from '../../store/database.js';
 import { parseDuration } from '../../../domain/duration.js';
 import { OffboardError } from '../../../domain/errors.js';
 import type { CliDeps, ExitBox } from '../command-kit.js';
 import { action, parseCount } from '../command-kit.js';
 import { printJson } from '../output.js';
+
+// Loaded when the command runs: `offboard --help` must not load the database stack.
+const workerModule = () => import('../../../app/worker.js');
+
+// Loaded when the command runs: `offboard --help` must not load the database stack.
+const closuresModule = () => import('../../../app/closures.js');
 
 function duration(value: unknown, option: string): number {
   const parsed = parseDuration(String(value));
@@ -59,12 +63,12 @@ async function idler(database: Database): Promise<Idler> {
   if (!database.pool) return { idle, interrupt, close: async () => undefined };
   const client = await database.pool.connect();
   client.on('notification', interrupt);
-  await client.query(`listen ${WORK_CHANNEL}`);
+  await client.query(`listen ${(await closuresModule()).WORK_CHANNEL}`);
   return {
     idle,
     interrupt,
     close: async () => {
-      await client.query(`unlisten ${WORK_CHANNEL}`).catch(() => undefined);
+      await client.query(`unlisten ${(await closuresModule()).WORK_CHANNEL}`).catch(() => undefined);
       client.release();
     },
   };
@@ -95,7 +99,7 @@ export function registerWork(program: Command, deps: CliDeps, exit: ExitBox): vo
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
         try {
-          await runWorker(ctx.app, ctx.rules, {
+          await (await workerModule()).runWorker(ctx.app, ctx.rules, {
             idle: wake.idle,
             owner,
             leaseMs,
