@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BuiltinLedger } from '../../src/adapters/ledger/ledger.js';
 import { seedReferenceData } from '../../src/adapters/ledger/scenarios.js';
-import { NO_PDF_FONTS, findPdfFonts } from '../../src/adapters/statements/pdf-text.js';
+import { NO_PDF_FONTS, shippedPdfFonts } from '../../src/adapters/statements/pdf-text.js';
 import { generateSigningKey } from '../../src/adapters/statements/signing-key.js';
 import type { SigningKey } from '../../src/adapters/statements/signing-key.js';
 import type { Database } from '../../src/adapters/store/database.js';
@@ -181,11 +181,7 @@ describe.each(DIALECTS)('statements export [%s]', (dialect) => {
       expect(text).toContain('Vitalik 🦄');
       expect(text).toContain('以太坊 deposit');
     }
-    const fonts = findPdfFonts();
-    // CI installs fonts-wqy-zenhei and fonts-symbola; without them the PDF is checked below.
-    expect(fonts.cjk, 'no CJK font found: apt-get install fonts-wqy-zenhei').not.toBeNull();
-    expect(fonts.emoji, 'no emoji font found: apt-get install fonts-symbola').not.toBeNull();
-    const pdf = pdfPages(join(result.out, 'statement.pdf')).join('\n');
+    const pdf = (await pdfPages(join(result.out, 'statement.pdf'))).join('\n');
     expect(pdf).toContain(HOLDER);
     expect(pdf).toContain('北京银行 🏦 Bank of Beijing');
     expect(pdf).toContain('Vitalik 🦄');
@@ -195,11 +191,38 @@ describe.each(DIALECTS)('statements export [%s]', (dialect) => {
 
   it('still writes the PDF without CJK and emoji fonts, replacing what it cannot show', async () => {
     const result = await run({ formats: ['pdf'], pdfFonts: NO_PDF_FONTS });
-    const pdf = pdfPages(join(result.out, 'statement.pdf')).join('\n');
+    const pdf = (await pdfPages(join(result.out, 'statement.pdf'))).join('\n');
     expect(pdf).toContain('??? Wang ?');
     expect(pdf).toContain('???? ? Bank of Beijing');
     expect(result.pdf?.replacedCharacters).toBeGreaterThan(0);
     expect((await verifyExport(result.out, key.publicKey)).ok).toBe(true);
+  });
+
+  it("embeds the fonts offboard ships, not the host's, and replaces only what none of them has", async () => {
+    const account = 'acct-scripts';
+    await ledger.openAccount({ id: account, holderId: 'h-stmt', jurisdiction: 'DE' });
+    // 𠮷 (CJK extension B) is in no shipped font; the check mark is in the CJK font only,
+    // which shows it although it is not a CJK character.
+    await ledger.deposit(account, 'USD', 1_00n, {
+      counterparty: 'Őrs 𠮷野家 Жанна Ωμέγα ✓',
+      reference: '张伟 💸',
+    });
+    const result = await exportStatements({ database, clock, signingKey: key }, account, {
+      out: outDir(),
+      formats: ['pdf'],
+    });
+    const file = join(result.out, 'statement.pdf');
+    const pdf = (await pdfPages(file)).join('\n');
+    expect(pdf).toContain(HOLDER);
+    expect(pdf).toContain('Őrs ?野家 Жанна Ωμέγα ✓');
+    expect(pdf).toContain('张伟 💸');
+    expect(result.pdf?.replacedCharacters).toBe(1);
+    const bytes = readFileSync(file).toString('latin1');
+    expect(bytes).toMatch(/\/BaseFont \/[A-Z]{6}\+NotoSansHans-Regular\b/);
+    expect(bytes).toMatch(/\/BaseFont \/[A-Z]{6}\+NotoEmoji-Regular\b/);
+    expect(bytes).toMatch(/\/BaseFont \/[A-Z]{6}\+NotoSans-Regular\b/);
+    // Subsets of the glyphs used, not the 8 MB font.
+    expect(bytes.length).toBeLessThan(150_000);
   });
 
   it('puts holder, account, period and balances on page 1 and the statement hash and page number on every page', async () => {
@@ -211,7 +234,7 @@ describe.each(DIALECTS)('statements export [%s]', (dialect) => {
       out: outDir(),
       formats: ['pdf'],
     });
-    const pages = pdfPages(join(result.out, 'statement.pdf'));
+    const pages = await pdfPages(join(result.out, 'statement.pdf'));
     expect(pages.length).toBe(result.pdf?.pages);
     expect(pages.length).toBeGreaterThanOrEqual(3);
     expect(pages[0]).toContain(HOLDER);
@@ -245,7 +268,7 @@ describe.each(DIALECTS)('statements export [%s]', (dialect) => {
     expect(result.manifest.balances.find((b) => b.asset === 'ETH')?.opening).toBe(
       '123456789.011345678901234566',
     );
-    expect(pdfPages(join(result.out, 'statement.pdf'))[0]).toMatch(/USD\s+100\.00\s+/);
+    expect((await pdfPages(join(result.out, 'statement.pdf')))[0]).toMatch(/USD\s+100\.00\s+/);
   });
 
   it('writes valid empty files for an empty period', async () => {
@@ -259,7 +282,7 @@ describe.each(DIALECTS)('statements export [%s]', (dialect) => {
     expect(statSync(join(result.out, 'statement.jsonl')).size).toBe(0);
     expect(result.manifest.rows).toBe(0);
     expect(result.manifest.balances).toEqual([]);
-    const pages = pdfPages(join(result.out, 'statement.pdf'));
+    const pages = await pdfPages(join(result.out, 'statement.pdf'));
     expect(pages.length).toBe(1);
     expect(pages[0]).toContain('No transactions in this period.');
     expect((await verifyExport(result.out, key.publicKey)).ok).toBe(true);
@@ -268,7 +291,7 @@ describe.each(DIALECTS)('statements export [%s]', (dialect) => {
   it('leaves nothing behind when an export fails half-way', async () => {
     const out = outDir();
     // A CJK font that cannot be read: page 1 (the holder's Chinese name) fails to render.
-    const broken = { ...findPdfFonts(), cjk: { path: join(work, 'no-such-font.ttf') } };
+    const broken = { ...shippedPdfFonts(), cjk: { path: join(work, 'no-such-font.ttf') } };
     await expect(run({ out, pdfFonts: broken })).rejects.toThrow();
     expect(readdirSync(out)).toEqual([]);
     // The folder is still empty, so the next export may use it.
