@@ -1,4 +1,12 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -313,6 +321,27 @@ describe.each(DIALECTS)('statements export [%s]', (dialect) => {
       (await ledger.transactions(ACCOUNT)).filter((t) => t.createdAt >= midpoint).length,
     );
     expect(await statements.verifyExport(out)).toMatchObject({ ok: true, problems: [] });
+  });
+
+  it('refuses impossible dates in --from and --to through the CLI, naming the option', async () => {
+    const out = outDir();
+    const env = { OFFBOARD_SIGNING_KEY: keyFile };
+    for (const [args, option, why] of [
+      [['--from', '2026-02-30'], '--from', 'February 2026 has 28 days, not 30'],
+      [
+        ['--from', '2024-02-29', '--to', '2025-02-29T00:00:00Z'],
+        '--to',
+        'February 2025 has 28 days, not 29',
+      ],
+      [['--to', '2026-01-01T23:59:60Z'], '--to', 'not a time of day'],
+    ] as const) {
+      const result = await cli(['export', ACCOUNT, '--db', url, '--out', out, ...args], env);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('OFFBOARD_ERR_INVALID_ARGUMENT');
+      expect(result.stderr).toContain(`${option}: "`);
+      expect(result.stderr).toContain(why);
+    }
+    expect(existsSync(out)).toBe(false);
   });
 
   it('exports through the CLI and verifies with the public key', async () => {
