@@ -226,11 +226,11 @@ describe.each(DIALECTS)('statements export [%s]', (dialect) => {
     expect(pdf).toContain('张伟 💸');
     expect(result.pdf?.replacedCharacters).toBe(1);
     const bytes = readFileSync(file).toString('latin1');
-    expect(bytes).toMatch(/\/BaseFont \/[A-Z]{6}\+NotoSansHans-Regular\b/);
+    expect(bytes).toMatch(/\/BaseFont \/[A-Z]{6}\+NotoSansSC-Regular\b/);
     expect(bytes).toMatch(/\/BaseFont \/[A-Z]{6}\+NotoEmoji-Regular\b/);
     expect(bytes).toMatch(/\/BaseFont \/[A-Z]{6}\+NotoSans-Regular\b/);
-    // Subsets of the glyphs used, not the 8 MB font.
-    expect(bytes.length).toBeLessThan(150_000);
+    // Subsets of the glyphs used, not the fonts' 12 MB.
+    expect(bytes.length).toBeLessThan(40_000);
   });
 
   it('puts holder, account, period and balances on page 1 and the statement hash and page number on every page', async () => {

@@ -1,5 +1,4 @@
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 
 /*
  * Text the PDF's standard fonts cannot show. Courier and Helvetica (built into every PDF
@@ -28,22 +27,18 @@ export interface PdfFonts {
 export const NO_PDF_FONTS: PdfFonts = { cjk: null, emoji: null, general: null };
 
 /**
- * The fonts offboard ships, all under the SIL Open Font License: Noto Sans Hans (Simplified
- * Chinese, @embedpdf/fonts-sc), Noto Emoji (monochrome, @expo-google-fonts/noto-emoji) and
- * Noto Sans (Latin Extended, Greek, Cyrillic; @expo-google-fonts/noto-sans).
+ * The fonts offboard ships, all under the SIL Open Font License, from Google Fonts' Noto
+ * family: Noto Sans SC (Simplified Chinese, with kana and common symbols), Noto Emoji
+ * (monochrome) and Noto Sans (Latin Extended, Greek, Cyrillic). TrueType outlines: pdfkit
+ * subsets them by copying the glyphs used, a few hundred bytes each.
  */
 export function shippedPdfFonts(): PdfFonts {
   const require = createRequire(import.meta.url);
-  // The package exports only its index (a list of its files); the fonts sit beside dist/.
-  const sc = join(dirname(require.resolve('@embedpdf/fonts-sc')), '..', 'fonts');
+  const font = (name: string) => ({ path: require.resolve(`@expo-google-fonts/${name}`) });
   return {
-    cjk: { path: join(sc, 'NotoSansHans-Regular.otf') },
-    emoji: {
-      path: require.resolve('@expo-google-fonts/noto-emoji/400Regular/NotoEmoji_400Regular.ttf'),
-    },
-    general: {
-      path: require.resolve('@expo-google-fonts/noto-sans/400Regular/NotoSans_400Regular.ttf'),
-    },
+    cjk: font('noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf'),
+    emoji: font('noto-emoji/400Regular/NotoEmoji_400Regular.ttf'),
+    general: font('noto-sans/400Regular/NotoSans_400Regular.ttf'),
   };
 }
 
