@@ -300,7 +300,10 @@ describe.each(DIALECTS)('statements export [%s]', (dialect) => {
     const out = outDir();
     // A CJK font that cannot be read: page 1 (the holder's Chinese name) fails to render.
     const broken = { ...shippedPdfFonts(), cjk: { path: join(work, 'no-such-font.ttf') } };
-    await expect(run({ out, pdfFonts: broken })).rejects.toThrow();
+    await expect(run({ out, pdfFonts: broken })).rejects.toMatchObject({
+      code: 'OFFBOARD_ERR_INVALID_ARGUMENT',
+      message: expect.stringContaining("the PDF's cjk font"),
+    });
     expect(readdirSync(out)).toEqual([]);
     // The folder is still empty, so the next export may use it.
     expect((await run({ out, formats: ['csv'] })).manifest.files.map((f) => f.name)).toEqual([

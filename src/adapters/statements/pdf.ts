@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as fontkit from 'fontkit';
+import { OffboardError } from '../../domain/errors.js';
 import type { HashingFile } from './file-sink.js';
 import { PLAIN_ASCII, textRuns } from './pdf-text.js';
 import type { FontSlot, PdfFonts } from './pdf-text.js';
@@ -504,10 +505,22 @@ export class PdfStatementWriter {
     if (known) return known;
     // textRuns asks only about slots that have a font.
     const file = this.fonts[slot]!;
-    const bytes = readFileSync(file.path);
-    const font = fontkit.create(bytes, file.family);
+    const refuse = (why: string) =>
+      new OffboardError(
+        'OFFBOARD_ERR_INVALID_ARGUMENT',
+        `the PDF's ${slot} font ${file.path} cannot be used: ${why}`,
+      );
+    let bytes: Buffer;
+    let font: fontkit.Font | fontkit.FontCollection | null;
+    try {
+      bytes = readFileSync(file.path);
+      font = fontkit.create(bytes, file.family);
+    } catch (error) {
+      throw refuse((error as Error).message);
+    }
+    if (!font) throw refuse(`it has no face named ${file.family ?? ''}`);
     if (!('hasGlyphForCodePoint' in font))
-      throw new Error(`${file.path} is a font collection: name the face to use (family)`);
+      throw refuse('it is a font collection: name the face to use (family)');
     const loaded = { name: `offboard-${slot}`, font };
     this.doc!.registerFont(loaded.name, bytes, file.family);
     this.loaded.set(slot, loaded);
