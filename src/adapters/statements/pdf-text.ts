@@ -3,8 +3,9 @@ import { createRequire } from 'node:module';
 /*
  * Text the PDF's standard fonts cannot show. Courier and Helvetica (built into every PDF
  * reader, nothing embedded) cover Windows-1252 only; Chinese needs a CJK font, an emoji a
- * font with emoji outlines. offboard ships both as npm dependencies, so a statement looks
- * the same on every server whatever fonts the host has, and embeds the subset it uses.
+ * font with emoji outlines, other scripts a broad sans. offboard ships all three as npm
+ * dependencies, so a statement looks the same on every server whatever fonts the host
+ * has, and embeds the subset it uses.
  * A character no font can show is transliterated when it decomposes to Latin ("ő" → "o")
  * and replaced by "?" otherwise, and the export reports how many were.
  */
