@@ -19,7 +19,7 @@ import type {
   StatementFormat,
 } from '../adapters/statements/manifest.js';
 import type { PdfStatementHeader } from '../adapters/statements/pdf.js';
-import { findPdfFonts } from '../adapters/statements/pdf-text.js';
+import { shippedPdfFonts } from '../adapters/statements/pdf-text.js';
 import type { PdfFonts } from '../adapters/statements/pdf-text.js';
 import { RunningStatement } from '../adapters/statements/row.js';
 import { loadPublicKey, signBytes, signingKeyFromEnv } from '../adapters/statements/signing-key.js';
@@ -65,7 +65,7 @@ export interface ExportStatementsOptions {
   force?: boolean;
   /** Told after each batch of rows. */
   onProgress?: (done: number, total: number) => void;
-  /** Fonts for text the PDF's standard fonts cannot show (default: found on this machine). */
+  /** Fonts for text the PDF's standard fonts cannot show (default: the fonts offboard ships). */
   pdfFonts?: PdfFonts;
 }
 
@@ -122,7 +122,7 @@ export async function exportStatements(
     const total = planned?.rows ?? (options.onProgress ? await snapshot.count(range) : 0);
 
     const pdf = plannedFields
-      ? { header: pdfHeader(plannedFields), fonts: options.pdfFonts ?? findPdfFonts() }
+      ? { header: pdfHeader(plannedFields), fonts: options.pdfFonts ?? shippedPdfFonts() }
       : null;
     const files = await StatementFiles.open(options.out, formats, pdf);
     try {

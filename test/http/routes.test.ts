@@ -152,6 +152,7 @@ describe.each(CASES)('HTTP routes [%s, %s]', (dialect, transport) => {
       manifest: {
         account: string;
         rows: number;
+        period: { from: string | null; to: string | null };
         files: { name: string; sha256: string; bytes: number }[];
       };
       files: { name: string; href: string }[];
@@ -219,6 +220,37 @@ describe.each(CASES)('HTTP routes [%s, %s]', (dialect, transport) => {
       const bad = await h.call('POST', '/v1/me/exports', { token, body: { from: 'yesterday' } });
       expect(bad.status).toBe(400);
       expect(bad.json()).toMatchObject({ error: { code: 'OFFBOARD_ERR_INVALID_REQUEST' } });
+    });
+
+    it('refuses impossible calendar dates and times instead of rolling them over, naming the field', async () => {
+      const token = h.holder('demo-whale');
+      for (const [body, field, why] of [
+        [{ from: '2026-02-30' }, 'from', 'February 2026 has 28 days, not 30'],
+        [
+          { from: '2020-01-01', to: '2026-04-31T00:00:00Z' },
+          'to',
+          'April 2026 has 30 days, not 31',
+        ],
+        [{ to: '2026-01-01T24:00:00Z' }, 'to', 'not a time of day'],
+        [{ from: '2026-01-01T10:00:00' }, 'from', 'add Z for UTC'],
+      ] as const) {
+        const bad = await h.call('POST', '/v1/me/exports', { token, body });
+        expect(bad.status).toBe(400);
+        const { error } = bad.json<{ error: { code: string; message: string } }>();
+        expect(error.code).toBe('OFFBOARD_ERR_INVALID_REQUEST');
+        expect(error.message).toContain(`body/${field} is not a valid date or instant`);
+        expect(error.message).toContain(why);
+      }
+      // A real leap day is a date.
+      const leap = await h.call('POST', '/v1/me/exports', {
+        token,
+        body: { formats: ['csv'], from: '2024-02-29', to: '2024-03-01' },
+      });
+      expect(leap.status).toBe(201);
+      expect(leap.json<Exported>().manifest.period).toEqual({
+        from: '2024-02-29T00:00:00.000Z',
+        to: '2024-03-01T00:00:00.000Z',
+      });
     });
   });
 

@@ -1,10 +1,18 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BuiltinLedger } from '../../src/adapters/ledger/ledger.js';
 import { seedReferenceData } from '../../src/adapters/ledger/scenarios.js';
-import { NO_PDF_FONTS, findPdfFonts } from '../../src/adapters/statements/pdf-text.js';
+import { NO_PDF_FONTS, shippedPdfFonts } from '../../src/adapters/statements/pdf-text.js';
 import { generateSigningKey } from '../../src/adapters/statements/signing-key.js';
 import type { SigningKey } from '../../src/adapters/statements/signing-key.js';
 import type { Database } from '../../src/adapters/store/database.js';
@@ -181,11 +189,7 @@ describe.each(DIALECTS)('statements export [%s]', (dialect) => {
       expect(text).toContain('Vitalik 🦄');
       expect(text).toContain('以太坊 deposit');
     }
-    const fonts = findPdfFonts();
-    // CI installs fonts-wqy-zenhei and fonts-symbola; without them the PDF is checked below.
-    expect(fonts.cjk, 'no CJK font found: apt-get install fonts-wqy-zenhei').not.toBeNull();
-    expect(fonts.emoji, 'no emoji font found: apt-get install fonts-symbola').not.toBeNull();
-    const pdf = pdfPages(join(result.out, 'statement.pdf')).join('\n');
+    const pdf = (await pdfPages(join(result.out, 'statement.pdf'))).join('\n');
     expect(pdf).toContain(HOLDER);
     expect(pdf).toContain('北京银行 🏦 Bank of Beijing');
     expect(pdf).toContain('Vitalik 🦄');
@@ -195,11 +199,38 @@ describe.each(DIALECTS)('statements export [%s]', (dialect) => {
 
   it('still writes the PDF without CJK and emoji fonts, replacing what it cannot show', async () => {
     const result = await run({ formats: ['pdf'], pdfFonts: NO_PDF_FONTS });
-    const pdf = pdfPages(join(result.out, 'statement.pdf')).join('\n');
+    const pdf = (await pdfPages(join(result.out, 'statement.pdf'))).join('\n');
     expect(pdf).toContain('??? Wang ?');
     expect(pdf).toContain('???? ? Bank of Beijing');
     expect(result.pdf?.replacedCharacters).toBeGreaterThan(0);
     expect((await verifyExport(result.out, key.publicKey)).ok).toBe(true);
+  });
+
+  it("embeds the fonts offboard ships, not the host's, and replaces only what none of them has", async () => {
+    const account = 'acct-scripts';
+    await ledger.openAccount({ id: account, holderId: 'h-stmt', jurisdiction: 'DE' });
+    // 𠮷 (CJK extension B) is in no shipped font; the check mark is in the CJK font only,
+    // which shows it although it is not a CJK character.
+    await ledger.deposit(account, 'USD', 1_00n, {
+      counterparty: 'Őrs 𠮷野家 Жанна Ωμέγα ✓',
+      reference: '张伟 💸',
+    });
+    const result = await exportStatements({ database, clock, signingKey: key }, account, {
+      out: outDir(),
+      formats: ['pdf'],
+    });
+    const file = join(result.out, 'statement.pdf');
+    const pdf = (await pdfPages(file)).join('\n');
+    expect(pdf).toContain(HOLDER);
+    expect(pdf).toContain('Őrs ?野家 Жанна Ωμέγα ✓');
+    expect(pdf).toContain('张伟 💸');
+    expect(result.pdf?.replacedCharacters).toBe(1);
+    const bytes = readFileSync(file).toString('latin1');
+    expect(bytes).toMatch(/\/BaseFont \/[A-Z]{6}\+NotoSansSC-Regular\b/);
+    expect(bytes).toMatch(/\/BaseFont \/[A-Z]{6}\+NotoEmoji-Regular\b/);
+    expect(bytes).toMatch(/\/BaseFont \/[A-Z]{6}\+NotoSans-Regular\b/);
+    // Subsets of the glyphs used, not the fonts' 12 MB.
+    expect(bytes.length).toBeLessThan(40_000);
   });
 
   it('puts holder, account, period and balances on page 1 and the statement hash and page number on every page', async () => {
@@ -211,7 +242,7 @@ describe.each(DIALECTS)('statements export [%s]', (dialect) => {
       out: outDir(),
       formats: ['pdf'],
     });
-    const pages = pdfPages(join(result.out, 'statement.pdf'));
+    const pages = await pdfPages(join(result.out, 'statement.pdf'));
     expect(pages.length).toBe(result.pdf?.pages);
     expect(pages.length).toBeGreaterThanOrEqual(3);
     expect(pages[0]).toContain(HOLDER);
@@ -245,7 +276,7 @@ describe.each(DIALECTS)('statements export [%s]', (dialect) => {
     expect(result.manifest.balances.find((b) => b.asset === 'ETH')?.opening).toBe(
       '123456789.011345678901234566',
     );
-    expect(pdfPages(join(result.out, 'statement.pdf'))[0]).toMatch(/USD\s+100\.00\s+/);
+    expect((await pdfPages(join(result.out, 'statement.pdf')))[0]).toMatch(/USD\s+100\.00\s+/);
   });
 
   it('writes valid empty files for an empty period', async () => {
@@ -259,7 +290,7 @@ describe.each(DIALECTS)('statements export [%s]', (dialect) => {
     expect(statSync(join(result.out, 'statement.jsonl')).size).toBe(0);
     expect(result.manifest.rows).toBe(0);
     expect(result.manifest.balances).toEqual([]);
-    const pages = pdfPages(join(result.out, 'statement.pdf'));
+    const pages = await pdfPages(join(result.out, 'statement.pdf'));
     expect(pages.length).toBe(1);
     expect(pages[0]).toContain('No transactions in this period.');
     expect((await verifyExport(result.out, key.publicKey)).ok).toBe(true);
@@ -268,8 +299,11 @@ describe.each(DIALECTS)('statements export [%s]', (dialect) => {
   it('leaves nothing behind when an export fails half-way', async () => {
     const out = outDir();
     // A CJK font that cannot be read: page 1 (the holder's Chinese name) fails to render.
-    const broken = { ...findPdfFonts(), cjk: { path: join(work, 'no-such-font.ttf') } };
-    await expect(run({ out, pdfFonts: broken })).rejects.toThrow();
+    const broken = { ...shippedPdfFonts(), cjk: { path: join(work, 'no-such-font.ttf') } };
+    await expect(run({ out, pdfFonts: broken })).rejects.toMatchObject({
+      code: 'OFFBOARD_ERR_INVALID_ARGUMENT',
+      message: expect.stringContaining("the PDF's cjk font"),
+    });
     expect(readdirSync(out)).toEqual([]);
     // The folder is still empty, so the next export may use it.
     expect((await run({ out, formats: ['csv'] })).manifest.files.map((f) => f.name)).toEqual([
@@ -290,6 +324,27 @@ describe.each(DIALECTS)('statements export [%s]', (dialect) => {
       (await ledger.transactions(ACCOUNT)).filter((t) => t.createdAt >= midpoint).length,
     );
     expect(await statements.verifyExport(out)).toMatchObject({ ok: true, problems: [] });
+  });
+
+  it('refuses impossible dates in --from and --to through the CLI, naming the option', async () => {
+    const out = outDir();
+    const env = { OFFBOARD_SIGNING_KEY: keyFile };
+    for (const [args, option, why] of [
+      [['--from', '2026-02-30'], '--from', 'February 2026 has 28 days, not 30'],
+      [
+        ['--from', '2024-02-29', '--to', '2025-02-29T00:00:00Z'],
+        '--to',
+        'February 2025 has 28 days, not 29',
+      ],
+      [['--to', '2026-01-01T23:59:60Z'], '--to', 'not a time of day'],
+    ] as const) {
+      const result = await cli(['export', ACCOUNT, '--db', url, '--out', out, ...args], env);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('OFFBOARD_ERR_INVALID_ARGUMENT');
+      expect(result.stderr).toContain(`${option}: "`);
+      expect(result.stderr).toContain(why);
+    }
+    expect(existsSync(out)).toBe(false);
   });
 
   it('exports through the CLI and verifies with the public key', async () => {

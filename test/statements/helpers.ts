@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { extractTextItems } from 'unpdf';
 import { readCsvCell } from '../../src/adapters/statements/csv.js';
 import { STATEMENT_COLUMNS } from '../../src/adapters/statements/row.js';
 import type { TransactionRow } from '../../src/adapters/ledger/ledger.js';
@@ -113,18 +113,33 @@ export function expectedRows(
   });
 }
 
-/** The PDF's text, page by page, through poppler's pdftotext: an independent reader. */
-export function pdfPages(path: string): string[] {
-  const result = spawnSync('pdftotext', ['-layout', '-enc', 'UTF-8', path, '-'], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 28,
+/**
+ * The PDF's text, page by page, read back by PDF.js (through unpdf): an independent reader,
+ * and an npm package, so the tests need nothing from the host. Each page is its lines from
+ * top to bottom; a line is its pieces from left to right, with a space where they stand
+ * apart and none where they touch or overlap (text drawn over a row's blank column).
+ */
+export async function pdfPages(path: string): Promise<string[]> {
+  const { items } = await extractTextItems(new Uint8Array(readFileSync(path)));
+  return items.map((page) => {
+    const pieces = page.filter((item) => item.str !== '').sort((a, b) => b.y - a.y || a.x - b.x);
+    const lines: (typeof pieces)[] = [];
+    for (const piece of pieces) {
+      const line = lines[lines.length - 1];
+      // One baseline, whichever font drew the piece; rows are 8.5 pt apart.
+      if (line && Math.abs(line[0]!.y - piece.y) < 2) line.push(piece);
+      else lines.push([piece]);
+    }
+    return lines
+      .map((line) => {
+        let text = '';
+        let end = Number.NEGATIVE_INFINITY;
+        for (const piece of line.sort((a, b) => a.x - b.x)) {
+          text += (piece.x > end + 1 && text !== '' ? ' ' : '') + piece.str;
+          end = Math.max(end, piece.x + piece.width);
+        }
+        return text;
+      })
+      .join('\n');
   });
-  if (result.error)
-    throw new Error(
-      `pdftotext (Debian package poppler-utils) is needed to read the PDF: ${result.error.message}`,
-    );
-  if (result.status !== 0) throw new Error(`pdftotext failed: ${result.stderr}`);
-  const pages = result.stdout.split('\f');
-  if (pages[pages.length - 1]!.trim() === '') pages.pop();
-  return pages;
 }

@@ -41,4 +41,21 @@ describe('textRuns', () => {
       replaced: 3,
     });
   });
+
+  it('with coverage, sends a character to the first font that has it and replaces it when none has', () => {
+    // The CJK font has the check mark and Cyrillic; the general font has no check mark.
+    const has: Record<string, string> = { general: 'Ж', cjk: '鲸✓Ж', emoji: '🐋' };
+    const covers = (slot: keyof PdfFonts, codePoint: number) =>
+      has[slot]!.includes(String.fromCodePoint(codePoint));
+    expect(textRuns('✓ Ж 𠮷 鲸', ALL, covers)).toEqual({
+      runs: [
+        { slot: 'cjk', text: '✓' },
+        { slot: 'base', text: ' ' },
+        { slot: 'general', text: 'Ж' },
+        { slot: 'base', text: ' ? ' },
+        { slot: 'cjk', text: '鲸' },
+      ],
+      replaced: 1,
+    });
+  });
 });

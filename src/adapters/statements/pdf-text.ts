@@ -1,12 +1,13 @@
-import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 
 /*
  * Text the PDF's standard fonts cannot show. Courier and Helvetica (built into every PDF
  * reader, nothing embedded) cover Windows-1252 only; Chinese needs a CJK font, an emoji a
- * font with emoji outlines, and other scripts a broad sans. offboard ships no fonts: it
- * looks for the Debian packages' files at run time and embeds the subset it uses. A
- * character no font at hand can show is transliterated when it decomposes to Latin
- * ("ő" → "o") and replaced by "?" otherwise, and the export reports how many were.
+ * font with emoji outlines, other scripts a broad sans. offboard ships all three as npm
+ * dependencies, so a statement looks the same on every server whatever fonts the host
+ * has, and embeds the subset it uses.
+ * A character no font can show is transliterated when it decomposes to Latin ("ő" → "o")
+ * and replaced by "?" otherwise, and the export reports how many were.
  */
 
 export interface FontFile {
@@ -26,40 +27,28 @@ export interface PdfFonts {
 
 export const NO_PDF_FONTS: PdfFonts = { cjk: null, emoji: null, general: null };
 
-/** Where the Debian packages put them (fonts-wqy-zenhei, fonts-noto-cjk, fonts-symbola, fonts-dejavu-core, ...). */
-export const FONT_CANDIDATES: { readonly [K in keyof PdfFonts]: readonly FontFile[] } = {
-  cjk: [
-    { path: '/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc', family: 'WenQuanYiZenHei' },
-    {
-      path: '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc',
-      family: 'NotoSansCJKsc-Regular',
-    },
-    { path: '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc', family: 'WenQuanYiMicroHei' },
-    { path: '/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf' },
-  ],
-  emoji: [
-    { path: '/usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf' },
-    { path: '/usr/share/fonts/truetype/symbola/Symbola.ttf' },
-    { path: '/usr/share/fonts/truetype/noto/NotoEmoji-Regular.ttf' },
-  ],
-  general: [
-    { path: '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf' },
-    { path: '/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf' },
-    { path: '/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf' },
-  ],
-};
-
-/** The first candidate of each kind that exists on this machine. */
-export function findPdfFonts(candidates = FONT_CANDIDATES): PdfFonts {
-  const first = (files: readonly FontFile[]) => files.find((f) => existsSync(f.path)) ?? null;
+/**
+ * The fonts offboard ships, all under the SIL Open Font License, from Google Fonts' Noto
+ * family: Noto Sans SC (Simplified Chinese, with kana and common symbols), Noto Emoji
+ * (monochrome) and Noto Sans (Latin Extended, Greek, Cyrillic). TrueType outlines: pdfkit
+ * subsets them by copying the glyphs used, a few hundred bytes each.
+ */
+export function shippedPdfFonts(): PdfFonts {
+  const require = createRequire(import.meta.url);
+  const font = (name: string) => ({ path: require.resolve(`@expo-google-fonts/${name}`) });
   return {
-    cjk: first(candidates.cjk),
-    emoji: first(candidates.emoji),
-    general: first(candidates.general),
+    cjk: font('noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf'),
+    emoji: font('noto-emoji/400Regular/NotoEmoji_400Regular.ttf'),
+    general: font('noto-sans/400Regular/NotoSans_400Regular.ttf'),
   };
 }
 
 export type FontSlot = 'base' | keyof PdfFonts;
+
+/** Whether the font in `slot` has a glyph for a character. */
+export type FontCoverage = (slot: keyof PdfFonts, codePoint: number) => boolean;
+
+const FONT_SLOTS: readonly (keyof PdfFonts)[] = ['general', 'cjk', 'emoji'];
 
 export interface TextRun {
   slot: FontSlot;
@@ -101,9 +90,15 @@ export const PLAIN_ASCII = /^[\x20-\x7e]*$/;
 
 /**
  * Splits text into runs of one font each, with what no available font can show
- * transliterated or replaced. `replaced` counts the characters that were.
+ * transliterated or replaced. `replaced` counts the characters that were. With `covers`,
+ * a character goes to the first font that has its glyph (its script's font first); without
+ * it, to its script's font whenever there is one.
  */
-export function textRuns(text: string, fonts: PdfFonts): { runs: TextRun[]; replaced: number } {
+export function textRuns(
+  text: string,
+  fonts: PdfFonts,
+  covers: FontCoverage | null = null,
+): { runs: TextRun[]; replaced: number } {
   const runs: TextRun[] = [];
   let replaced = 0;
   const push = (slot: FontSlot, piece: string) => {
@@ -111,21 +106,33 @@ export function textRuns(text: string, fonts: PdfFonts): { runs: TextRun[]; repl
     if (last && last.slot === slot) last.text += piece;
     else runs.push({ slot, text: piece });
   };
+  const fontFor = (primary: keyof PdfFonts, codePoint: number): keyof PdfFonts | null => {
+    if (covers === null) return fonts[primary] !== null ? primary : null;
+    for (const slot of [primary, ...FONT_SLOTS.filter((s) => s !== primary)])
+      if (fonts[slot] !== null && covers(slot, codePoint)) return slot;
+    return null;
+  };
   for (const char of text) {
     const codePoint = char.codePointAt(0)!;
     const slot = slotOf(char, codePoint);
     if (slot === 'drop') continue;
     if (slot === 'space') {
       push('base', ' ');
-    } else if (slot === 'base' || fonts[slot] !== null) {
-      push(slot, char);
-    } else {
-      replaced += 1;
-      const latin = char.normalize('NFKD').replace(MARKS, '');
-      const fits =
-        latin.length > 0 && [...latin].every((c) => isStandardFontChar(c.codePointAt(0)!));
-      push('base', fits ? latin : '?');
+      continue;
     }
+    if (slot === 'base') {
+      push('base', char);
+      continue;
+    }
+    const font = fontFor(slot, codePoint);
+    if (font !== null) {
+      push(font, char);
+      continue;
+    }
+    replaced += 1;
+    const latin = char.normalize('NFKD').replace(MARKS, '');
+    const fits = latin.length > 0 && [...latin].every((c) => isStandardFontChar(c.codePointAt(0)!));
+    push('base', fits ? latin : '?');
   }
   return { runs, replaced };
 }

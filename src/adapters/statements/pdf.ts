@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import * as fontkit from 'fontkit';
+import { OffboardError } from '../../domain/errors.js';
 import type { HashingFile } from './file-sink.js';
 import { PLAIN_ASCII, textRuns } from './pdf-text.js';
 import type { FontSlot, PdfFonts } from './pdf-text.js';
@@ -118,7 +121,8 @@ export class PdfStatementWriter {
   private left = 0;
   private count = 0;
   private replacedChars = 0;
-  private readonly registered = new Set<FontSlot>();
+  /** Embedded fonts by slot, each read once per statement, on first use. */
+  private readonly loaded = new Map<keyof PdfFonts, { name: string; font: fontkit.Font }>();
   private fontRefs: Record<string, PDFKit.PDFKitReference> = {};
   private ended: Promise<void> = Promise.resolve();
   private readonly table: Table;
@@ -459,7 +463,9 @@ export class PdfStatementWriter {
       return;
     }
     this.flushOperators();
-    const { runs, replaced } = textRuns(value, this.fonts);
+    const { runs, replaced } = textRuns(value, this.fonts, (slot, codePoint) =>
+      this.load(slot).font.hasGlyphForCodePoint(codePoint),
+    );
     this.replacedChars += replaced;
     const options = { lineBreak: false, baseline: 'alphabetic' } as const;
     const limit = x + maxWidth;
@@ -487,14 +493,37 @@ export class PdfStatementWriter {
   }
 
   private fontFor(slot: FontSlot, base: BaseFont): string {
-    if (slot === 'base') return base;
-    const name = `offboard-${slot}`;
-    if (!this.registered.has(slot)) {
-      // textRuns hands out a slot only when its font was found.
-      const file = this.fonts[slot]!;
-      this.doc!.registerFont(name, file.path, file.family);
-      this.registered.add(slot);
+    return slot === 'base' ? base : this.load(slot).name;
+  }
+
+  /**
+   * Reads a font file once: pdfkit embeds it (the subset of glyphs used, at the end) and the
+   * same bytes answer which characters it has.
+   */
+  private load(slot: keyof PdfFonts): { name: string; font: fontkit.Font } {
+    const known = this.loaded.get(slot);
+    if (known) return known;
+    // textRuns asks only about slots that have a font.
+    const file = this.fonts[slot]!;
+    const refuse = (why: string) =>
+      new OffboardError(
+        'OFFBOARD_ERR_INVALID_ARGUMENT',
+        `the PDF's ${slot} font ${file.path} cannot be used: ${why}`,
+      );
+    let bytes: Buffer;
+    let font: fontkit.Font | fontkit.FontCollection | null;
+    try {
+      bytes = readFileSync(file.path);
+      font = fontkit.create(bytes, file.family);
+    } catch (error) {
+      throw refuse((error as Error).message);
     }
-    return name;
+    if (!font) throw refuse(`it has no face named ${file.family ?? ''}`);
+    if (!('hasGlyphForCodePoint' in font))
+      throw refuse('it is a font collection: name the face to use (family)');
+    const loaded = { name: `offboard-${slot}`, font };
+    this.doc!.registerFont(loaded.name, bytes, file.family);
+    this.loaded.set(slot, loaded);
+    return loaded;
   }
 }

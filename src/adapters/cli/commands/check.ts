@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { checkEligibility } from '../../../app/check-eligibility.js';
 import { scanAccounts } from '../../../app/scan.js';
 import { OffboardError } from '../../../domain/errors.js';
+import { parseIsoInstant } from '../../../domain/iso-instant.js';
 import { LANGS } from '../../../domain/messages.js';
 import type { Audience, Lang } from '../../../domain/messages.js';
 import type { CliDeps, ExitBox } from '../command-kit.js';
@@ -12,11 +13,11 @@ import { startProgress } from '../progress.js';
 
 export function parseInstant(text: unknown, option: string): Date {
   const value = String(text);
-  const date = new Date(value);
-  if (!/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value) || Number.isNaN(date.getTime())) {
-    throw new OffboardError('OFFBOARD_ERR_INVALID_ARGUMENT', `${option}: "${value}" is not an ISO 8601 instant; use e.g. 2026-12-01T10:00:00Z`);
+  const parsed = parseIsoInstant(value);
+  if (!parsed.ok) {
+    throw new OffboardError('OFFBOARD_ERR_INVALID_ARGUMENT', `${option}: "${value}" is not a valid instant: ${parsed.reason}; use e.g. 2026-12-01 or 2026-12-01T10:00:00Z`);
   }
-  return date;
+  return new Date(parsed.epochMs);
 }
 
 function parseLang(value: unknown): Lang {

@@ -6,6 +6,7 @@ import { Type } from 'typebox';
 import { exportStatements, STATEMENT_FORMATS } from '../../../app/export-statements.js';
 import type { StatementFormat } from '../../../app/export-statements.js';
 import { OffboardError } from '../../../domain/errors.js';
+import { parseIsoInstant } from '../../../domain/iso-instant.js';
 import { MANIFEST_FILE, SIGNATURE_FILE, STATEMENT_FILE_NAMES } from '../../statements/manifest.js';
 import { publicKeyPem } from '../../statements/signing-key.js';
 import type { SigningKey } from '../../statements/signing-key.js';
@@ -29,7 +30,6 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 const FILE_NAMES = Object.keys(CONTENT_TYPES);
 const EXPORT_ID = '^exp_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
-const INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/;
 
 // An account's exports live in a folder named by a hash of its id: any id is a safe folder
 // name, and a holder's export ids resolve only inside their own account's folder.
@@ -38,14 +38,14 @@ const accountDir = (root: string, accountId: string) =>
 
 function instant(text: string | undefined, field: string): Date | undefined {
   if (text === undefined) return undefined;
-  const date = new Date(text);
-  if (!INSTANT.test(text) || Number.isNaN(date.getTime())) {
+  const parsed = parseIsoInstant(text);
+  if (!parsed.ok) {
     throw new OffboardError(
       'OFFBOARD_ERR_INVALID_REQUEST',
-      `body/${field} must be an ISO 8601 date or instant, e.g. 2026-01-01 or 2026-01-01T00:00:00Z`,
+      `body/${field} is not a valid date or instant (${parsed.reason}); use ISO 8601, e.g. 2026-01-01 or 2026-01-01T00:00:00Z`,
     );
   }
-  return date;
+  return new Date(parsed.epochMs);
 }
 
 const Manifest = Closed({
@@ -140,27 +140,23 @@ export function registerExportRoutes(
       const caller = callerFor(request);
       const { dir, signingKey } = configured();
       await ctx.jurisdiction(caller.accountId); // 404 for an account that does not exist
+      // Bad dates are refused before a folder is made for the export.
+      const from = instant(request.body.from, 'from');
+      const to = instant(request.body.to, 'to');
       const id = `exp_${randomUUID()}`;
       const out = join(accountDir(dir, caller.accountId), id);
       await mkdir(out, { recursive: true });
       const result = await exportStatements(
         { database: ctx.database, clock: ctx.clock, signingKey: await signingKey() },
         caller.accountId,
-        {
-          formats: request.body.formats as StatementFormat[] | undefined,
-          from: instant(request.body.from, 'from'),
-          to: instant(request.body.to, 'to'),
-          out,
-        },
+        { formats: request.body.formats as StatementFormat[] | undefined, from, to, out },
       );
       const names = [...result.manifest.files.map((f) => f.name), MANIFEST_FILE, SIGNATURE_FILE];
-      return reply
-        .status(201)
-        .send({
-          id,
-          manifest: result.manifest,
-          files: names.map((name) => ({ name, href: `/v1/me/exports/${id}/${name}` })),
-        });
+      return reply.status(201).send({
+        id,
+        manifest: result.manifest,
+        files: names.map((name) => ({ name, href: `/v1/me/exports/${id}/${name}` })),
+      });
     },
   );
 
