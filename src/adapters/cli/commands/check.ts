@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { checkEligibility } from '../../../app/check-eligibility.js';
-import { scanAccounts } from '../../../app/scan.js';
 import { OffboardError } from '../../../domain/errors.js';
 import { parseIsoInstant } from '../../../domain/iso-instant.js';
 import { LANGS } from '../../../domain/messages.js';
@@ -10,6 +8,12 @@ import { action } from '../command-kit.js';
 import { EXIT_NEGATIVE, EXIT_OK } from '../exit-codes.js';
 import { escapeControl, printJson } from '../output.js';
 import { startProgress } from '../progress.js';
+
+// Loaded when the command runs: `offboard --help` must not load the database stack.
+const scanModule = () => import('../../../app/scan.js');
+
+// Loaded when the command runs: `offboard --help` must not load the database stack.
+const checkEligibilityModule = () => import('../../../app/check-eligibility.js');
 
 export function parseInstant(text: unknown, option: string): Date {
   const value = String(text);
@@ -43,7 +47,7 @@ export function registerCheck(program: Command, deps: CliDeps, exit: ExitBox): v
         const lang = parseLang(opts['lang']);
         const audience = parseAudience(opts['audience']);
         const now = opts['at'] === undefined ? ctx.clock.now() : parseInstant(opts['at'], '--at');
-        const { verdict } = await checkEligibility(ctx.app, ctx.rules, account, { now, lang, audience });
+        const { verdict } = await (await checkEligibilityModule()).checkEligibility(ctx.app, ctx.rules, account, { now, lang, audience });
         if (opts.json) {
           printJson(deps.io, verdict);
           return verdict.eligible ? EXIT_OK : EXIT_NEGATIVE;
@@ -87,7 +91,7 @@ export function registerCheck(program: Command, deps: CliDeps, exit: ExitBox): v
         const total = await ctx.app.platform.countAccounts({ jurisdiction });
         const progress = startProgress(deps.io, 'scanning', total, Boolean(opts.json));
         const started = process.hrtime.bigint();
-        const summary = await scanAccounts(ctx.app, ctx.rules, { now, jurisdiction, onProgress: (done) => progress.update(done) });
+        const summary = await (await scanModule()).scanAccounts(ctx.app, ctx.rules, { now, jurisdiction, onProgress: (done) => progress.update(done) });
         progress.stop();
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
         const accountsPerSecond = Math.round(summary.accounts / Math.max(seconds, 1e-9));

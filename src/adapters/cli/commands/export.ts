@@ -1,13 +1,7 @@
 import type { Command } from 'commander';
-import {
-  exportStatements,
-  STATEMENT_FORMATS,
-  verificationKey,
-  verifyExport,
-} from '../../../app/export-statements.js';
 import type { StatementFormat } from '../../../app/export-statements.js';
 import { OffboardError } from '../../../domain/errors.js';
-import { signingKeyFromEnv } from '../../statements/signing-key.js';
+import { STATEMENT_FORMATS } from '../../statements/manifest.js';
 import type { CliDeps, ExitBox } from '../command-kit.js';
 import { action } from '../command-kit.js';
 import { EXIT_NEGATIVE, EXIT_OK } from '../exit-codes.js';
@@ -15,6 +9,10 @@ import { printJson } from '../output.js';
 import { startProgress } from '../progress.js';
 import type { Progress } from '../progress.js';
 import { parseInstant } from './check.js';
+
+// Loaded when the command runs: `offboard --help` must not load the database stack.
+const signingKeyModule = () => import('../../statements/signing-key.js');
+const exportStatementsModule = () => import('../../../app/export-statements.js');
 
 function parseFormats(value: unknown): StatementFormat[] {
   const text = String(value);
@@ -65,7 +63,7 @@ export function registerExport(program: Command, deps: CliDeps, exit: ExitBox): 
         const formats = parseFormats(opts['format']);
         const from = opts['from'] === undefined ? undefined : parseInstant(opts['from'], '--from');
         const to = opts['to'] === undefined ? undefined : parseInstant(opts['to'], '--to');
-        const signingKey = await signingKeyFromEnv(deps.io.env);
+        const signingKey = await (await signingKeyModule()).signingKeyFromEnv(deps.io.env);
         let progress: Progress | null = null;
         const onProgress =
           deps.io.interactive && !opts.json
@@ -75,7 +73,7 @@ export function registerExport(program: Command, deps: CliDeps, exit: ExitBox): 
               }
             : undefined;
         const started = process.hrtime.bigint();
-        const result = await exportStatements(
+        const result = await (await exportStatementsModule()).exportStatements(
           { database: ctx.database, clock: ctx.clock, signingKey },
           account,
           {
@@ -137,11 +135,11 @@ export function registerExport(program: Command, deps: CliDeps, exit: ExitBox): 
         deps,
         exit,
         async (_ctx, opts, dir: string) => {
-          const key = await verificationKey(
+          const key = await (await exportStatementsModule()).verificationKey(
             deps.io.env,
             opts['publicKey'] === undefined ? undefined : String(opts['publicKey']),
           );
-          const result = await verifyExport(dir, key);
+          const result = await (await exportStatementsModule()).verifyExport(dir, key);
           const m = result.manifest;
           if (opts.json) {
             printJson(deps.io, {

@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import { OffboardError } from '../../../domain/errors.js';
+import { DEFAULT_WHALE_TRANSACTIONS } from '../../ledger/scenario-catalogue.js';
 import type { CliDeps, ExitBox } from '../command-kit.js';
 import { action, parseCount } from '../command-kit.js';
 import { printJson } from '../output.js';
 import { startProgress } from '../progress.js';
 
 // Loaded when the command runs: `offboard --help` must not load the database stack.
-import { DEFAULT_WHALE_TRANSACTIONS } from '../../ledger/scenario-catalogue.js';
 const scenariosModule = () => import('../../ledger/scenarios.js');
 
 // Loaded when the command runs: `offboard --help` must not load the database stack.
