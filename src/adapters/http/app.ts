@@ -17,7 +17,7 @@ import { OffboardError } from '../../domain/errors.js';
 import type { Context } from '../../main/context.js';
 import { describeAccess, installAuth } from './auth.js';
 import type { Access } from './auth.js';
-import { sendError } from './errors.js';
+import { answerClientError, MAX_PARAM_LENGTH, sendError } from './errors.js';
 import { installIdempotency } from './idempotency.js';
 import { HttpMetrics } from './metrics.js';
 import { RateLimiter } from './rate-limit.js';
@@ -29,6 +29,7 @@ import { registerHolderRoutes } from './routes/holder.js';
 import { registerPlatformRoutes } from './routes/platform.js';
 import { registerSystemRoutes } from './routes/system.js';
 import { IdempotencyHeaders } from './schemas.js';
+import { installSecurityHeaders } from './security-headers.js';
 
 export type App = FastifyInstance<
   RawServerDefault,
@@ -103,7 +104,12 @@ export async function buildApp(deps: HttpDeps): Promise<App> {
     trustProxy: deps.trustProxy ?? false,
     // A stack trace or driver message never leaves the process: errors go through sendError.
     return503OnClosing: true,
-    routerOptions: { maxParamLength: 500 },
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // What the router refuses before any hook (a bad percent-encoding, an over-long
+    // parameter) and what Node's parser refuses before Fastify sees a request (a malformed
+    // Content-Length) answer like every other error: a code, and the security headers.
+    frameworkErrors: (error, request, reply) => void sendError(request, reply, error),
+    clientErrorHandler: answerClientError,
   }).withTypeProvider<TypeBoxTypeProvider>();
   // TypeBox checks request parts exactly as declared: bodies are never coerced (a string
   // is not a number), query strings and parameters are converted from text.
@@ -258,28 +264,6 @@ function installErrors(app: App): void {
       ),
     ),
   );
-}
-
-const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
-
-function installSecurityHeaders(app: App): void {
-  app.addHook('onSend', async (request, reply, payload) => {
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('x-frame-options', 'DENY');
-    reply.header('referrer-policy', 'no-referrer');
-    reply.header('cross-origin-opener-policy', 'same-origin');
-    reply.header('cross-origin-resource-policy', 'same-origin');
-    reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
-    reply.header('permissions-policy', 'camera=(), microphone=(), geolocation=()');
-    // The docs page brings its own CSP (it needs its scripts and styles); everything else
-    // is data or a form without scripts.
-    if (!request.url.startsWith('/docs')) {
-      reply.header('content-security-policy', API_CSP);
-      // Balances, verdicts and tokens must not linger in shared caches.
-      reply.header('cache-control', 'no-store');
-    }
-    return payload;
-  });
 }
 
 function installMetrics(app: App, metrics: HttpMetrics): void {
