@@ -19,6 +19,7 @@ import { describeAccess, installAuth } from './auth.js';
 import type { Access } from './auth.js';
 import { answerClientError, MAX_PARAM_LENGTH, sendError } from './errors.js';
 import { installIdempotency } from './idempotency.js';
+import { sendErrorPage, wantsPage } from './pages.js';
 import { HttpMetrics } from './metrics.js';
 import { RateLimiter } from './rate-limit.js';
 import type { BucketRule } from './rate-limit.js';
@@ -253,7 +254,9 @@ function installBodyParsers(app: App): void {
 }
 
 function installErrors(app: App): void {
-  app.setErrorHandler((error, request, reply) => sendError(request, reply, error));
+  app.setErrorHandler((error, request, reply) =>
+    wantsPage(request) ? sendErrorPage(request, reply, error) : sendError(request, reply, error),
+  );
   app.setNotFoundHandler((request, reply) =>
     sendError(
       request,
