@@ -138,10 +138,13 @@ export function registerServe(program: Command, deps: CliDeps, exit: ExitBox): v
         });
         // Links in notifications point here unless the operator named the public address.
         if (!deps.io.env['OFFBOARD_PUBLIC_URL']) ctx.app.publicUrl = server.url;
+        // Listen for signals before saying so: a supervisor (or a test) that stops the
+        // process as soon as it reads the line must not meet the default SIGTERM action.
+        const stopped = untilSignal();
         deps.io.stderr(
           `offboard listening on ${server.url} (docs: ${server.url}/docs)${server.worker ? ', worker running' : ''}\n`,
         );
-        await untilSignal();
+        await stopped;
         await server.close();
         return 0;
       }),
@@ -209,9 +212,11 @@ export function registerServe(program: Command, deps: CliDeps, exit: ExitBox): v
               database: ctx.database.url,
               ...credentials,
             };
+            // Signals first, then the line a script waits for (see serve).
+            const stopped = untilSignal();
             if (opts.json) printJson(deps.io, info);
             else deps.io.stdout(demoText(info));
-            await untilSignal();
+            await stopped;
           } finally {
             await server?.close();
             await ctx.close();
