@@ -35,4 +35,12 @@ describe('a busy port', () => {
       expect(out.stdout).toBe('');
     });
   }
+
+  it('says a --host that is not an address of this machine is wrong', async () => {
+    // 192.0.2.1 is TEST-NET-1: never a local address. Binding fails at once; no traffic is sent.
+    const out = await cli(['serve', '--port', '0', '--host', '192.0.2.1', '--db', db]);
+    expect(out.code, out.stderr).toBe(2);
+    expect(out.stderr).toContain('OFFBOARD_ERR_INVALID_ARGUMENT');
+    expect(out.stderr).toContain('--host');
+  });
 });

@@ -136,12 +136,7 @@ function listenError(error: unknown, options: { port: number; host: string }): u
       'OFFBOARD_ERR_PORT_IN_USE',
       `port ${options.port} is in use on ${options.host}: another process listens there (an earlier offboard still running?). Stop it, or pass another port with --port (--port 0 picks a free one)`,
     );
-  if (code === 'EACCES')
-    return new OffboardError(
-      'OFFBOARD_ERR_INVALID_ARGUMENT',
-      `not allowed to listen on ${where}: ports below 1024 need privileges; pass --port 8080 or another above 1023`,
-    );
-  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+  if (code === 'EADDRNOTAVAIL')
     return new OffboardError(
       'OFFBOARD_ERR_INVALID_ARGUMENT',
       `cannot listen on ${where}: ${options.host} is not an address of this machine; pass --host 127.0.0.1 or 0.0.0.0`,
