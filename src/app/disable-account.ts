@@ -3,7 +3,7 @@ import { raiseHolderTokenCutoff } from '../adapters/store/holder-token-repositor
 import { OffboardError } from '../domain/errors.js';
 import type { AccountFacts } from '../domain/facts.js';
 import type { Actor, AppContext, WorkflowRules } from './context.js';
-import { checkDisableLinkSignature, consumeDisableLink } from './disable-links.js';
+import { checkDisableLinkSignature, consumeDisableLink, disableLinkProblem } from './disable-links.js';
 import { notifyHolder, record } from './notifications.js';
 
 /** Credential kinds an attacker could use to act or to move money: revoked on disable. */
@@ -52,7 +52,13 @@ async function requireFacts(ctx: AppContext, accountId: string): Promise<Account
 export async function disableAccount(
   ctx: AppContext,
   rules: WorkflowRules,
-  input: { accountId: string; reason: string; actor: Actor },
+  input: {
+    accountId: string;
+    reason: string;
+    actor: Actor;
+    /** A disable link's hash: used up in the same transaction as the disablement, so a disable that fails leaves it working. */
+    linkHash?: string;
+  },
 ): Promise<DisableResult> {
   const now = ctx.clock.now();
   const facts = await requireFacts(ctx, input.accountId);
@@ -62,6 +68,10 @@ export async function disableAccount(
     // Every holder token issued until now dies for good, even once the account is enabled
     // again: whoever disabled it may be locking out a thief who holds one.
     await raiseHolderTokenCutoff(tx, input.accountId, now.getTime());
+    if (input.linkHash !== undefined) {
+      const problem = await consumeDisableLink(tx, input.linkHash, now);
+      if (problem) throw new OffboardError('OFFBOARD_ERR_INVALID_LINK', `this disable link is not valid (${problem})`);
+    }
     const open = await tx
       .selectFrom('disablements')
       .select(['id', 'enable_not_before'])
@@ -151,9 +161,16 @@ export async function redeemDisableLink(ctx: AppContext, rules: WorkflowRules | 
   const now = ctx.clock.now();
   const check = checkDisableLinkSignature(ctx.linkSecret, token, now);
   if (!check.ok) throw new OffboardError('OFFBOARD_ERR_INVALID_LINK', `this disable link is not valid (${check.reason.replace('_', ' ')})`);
-  const problem = await inTransaction(ctx.database, (tx) => consumeDisableLink(tx, check.tokenHash, now));
+  // Said before anything else is read; the link is used up only with the disablement
+  // (a closed account, an unreachable platform leave it working for another try).
+  const problem = await disableLinkProblem(ctx.database.db, check.tokenHash);
   if (problem) throw new OffboardError('OFFBOARD_ERR_INVALID_LINK', `this disable link is not valid (${problem})`);
   const resolved = typeof rules === 'function' ? await rules(check.accountId) : rules;
-  const result = await disableAccount(ctx, resolved, { accountId: check.accountId, reason: 'holder used a disable link', actor: { kind: 'holder', id: DISABLE_LINK_ACTOR_ID } });
+  const result = await disableAccount(ctx, resolved, {
+    accountId: check.accountId,
+    reason: 'holder used a disable link',
+    actor: { kind: 'holder', id: DISABLE_LINK_ACTOR_ID },
+    linkHash: check.tokenHash,
+  });
   return { ...result, accountId: check.accountId };
 }

@@ -45,11 +45,34 @@ export function checkDisableLinkSignature(secret: string, token: string, now: Da
   return { ok: true, accountId: unb64(account), tokenHash: sha256(token) };
 }
 
-/** Marks the link used inside the caller's transaction; false when it was used or never issued. */
+/**
+ * Marks the link used inside the caller's transaction; says why when it was used or never
+ * issued. The update decides, not a read before it: of two redemptions racing, one wins.
+ */
 export async function consumeDisableLink(tx: Tx, tokenHash: string, now: Date): Promise<'used' | 'unknown' | null> {
-  const row = await tx.selectFrom('disable_links').select(['used_at']).where('token_hash', '=', tokenHash).executeTakeFirst();
+  const updated = await tx.updateTable('disable_links').set({ used_at: now.getTime() }).where('token_hash', '=', tokenHash).where('used_at', 'is', null).executeTakeFirst();
+  if (Number(updated.numUpdatedRows) === 1) return null;
+  return (await disableLinkProblem(tx, tokenHash)) ?? 'used';
+}
+
+/** Why a link cannot be redeemed (used, never issued), or null when it still can be; reads only. */
+export async function disableLinkProblem(db: Pick<Tx, 'selectFrom'>, tokenHash: string): Promise<'used' | 'unknown' | null> {
+  const row = await db.selectFrom('disable_links').select(['used_at']).where('token_hash', '=', tokenHash).executeTakeFirst();
   if (!row) return 'unknown';
-  if (row.used_at !== null) return 'used';
-  await tx.updateTable('disable_links').set({ used_at: now.getTime() }).where('token_hash', '=', tokenHash).where('used_at', 'is', null).execute();
-  return null;
+  return row.used_at === null ? null : 'used';
+}
+
+/**
+ * The token in what the holder pasted: the whole link from the message
+ * (`https://.../v1/disable-links/TOKEN`, perhaps in <angle brackets>) or the token alone.
+ */
+export function disableLinkToken(input: string): string {
+  const text = input.trim().replace(/^<(.*)>$/, '$1');
+  const match = /\/v1\/disable-links\/([^/?#\s]+)/.exec(text);
+  if (!match) return text;
+  try {
+    return decodeURIComponent(match[1]!);
+  } catch {
+    return match[1]!; // not percent-encoded after all: the signature check will say so
+  }
 }

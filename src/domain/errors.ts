@@ -37,6 +37,9 @@ export const ERROR_CATALOGUE = {
   OFFBOARD_ERR_FOUR_EYES: 'A second agent must approve: the agent who asked for an override cannot approve it.',
   OFFBOARD_ERR_INVALID_REQUEST: 'The HTTP request is malformed (bad JSON, not UTF-8, a wrong type, an unknown or missing field); the message names what is wrong.',
   OFFBOARD_ERR_BODY_TOO_LARGE: 'The request body is larger than the service accepts.',
+  OFFBOARD_ERR_URI_TOO_LONG: 'A path segment of the URL is longer than any route takes.',
+  OFFBOARD_ERR_HEADERS_TOO_LARGE: 'The request line and headers together are larger than the service accepts.',
+  OFFBOARD_ERR_REQUEST_TIMEOUT: 'The request did not arrive whole in time.',
   OFFBOARD_ERR_UNSUPPORTED_MEDIA_TYPE: 'The request body is not JSON: send `Content-Type: application/json`.',
   OFFBOARD_ERR_UNKNOWN_ROUTE: 'No HTTP route has this method and path; /docs lists them.',
   OFFBOARD_ERR_RATE_LIMITED: 'Too many attempts in a short time: wait the seconds `Retry-After` names, then try again.',
@@ -49,6 +52,7 @@ export const ERROR_CATALOGUE = {
     'The agent keys (OFFBOARD_AGENT_JWKS or OFFBOARD_AGENT_PUBLIC_KEY) are unreadable, not public Ed25519/P-256 keys, or an insecure URL; or an agent token was asked of offboard while an identity provider issues them.',
   OFFBOARD_ERR_ACCOUNT_CLOSED:
     'The account is closed: its holder token may still read its status and download statements, nothing else.',
+  OFFBOARD_ERR_PORT_IN_USE: 'Another process listens on the port `serve` or `demo` was asked to use: pass another with --port.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

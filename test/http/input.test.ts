@@ -273,6 +273,35 @@ describe.each(CASES)('HTTP input safety [%s, %s]', (dialect, transport) => {
     expectError(other, 409, 'OFFBOARD_ERR_CLOSURE_IN_PROGRESS');
   });
 
+  it('treats the same body with its keys in another order as the same request', async () => {
+    const headers = { 'idempotency-key': 'close-demo-clean-reordered' };
+    const first = await h.call('POST', '/v1/accounts/demo-clean/closure', {
+      token: h.keys.write,
+      raw: '{"confirmed":false,"consent":{"sweepDust":true,"cancelOrders":false}}',
+      headers: { ...headers, 'content-type': 'application/json' },
+    });
+    const again = await h.call('POST', '/v1/accounts/demo-clean/closure', {
+      token: h.keys.write,
+      raw: '{ "consent": { "cancelOrders": false, "sweepDust": true }, "confirmed": false }',
+      headers: { ...headers, 'content-type': 'application/json' },
+    });
+    expect(first.status, first.body).toBe(201);
+    expect(again.status, again.body).toBe(201);
+    expect(again.body).toBe(first.body);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(await closuresOf(h, 'demo-clean')).toBe(1);
+    // A different value under the same keys is still a different request.
+    expectError(
+      await h.call('POST', '/v1/accounts/demo-clean/closure', {
+        token: h.keys.write,
+        raw: '{"consent":{"cancelOrders":true,"sweepDust":true},"confirmed":false}',
+        headers: { ...headers, 'content-type': 'application/json' },
+      }),
+      422,
+      'OFFBOARD_ERR_IDEMPOTENCY_KEY_REUSED',
+    );
+  });
+
   it('runs concurrent requests with one Idempotency-Key once', async () => {
     const headers = { 'idempotency-key': 'race-1' };
     const answers = await Promise.all(

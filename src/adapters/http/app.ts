@@ -17,8 +17,9 @@ import { OffboardError } from '../../domain/errors.js';
 import type { Context } from '../../main/context.js';
 import { describeAccess, installAuth } from './auth.js';
 import type { Access } from './auth.js';
-import { sendError } from './errors.js';
+import { answerClientError, MAX_PARAM_LENGTH, sendError } from './errors.js';
 import { installIdempotency } from './idempotency.js';
+import { sendErrorPage, wantsPage } from './pages.js';
 import { HttpMetrics } from './metrics.js';
 import { RateLimiter } from './rate-limit.js';
 import type { BucketRule } from './rate-limit.js';
@@ -30,6 +31,7 @@ import { registerPlatformRoutes } from './routes/platform.js';
 import { registerSystemRoutes } from './routes/system.js';
 import { IdempotencyHeaders } from './schemas.js';
 import type { AgentVerifier } from './tokens.js';
+import { installSecurityHeaders } from './security-headers.js';
 
 export type App = FastifyInstance<
   RawServerDefault,
@@ -106,7 +108,12 @@ export async function buildApp(deps: HttpDeps): Promise<App> {
     trustProxy: deps.trustProxy ?? false,
     // A stack trace or driver message never leaves the process: errors go through sendError.
     return503OnClosing: true,
-    routerOptions: { maxParamLength: 500 },
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // What the router refuses before any hook (a bad percent-encoding, an over-long
+    // parameter) and what Node's parser refuses before Fastify sees a request (a malformed
+    // Content-Length) answer like every other error: a code, and the security headers.
+    frameworkErrors: (error, request, reply) => void sendError(request, reply, error),
+    clientErrorHandler: answerClientError,
   }).withTypeProvider<TypeBoxTypeProvider>();
   // TypeBox checks request parts exactly as declared: bodies are never coerced (a string
   // is not a number), query strings and parameters are converted from text.
@@ -250,7 +257,9 @@ function installBodyParsers(app: App): void {
 }
 
 function installErrors(app: App): void {
-  app.setErrorHandler((error, request, reply) => sendError(request, reply, error));
+  app.setErrorHandler((error, request, reply) =>
+    wantsPage(request) ? sendErrorPage(request, reply, error) : sendError(request, reply, error),
+  );
   app.setNotFoundHandler((request, reply) =>
     sendError(
       request,
@@ -261,28 +270,6 @@ function installErrors(app: App): void {
       ),
     ),
   );
-}
-
-const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
-
-function installSecurityHeaders(app: App): void {
-  app.addHook('onSend', async (request, reply, payload) => {
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('x-frame-options', 'DENY');
-    reply.header('referrer-policy', 'no-referrer');
-    reply.header('cross-origin-opener-policy', 'same-origin');
-    reply.header('cross-origin-resource-policy', 'same-origin');
-    reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
-    reply.header('permissions-policy', 'camera=(), microphone=(), geolocation=()');
-    // The docs page brings its own CSP (it needs its scripts and styles); everything else
-    // is data or a form without scripts.
-    if (!request.url.startsWith('/docs')) {
-      reply.header('content-security-policy', API_CSP);
-      // Balances, verdicts and tokens must not linger in shared caches.
-      reply.header('cache-control', 'no-store');
-    }
-    return payload;
-  });
 }
 
 function installMetrics(app: App, metrics: HttpMetrics): void {

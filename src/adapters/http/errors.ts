@@ -1,6 +1,9 @@
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { isOffboardError, OffboardError } from '../../domain/errors.js';
 import type { ErrorCode } from '../../domain/errors.js';
+import { applySecurityHeaders, securityHeaders } from './security-headers.js';
 
 /**
  * The HTTP service's one table from error code to status. 4xx: the caller can do
@@ -40,6 +43,9 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   OFFBOARD_ERR_FOUR_EYES: 403,
   OFFBOARD_ERR_INVALID_REQUEST: 400,
   OFFBOARD_ERR_BODY_TOO_LARGE: 413,
+  OFFBOARD_ERR_URI_TOO_LONG: 414,
+  OFFBOARD_ERR_HEADERS_TOO_LARGE: 431,
+  OFFBOARD_ERR_REQUEST_TIMEOUT: 408,
   OFFBOARD_ERR_UNSUPPORTED_MEDIA_TYPE: 415,
   OFFBOARD_ERR_UNKNOWN_ROUTE: 404,
   OFFBOARD_ERR_RATE_LIMITED: 429,
@@ -54,6 +60,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   OFFBOARD_ERR_AGENT_KEY: 500,
   // Valid credentials, but a closed account's token only reads status and statements.
   OFFBOARD_ERR_ACCOUNT_CLOSED: 403,
+  // Only `offboard serve` and `demo` meet it, before any request.
+  OFFBOARD_ERR_PORT_IN_USE: 500,
 };
 
 export interface ErrorBody {
@@ -65,6 +73,9 @@ export interface ErrorBody {
     requestId?: string;
   };
 }
+
+/** The longest path parameter the router takes (a disable-link token is the longest real one). */
+export const MAX_PARAM_LENGTH = 500;
 
 /** Fastify's own failures (body parsing, validation) in offboard's terms. */
 function fromFastify(error: FastifyError): OffboardError | null {
@@ -87,6 +98,21 @@ function fromFastify(error: FastifyError): OffboardError | null {
       return new OffboardError(
         'OFFBOARD_ERR_INVALID_REQUEST',
         'the Content-Length does not match the body',
+      );
+    case 'FST_ERR_CTP_INVALID_TYPE':
+      return new OffboardError(
+        'OFFBOARD_ERR_UNSUPPORTED_MEDIA_TYPE',
+        'the Content-Type header is malformed: send Content-Type: application/json',
+      );
+    case 'FST_ERR_BAD_URL':
+      return new OffboardError(
+        'OFFBOARD_ERR_INVALID_REQUEST',
+        'the URL is malformed: a % must start a valid percent-encoded UTF-8 sequence (%2F, %C3%A9)',
+      );
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new OffboardError(
+        'OFFBOARD_ERR_URI_TOO_LONG',
+        `a path segment is longer than the ${MAX_PARAM_LENGTH} characters any route takes`,
       );
     default:
       break;
@@ -203,8 +229,56 @@ export async function sendError(
       String((error.data as { retryAfterSeconds: number }).retryAfterSeconds),
     );
   }
+  // Also for the errors Fastify answers before any hook has run (frameworkErrors).
+  applySecurityHeaders(reply, request.url);
   return reply
     .status(status)
     .type('application/json; charset=utf-8')
     .send(JSON.stringify(body, replacer));
+}
+
+/** What Node's HTTP parser refuses, in offboard's terms (it never reaches Fastify). */
+function fromParser(code: string | undefined): OffboardError {
+  if (code === 'HPE_HEADER_OVERFLOW')
+    return new OffboardError(
+      'OFFBOARD_ERR_HEADERS_TOO_LARGE',
+      'the request line and headers are larger than the service accepts (16 KiB)',
+    );
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT')
+    return new OffboardError(
+      'OFFBOARD_ERR_REQUEST_TIMEOUT',
+      'the request did not arrive in time (a Content-Length larger than the body sent?)',
+    );
+  if (code === 'HPE_INVALID_CONTENT_LENGTH' || code === 'HPE_UNEXPECTED_CONTENT_LENGTH')
+    return new OffboardError(
+      'OFFBOARD_ERR_INVALID_REQUEST',
+      'the Content-Length header is malformed: send one decimal byte count',
+    );
+  return new OffboardError('OFFBOARD_ERR_INVALID_REQUEST', 'the request is not valid HTTP/1.1');
+}
+
+/**
+ * Fastify's `clientErrorHandler`: bytes Node's parser refused. There is no request to
+ * reply to, so the answer is written to the socket by hand, in the same shape and with
+ * the same headers as every other, and the connection is closed (its framing is lost).
+ */
+export function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+  // A reset connection has no one left to answer.
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const known = fromParser(error.code);
+  const status = HTTP_STATUS[known.code];
+  const body = JSON.stringify({ error: { code: known.code, message: known.message } });
+  const headers = {
+    ...securityHeaders('/'),
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': String(Buffer.byteLength(body)),
+    connection: 'close',
+  };
+  if (socket.writable) {
+    const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n${lines.join('')}\r\n${body}`,
+    );
+  }
+  socket.destroy();
 }

@@ -23,6 +23,20 @@ export const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
 /** A reservation older than this without a response belongs to a process that died. */
 const STALE_MS = 60_000;
 
+/**
+ * JSON with every object's keys sorted, at every depth: `{"a":1,"b":2}` and `{"b":2,"a":1}`
+ * are one request (JSON objects are unordered), so a client whose serializer orders keys
+ * differently on a retry is not refused. Arrays keep their order: it is meaningful.
+ */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
+    const sorted: Record<string, unknown> = {};
+    for (const key of Object.keys(v).sort()) sorted[key] = (v as Record<string, unknown>)[key];
+    return sorted;
+  });
+}
+
 interface Reserved {
   identity: string;
   key: string;
@@ -54,7 +68,7 @@ export function installIdempotency(
     const identity = identityOf(request);
     const route = `${request.method} ${request.routeOptions.url ?? request.url}`;
     const requestHash = createHash('sha256')
-      .update(JSON.stringify([route, request.params ?? null, request.body ?? null]))
+      .update(canonicalJson([route, request.params ?? null, request.body ?? null]))
       .digest('hex');
     const now = options.clock.now().getTime();
     const reservation = await reserveIdempotencyKey(

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
+import { OffboardError } from '../../domain/errors.js';
 import { workOnce } from '../../app/worker.js';
 import { purgeIdempotencyKeys } from '../store/http-repository.js';
 import { IDEMPOTENCY_TTL_MS } from './idempotency.js';
@@ -98,7 +99,12 @@ export interface RunningServer {
 export async function startServer(ctx: Context, options: ServeOptions): Promise<RunningServer> {
   const worker = options.worker ? new WorkerLoop(ctx, options.worker) : null;
   const app = await buildApp({ ...options, ctx, worker: worker ?? undefined });
-  await app.listen({ port: options.port, host: options.host });
+  try {
+    await app.listen({ port: options.port, host: options.host });
+  } catch (error) {
+    await app.close();
+    throw listenError(error, options);
+  }
   const address = app.server.address() as AddressInfo;
   const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   worker?.start();
@@ -119,4 +125,21 @@ export async function startServer(ctx: Context, options: ServeOptions): Promise<
       await worker?.stop();
     },
   };
+}
+
+/** Why the service could not listen, in words that say what to do (`--port`, `--host`). */
+function listenError(error: unknown, options: { port: number; host: string }): unknown {
+  const code = (error as { code?: unknown }).code;
+  const where = `${options.host}:${options.port}`;
+  if (code === 'EADDRINUSE')
+    return new OffboardError(
+      'OFFBOARD_ERR_PORT_IN_USE',
+      `port ${options.port} is in use on ${options.host}: another process listens there (an earlier offboard still running?). Stop it, or pass another port with --port (--port 0 picks a free one)`,
+    );
+  if (code === 'EADDRNOTAVAIL')
+    return new OffboardError(
+      'OFFBOARD_ERR_INVALID_ARGUMENT',
+      `cannot listen on ${where}: ${options.host} is not an address of this machine; pass --host 127.0.0.1 or 0.0.0.0`,
+    );
+  return error;
 }

@@ -3,7 +3,7 @@ import type { Clock } from '../../ports/clock.js';
 import { bulkLoad } from '../store/bulk-loader.js';
 import type { Database } from '../store/database.js';
 import { SANDBOX_ASSETS } from './assets.js';
-import { BuiltinLedger } from './ledger.js';
+import { BuiltinLedger, PLATFORM_HOLDER_ID } from './ledger.js';
 import { Random, emitAccount } from './population.js';
 
 export { DEFAULT_WHALE_TRANSACTIONS, SCENARIO_IDS } from './scenario-catalogue.js';
@@ -162,4 +162,20 @@ async function seedWhale(database: Database, now: number, transactions: number):
       { now: new Date(now), random: new Random(0x5eed) },
     );
   });
+}
+
+/**
+ * Accounts that are neither a scenario nor the platform's own: what a database holds
+ * beyond the sandbox (up to `limit` ids). The demo's --reset refuses such a database.
+ */
+export async function nonScenarioAccounts(database: Database, limit = 3): Promise<string[]> {
+  const rows = await database.db
+    .selectFrom('accounts')
+    .select('id')
+    .where('id', 'not in', [...SCENARIO_IDS])
+    .where('holder_id', '!=', PLATFORM_HOLDER_ID)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.id);
 }

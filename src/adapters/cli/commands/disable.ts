@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { disableAccount, enableAccount, redeemDisableLink } from '../../../app/disable-account.js';
+import { disableLinkToken } from '../../../app/disable-links.js';
 import { OffboardError } from '../../../domain/errors.js';
 import type { CliDeps, ExitBox } from '../command-kit.js';
 import { action } from '../command-kit.js';
@@ -10,17 +11,17 @@ export function registerDisable(program: Command, deps: CliDeps, exit: ExitBox):
     .command('disable [account]')
     .description('disable at once: revoke keys, sessions, devices, withdrawal addresses; cancel orders; balances stay')
     .option('--reason <text>', 'why (kept in the audit log, never shown to the holder)')
-    .option('--link <token>', 'redeem a disable link instead (the holder\'s one-click kill switch)')
+    .option('--link <url>', 'redeem a disable link instead (the holder\'s one-click kill switch): the whole link from the message, or its last part')
     .option('--json', 'print the result as JSON')
     .action(
       action(deps, exit, async (ctx, opts, account: string | undefined) => {
         if (opts['link']) {
-          const result = await redeemDisableLink(ctx.app, async (id) => ctx.rules(await ctx.jurisdiction(id)), String(opts['link']));
+          const result = await redeemDisableLink(ctx.app, async (id) => ctx.rules(await ctx.jurisdiction(id)), disableLinkToken(String(opts['link'])));
           if (opts.json) printJson(deps.io, result);
           else deps.io.stdout(`${result.accountId} disabled through its disable link\n`);
           return 0;
         }
-        if (!account) throw new OffboardError('OFFBOARD_ERR_USAGE', 'name the account to disable, or pass --link TOKEN');
+        if (!account) throw new OffboardError('OFFBOARD_ERR_USAGE', 'name the account to disable, or pass --link URL');
         if (!opts['reason']) throw new OffboardError('OFFBOARD_ERR_USAGE', 'say why with --reason TEXT (kept in the audit log)');
         const rules = ctx.rules(await ctx.jurisdiction(account));
         const result = await disableAccount(ctx.app, rules, { accountId: account, reason: String(opts['reason']), actor: { kind: 'platform', id: 'cli' } });

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import type { Command } from 'commander';
@@ -8,7 +9,10 @@ import { parseDuration } from '../../../domain/duration.js';
 import { OffboardError } from '../../../domain/errors.js';
 import type { Policy, PolicyDocument } from '../../../domain/policy.js';
 import type { Context } from '../../../main/context.js';
-import { SCENARIO_IDS, seedScenarios } from '../../ledger/scenarios.js';
+import { nonScenarioAccounts, SCENARIO_IDS, seedScenarios } from '../../ledger/scenarios.js';
+import { redactDatabaseUrl, resolveDatabaseUrl } from '../../store/database-url.js';
+import type { Database } from '../../store/database.js';
+import { resetDatabase } from '../../store/reset.js';
 import type { RunningServer, ServeOptions } from '../../http/server.js';
 import type { StatementsConfig } from '../../http/routes/exports.js';
 import {
@@ -153,10 +157,13 @@ export function registerServe(program: Command, deps: CliDeps, exit: ExitBox): v
         });
         // Links in notifications point here unless the operator named the public address.
         if (!deps.io.env['OFFBOARD_PUBLIC_URL']) ctx.app.publicUrl = server.url;
+        // Listen for signals before saying so: a supervisor (or a test) that stops the
+        // process as soon as it reads the line must not meet the default SIGTERM action.
+        const stopped = untilSignal();
         deps.io.stderr(
           `offboard listening on ${server.url} (docs: ${server.url}/docs)${server.worker ? ', worker running' : ''}\n`,
         );
-        await untilSignal();
+        await stopped;
         await server.close();
         return 0;
       }),
@@ -180,6 +187,10 @@ export function registerServe(program: Command, deps: CliDeps, exit: ExitBox): v
       String(DEMO_WHALE_TRANSACTIONS),
     )
     .option('--ttl <duration>', 'lifetime of the printed tokens', '12h')
+    .option(
+      '--reset',
+      "start from a fresh sandbox: empty the demo's database first (refused if it holds accounts that are not the demo's)",
+    )
     .option('--json', 'print the URLs and credentials as one JSON line')
     .action(
       action(
@@ -193,10 +204,21 @@ export function registerServe(program: Command, deps: CliDeps, exit: ExitBox): v
           const ttlMs = lifetime(opts['ttl']);
           const whale = parseCount(opts['whaleTransactions'], '--whale-transactions', 1);
           const listenPort = port(opts['port']);
-          const ctx = await deps.openContext({ db: opts.db, env: deps.io.env, policy });
+          const url = resolveDatabaseUrl(opts.db, deps.io.env);
+          if (opts['reset']) {
+            // An earlier demo still running on the port would have its database emptied
+            // under it, and this one would then fail anyway: find out first.
+            await ensurePortFree(listenPort, String(opts['host']));
+            await resetDatabase(url, refuseNonDemoData);
+          }
+          const ctx = await deps.openContext({ db: url, env: deps.io.env, policy });
           let server: RunningServer | null = null;
           try {
-            await seedScenarios(ctx.database, ctx.clock, { whaleTransactions: whale });
+            const seeded = await seedScenarios(ctx.database, ctx.clock, {
+              whaleTransactions: whale,
+            });
+            // Scenario accounts from an earlier run keep what was done to them there.
+            const reused = seeded.created.length < seeded.accounts.length;
             const agents = await agentKeys(ctx.database, deps.io.env);
             server = await startServer(ctx, {
               port: listenPort,
@@ -224,12 +246,15 @@ export function registerServe(program: Command, deps: CliDeps, exit: ExitBox): v
               url: server.url,
               docs: `${server.url}/docs`,
               openapi: `${server.url}/openapi.json`,
-              database: ctx.database.url,
+              database: redactDatabaseUrl(ctx.database.url),
+              reused,
               ...credentials,
             };
+            // Signals first, then the line a script waits for (see serve).
+            const stopped = untilSignal();
             if (opts.json) printJson(deps.io, info);
             else deps.io.stdout(demoText(info));
-            await untilSignal();
+            await stopped;
           } finally {
             await server?.close();
             await ctx.close();
@@ -310,6 +335,32 @@ export function registerServe(program: Command, deps: CliDeps, exit: ExitBox): v
     );
 }
 
+/** Fails with OFFBOARD_ERR_PORT_IN_USE when something listens on the port now (0 is always free). */
+async function ensurePortFree(listenPort: number, host: string): Promise<void> {
+  if (listenPort === 0) return;
+  const probe = createServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', reject);
+    probe.listen(listenPort, host, () => probe.close(() => resolve()));
+  }).catch((error: unknown) => {
+    if ((error as { code?: unknown }).code !== 'EADDRINUSE') return; // startServer says why
+    throw new OffboardError(
+      'OFFBOARD_ERR_PORT_IN_USE',
+      `port ${listenPort} is in use on ${host}: another process listens there (an earlier offboard demo still running?). Stop it, or pass another port with --port (--port 0 picks a free one)`,
+    );
+  });
+}
+
+/** --reset empties only a sandbox: a database with accounts of its own is not the demo's. */
+async function refuseNonDemoData(database: Database): Promise<void> {
+  const foreign = await nonScenarioAccounts(database);
+  if (foreign.length > 0)
+    throw new OffboardError(
+      'OFFBOARD_ERR_INVALID_ARGUMENT',
+      `--reset refused: ${redactDatabaseUrl(database.url)} holds accounts that are not the demo's (${foreign.join(', ')}, ...); --reset empties only a demo database. Point --db at another file, e.g. --db sqlite:./offboard-demo.db`,
+    );
+}
+
 interface DemoCredentials {
   apiKey: string;
   agents: { id: string; roles: AgentRole[]; token: string }[];
@@ -352,11 +403,25 @@ async function demoCredentials(
 }
 
 function demoText(
-  info: DemoCredentials & { url: string; docs: string; openapi: string; database: string },
+  info: DemoCredentials & {
+    url: string;
+    docs: string;
+    openapi: string;
+    database: string;
+    reused: boolean;
+  },
 ): string {
   const clean = info.holders['demo-clean'] ?? '';
   const lines = [
     `offboard demo: the API and the worker are running on ${info.database}`,
+    ...(info.reused
+      ? [
+          '',
+          `  Reusing the demo accounts already in ${info.database}: they keep what earlier runs`,
+          '  did to them (demo-clean may be closed already, and the walkthrough below then',
+          '  answers 409). Run `offboard demo --reset` to start from a fresh sandbox.',
+        ]
+      : []),
     '',
     `  API       ${info.url}`,
     `  docs      ${info.docs}`,

@@ -17,6 +17,7 @@ import {
   Consent,
   Reason,
 } from '../schemas.js';
+import { disabledPage, disableLinkPage, sendPage, wantsPage } from '../pages.js';
 import * as accounts from './accounts.js';
 
 const HOLDER = { access: { holder: true } } as const;
@@ -173,23 +174,25 @@ export function registerHolderRoutes(app: App, services: Services): void {
   app.post(
     '/v1/disable-links/:token',
     {
-      config: { access: { public: true }, rateLimit: 'disable-link' },
+      config: { access: { public: true }, rateLimit: 'disable-link', page: true },
       schema: {
         tags: ['holder'],
         summary: 'Disable an account through the link in a notification (no login)',
         description:
-          'The holder’s kill switch, even when an attacker holds the password. Each link works once and expires.',
+          'The holder’s kill switch, even when an attacker holds the password. Each link works once and expires; it is used up only when the account is disabled. A browser (`Accept: text/html` without `application/json`, as the link page’s button sends) gets an HTML page saying what happened, errors included; other clients get JSON.',
         params: LinkParams,
         body: EmptyBody,
+        produces: ['application/json', 'text/html'],
         response: { 200: Disabled, ...errors(404, 409, 429) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const result = await redeemDisableLink(
         ctx.app,
         async (id) => ctx.rules(await ctx.jurisdiction(id)),
         request.params.token,
       );
+      if (wantsPage(request)) return sendPage(reply, 200, disabledPage(result));
       return result;
     },
   );
@@ -208,13 +211,6 @@ export function registerHolderRoutes(app: App, services: Services): void {
         response: { 200: Type.String({ description: 'An HTML page with a form' }) },
       },
     },
-    async (request, reply) => {
-      const action = `/v1/disable-links/${encodeURIComponent(request.params.token)}`;
-      return reply
-        .type('text/html; charset=utf-8')
-        .send(
-          `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>Disable your account</title></head><body><h1>Disable your account</h1><p>This revokes every API key, session, device and withdrawal address and cancels open orders at once. Your balances stay safe. Support can enable the account again after verifying you.</p><form method="post" action="${action}"><button type="submit">Disable my account now</button></form></body></html>`,
-        );
-    },
+    async (request, reply) => sendPage(reply, 200, disableLinkPage(request.params.token)),
   );
 }

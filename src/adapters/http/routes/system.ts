@@ -7,6 +7,7 @@ import { CLOSURE_STATES } from '../../../domain/closure.js';
 import { OffboardError } from '../../../domain/errors.js';
 import type { App, Services } from '../app.js';
 import { gauge } from '../metrics.js';
+import { landingPage, sendPage } from '../pages.js';
 import { Closed, errors } from '../schemas.js';
 
 const PUBLIC = { access: { public: true } } as const;
@@ -96,6 +97,21 @@ export function registerSystemRoutes(app: App, services: Services): void {
           : '');
       return reply.type('text/plain; version=0.0.4; charset=utf-8').send(text);
     },
+  );
+
+  // Someone who opens the service's address in a browser learns what it is and where to go.
+  app.get(
+    '/',
+    {
+      config: PUBLIC,
+      schema: {
+        tags: ['system'],
+        summary: 'A landing page linking the docs, the contract and the health check',
+        produces: ['text/html'],
+        response: { 200: Type.String({ description: 'An HTML page' }) },
+      },
+    },
+    async (_request, reply) => sendPage(reply, 200, landingPage()),
   );
 
   app.get('/openapi.json', { config: PUBLIC, schema: { hide: true } }, async () => app.swagger());
