@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/adapters/store/database.js';
 import { migrateToLatest } from '../../src/adapters/store/migrate.js';
-import { OFFBOARD_TABLES, ownTables } from '../../src/adapters/store/reset.js';
+import { OWN_TABLES, ownTables } from '../../src/adapters/store/reset.js';
 import { cli } from '../support/cli.js';
 import { DIALECTS, createTestDatabase } from '../support/databases.js';
 import type { TestDatabase } from '../support/databases.js';
@@ -162,7 +162,7 @@ describe.each(DIALECTS)('offboard demo --reset [%s]', (dialect) => {
     try {
       await migrateToLatest(database);
       const { tables } = await ownTables(database);
-      expect([...tables].sort()).toEqual([...OFFBOARD_TABLES].sort());
+      expect([...tables].sort()).toEqual([...OWN_TABLES].sort());
     } finally {
       await database.close();
       await fresh.dispose();

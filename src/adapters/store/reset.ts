@@ -10,7 +10,7 @@ import { parseDatabaseUrl, redactDatabaseUrl } from './database-url.js';
  * these and nothing else: a PostgreSQL schema may hold other applications' tables. A test
  * checks the list against what the migrations really create.
  */
-export const OFFBOARD_TABLES: readonly string[] = [
+export const OWN_TABLES: readonly string[] = [
   'holders',
   'accounts',
   'assets',
@@ -34,6 +34,7 @@ export const OFFBOARD_TABLES: readonly string[] = [
   'api_keys',
   'idempotency_keys',
   'approvals',
+  'holder_token_cutoffs',
   'offboard_migrations',
   'offboard_migrations_lock',
 ];
@@ -65,7 +66,7 @@ export async function resetDatabase(url: string, guard: ResetGuard): Promise<voi
         'OFFBOARD_ERR_INVALID_ARGUMENT',
         `--reset refused: ${redactDatabaseUrl(url)} has tables but is not an offboard database; point --db at the demo's own database`,
       );
-    const foreign = [...tables].filter((t) => !OFFBOARD_TABLES.includes(t));
+    const foreign = [...tables].filter((t) => !OWN_TABLES.includes(t));
     // Deleting the SQLite file would take another application's tables with it.
     if (location.dialect === 'sqlite' && foreign.length > 0)
       throw new OffboardError(
@@ -74,7 +75,7 @@ export async function resetDatabase(url: string, guard: ResetGuard): Promise<voi
       );
     await guard(database);
     if (database.dialect === 'postgres') {
-      const present = OFFBOARD_TABLES.filter((t) => tables.has(t));
+      const present = OWN_TABLES.filter((t) => tables.has(t));
       await database.db.transaction().execute(async (tx) => {
         for (const table of present)
           await sql`drop table ${sql.table(`${schema}.${table}`)} cascade`.execute(tx);
