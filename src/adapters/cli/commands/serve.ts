@@ -4,15 +4,13 @@ import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import type { Command } from 'commander';
-import { createApiKey } from '../../../app/api-keys.js';
 import { parseDuration } from '../../../domain/duration.js';
 import { OffboardError } from '../../../domain/errors.js';
+import { SCENARIO_IDS } from '../../ledger/scenario-catalogue.js';
 import type { Policy, PolicyDocument } from '../../../domain/policy.js';
 import type { Context } from '../../../main/context.js';
-import { nonScenarioAccounts, SCENARIO_IDS, seedScenarios } from '../../ledger/scenarios.js';
 import { redactDatabaseUrl, resolveDatabaseUrl } from '../../store/database-url.js';
 import type { Database } from '../../store/database.js';
-import { resetDatabase } from '../../store/reset.js';
 import type { RunningServer, ServeOptions } from '../../http/server.js';
 import type { StatementsConfig } from '../../http/routes/exports.js';
 import {
@@ -22,13 +20,28 @@ import {
   signingKeyFromEnv,
 } from '../../statements/signing-key.js';
 import type { SigningKey } from '../../statements/signing-key.js';
-import { agentKeys, agentSigningKey } from '../../http/agent-keys.js';
-import { mintAgentToken, mintHolderToken, parseRoles, tokenSecret } from '../../http/tokens.js';
-import { assertHolderTokenMintable } from '../../../app/holder-tokens.js';
 import type { AgentRole } from '../../http/tokens.js';
 import type { CliDeps, ExitBox } from '../command-kit.js';
 import { action, loadPolicyOrThrow, parseCount } from '../command-kit.js';
 import { printJson } from '../output.js';
+
+// Loaded when the command runs: `offboard --help` must not load the database stack.
+const holderTokensModule = () => import('../../../app/holder-tokens.js');
+
+// Loaded when the command runs: `offboard --help` must not load the database stack.
+const tokensModule = () => import('../../http/tokens.js');
+
+// Loaded when the command runs: `offboard --help` must not load the database stack.
+const agentKeysModule = () => import('../../http/agent-keys.js');
+
+// Loaded when the command runs: `offboard --help` must not load the database stack.
+const resetModule = () => import('../../store/reset.js');
+
+// Loaded when the command runs: `offboard --help` must not load the database stack.
+const scenariosModule = () => import('../../ledger/scenarios.js');
+
+// Loaded when the command runs: `offboard --help` must not load the database stack.
+const apiKeysModule = () => import('../../../app/api-keys.js');
 
 /**
  * The HTTP stack (Fastify, OpenAPI, every route) loads only for `serve` and `demo`: every
@@ -141,8 +154,8 @@ export function registerServe(program: Command, deps: CliDeps, exit: ExitBox): v
         const server = await startServer(ctx, {
           port: port(opts['port']),
           host: String(opts['host']),
-          tokenSecret: await tokenSecret(ctx.database, deps.io.env),
-          agentKeys: await agentKeys(ctx.database, deps.io.env),
+          tokenSecret: await (await tokensModule()).tokenSecret(ctx.database, deps.io.env),
+          agentKeys: await (await agentKeysModule()).agentKeys(ctx.database, deps.io.env),
           logger: { level: deps.io.env['OFFBOARD_LOG_LEVEL'] ?? 'info' },
           trustProxy: Boolean(opts['trustProxy']),
           statements: statementsConfig(deps.io.env, false),
@@ -209,21 +222,21 @@ export function registerServe(program: Command, deps: CliDeps, exit: ExitBox): v
             // An earlier demo still running on the port would have its database emptied
             // under it, and this one would then fail anyway: find out first.
             await ensurePortFree(listenPort, String(opts['host']));
-            await resetDatabase(url, refuseNonDemoData);
+            await (await resetModule()).resetDatabase(url, refuseNonDemoData);
           }
           const ctx = await deps.openContext({ db: url, env: deps.io.env, policy });
           let server: RunningServer | null = null;
           try {
-            const seeded = await seedScenarios(ctx.database, ctx.clock, {
+            const seeded = await (await scenariosModule()).seedScenarios(ctx.database, ctx.clock, {
               whaleTransactions: whale,
             });
             // Scenario accounts from an earlier run keep what was done to them there.
             const reused = seeded.created.length < seeded.accounts.length;
-            const agents = await agentKeys(ctx.database, deps.io.env);
+            const agents = await (await agentKeysModule()).agentKeys(ctx.database, deps.io.env);
             server = await startServer(ctx, {
               port: listenPort,
               host: String(opts['host']),
-              tokenSecret: await tokenSecret(ctx.database, deps.io.env),
+              tokenSecret: await (await tokensModule()).tokenSecret(ctx.database, deps.io.env),
               agentKeys: agents,
               logger: { level: 'warn', stream: process.stderr },
               statements: statementsConfig(deps.io.env, true),
@@ -281,9 +294,9 @@ export function registerServe(program: Command, deps: CliDeps, exit: ExitBox): v
       action(deps, exit, async (ctx, opts, account: string) => {
         // Every input is checked before anything is written (the secret is made on first use).
         const ttlMs = lifetime(opts['ttl']);
-        await assertHolderTokenMintable(ctx.app, account); // unknown, disabled, closed: an error, not a useless token
-        const minted = mintHolderToken(
-          await tokenSecret(ctx.database, deps.io.env),
+        await (await holderTokensModule()).assertHolderTokenMintable(ctx.app, account); // unknown, disabled, closed: an error, not a useless token
+        const minted = (await tokensModule()).mintHolderToken(
+          await (await tokensModule()).tokenSecret(ctx.database, deps.io.env),
           account,
           ctx.clock.now(),
           ttlMs,
@@ -308,15 +321,15 @@ export function registerServe(program: Command, deps: CliDeps, exit: ExitBox): v
     .option('--json', 'print {"token","expiresAt"} as JSON')
     .action(
       action(deps, exit, async (ctx, opts, agentId: string) => {
-        const roles = parseRoles(String(opts['roles']));
+        const roles = (await tokensModule()).parseRoles(String(opts['roles']));
         if (!roles)
           throw new OffboardError(
             'OFFBOARD_ERR_INVALID_ARGUMENT',
             `--roles takes support, compliance, admin (comma-separated); got "${String(opts['roles'])}"`,
           );
         const ttlMs = lifetime(opts['ttl']);
-        const minted = mintAgentToken(
-          await agentSigningKey(ctx.database, deps.io.env),
+        const minted = (await tokensModule()).mintAgentToken(
+          await (await agentKeysModule()).agentSigningKey(ctx.database, deps.io.env),
           agentId,
           roles,
           ctx.clock.now(),
@@ -353,7 +366,7 @@ async function ensurePortFree(listenPort: number, host: string): Promise<void> {
 
 /** --reset empties only a sandbox: a database with accounts of its own is not the demo's. */
 async function refuseNonDemoData(database: Database): Promise<void> {
-  const foreign = await nonScenarioAccounts(database);
+  const foreign = await (await scenariosModule()).nonScenarioAccounts(database);
   if (foreign.length > 0)
     throw new OffboardError(
       'OFFBOARD_ERR_INVALID_ARGUMENT',
@@ -377,13 +390,14 @@ async function demoCredentials(
   grace: string,
 ): Promise<DemoCredentials> {
   const now = ctx.clock.now();
-  const secret = await tokenSecret(ctx.database, env);
-  const { key } = await createApiKey(ctx.database, {
+  const secret = await (await tokensModule()).tokenSecret(ctx.database, env);
+  const { key } = await (await apiKeysModule()).createApiKey(ctx.database, {
     name: 'demo',
     scopes: ['read', 'write', 'admin'],
     now,
     actor: { kind: 'system', id: 'demo' },
   });
+  const { mintAgentToken, mintHolderToken } = await tokensModule();
   const holders: Record<string, string> = {};
   for (const id of SCENARIO_IDS) holders[id] = mintHolderToken(secret, id, now, ttlMs).token;
   // With an identity provider configured, agents sign in there: offboard has no key to mint with.
