@@ -149,18 +149,7 @@ export class BuiltinLedger {
       const openedAt = account.openedAt?.getTime() ?? this.now();
       await tx
         .insertInto('accounts')
-        .values({
-          id: account.id,
-          holder_id: account.holderId,
-          status: 'active',
-          jurisdiction: account.jurisdiction,
-          opened_at: openedAt,
-          status_changed_at: openedAt,
-          last_trade_at: null,
-          last_withdrawal_at: null,
-          last_deposit_at: null,
-          last_security_change_at: null,
-        })
+        .values(newAccountRow(account.id, account.holderId, account.jurisdiction, openedAt))
         .execute();
     });
   }
@@ -186,18 +175,7 @@ export class BuiltinLedger {
       await tx.insertInto('holders').values({ id: holderId, name: input.name, email: input.email, phone: input.phone, created_at: now }).execute();
       await tx
         .insertInto('accounts')
-        .values({
-          id: input.accountId,
-          holder_id: holderId,
-          status: 'active',
-          jurisdiction: input.jurisdiction,
-          opened_at: now,
-          status_changed_at: now,
-          last_trade_at: null,
-          last_withdrawal_at: null,
-          last_deposit_at: null,
-          last_security_change_at: null,
-        })
+        .values(newAccountRow(input.accountId, holderId, input.jurisdiction, now))
         .execute();
     });
     return { holderId };
@@ -214,18 +192,7 @@ export class BuiltinLedger {
         .execute();
       await tx
         .insertInto('accounts')
-        .values({
-          id: DUST_ACCOUNT_ID,
-          holder_id: PLATFORM_HOLDER_ID,
-          status: 'active',
-          jurisdiction: 'ZZ',
-          opened_at: now,
-          status_changed_at: now,
-          last_trade_at: null,
-          last_withdrawal_at: null,
-          last_deposit_at: null,
-          last_security_change_at: null,
-        })
+        .values(newAccountRow(DUST_ACCOUNT_ID, PLATFORM_HOLDER_ID, 'ZZ', now))
         .onConflict((oc) => oc.column('id').doNothing())
         .execute();
     });
@@ -902,6 +869,22 @@ function toTransactionRow(row: Omit<TransactionTable, 'id'> & { id: number }): T
     reference: row.reference,
     createdAt: new Date(row.created_at),
     completedAt: row.completed_at === null ? null : new Date(row.completed_at),
+  };
+}
+
+/** An account as opened: active, no activity yet. */
+function newAccountRow(id: string, holderId: string, jurisdiction: string, openedAt: number): Omit<AccountTable, 'status_before_freeze'> {
+  return {
+    id,
+    holder_id: holderId,
+    status: 'active',
+    jurisdiction,
+    opened_at: openedAt,
+    status_changed_at: openedAt,
+    last_trade_at: null,
+    last_withdrawal_at: null,
+    last_deposit_at: null,
+    last_security_change_at: null,
   };
 }
 
