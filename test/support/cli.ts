@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { runCli } from '../../src/adapters/cli/program.js';
 import type { CliIo } from '../../src/adapters/cli/output.js';
 import { openContext } from '../../src/main/context.js';
+import { HANG_MS } from './wait.js';
 
 export interface CliResult {
   code: number;
@@ -40,7 +41,7 @@ export function binary(args: string[], env: NodeJS.ProcessEnv = {}): CliResult {
   const child = spawnSync(process.execPath, [BIN, ...args], {
     encoding: 'utf8',
     env: { PATH: process.env['PATH'], HOME: process.env['HOME'], ...env },
-    timeout: 60_000,
+    timeout: HANG_MS, // a guard against a hung process, not a limit on a slow machine
   });
   return result(child.status ?? -1, child.stdout, child.stderr);
 }

@@ -1,6 +1,9 @@
 import { DUST_ACCOUNT_ID, PLATFORM_HOLDER_ID } from '../../src/adapters/ledger/ledger.js';
 import { afterAll, beforeAll } from 'vitest';
+import { requestClosure } from '../../src/app/closures.js';
 import { openDatabase } from '../../src/adapters/store/database.js';
+import { OffboardError } from '../../src/domain/errors.js';
+import { openContext } from '../../src/main/context.js';
 import type { Database, Dialect } from '../../src/adapters/store/database.js';
 import { createTestDatabase } from './databases.js';
 import type { TestDatabase } from './databases.js';
@@ -10,13 +13,12 @@ import { cli } from './cli.js';
 
 /*
  * A synthetic population with a closure requested for every account that can be closed
- * with the holder's consent: the starting point of the worker suites. Setup goes through
- * the CLI in this process (the binary's code path without a process start per account);
- * the workers under test are real processes.
+ * with the holder's consent: the starting point of the worker suites. Setup runs in this
+ * process: the seed through the CLI, then every closure request through the use case that
+ * `offboard close` calls, over one opened context (a context per account — opening the
+ * database and checking its schema ~150 times — made setup time out on a loaded machine).
+ * The workers under test are real processes.
  */
-
-/** Every automatic action a holder can consent to. */
-export const ALL_CONSENTS = 'sweep-dust,cancel-orders,revoke-apps';
 
 export interface RequestedClosure {
   closureId: string;
@@ -29,9 +31,9 @@ export interface RequestedClosure {
   blockers: string[];
 }
 
-interface CloseJson {
-  closure: { id: string; accountId: string; state: string; dueAt: string | null };
-  verdict: { blockers: { code: string; severity: string; subject: { asset?: string } }[] };
+/** The part of a request's verdict the suites read (the verdict `offboard close --json` prints). */
+interface RequestVerdict {
+  blockers: { code: string; severity: string; subject: { asset?: string } }[];
 }
 
 export async function seedPopulation(
@@ -66,52 +68,70 @@ export async function holderAccounts(database: Database): Promise<string[]> {
 }
 
 /**
- * Requests `close --confirmed --grace 0` with every consent for each account and keeps
- * the accepted ones. A refusal (a blocker only the holder or support can clear) is
- * expected for part of the population; any other failure is not.
+ * Requests closure for each account as `offboard close ID --confirmed --grace 0 --consent
+ * sweep-dust,cancel-orders,revoke-apps` does, and keeps the accepted ones. A refusal (a
+ * blocker only the holder or support can clear) is expected for part of the population;
+ * any other failure is not.
  */
 export async function requestClosures(
   url: string,
   accountIds: readonly string[],
 ): Promise<RequestedClosure[]> {
-  const accepted: RequestedClosure[] = [];
-  for (const accountId of accountIds) {
-    const result = await cli([
-      'close',
-      accountId,
-      '--confirmed',
-      '--grace',
-      '0',
-      '--consent',
-      ALL_CONSENTS,
-      '--json',
-      '--db',
-      url,
-    ]);
-    if (result.code !== 0) {
-      if (!/OFFBOARD_ERR_NOT_ELIGIBLE/.test(result.stdout + result.stderr)) {
-        throw new Error(
-          `close ${accountId} failed unexpectedly (${result.code}): ${result.stderr}${result.stdout}`,
-        );
+  const ctx = await openContext({ db: url, env: {} });
+  try {
+    const request = async (accountId: string): Promise<RequestedClosure | null> => {
+      let result: Awaited<ReturnType<typeof requestClosure>>;
+      try {
+        result = await requestClosure(ctx.app, ctx.rules, {
+          accountId,
+          consent: { sweepDust: true, cancelOrders: true, revokeApps: true },
+          confirmed: true,
+          gracePeriodMs: 0,
+          actor: { kind: 'platform', id: 'cli' },
+        });
+      } catch (error) {
+        if (error instanceof OffboardError && error.code === 'OFFBOARD_ERR_NOT_ELIGIBLE') return null;
+        throw new Error(`closing ${accountId} failed unexpectedly: ${String(error)}`, { cause: error });
       }
-      continue;
-    }
-    const body = result.json<CloseJson>();
-    if (body.closure.state !== 'grace' || body.closure.dueAt === null) {
-      throw new Error(`close ${accountId} should start in grace with a due date: ${result.stdout}`);
-    }
-    const blockers = body.verdict.blockers;
-    accepted.push({
-      closureId: body.closure.id,
-      accountId,
-      dueAt: new Date(body.closure.dueAt),
-      dustAssets: blockers
-        .filter((b) => b.code === 'dust_remaining' && b.subject.asset)
-        .map((b) => b.subject.asset!),
-      blockers: blockers.map((b) => `${b.code}:${b.severity}`),
-    });
+      const { closure } = result;
+      if (closure.state !== 'grace' || closure.dueAt === null) {
+        throw new Error(`close ${accountId} should start in grace with a due date: ${JSON.stringify(closure)}`);
+      }
+      const blockers = (result.verdict as RequestVerdict).blockers;
+      return {
+        closureId: closure.id,
+        accountId,
+        dueAt: closure.dueAt,
+        dustAssets: blockers
+          .filter((b) => b.code === 'dust_remaining' && b.subject.asset)
+          .map((b) => b.subject.asset!),
+        blockers: blockers.map((b) => `${b.code}:${b.severity}`),
+      };
+    };
+    // PostgreSQL serves several requests at once (each its own transaction; the audit
+    // chain serializes its appends); SQLite's one connection takes them one by one.
+    const lanes = ctx.database.dialect === 'postgres' ? 4 : 1;
+    const results: (RequestedClosure | null)[] = new Array<RequestedClosure | null>(accountIds.length).fill(null);
+    let next = 0;
+    const lane = async () => {
+      while (next < accountIds.length) {
+        const i = next++;
+        try {
+          results[i] = await request(accountIds[i]!);
+        } catch (error) {
+          next = accountIds.length; // the other lanes stop after their current request
+          throw error;
+        }
+      }
+    };
+    // Every lane settles before the context closes, even when one failed.
+    const settled = await Promise.allSettled(Array.from({ length: lanes }, lane));
+    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) throw failed.reason;
+    return results.filter((r): r is RequestedClosure => r !== null);
+  } finally {
+    await ctx.close();
   }
-  return accepted;
 }
 
 /** What a closure suite works on: a seeded database, the closures requested, the ledger before. */

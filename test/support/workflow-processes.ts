@@ -26,8 +26,10 @@ export interface Running {
   readonly leaseOwner: string;
   /** Settles when the process has exited and its output is drained. */
   readonly exited: Promise<Exited>;
-  /** Settles at the first byte on stdout (for `work`: its first pass moved something), or at exit. */
-  readonly firstOutput: Promise<void>;
+  /** Everything the process wrote to stdout so far. */
+  stdout(): string;
+  /** Everything the process wrote to stderr so far. */
+  stderr(): string;
 }
 
 /**
@@ -48,22 +50,79 @@ export function startOffboard(args: readonly string[], env: NodeJS.ProcessEnv = 
   if (child.pid === undefined) throw new Error(`could not start ${OFFBOARD_BIN}`);
   let stdout = '';
   let stderr = '';
-  let spoke: () => void = () => undefined;
-  const firstOutput = new Promise<void>((resolve) => (spoke = resolve));
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk;
-    spoke();
-  });
+  // Registered before any waitForLine listener, so a listener always sees the chunk added.
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => void (stdout += chunk));
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => void (stderr += chunk));
   const exited = new Promise<Exited>((resolve, reject) => {
     child.once('error', reject);
     // 'close' rather than 'exit': it fires after stdout and stderr are drained.
     child.once('close', (code, signal) => {
-      spoke();
       resolve({ code, signal, stdout, stderr, ms: performance.now() - started });
     });
   });
-  return { child, pid: child.pid, leaseOwner: `${hostname()}:${child.pid}`, exited, firstOutput };
+  return {
+    child,
+    pid: child.pid,
+    leaseOwner: `${hostname()}:${child.pid}`,
+    exited,
+    stdout: () => stdout,
+    stderr: () => stderr,
+  };
+}
+
+/**
+ * Resolves with the first complete stdout line that matches `pattern` — a readiness signal
+ * such as the worker's `idle: nothing due ...` or a `<closure>: grace -> closed` transition.
+ * Rejects, with what the process said, when it exits without printing one, or when none came
+ * within `timeoutMs` (a guard against hangs: make it generous).
+ */
+export function waitForLine(running: Running, pattern: RegExp, timeoutMs: number): Promise<string> {
+  const found = () =>
+    running
+      .stdout()
+      .split('\n')
+      .slice(0, -1) // the text after the last newline is a line still being written
+      .find((line) => pattern.test(line));
+  return new Promise<string>((resolve, reject) => {
+    const stream = running.child.stdout;
+    const finish = (settle: () => void) => {
+      clearTimeout(timer);
+      stream?.off('data', onData);
+      settle();
+    };
+    const onData = () => {
+      const line = found();
+      if (line !== undefined) finish(() => resolve(line));
+    };
+    const timer = setTimeout(
+      () =>
+        finish(() =>
+          reject(
+            new Error(
+              `no stdout line matching ${String(pattern)} within ${timeoutMs} ms\nstdout:\n${running.stdout()}\nstderr:\n${running.stderr()}`,
+            ),
+          ),
+        ),
+      timeoutMs,
+    );
+    stream?.on('data', onData);
+    void running.exited.then(
+      (exited) => {
+        const line = found();
+        finish(() =>
+          line !== undefined
+            ? resolve(line)
+            : reject(
+                new Error(
+                  `exited before printing a line matching ${String(pattern)}\n${describeExit('process', exited)}`,
+                ),
+              ),
+        );
+      },
+      (error: unknown) => finish(() => reject(error as Error)),
+    );
+    onData();
+  });
 }
 
 /** Runs the binary to completion and tells how it ended. */
@@ -72,31 +131,37 @@ export function runOffboard(args: readonly string[], env: NodeJS.ProcessEnv = {}
 }
 
 /**
- * SIGKILL `ms` after the process first writes to stdout (or `fallbackMs` after the call if
- * it never does): no handler runs, and no transaction that had not committed ever will.
- * Counting from the first output rather than from the spawn aims the kill at work in
- * progress however long the process takes to start on this machine.
+ * SIGKILL `ms` after the process prints its first line matching `pattern` (or, if it never
+ * does, `fallbackMs` after the call): no handler runs, and no transaction that had not
+ * committed ever will. Counting from a line that shows work in progress (for `work`, its
+ * first transition) rather than from the spawn aims the kill at work however long the
+ * process takes to start on a loaded machine; the fallback only guards against a hang.
  */
-export async function killAfterFirstOutput(
+export async function killAfterLine(
   running: Running,
+  pattern: RegExp,
   ms: number,
-  fallbackMs = 10_000,
+  fallbackMs = 120_000,
 ): Promise<Exited> {
-  const timers: NodeJS.Timeout[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let ended = false;
   const kill = () => {
     if (running.child.exitCode === null && running.child.signalCode === null)
       running.child.kill('SIGKILL');
   };
-  timers.push(setTimeout(kill, fallbackMs));
-  void running.firstOutput.then(() => timers.push(setTimeout(kill, ms)));
+  void waitForLine(running, pattern, fallbackMs).then(
+    () => {
+      if (!ended) timer = setTimeout(kill, ms);
+    },
+    kill, // no such line in time (or the process already ended): end it now
+  );
   try {
     return await running.exited;
   } finally {
-    for (const timer of timers) clearTimeout(timer);
+    ended = true;
+    clearTimeout(timer);
   }
 }
-
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** An exit summary short enough for an assertion message. */
 export function describeExit(name: string, exited: Exited): string {

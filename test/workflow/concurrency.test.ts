@@ -31,6 +31,11 @@ import { describeExit, startOffboard } from '../support/workflow-processes.js';
 
 const POPULATION = { accounts: 160, transactions: 1600, randomSeed: 11 };
 const WORKERS = 3;
+/**
+ * A guard against hangs only, never a performance claim: the workers finalize ~100
+ * closures, seconds alone and minutes on a loaded two-core machine.
+ */
+const SUITE_TIMEOUT_MS = 600_000;
 
 interface WorkSummary {
   transitions: Record<string, number>;
@@ -85,7 +90,7 @@ describe('several workers share the closures, and every effect happens once [pos
     console.info(
       `[concurrency postgres] ${outcome.closed.length} closed, ${outcome.blocked.length} blocked; per worker ${perWorker.join(', ')}; ${failures.length} collisions`,
     );
-  }, 120_000);
+  }, SUITE_TIMEOUT_MS);
 });
 
 /*

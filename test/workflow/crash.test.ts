@@ -11,11 +11,11 @@ import {
   assertOneEffectEach,
 } from '../support/workflow-invariants.js';
 import { useClosurePopulation } from '../support/workflow-population.js';
+import { waitFor } from '../support/wait.js';
 import {
   describeExit,
-  killAfterFirstOutput,
+  killAfterLine,
   runOffboard,
-  sleep,
   startOffboard,
 } from '../support/workflow-processes.js';
 
@@ -24,9 +24,9 @@ import {
  * another worker repeats the step, idempotency keys keep effects single."
  *
  * Real `offboard work` processes on a real database, one after another, each killed with
- * SIGKILL (no handler, no cleanup) a seeded random time after it began working (its first
- * pass printed), so the kill lands mid-step; then, once the dead workers' leases expired,
- * one `work --once` finishes. The outcome must be what an uninterrupted run gives: every
+ * SIGKILL (no handler, no cleanup) a seeded random time after it began working (it printed
+ * its first transition), so the kill lands mid-step; then, once the dead workers' leases
+ * expired, one `work --once` finishes. The outcome must be what an uninterrupted run gives: every
  * closure closed or blocked once, every effect once, no money created or lost.
  */
 
@@ -39,6 +39,13 @@ const KILL_SEED = Number(process.env['OFFBOARD_CRASH_SEED'] ?? 20_260_501);
 const KILLS = 16;
 const LEASE_MS = 500;
 const WORKER = ['work', '--lease', `${LEASE_MS}ms`, '--poll', '50ms', '--concurrency', '4'];
+/** What `work` prints when it moved a closure (`cl_…: grace -> closed`): work is in progress. */
+const TRANSITION = /^cl_\S+: \w+ -> \w+$/;
+/**
+ * A guard against hangs only, never a performance claim: each kill waits for a worker to
+ * start and move a closure, which takes seconds on a loaded two-core machine.
+ */
+const SUITE_TIMEOUT_MS = 120_000 + KILLS * 30_000;
 
 interface Kill {
   afterMs: number;
@@ -66,7 +73,7 @@ describe.each(DIALECTS)('a worker killed at any instant loses nothing [%s]', (di
       const spawnedAt = Date.now();
       const worker = startOffboard([...WORKER, '--db', suite.url]);
       const afterMs = random.int(0, 150);
-      const exited = await killAfterFirstOutput(worker, afterMs);
+      const exited = await killAfterLine(worker, TRANSITION, afterMs);
       // `work` without --once runs until signalled: any other end is a crash of its own.
       expect(exited.signal, describeExit(`worker ${i}`, exited)).toBe('SIGKILL');
       kills.push({ afterMs, ...(await interruptedBy(suite.database, worker.leaseOwner, spawnedAt)) });
@@ -74,7 +81,7 @@ describe.each(DIALECTS)('a worker killed at any instant loses nothing [%s]', (di
     }
 
     // The dead workers' claims lapse; one more worker finishes what they left.
-    await sleep(LEASE_MS + 250);
+    await waitFor('the dead workers\' leases to lapse', async () => (await liveLeases(suite.database)) === 0);
     const finish = await runOffboard([
       'work',
       '--once',
@@ -86,7 +93,7 @@ describe.each(DIALECTS)('a worker killed at any instant loses nothing [%s]', (di
     ]);
     expect(finish.code, describeExit('work --once', finish)).toBe(0);
 
-    const summary = `kills at ${kills.map((k) => `${k.afterMs}ms:${k.interrupted}/${k.decided}`).join(' ')} (ms after first output: interrupted/decided; seed ${KILL_SEED})`;
+    const summary = `kills at ${kills.map((k) => `${k.afterMs}ms:${k.interrupted}/${k.decided}`).join(' ')} (ms after first transition: interrupted/decided; seed ${KILL_SEED})`;
     const outcome = await assertEveryClosureSettled(suite.database, suite.requested, now());
     await assertAccountsMatchOutcome(suite.database, outcome);
     const swept = await assertDustSweptOnce(suite.database, suite.requested, suite.before, now());
@@ -104,8 +111,20 @@ describe.each(DIALECTS)('a worker killed at any instant loses nothing [%s]', (di
     console.info(
       `[crash ${dialect}] ${outcome.closed.length} closed, ${outcome.blocked.length} blocked, ${outcome.waiting.length} waiting, ${swept} sweeps; ${summary}`,
     );
-  }, 120_000);
+  }, SUITE_TIMEOUT_MS);
 });
+
+/** Open closures a worker still holds a claim on (a dead worker's lasts until it expires). */
+async function liveLeases(database: Database): Promise<number> {
+  const rows = await database.db
+    .selectFrom('closures')
+    .select('lease_expires_at')
+    .where('state', 'in', ['requested', 'grace', 'finalizing', 'escalated'])
+    .where('lease_expires_at', 'is not', null)
+    .execute();
+  const now = Date.now();
+  return rows.filter((r) => Number(r.lease_expires_at) > now).length;
+}
 
 /** Due closures still open (a closure waiting for a later due date does not count). */
 async function openDue(database: Database): Promise<number> {

@@ -46,6 +46,14 @@ function racing(inner: PlatformPort, before: () => Promise<void>): PlatformPort 
   });
 }
 
+/** Random races tried per database. */
+const RUNS = 50;
+/**
+ * A guard against hangs only, never a performance claim: it scales with the runs, each a
+ * few worker passes that take well under a second alone and seconds on a loaded machine.
+ */
+const TIMEOUT_MS = 60_000 + RUNS * 6_000;
+
 describe.each(DIALECTS)('money racing a closure [%s]', (dialect) => {
   let db: TestDatabase;
   let ctx: Context;
@@ -126,7 +134,7 @@ describe.each(DIALECTS)('money racing a closure [%s]', (dialect) => {
         const returns = txs.filter((t) => t.type === 'return');
         expect(returns.length).toBeLessThanOrEqual(deposits.length);
       }),
-      { numRuns: 50 },
+      { numRuns: RUNS },
     );
-  });
+  }, TIMEOUT_MS);
 });

@@ -10,6 +10,7 @@ import { FixedClock } from '../../src/ports/clock.js';
 import type { PlatformPort } from '../../src/ports/platform.js';
 import { createTestDatabase, DIALECTS } from '../support/databases.js';
 import type { TestDatabase } from '../support/databases.js';
+import { HANG_MS } from '../support/wait.js';
 
 /** Fails with a message instead of hanging the suite when the worker never returns. */
 async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
@@ -111,10 +112,10 @@ describe.each(DIALECTS)('the worker stays live [%s]', (dialect) => {
         },
       }),
     );
-    await within(run, 30_000, 'runWorker');
+    await within(run, HANG_MS, 'runWorker');
     expect(passes).toBeGreaterThanOrEqual(2);
     expect((await closureStatus(ctx.app, accountId)).closure?.state).toBe('closed');
-  }, 60_000);
+  }, 4 * HANG_MS);
 
   it('claims a closure that falls due while a slow one is in flight, within the poll interval', async () => {
     const slow = await closableAccount();
@@ -135,7 +136,7 @@ describe.each(DIALECTS)('the worker stays live [%s]', (dialect) => {
       }),
     );
     try {
-      await within(slowEntered.promise, 30_000, 'the slow closure');
+      await within(slowEntered.promise, HANG_MS, 'the slow closure');
       // The slow closure holds a slot; a closure due now must not wait for it.
       await close(app, fast);
       await within(
@@ -145,24 +146,24 @@ describe.each(DIALECTS)('the worker stays live [%s]', (dialect) => {
             await new Promise((resolve) => setTimeout(resolve, 10));
           }
         })(),
-        30_000,
+        HANG_MS,
         'closing the due closure beside the slow one',
       );
       expect((await closureStatus(ctx.app, slow)).closure?.state).toBe('finalizing');
     } finally {
       release.resolve();
       stop.abort();
-      await within(run, 30_000, 'stopping the worker');
+      await within(run, HANG_MS, 'stopping the worker');
     }
     expect((await closureStatus(ctx.app, slow)).closure?.state).toBe('closed');
-  }, 60_000);
+  }, 4 * HANG_MS);
 
   it('a stop request ends an idle worker at once, whatever its poll interval', async () => {
     const stop = new AbortController();
     const idle = deferred();
     const run = runWorker(ctx.app, ctx.rules, options({ once: false, pollMs: 3_600_000, stop: stop.signal, shouldStop: () => stop.signal.aborted, onIdle: idle.resolve }));
-    await within(idle.promise, 30_000, 'going idle');
+    await within(idle.promise, HANG_MS, 'going idle');
     stop.abort();
-    await within(run, 10_000, 'stopping an idle worker');
-  }, 60_000);
+    await within(run, HANG_MS, 'stopping an idle worker');
+  }, 4 * HANG_MS);
 });
