@@ -1,41 +1,27 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closureStatus, requestClosure } from '../../src/app/closures.js';
 import { workOnce } from '../../src/app/worker.js';
-import { seedReferenceData } from '../../src/adapters/ledger/scenarios.js';
 import { listMail } from '../../src/adapters/store/mailbox-repository.js';
 import type { HoldKind } from '../../src/domain/facts.js';
-import { openContext } from '../../src/main/context.js';
 import type { Context } from '../../src/main/context.js';
 import { FixedClock } from '../../src/ports/clock.js';
-import { createTestDatabase, DIALECTS } from '../support/databases.js';
-import type { TestDatabase } from '../support/databases.js';
+import { DIALECTS } from '../support/databases.js';
+import { accountOpener, openWorkflowContext } from '../support/workflow-context.js';
 
 const CONSENT = { sweepDust: true, cancelOrders: true, revokeApps: true };
 const HOUR = 3_600_000;
 
 describe.each(DIALECTS)('what finalization does and tells the holder [%s]', (dialect) => {
-  let db: TestDatabase;
   let ctx: Context;
+  let dispose: () => Promise<void>;
+  let account: () => Promise<string>;
   const clock = new FixedClock(new Date('2026-05-01T00:00:00Z'));
-  let n = 0;
 
   beforeAll(async () => {
-    db = await createTestDatabase(dialect);
-    ctx = await openContext({ db: db.url, clock, env: {} });
-    await seedReferenceData(ctx.database, clock);
+    ({ ctx, dispose } = await openWorkflowContext(dialect, clock));
+    account = accountOpener(ctx, 'fin');
   });
-  afterAll(async () => {
-    await ctx.close();
-    await db.dispose();
-  });
-
-  async function account(): Promise<string> {
-    n += 1;
-    const accountId = `fin-${n}`;
-    await ctx.ledger.createHolder({ id: `holder-${accountId}`, name: 'Fin Al', email: `${accountId}@example.test`, phone: '+49 30 1234567' });
-    await ctx.ledger.openAccount({ id: accountId, holderId: `holder-${accountId}`, jurisdiction: 'DE' });
-    return accountId;
-  }
+  afterAll(async () => dispose());
 
   const finalize = async () => {
     for (let pass = 0; pass < 3; pass++) await workOnce(ctx.app, ctx.rules, { owner: 'test', leaseMs: 60_000, concurrency: 4 });

@@ -3,14 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requestClosure, closureStatus } from '../../src/app/closures.js';
 import type { AppContext } from '../../src/app/context.js';
 import { workOnce } from '../../src/app/worker.js';
-import { seedReferenceData } from '../../src/adapters/ledger/scenarios.js';
 import type { BuiltinLedger } from '../../src/adapters/ledger/ledger.js';
-import { openContext } from '../../src/main/context.js';
 import type { Context } from '../../src/main/context.js';
 import { FixedClock } from '../../src/ports/clock.js';
 import type { PlatformPort } from '../../src/ports/platform.js';
-import { createTestDatabase, DIALECTS } from '../support/databases.js';
-import type { TestDatabase } from '../support/databases.js';
+import { DIALECTS } from '../support/databases.js';
+import { accountOpener, openWorkflowContext } from '../support/workflow-context.js';
 
 type RaceOp =
   | { kind: 'deposit'; amount: bigint }
@@ -55,20 +53,16 @@ const RUNS = 50;
 const TIMEOUT_MS = 60_000 + RUNS * 6_000;
 
 describe.each(DIALECTS)('money racing a closure [%s]', (dialect) => {
-  let db: TestDatabase;
   let ctx: Context;
+  let dispose: () => Promise<void>;
+  let openAccount: () => Promise<string>;
   const clock = new FixedClock(new Date('2026-05-01T00:00:00Z'));
-  let n = 0;
 
   beforeAll(async () => {
-    db = await createTestDatabase(dialect);
-    ctx = await openContext({ db: db.url, clock, env: {} });
-    await seedReferenceData(ctx.database, clock);
+    ({ ctx, dispose } = await openWorkflowContext(dialect, clock));
+    openAccount = accountOpener(ctx, 'race');
   });
-  afterAll(async () => {
-    await ctx.close();
-    await db.dispose();
-  });
+  afterAll(async () => dispose());
 
   async function applyOp(ledger: BuiltinLedger, accountId: string, op: RaceOp): Promise<void> {
     try {
@@ -104,10 +98,7 @@ describe.each(DIALECTS)('money racing a closure [%s]', (dialect) => {
   it('ends closed with nothing on it, or blocked with the money credited; never loses money', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(raceOp, { minLength: 1, maxLength: 16 }), async (ops) => {
-        n += 1;
-        const accountId = `race-${n}`;
-        await ctx.ledger.createHolder({ id: `holder-${accountId}`, name: 'Racer', email: `${accountId}@example.test` });
-        await ctx.ledger.openAccount({ id: accountId, holderId: `holder-${accountId}`, jurisdiction: 'DE' });
+        const accountId = await openAccount();
         await requestClosure(ctx.app, ctx.rules, { accountId, consent: { sweepDust: true, cancelOrders: true, revokeApps: true }, confirmed: true, gracePeriodMs: 0, actor: { kind: 'holder', id: accountId } });
         const queue = [...ops];
         const app: AppContext = { ...ctx.app, platform: racing(ctx.app.platform, async () => applyOp(ctx.ledger, accountId, queue.shift() ?? { kind: 'nothing' })) };

@@ -3,13 +3,11 @@ import { closureStatus, requestClosure } from '../../src/app/closures.js';
 import type { AppContext } from '../../src/app/context.js';
 import { runWorker } from '../../src/app/worker.js';
 import type { RunOptions, StepOutcome } from '../../src/app/worker.js';
-import { seedReferenceData } from '../../src/adapters/ledger/scenarios.js';
-import { openContext } from '../../src/main/context.js';
 import type { Context } from '../../src/main/context.js';
 import { FixedClock } from '../../src/ports/clock.js';
 import type { PlatformPort } from '../../src/ports/platform.js';
-import { createTestDatabase, DIALECTS } from '../support/databases.js';
-import type { TestDatabase } from '../support/databases.js';
+import { DIALECTS } from '../support/databases.js';
+import { accountOpener, openWorkflowContext } from '../support/workflow-context.js';
 import { HANG_MS } from '../support/wait.js';
 
 /** Fails with a message instead of hanging the suite when the worker never returns. */
@@ -50,28 +48,16 @@ function holdingFreeze(inner: PlatformPort, accountId: string, gate: Promise<voi
 }
 
 describe.each(DIALECTS)('the worker stays live [%s]', (dialect) => {
-  let db: TestDatabase;
   let ctx: Context;
+  let dispose: () => Promise<void>;
+  let closableAccount: () => Promise<string>;
   const clock = new FixedClock(new Date('2026-05-01T00:00:00Z'));
-  let n = 0;
 
   beforeAll(async () => {
-    db = await createTestDatabase(dialect);
-    ctx = await openContext({ db: db.url, clock, env: {} });
-    await seedReferenceData(ctx.database, clock);
+    ({ ctx, dispose } = await openWorkflowContext(dialect, clock));
+    closableAccount = accountOpener(ctx, 'live');
   });
-  afterAll(async () => {
-    await ctx.close();
-    await db.dispose();
-  });
-
-  async function closableAccount(): Promise<string> {
-    n += 1;
-    const accountId = `live-${n}`;
-    await ctx.ledger.createHolder({ id: `holder-${accountId}`, name: 'Live', email: `${accountId}@example.test` });
-    await ctx.ledger.openAccount({ id: accountId, holderId: `holder-${accountId}`, jurisdiction: 'DE' });
-    return accountId;
-  }
+  afterAll(async () => dispose());
 
   const close = (app: AppContext, accountId: string) =>
     requestClosure(app, ctx.rules, { accountId, consent: { sweepDust: true, cancelOrders: true, revokeApps: true }, confirmed: true, gracePeriodMs: 0, actor: { kind: 'holder', id: accountId } });
