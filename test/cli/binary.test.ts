@@ -1,8 +1,11 @@
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { binary } from '../support/cli.js';
+
+const BIN = new URL('../../bin/offboard.js', import.meta.url).pathname;
 
 // The real executable, as a user runs it after `npm ci` (which builds it).
 describe('the offboard binary', () => {
@@ -29,4 +32,17 @@ describe('the offboard binary', () => {
     expect(out.code).toBe(0);
     expect(out.json<{ accounts: string[] }>().accounts).toContain('demo-everything');
   });
+
+  it('stops quietly when its reader closes the pipe early (offboard accounts list | head -1)', async () => {
+    const db = `sqlite:${join(dir, 'pipe.db')}`;
+    expect(spawnSync(process.execPath, [BIN, 'seed', '--accounts', '3000', '--transactions', '0', '--db', db]).status).toBe(0);
+    const child = spawn(process.execPath, [BIN, 'accounts', 'list', '--limit', '3000', '--db', db], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    // Like `head -1`: read the first chunk, then close our end.
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  }, 120_000);
 });
