@@ -14,7 +14,7 @@ export function registerDisable(program: Command, deps: CliDeps, exit: ExitBox):
   program
     .command('disable [account]')
     .description('disable at once: revoke keys, sessions, devices, withdrawal addresses; cancel orders; balances stay')
-    .option('--reason <text>', 'why (kept in the audit log, never shown to the holder)')
+    .option('--reason <text>', 'why (kept in the disablement record, never shown to the holder; the audit log records who asked)')
     .option('--link <url>', 'redeem a disable link instead (the holder\'s one-click kill switch): the whole link from the message, or its last part')
     .option('--json', 'print the result as JSON')
     .action(
@@ -26,7 +26,7 @@ export function registerDisable(program: Command, deps: CliDeps, exit: ExitBox):
           return 0;
         }
         if (!account) throw new OffboardError('OFFBOARD_ERR_USAGE', 'name the account to disable, or pass --link URL');
-        if (!opts['reason']) throw new OffboardError('OFFBOARD_ERR_USAGE', 'say why with --reason TEXT (kept in the audit log)');
+        if (!opts['reason']) throw new OffboardError('OFFBOARD_ERR_USAGE', 'say why with --reason TEXT (kept in the disablement record, never shown to the holder)');
         const rules = ctx.rules(await ctx.jurisdiction(account));
         const result = await (await disableAccountModule()).disableAccount(ctx.app, rules, { accountId: account, reason: String(opts['reason']), actor: { kind: 'platform', id: 'cli' } });
         if (opts.json) printJson(deps.io, { accountId: account, ...result });

@@ -181,7 +181,7 @@ export function registerPlatformRoutes(app: App, services: Services): void {
         tags: ['platform'],
         summary: 'Disable the account at once',
         params: AccountParams,
-        body: Closed({ reason: Reason('Why (kept in the audit log, never shown to the holder)') }),
+        body: Closed({ reason: Reason('Why (kept in the disablement record, never shown to the holder; the audit log records only who asked)') }),
         response: { 200: Disabled, ...errors(403, 404, 409) },
       },
     },
