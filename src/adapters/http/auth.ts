@@ -30,7 +30,8 @@ export interface Access {
   roles?: readonly AgentRole[];
 }
 
-export type RateLimitKind = 'confirm' | 'disable-link';
+/** The rate limits a route's attempts may count against (rate-limit.ts). */
+export type RateLimitGroup = 'confirm' | 'disable-link';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -38,7 +39,7 @@ declare module 'fastify' {
   }
   interface FastifyContextConfig {
     access?: Access;
-    rateLimit?: RateLimitKind;
+    rateLimitGroup?: RateLimitGroup;
   }
 }
 
