@@ -12,7 +12,7 @@ import { databaseSecret } from '../adapters/store/settings-repository.js';
 import { deliverDue, dispatchOutbox, webhookConfigFromEnv } from '../adapters/webhooks/webhooks.js';
 import { OffboardError } from '../domain/errors.js';
 import { DEFAULT_POLICY_DOCUMENT, policyFor } from '../domain/policy.js';
-import type { PolicyDocument } from '../domain/policy.js';
+import type { Policy, PolicyDocument } from '../domain/policy.js';
 import { systemClock } from '../ports/clock.js';
 import type { Clock } from '../ports/clock.js';
 
@@ -60,12 +60,16 @@ export async function openContext(options: ContextOptions = {}): Promise<Context
   const ledger = new BuiltinLedger(database, clock);
   const platform = new LedgerPlatform(database, ledger);
   const document = options.policy ?? DEFAULT_POLICY_DOCUMENT;
-  const cache = new Map<string, EffectivePolicy>();
+  // Keyed by the policy a jurisdiction resolves to, so it holds at most the document's base
+  // and the jurisdictions it names, whatever the accounts say: a fixed set, read on every
+  // check, that must never be evicted. A Map, not an LRU.
+  const cache = new Map<Policy, EffectivePolicy>();
   const rules: EligibilityRules = (jurisdiction) => {
-    let found = cache.get(jurisdiction);
+    const policy = policyFor(document, jurisdiction);
+    let found = cache.get(policy);
     if (!found) {
-      found = effectivePolicy(policyFor(document, jurisdiction));
-      cache.set(jurisdiction, found);
+      found = effectivePolicy(policy);
+      cache.set(policy, found);
     }
     return found;
   };

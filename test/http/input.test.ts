@@ -34,8 +34,8 @@ describe.each(CASES)('HTTP input safety [%s, %s]', (dialect, transport) => {
       deps: {
         bodyLimit: 4096,
         rateLimits: {
-          confirm: { capacity: 3, refillMs: 60_000 },
-          disableLink: { capacity: 2, refillMs: 60_000 },
+          confirm: { max: 3, windowMs: 180_000 },
+          disableLink: { max: 2, windowMs: 120_000 },
         },
       },
     });
@@ -366,6 +366,9 @@ describe.each(CASES)('HTTP input safety [%s, %s]', (dialect, transport) => {
     });
     expectError(limited, 429, 'OFFBOARD_ERR_RATE_LIMITED');
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    // Answered like every other error: the security headers, none of the plugin's own.
+    expect(limited.headers['x-content-type-options']).toBe('nosniff');
+    expect(limited.headers['x-ratelimit-limit']).toBeUndefined();
     // The bucket is the account's: the platform confirming for it is limited too.
     expectError(
       await h.call('POST', '/v1/accounts/demo-everything/closure/confirm', {

@@ -59,7 +59,7 @@ describe.each(CASES)('HTTP routes [%s, %s]', (dialect, transport) => {
         /offboard_http_requests_total\{route="\/healthz",method="GET",status="200"\} \d+/,
       );
       expect(text).toContain(
-        'offboard_http_request_duration_seconds_bucket{route="/healthz",method="GET",status="200",le="+Inf"}',
+        'offboard_http_request_duration_seconds_bucket{le="+Inf",route="/healthz",method="GET",status="200"}',
       );
       expect(text).toMatch(/offboard_closures\{state="closed"\} \d+/);
       expect(text).toMatch(/offboard_worker_lag_seconds \d/);

@@ -21,8 +21,8 @@ import { answerClientError, MAX_PARAM_LENGTH, sendError } from './errors.js';
 import { installIdempotency } from './idempotency.js';
 import { sendErrorPage, wantsPage } from './pages.js';
 import { HttpMetrics } from './metrics.js';
-import { RateLimiter } from './rate-limit.js';
-import type { BucketRule } from './rate-limit.js';
+import { installRateLimits } from './rate-limit.js';
+import type { RateRules } from './rate-limit.js';
 import { registerAgentRoutes } from './routes/agent.js';
 import { registerExportRoutes } from './routes/exports.js';
 import type { StatementsConfig } from './routes/exports.js';
@@ -56,7 +56,7 @@ export interface HttpDeps {
   logger?: FastifyServerOptions['logger'];
   /** Largest request body in bytes (default 64 KiB: no request needs more). */
   bodyLimit?: number;
-  rateLimits?: { confirm?: BucketRule; disableLink?: BucketRule };
+  rateLimits?: RateRules;
   worker?: WorkerProbe;
   /** Behind a reverse proxy: take the client address from X-Forwarded-For (rate limits key on it). */
   trustProxy?: boolean;
@@ -69,7 +69,6 @@ export interface Services {
   ctx: Context;
   secret: string;
   metrics: HttpMetrics;
-  limits: Record<'confirm' | 'disable-link', RateLimiter>;
   holds: HoldLedger;
   worker: WorkerProbe | null;
 }
@@ -91,10 +90,6 @@ declare module 'fastify' {
 }
 
 const DEFAULT_BODY_LIMIT = 64 * 1024;
-// A 6-digit code is already capped at 5 wrong tries per closure; this also slows a caller
-// who keeps requesting new closures to guess again.
-const CONFIRM_RULE: BucketRule = { capacity: 10, refillMs: 60_000 };
-const DISABLE_LINK_RULE: BucketRule = { capacity: 20, refillMs: 3_000 };
 
 /**
  * The HTTP service, built but not listening: tests call `inject`, `offboard serve` calls
@@ -123,10 +118,6 @@ export async function buildApp(deps: HttpDeps): Promise<App> {
     ctx: deps.ctx,
     secret: deps.tokenSecret,
     metrics: new HttpMetrics(),
-    limits: {
-      confirm: new RateLimiter(deps.rateLimits?.confirm ?? CONFIRM_RULE),
-      'disable-link': new RateLimiter(deps.rateLimits?.disableLink ?? DISABLE_LINK_RULE),
-    },
     holds: deps.ctx.ledger,
     worker: deps.worker ?? null,
   };
@@ -141,7 +132,7 @@ export async function buildApp(deps: HttpDeps): Promise<App> {
     holderSecret: deps.tokenSecret,
     agents: deps.agentKeys,
   });
-  installRateLimits(app, services);
+  await installRateLimits(app, deps.rateLimits);
   installIdempotency(app, { database: deps.ctx.database, clock: deps.ctx.clock });
 
   await app.register(swagger, {
@@ -308,29 +299,5 @@ function installRouteConventions(app: App): void {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     if (methods.includes('POST') && !schema['headers']) schema['headers'] = IdempotencyHeaders;
     route.schema = schema;
-  });
-}
-
-function installRateLimits(app: App, services: Services): void {
-  app.addHook('preHandler', async (request) => {
-    const kind = request.routeOptions.config.rateLimit;
-    if (!kind) return;
-    const now = services.ctx.clock.now().getTime();
-    if (kind === 'confirm') {
-      const principal = request.principal;
-      const params = request.params as { id?: string };
-      const account = principal?.kind === 'holder' ? principal.accountId : (params.id ?? 'unknown');
-      services.limits.confirm.take(
-        `confirm:${account}`,
-        now,
-        'confirmation attempts for this account',
-      );
-    } else {
-      services.limits['disable-link'].take(
-        `link:${request.ip}`,
-        now,
-        'disable-link attempts from this address',
-      );
-    }
   });
 }

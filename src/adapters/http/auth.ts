@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { LRUCache } from 'lru-cache';
 import { authenticateApiKey, looksLikeApiKey } from '../../app/api-keys.js';
 import type { ApiKeyInfo, ApiScope } from '../../app/api-keys.js';
 import type { Actor, AppContext } from '../../app/context.js';
@@ -30,7 +31,8 @@ export interface Access {
   roles?: readonly AgentRole[];
 }
 
-export type RateLimitKind = 'confirm' | 'disable-link';
+/** The rate limits a route's attempts may count against (rate-limit.ts). */
+export type RateLimitGroup = 'confirm' | 'disable-link';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -38,7 +40,7 @@ declare module 'fastify' {
   }
   interface FastifyContextConfig {
     access?: Access;
-    rateLimit?: RateLimitKind;
+    rateLimitGroup?: RateLimitGroup;
   }
 }
 
@@ -57,7 +59,7 @@ export function describeAccess(access: Access): string {
 }
 
 // Verified API keys are remembered briefly so a busy key costs no query per request; a
-// revoked key stops working within this time.
+// revoked key stops working within this time. The least recently used go first when full.
 const KEY_CACHE_MS = 10_000;
 const KEY_CACHE_MAX = 1000;
 
@@ -70,17 +72,15 @@ interface AuthOptions {
 }
 
 export function installAuth(app: FastifyInstance, options: AuthOptions): void {
-  const keyCache = new Map<string, { info: ApiKeyInfo; until: number }>();
+  // Only keys that verify are remembered: a new key works at once, and a caller trying
+  // keys cannot push the real ones out.
+  const keyCache = new LRUCache<string, ApiKeyInfo>({ max: KEY_CACHE_MAX, ttl: KEY_CACHE_MS });
 
   const apiKey = async (presented: string): Promise<ApiKeyInfo | null> => {
-    const now = Date.now();
     const cached = keyCache.get(presented);
-    if (cached && cached.until > now) return cached.info;
+    if (cached) return cached;
     const info = await authenticateApiKey(options.app.database, presented);
-    if (info) {
-      if (keyCache.size >= KEY_CACHE_MAX) keyCache.clear();
-      keyCache.set(presented, { info, until: now + KEY_CACHE_MS });
-    }
+    if (info) keyCache.set(presented, info);
     return info;
   };
 

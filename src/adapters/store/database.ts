@@ -1,6 +1,7 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import type { SqliteDatabase, Transaction } from 'kysely';
+import { LRUCache } from 'lru-cache';
 import pg from 'pg';
 import { OffboardError } from '../../domain/errors.js';
 import type { OffboardTables } from './database.table.js';
@@ -74,18 +75,18 @@ const STATEMENT_CACHE = 500;
 /**
  * Kysely prepares every query afresh; on a hot path (a scan runs ten statements per batch
  * of a thousand accounts) preparing costs more than running. Statements are cached by
- * their SQL text. Safe because Kysely runs one query at a time on the one connection, so
- * a cached statement is never asked for while it is still iterating.
+ * their SQL text, the least recently used forgotten first (a burst of one-off queries
+ * does not push out the hot ones). Safe because Kysely runs one query at a time on the
+ * one connection, so a cached statement is never asked for while it is still iterating.
  */
 function cachingStatements(raw: BetterSqlite3.Database): SqliteDatabase {
-  const cache = new Map<string, BetterSqlite3.Statement>();
+  const cache = new LRUCache<string, BetterSqlite3.Statement>({ max: STATEMENT_CACHE });
   return {
     close: () => raw.close(),
     prepare: (text: string) => {
       let statement = cache.get(text);
       if (!statement) {
         statement = raw.prepare(text);
-        if (cache.size >= STATEMENT_CACHE) cache.delete(cache.keys().next().value!);
         cache.set(text, statement);
       }
       return statement as unknown as ReturnType<SqliteDatabase['prepare']>;

@@ -115,7 +115,7 @@ export function registerHolderRoutes(app: App, services: Services): void {
   app.post(
     '/v1/me/closure/confirm',
     {
-      config: { ...HOLDER, rateLimit: 'confirm' },
+      config: { ...HOLDER, rateLimitGroup: 'confirm' },
       schema: {
         tags: ['holder'],
         summary: 'Confirm closure with the one-time code',
@@ -174,7 +174,7 @@ export function registerHolderRoutes(app: App, services: Services): void {
   app.post(
     '/v1/disable-links/:token',
     {
-      config: { access: { public: true }, rateLimit: 'disable-link', page: true },
+      config: { access: { public: true }, rateLimitGroup: 'disable-link', page: true },
       schema: {
         tags: ['holder'],
         summary: 'Disable an account through the link in a notification (no login)',

@@ -145,7 +145,7 @@ export function registerPlatformRoutes(app: App, services: Services): void {
   app.post(
     '/v1/accounts/:id/closure/confirm',
     {
-      config: { ...write, rateLimit: 'confirm' },
+      config: { ...write, rateLimitGroup: 'confirm' },
       schema: {
         tags: ['platform'],
         summary: 'Confirm closure with the holder’s one-time code',

@@ -6,7 +6,6 @@ import { isSchemaCurrent } from '../../store/migrate.js';
 import { CLOSURE_STATES } from '../../../domain/closure.js';
 import { OffboardError } from '../../../domain/errors.js';
 import type { App, Services } from '../app.js';
-import { gauge } from '../metrics.js';
 import { landingPage, sendPage } from '../pages.js';
 import { Closed, errors } from '../schemas.js';
 
@@ -75,27 +74,12 @@ export function registerSystemRoutes(app: App, services: Services): void {
         closureCounts(ctx.database.db),
         oldestDueAt(ctx.database, now),
       ]);
-      const lastPass = services.worker?.lastPassAt() ?? null;
-      const text =
-        services.metrics.render() +
-        gauge(
-          'offboard_closures',
-          'Closures by state.',
-          CLOSURE_STATES.map((state) => ({ labels: { state }, value: counts[state] ?? 0 })),
-        ) +
-        gauge(
-          'offboard_worker_lag_seconds',
-          'How long the most overdue open closure has waited for a worker (0 when none is overdue).',
-          [{ value: due === null ? 0 : Math.max(0, (now - due) / 1000) }],
-        ) +
-        (lastPass
-          ? gauge(
-              'offboard_worker_last_pass_timestamp_seconds',
-              'When the in-process worker last finished a pass.',
-              [{ value: lastPass.getTime() / 1000 }],
-            )
-          : '');
-      return reply.type('text/plain; version=0.0.4; charset=utf-8').send(text);
+      const text = await services.metrics.render({
+        closures: CLOSURE_STATES.map((state) => ({ state, count: counts[state] ?? 0 })),
+        workerLagSeconds: due === null ? 0 : Math.max(0, (now - due) / 1000),
+        lastPass: services.worker?.lastPassAt() ?? null,
+      });
+      return reply.type(services.metrics.contentType).send(text);
     },
   );
 
