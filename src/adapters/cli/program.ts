@@ -13,7 +13,9 @@ import { registerMail } from './commands/mail.js';
 import { registerPolicy } from './commands/policy.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerSeed } from './commands/seed.js';
+import { registerDemo } from './commands/demo.js';
 import { registerServe } from './commands/serve.js';
+import { registerToken } from './commands/token.js';
 import { registerExport } from './commands/export.js';
 import { registerSigningKeyCommands } from './commands/signing-keys.js';
 import { registerWork } from './commands/work.js';
@@ -47,6 +49,8 @@ export function buildProgram(deps: CliDeps, exit: ExitBox): Command {
   registerSigningKeyCommands(keys, deps, exit);
   registerExport(program, deps, exit);
   registerServe(program, deps, exit);
+  registerDemo(program, deps, exit);
+  registerToken(program, deps, exit);
   // Subcommands inherit the output settings and the exit override.
   for (const command of program.commands) applyErrorHandling(command, deps);
   return program;
