@@ -1,4 +1,5 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError } from '@commander-js/extra-typings';
+import type { CommandUnknownOpts } from '@commander-js/extra-typings';
 import { OffboardError } from '../../domain/errors.js';
 import type { CliDeps, ExitBox } from './command-kit.js';
 import { registerWebhooks } from '../webhooks/cli.js';
@@ -68,7 +69,7 @@ function outputOf(deps: CliDeps) {
   };
 }
 
-function applyErrorHandling(command: Command, deps: CliDeps): void {
+function applyErrorHandling(command: CommandUnknownOpts, deps: CliDeps): void {
   command.exitOverride().configureOutput(outputOf(deps));
   for (const sub of command.commands) applyErrorHandling(sub, deps);
 }
@@ -95,9 +96,9 @@ export async function runCli(argv: readonly string[], unsafeDeps: CliDeps): Prom
 }
 
 /** `offboard ledger deposit`: the deepest command the arguments name, for the --help hint. */
-function usageCommand(program: Command, argv: readonly string[]): string {
+function usageCommand(program: CommandUnknownOpts, argv: readonly string[]): string {
   const names = ['offboard'];
-  let command = program;
+  let command: CommandUnknownOpts = program;
   for (const arg of argv) {
     if (arg.startsWith('-')) continue;
     const sub = command.commands.find((c) => c.name() === arg || c.aliases().includes(arg));

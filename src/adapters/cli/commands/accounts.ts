@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
 import { OffboardError } from '../../../domain/errors.js';
 import type { AccountStatus } from '../../ledger/ledger.js';
 import type { CliDeps, ExitBox } from '../command-kit.js';
@@ -19,8 +19,8 @@ export function registerAccounts(program: Command, deps: CliDeps, exit: ExitBox)
     .option('--json', 'print the accounts as JSON')
     .action(
       action(deps, exit, async (ctx, opts) => {
-        const limit = parseCount(opts['limit'], '--limit', 1);
-        const statusText = opts['status'] === undefined ? undefined : String(opts['status']);
+        const limit = parseCount(opts.limit, '--limit', 1);
+        const statusText = opts.status;
         if (statusText !== undefined && !STATUSES.includes(statusText as AccountStatus)) {
           throw new OffboardError('OFFBOARD_ERR_INVALID_ARGUMENT', `--status takes ${STATUSES.join(', ')}, got "${statusText}"`);
         }
@@ -28,7 +28,7 @@ export function registerAccounts(program: Command, deps: CliDeps, exit: ExitBox)
         const rows = await ctx.ledger.listAccounts({
           limit: limit + 1,
           status: statusText as AccountStatus | undefined,
-          after: opts['after'] === undefined ? undefined : String(opts['after']),
+          after: opts.after,
         });
         const page = rows.slice(0, limit);
         const next = rows.length > limit ? (page[page.length - 1]?.id ?? null) : null;

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
 import { OffboardError } from '../../../domain/errors.js';
 import { parseIsoInstant } from '../../../domain/iso-instant.js';
 import { LANGS } from '../../../domain/messages.js';
@@ -44,9 +44,9 @@ export function registerCheck(program: Command, deps: CliDeps, exit: ExitBox): v
     .option('--json', 'print the verdict as JSON')
     .action(
       action(deps, exit, async (ctx, opts, account: string) => {
-        const lang = parseLang(opts['lang']);
-        const audience = parseAudience(opts['audience']);
-        const now = opts['at'] === undefined ? ctx.clock.now() : parseInstant(opts['at'], '--at');
+        const lang = parseLang(opts.lang);
+        const audience = parseAudience(opts.audience);
+        const now = opts.at === undefined ? ctx.clock.now() : parseInstant(opts.at, '--at');
         const { verdict } = await (await checkEligibilityModule()).checkEligibility(ctx.app, ctx.rules, account, { now, lang, audience });
         if (opts.json) {
           printJson(deps.io, verdict);
@@ -83,11 +83,11 @@ export function registerCheck(program: Command, deps: CliDeps, exit: ExitBox): v
     .option('--json', 'print the summary as JSON')
     .action(
       action(deps, exit, async (ctx, opts) => {
-        const jurisdiction = opts['jurisdiction'] === undefined ? undefined : String(opts['jurisdiction']);
+        const jurisdiction = opts.jurisdiction;
         if (jurisdiction !== undefined && !/^[A-Z]{2}$/.test(jurisdiction)) {
           throw new OffboardError('OFFBOARD_ERR_INVALID_ARGUMENT', `--jurisdiction takes an ISO 3166 alpha-2 code such as DE, got "${jurisdiction}"`);
         }
-        const now = opts['at'] === undefined ? ctx.clock.now() : parseInstant(opts['at'], '--at');
+        const now = opts.at === undefined ? ctx.clock.now() : parseInstant(opts.at, '--at');
         const total = await ctx.app.platform.countAccounts({ jurisdiction });
         const progress = startProgress(deps.io, 'scanning', total, Boolean(opts.json));
         const started = process.hrtime.bigint();

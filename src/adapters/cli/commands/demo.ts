@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import type { KeyObject } from 'node:crypto';
-import type { Command } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
 import { OffboardError } from '../../../domain/errors.js';
 import type { Policy, PolicyDocument } from '../../../domain/policy.js';
 import type { Context } from '../../../main/context.js';
@@ -10,12 +10,10 @@ import type { Database } from '../../store/database.js';
 import type { RunningServer } from '../../http/server.js';
 import type { AgentRole } from '../../http/tokens.js';
 import type { CliDeps, ExitBox } from '../command-kit.js';
-import { action, loadPolicyOrThrow, parseCount } from '../command-kit.js';
+import { action, loadPolicyOrThrow, parseCount, parseDurationOption } from '../command-kit.js';
 import { printJson } from '../output.js';
 import {
   agentKeysModule,
-  duration,
-  lifetime,
   port,
   startServer,
   statementsConfig,
@@ -79,16 +77,16 @@ export function registerDemo(program: Command, deps: CliDeps, exit: ExitBox): vo
         async (_none, opts) => {
           const policy = withGrace(
             await loadPolicyOrThrow(opts.policy, deps.io.env),
-            duration(opts['grace'], '--grace'),
+            parseDurationOption(opts.grace, '--grace'),
           );
-          const ttlMs = lifetime(opts['ttl']);
-          const whale = parseCount(opts['whaleTransactions'], '--whale-transactions', 1);
-          const listenPort = port(opts['port']);
+          const ttlMs = parseDurationOption(opts.ttl, '--ttl', { positive: true });
+          const whale = parseCount(opts.whaleTransactions, '--whale-transactions', 1);
+          const listenPort = port(opts.port);
           const url = resolveDatabaseUrl(opts.db, deps.io.env);
-          if (opts['reset']) {
+          if (opts.reset) {
             // An earlier demo still running on the port would have its database emptied
             // under it, and this one would then fail anyway: find out first.
-            await ensurePortFree(listenPort, String(opts['host']));
+            await ensurePortFree(listenPort, opts.host);
             await (await resetModule()).resetDatabase(url, refuseNonDemoData);
           }
           const ctx = await deps.openContext({ db: url, env: deps.io.env, policy });
@@ -102,7 +100,7 @@ export function registerDemo(program: Command, deps: CliDeps, exit: ExitBox): vo
             const agents = await (await agentKeysModule()).agentKeys(ctx.database, deps.io.env);
             server = await startServer(ctx, {
               port: listenPort,
-              host: String(opts['host']),
+              host: opts.host,
               tokenSecret: await (await tokensModule()).tokenSecret(ctx.database, deps.io.env),
               agentKeys: agents,
               logger: { level: 'warn', stream: process.stderr },
@@ -120,7 +118,7 @@ export function registerDemo(program: Command, deps: CliDeps, exit: ExitBox): vo
               deps.io.env,
               agents.signingKey,
               ttlMs,
-              String(opts['grace']),
+              opts.grace,
             );
             const info = {
               url: server.url,

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
 import type { CliDeps, ExitBox } from '../command-kit.js';
 import { action } from '../command-kit.js';
 import { agentKeysModule, port, startServer, statementsConfig, tokensModule, untilSignal } from './server-kit.js';
@@ -16,14 +16,14 @@ export function registerServe(program: Command, deps: CliDeps, exit: ExitBox): v
     .action(
       action(deps, exit, async (ctx, opts) => {
         const server = await startServer(ctx, {
-          port: port(opts['port']),
-          host: String(opts['host']),
+          port: port(opts.port),
+          host: opts.host,
           tokenSecret: await (await tokensModule()).tokenSecret(ctx.database, deps.io.env),
           agentKeys: await (await agentKeysModule()).agentKeys(ctx.database, deps.io.env),
           logger: { level: deps.io.env['OFFBOARD_LOG_LEVEL'] ?? 'info' },
-          trustProxy: Boolean(opts['trustProxy']),
+          trustProxy: Boolean(opts.trustProxy),
           statements: statementsConfig(deps.io.env, false),
-          worker: opts['worker']
+          worker: opts.worker
             ? {
                 pollMs: 1000,
                 leaseMs: 60_000,

@@ -3,7 +3,6 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { OffboardError } from '../../../domain/errors.js';
-import { parseDuration } from '../../../domain/duration.js';
 import type { Context } from '../../../main/context.js';
 import type { RunningServer, ServeOptions } from '../../http/server.js';
 import type { StatementsConfig } from '../../http/routes/exports.js';
@@ -31,28 +30,7 @@ export async function startServer(ctx: Context, options: ServeOptions): Promise<
   return http.startServer(ctx, options);
 }
 
-export function duration(value: unknown, option: string): number {
-  const parsed = parseDuration(String(value));
-  if (!parsed.ok)
-    throw new OffboardError(
-      'OFFBOARD_ERR_INVALID_ARGUMENT',
-      `${option}: "${String(value)}" is not a duration; use e.g. 30m, 1h, 7d`,
-    );
-  return parsed.ms;
-}
-
-/** A token's lifetime: a positive duration. */
-export function lifetime(value: unknown): number {
-  const ms = duration(value, '--ttl');
-  if (ms <= 0)
-    throw new OffboardError(
-      'OFFBOARD_ERR_INVALID_ARGUMENT',
-      `--ttl must be longer than 0; use e.g. 30m, 1h, 7d`,
-    );
-  return ms;
-}
-
-export function port(value: unknown): number {
+export function port(value: string): number {
   const n = parseCount(value, '--port', 0);
   if (n > 65_535)
     throw new OffboardError(

@@ -1,9 +1,9 @@
-import type { Command } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
 import { OffboardError } from '../../../domain/errors.js';
 import type { CliDeps, ExitBox } from '../command-kit.js';
-import { action } from '../command-kit.js';
+import { action, parseDurationOption } from '../command-kit.js';
 import { printJson } from '../output.js';
-import { agentKeysModule, lifetime, tokensModule } from './server-kit.js';
+import { agentKeysModule, tokensModule } from './server-kit.js';
 
 // Loaded when the command runs: `offboard --help` must not load the database stack.
 const holderTokensModule = () => import('../../../app/holder-tokens.js');
@@ -24,7 +24,7 @@ export function registerToken(program: Command, deps: CliDeps, exit: ExitBox): v
     .action(
       action(deps, exit, async (ctx, opts, account: string) => {
         // Every input is checked before anything is written (the secret is made on first use).
-        const ttlMs = lifetime(opts['ttl']);
+        const ttlMs = parseDurationOption(opts.ttl, '--ttl', { positive: true });
         await (await holderTokensModule()).assertHolderTokenMintable(ctx.app, account); // unknown, disabled, closed: an error, not a useless token
         const minted = (await tokensModule()).mintHolderToken(
           await (await tokensModule()).tokenSecret(ctx.database, deps.io.env),
@@ -52,13 +52,13 @@ export function registerToken(program: Command, deps: CliDeps, exit: ExitBox): v
     .option('--json', 'print {"token","expiresAt"} as JSON')
     .action(
       action(deps, exit, async (ctx, opts, agentId: string) => {
-        const roles = (await tokensModule()).parseRoles(String(opts['roles']));
+        const roles = (await tokensModule()).parseRoles(opts.roles);
         if (!roles)
           throw new OffboardError(
             'OFFBOARD_ERR_INVALID_ARGUMENT',
-            `--roles takes support, compliance, admin (comma-separated); got "${String(opts['roles'])}"`,
+            `--roles takes support, compliance, admin (comma-separated); got "${opts.roles}"`,
           );
-        const ttlMs = lifetime(opts['ttl']);
+        const ttlMs = parseDurationOption(opts.ttl, '--ttl', { positive: true });
         const minted = (await tokensModule()).mintAgentToken(
           await (await agentKeysModule()).agentSigningKey(ctx.database, deps.io.env),
           agentId,
