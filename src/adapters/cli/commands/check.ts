@@ -15,8 +15,7 @@ const scanModule = () => import('../../../app/scan.js');
 // Loaded when the command runs: `offboard --help` must not load the database stack.
 const checkEligibilityModule = () => import('../../../app/check-eligibility.js');
 
-export function parseInstant(text: unknown, option: string): Date {
-  const value = String(text);
+export function parseInstant(value: string, option: string): Date {
   const parsed = parseIsoInstant(value);
   if (!parsed.ok) {
     throw new OffboardError('OFFBOARD_ERR_INVALID_ARGUMENT', `${option}: "${value}" is not a valid instant: ${parsed.reason}; use e.g. 2026-12-01 or 2026-12-01T10:00:00Z`);
@@ -24,13 +23,14 @@ export function parseInstant(text: unknown, option: string): Date {
   return new Date(parsed.epochMs);
 }
 
-function parseLang(value: unknown): Lang {
-  if (!LANGS.includes(value as Lang)) throw new OffboardError('OFFBOARD_ERR_INVALID_ARGUMENT', `--lang takes ${LANGS.join(' or ')}, got "${String(value)}"`);
-  return value as Lang;
+function parseLang(value: string): Lang {
+  const lang = LANGS.find((l) => l === value);
+  if (!lang) throw new OffboardError('OFFBOARD_ERR_INVALID_ARGUMENT', `--lang takes ${LANGS.join(' or ')}, got "${value}"`);
+  return lang;
 }
 
-function parseAudience(value: unknown): Audience {
-  if (value !== 'holder' && value !== 'agent') throw new OffboardError('OFFBOARD_ERR_INVALID_ARGUMENT', `--audience takes holder or agent, got "${String(value)}"`);
+function parseAudience(value: string): Audience {
+  if (value !== 'holder' && value !== 'agent') throw new OffboardError('OFFBOARD_ERR_INVALID_ARGUMENT', `--audience takes holder or agent, got "${value}"`);
   return value;
 }
 

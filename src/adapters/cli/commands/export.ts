@@ -14,8 +14,7 @@ import { parseInstant } from './check.js';
 const signingKeyModule = () => import('../../statements/signing-key.js');
 const exportStatementsModule = () => import('../../../app/export-statements.js');
 
-function parseFormats(value: unknown): StatementFormat[] {
-  const text = String(value);
+function parseFormats(text: string): StatementFormat[] {
   if (text === 'all') return [...STATEMENT_FORMATS];
   const formats = text.split(',').map((f) => f.trim());
   const unknown = formats.filter((f) => !(STATEMENT_FORMATS as readonly string[]).includes(f));
