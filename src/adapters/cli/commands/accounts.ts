@@ -20,14 +20,14 @@ export function registerAccounts(program: Command, deps: CliDeps, exit: ExitBox)
     .action(
       action(deps, exit, async (ctx, opts) => {
         const limit = parseCount(opts.limit, '--limit', 1);
-        const statusText = opts.status;
-        if (statusText !== undefined && !STATUSES.includes(statusText as AccountStatus)) {
-          throw new OffboardError('OFFBOARD_ERR_INVALID_ARGUMENT', `--status takes ${STATUSES.join(', ')}, got "${statusText}"`);
+        const status = STATUSES.find((s) => s === opts.status);
+        if (opts.status !== undefined && status === undefined) {
+          throw new OffboardError('OFFBOARD_ERR_INVALID_ARGUMENT', `--status takes ${STATUSES.join(', ')}, got "${opts.status}"`);
         }
         // One more than asked tells whether another page follows.
         const rows = await ctx.ledger.listAccounts({
           limit: limit + 1,
-          status: statusText as AccountStatus | undefined,
+          status,
           after: opts.after,
         });
         const page = rows.slice(0, limit);
@@ -37,7 +37,7 @@ export function registerAccounts(program: Command, deps: CliDeps, exit: ExitBox)
           printJson(deps.io, { accounts: shown, next });
           return 0;
         }
-        if (shown.length === 0) deps.io.stdout(statusText === undefined ? 'no accounts; create the demo ones with `offboard seed --scenarios` or open one with `offboard ledger open`\n' : `no ${statusText} accounts\n`);
+        if (shown.length === 0) deps.io.stdout(status === undefined ? 'no accounts; create the demo ones with `offboard seed --scenarios` or open one with `offboard ledger open`\n' : `no ${status} accounts\n`);
         for (const a of shown) deps.io.stdout(`${escapeControl(a.id).padEnd(28)} ${a.status.padEnd(8)} ${a.jurisdiction}  opened ${a.openedAt}\n`);
         if (next !== null) deps.io.stdout(`(more: \`offboard accounts list --after ${escapeControl(next)}\`)\n`);
         return 0;
