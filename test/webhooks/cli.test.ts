@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command } from '@commander-js/extra-typings';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliDeps, ExitBox } from '../../src/adapters/cli/command-kit.js';
 import { inTransaction } from '../../src/adapters/store/database.js';

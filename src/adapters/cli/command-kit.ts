@@ -1,4 +1,5 @@
-import type { Command } from 'commander';
+import type { CommandUnknownOpts, OptionValues } from '@commander-js/extra-typings';
+import { parseDuration } from '../../domain/duration.js';
 import { OffboardError } from '../../domain/errors.js';
 import type { PolicyDocument } from '../../domain/policy.js';
 import type { Context, ContextOptions } from '../../main/context.js';
@@ -36,17 +37,21 @@ export interface ExitBox {
 /**
  * Wraps a command action: opens the context, runs, closes, and turns every error into its
  * one-line message and exit code. `fn` returns the exit code.
+ *
+ * `Args` and `Opts` are inferred from the command the action is given to (commander's
+ * extra typings), so `fn` reads `opts.grace` typed as that command declared it.
  */
-export function action<A extends unknown[]>(
+export function action<Args extends unknown[], Opts extends OptionValues>(
   deps: CliDeps,
   exit: ExitBox,
-  fn: (ctx: Context, opts: GlobalOptions & Record<string, unknown>, ...args: A) => Promise<number>,
+  fn: (ctx: Context, opts: Opts & GlobalOptions, ...args: Args) => Promise<number>,
   options: { needsContext?: boolean; /** Bring the schema up to date on opening (default: yes). */ migrate?: boolean } = {},
-) {
-  return async (...received: unknown[]): Promise<void> => {
-    const command = received[received.length - 1] as Command;
-    const opts = command.optsWithGlobals<GlobalOptions & Record<string, unknown>>();
-    const args = received.slice(0, received.length - 2) as A;
+): (...received: [...Args, Opts, CommandUnknownOpts]) => Promise<void> {
+  return async (...received): Promise<void> => {
+    const command = received[received.length - 1] as CommandUnknownOpts;
+    // The program's options (--db, --policy) come with the command's own.
+    const opts = command.optsWithGlobals() as Opts & GlobalOptions;
+    const args = received.slice(0, received.length - 2) as unknown[] as Args;
     let ctx: Context | null = null;
     try {
       if (options.needsContext !== false) {
@@ -63,10 +68,27 @@ export function action<A extends unknown[]>(
 }
 
 /** A whole number within bounds, or a clear error naming the option. */
-export function parseCount(value: unknown, option: string, min: number): number {
+export function parseCount(value: string, option: string, min: number): number {
   const text = String(value);
   if (!/^-?\d+$/.test(text) || !Number.isSafeInteger(Number(text)) || Number(text) < min) {
     throw new OffboardError('OFFBOARD_ERR_INVALID_ARGUMENT', `${option} must be a whole number of at least ${min}, got "${text}"`);
   }
   return Number(text);
+}
+
+/**
+ * A duration option (`--grace 7d`, `--lease 30s`, `--ttl 1h`) in milliseconds, or one clear
+ * error naming the option and what is wrong. Every command reads its durations here, so
+ * they are all spelled, and refused, alike. `positive` refuses 0 (a token that is dead at
+ * birth).
+ */
+export function parseDurationOption(text: string, option: string, options: { positive?: boolean } = {}): number {
+  const parsed = parseDuration(text);
+  if (!parsed.ok) {
+    throw new OffboardError('OFFBOARD_ERR_INVALID_ARGUMENT', `${option} must be a duration, got "${text}": ${parsed.reason}`);
+  }
+  if (options.positive && parsed.ms <= 0) {
+    throw new OffboardError('OFFBOARD_ERR_INVALID_ARGUMENT', `${option} must be a duration longer than 0, got "${text}": e.g. 30m, 1h, 7d`);
+  }
+  return parsed.ms;
 }

@@ -1,4 +1,5 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError } from '@commander-js/extra-typings';
+import type { CommandUnknownOpts } from '@commander-js/extra-typings';
 import { OffboardError } from '../../domain/errors.js';
 import type { CliDeps, ExitBox } from './command-kit.js';
 import { registerWebhooks } from '../webhooks/cli.js';
@@ -13,7 +14,9 @@ import { registerMail } from './commands/mail.js';
 import { registerPolicy } from './commands/policy.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerSeed } from './commands/seed.js';
+import { registerDemo } from './commands/demo.js';
 import { registerServe } from './commands/serve.js';
+import { registerToken } from './commands/token.js';
 import { registerExport } from './commands/export.js';
 import { registerSigningKeyCommands } from './commands/signing-keys.js';
 import { registerWork } from './commands/work.js';
@@ -47,6 +50,8 @@ export function buildProgram(deps: CliDeps, exit: ExitBox): Command {
   registerSigningKeyCommands(keys, deps, exit);
   registerExport(program, deps, exit);
   registerServe(program, deps, exit);
+  registerDemo(program, deps, exit);
+  registerToken(program, deps, exit);
   // Subcommands inherit the output settings and the exit override.
   for (const command of program.commands) applyErrorHandling(command, deps);
   return program;
@@ -64,7 +69,7 @@ function outputOf(deps: CliDeps) {
   };
 }
 
-function applyErrorHandling(command: Command, deps: CliDeps): void {
+function applyErrorHandling(command: CommandUnknownOpts, deps: CliDeps): void {
   command.exitOverride().configureOutput(outputOf(deps));
   for (const sub of command.commands) applyErrorHandling(sub, deps);
 }
@@ -91,9 +96,9 @@ export async function runCli(argv: readonly string[], unsafeDeps: CliDeps): Prom
 }
 
 /** `offboard ledger deposit`: the deepest command the arguments name, for the --help hint. */
-function usageCommand(program: Command, argv: readonly string[]): string {
+function usageCommand(program: CommandUnknownOpts, argv: readonly string[]): string {
   const names = ['offboard'];
-  let command = program;
+  let command: CommandUnknownOpts = program;
   for (const arg of argv) {
     if (arg.startsWith('-')) continue;
     const sub = command.commands.find((c) => c.name() === arg || c.aliases().includes(arg));

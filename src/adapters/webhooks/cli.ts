@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
 import { OffboardError } from '../../domain/errors.js';
 import type { CliDeps, ExitBox } from '../cli/command-kit.js';
 import { action, parseCount } from '../cli/command-kit.js';
@@ -62,8 +62,8 @@ export function registerWebhooks(program: Command, deps: CliDeps, exit: ExitBox)
     .option('--json', 'print the deliveries as JSON')
     .action(
       action(deps, exit, async (ctx, opts) => {
-        const status = parseStatus(opts['status']);
-        const limit = parseCount(opts['limit'], '--limit', 1);
+        const status = parseStatus(opts.status);
+        const limit = parseCount(opts.limit, '--limit', 1);
         const deliveries = await (await webhooksModule()).listDeliveries(ctx.database, {
           ...(status ? { status } : {}),
           limit,

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
 import { OffboardError } from '../../../domain/errors.js';
 import type { AccountStatus } from '../../ledger/ledger.js';
 import type { CliDeps, ExitBox } from '../command-kit.js';
@@ -19,16 +19,16 @@ export function registerAccounts(program: Command, deps: CliDeps, exit: ExitBox)
     .option('--json', 'print the accounts as JSON')
     .action(
       action(deps, exit, async (ctx, opts) => {
-        const limit = parseCount(opts['limit'], '--limit', 1);
-        const statusText = opts['status'] === undefined ? undefined : String(opts['status']);
-        if (statusText !== undefined && !STATUSES.includes(statusText as AccountStatus)) {
-          throw new OffboardError('OFFBOARD_ERR_INVALID_ARGUMENT', `--status takes ${STATUSES.join(', ')}, got "${statusText}"`);
+        const limit = parseCount(opts.limit, '--limit', 1);
+        const status = STATUSES.find((s) => s === opts.status);
+        if (opts.status !== undefined && status === undefined) {
+          throw new OffboardError('OFFBOARD_ERR_INVALID_ARGUMENT', `--status takes ${STATUSES.join(', ')}, got "${opts.status}"`);
         }
         // One more than asked tells whether another page follows.
         const rows = await ctx.ledger.listAccounts({
           limit: limit + 1,
-          status: statusText as AccountStatus | undefined,
-          after: opts['after'] === undefined ? undefined : String(opts['after']),
+          status,
+          after: opts.after,
         });
         const page = rows.slice(0, limit);
         const next = rows.length > limit ? (page[page.length - 1]?.id ?? null) : null;
@@ -37,7 +37,7 @@ export function registerAccounts(program: Command, deps: CliDeps, exit: ExitBox)
           printJson(deps.io, { accounts: shown, next });
           return 0;
         }
-        if (shown.length === 0) deps.io.stdout(statusText === undefined ? 'no accounts; create the demo ones with `offboard seed --scenarios` or open one with `offboard ledger open`\n' : `no ${statusText} accounts\n`);
+        if (shown.length === 0) deps.io.stdout(status === undefined ? 'no accounts; create the demo ones with `offboard seed --scenarios` or open one with `offboard ledger open`\n' : `no ${status} accounts\n`);
         for (const a of shown) deps.io.stdout(`${escapeControl(a.id).padEnd(28)} ${a.status.padEnd(8)} ${a.jurisdiction}  opened ${a.openedAt}\n`);
         if (next !== null) deps.io.stdout(`(more: \`offboard accounts list --after ${escapeControl(next)}\`)\n`);
         return 0;

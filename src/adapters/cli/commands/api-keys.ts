@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
 import type { CliDeps, ExitBox } from '../command-kit.js';
 import { action } from '../command-kit.js';
 import { printJson } from '../output.js';
@@ -18,9 +18,9 @@ export function registerApiKeyCommands(keys: Command, deps: CliDeps, exit: ExitB
     .option('--json', 'print {"key","id","scopes"} as JSON')
     .action(
       action(deps, exit, async (ctx, opts) => {
-        const scopes = (await apiKeysModule()).parseScopes(String(opts['scopes']));
+        const scopes = (await apiKeysModule()).parseScopes(opts.scopes);
         const { key, info } = await (await apiKeysModule()).createApiKey(ctx.database, {
-          name: String(opts['name']),
+          name: opts.name,
           scopes,
           now: ctx.clock.now(),
           actor: { kind: 'platform', id: 'cli' },

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
 import { OffboardError } from '../../../domain/errors.js';
 import { parseIsoInstant } from '../../../domain/iso-instant.js';
 import { LANGS } from '../../../domain/messages.js';
@@ -15,8 +15,7 @@ const scanModule = () => import('../../../app/scan.js');
 // Loaded when the command runs: `offboard --help` must not load the database stack.
 const checkEligibilityModule = () => import('../../../app/check-eligibility.js');
 
-export function parseInstant(text: unknown, option: string): Date {
-  const value = String(text);
+export function parseInstant(value: string, option: string): Date {
   const parsed = parseIsoInstant(value);
   if (!parsed.ok) {
     throw new OffboardError('OFFBOARD_ERR_INVALID_ARGUMENT', `${option}: "${value}" is not a valid instant: ${parsed.reason}; use e.g. 2026-12-01 or 2026-12-01T10:00:00Z`);
@@ -24,13 +23,14 @@ export function parseInstant(text: unknown, option: string): Date {
   return new Date(parsed.epochMs);
 }
 
-function parseLang(value: unknown): Lang {
-  if (!LANGS.includes(value as Lang)) throw new OffboardError('OFFBOARD_ERR_INVALID_ARGUMENT', `--lang takes ${LANGS.join(' or ')}, got "${String(value)}"`);
-  return value as Lang;
+function parseLang(value: string): Lang {
+  const lang = LANGS.find((l) => l === value);
+  if (!lang) throw new OffboardError('OFFBOARD_ERR_INVALID_ARGUMENT', `--lang takes ${LANGS.join(' or ')}, got "${value}"`);
+  return lang;
 }
 
-function parseAudience(value: unknown): Audience {
-  if (value !== 'holder' && value !== 'agent') throw new OffboardError('OFFBOARD_ERR_INVALID_ARGUMENT', `--audience takes holder or agent, got "${String(value)}"`);
+function parseAudience(value: string): Audience {
+  if (value !== 'holder' && value !== 'agent') throw new OffboardError('OFFBOARD_ERR_INVALID_ARGUMENT', `--audience takes holder or agent, got "${value}"`);
   return value;
 }
 
@@ -44,9 +44,9 @@ export function registerCheck(program: Command, deps: CliDeps, exit: ExitBox): v
     .option('--json', 'print the verdict as JSON')
     .action(
       action(deps, exit, async (ctx, opts, account: string) => {
-        const lang = parseLang(opts['lang']);
-        const audience = parseAudience(opts['audience']);
-        const now = opts['at'] === undefined ? ctx.clock.now() : parseInstant(opts['at'], '--at');
+        const lang = parseLang(opts.lang);
+        const audience = parseAudience(opts.audience);
+        const now = opts.at === undefined ? ctx.clock.now() : parseInstant(opts.at, '--at');
         const { verdict } = await (await checkEligibilityModule()).checkEligibility(ctx.app, ctx.rules, account, { now, lang, audience });
         if (opts.json) {
           printJson(deps.io, verdict);
@@ -83,11 +83,11 @@ export function registerCheck(program: Command, deps: CliDeps, exit: ExitBox): v
     .option('--json', 'print the summary as JSON')
     .action(
       action(deps, exit, async (ctx, opts) => {
-        const jurisdiction = opts['jurisdiction'] === undefined ? undefined : String(opts['jurisdiction']);
+        const jurisdiction = opts.jurisdiction;
         if (jurisdiction !== undefined && !/^[A-Z]{2}$/.test(jurisdiction)) {
           throw new OffboardError('OFFBOARD_ERR_INVALID_ARGUMENT', `--jurisdiction takes an ISO 3166 alpha-2 code such as DE, got "${jurisdiction}"`);
         }
-        const now = opts['at'] === undefined ? ctx.clock.now() : parseInstant(opts['at'], '--at');
+        const now = opts.at === undefined ? ctx.clock.now() : parseInstant(opts.at, '--at');
         const total = await ctx.app.platform.countAccounts({ jurisdiction });
         const progress = startProgress(deps.io, 'scanning', total, Boolean(opts.json));
         const started = process.hrtime.bigint();

@@ -1,10 +1,9 @@
-import type { Command } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
 import type { Closure } from '../../../domain/closure.js';
-import { parseDuration } from '../../../domain/duration.js';
 import { closureView } from '../../http/views.js';
 import { OffboardError } from '../../../domain/errors.js';
 import type { CliDeps, ExitBox } from '../command-kit.js';
-import { action } from '../command-kit.js';
+import { action, parseDurationOption } from '../command-kit.js';
 import type { CliIo } from '../output.js';
 import { escapeControl, printJson } from '../output.js';
 
@@ -47,16 +46,11 @@ export function registerClosure(program: Command, deps: CliDeps, exit: ExitBox):
     .option('--json', 'print the result as JSON')
     .action(
       action(deps, exit, async (ctx, opts, account: string) => {
-        let gracePeriodMs: number | undefined;
-        if (opts['grace'] !== undefined) {
-          const parsed = parseDuration(String(opts['grace']));
-          if (!parsed.ok) throw new OffboardError('OFFBOARD_ERR_INVALID_ARGUMENT', `--grace: "${String(opts['grace'])}" is not a duration; use e.g. 0, 90m, 24h, 7d`);
-          gracePeriodMs = parsed.ms;
-        }
+        const gracePeriodMs = opts.grace === undefined ? undefined : parseDurationOption(opts.grace, '--grace');
         const result = await (await closuresModule()).requestClosure(ctx.app, ctx.rules, {
           accountId: account,
-          consent: parseConsent(opts['consent'] as string | undefined),
-          confirmed: Boolean(opts['confirmed']),
+          consent: parseConsent(opts.consent),
+          confirmed: Boolean(opts.confirmed),
           gracePeriodMs,
           actor: { kind: 'platform', id: 'cli' },
         });

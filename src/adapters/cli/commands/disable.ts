@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
 import { OffboardError } from '../../../domain/errors.js';
 import type { CliDeps, ExitBox } from '../command-kit.js';
 import { action } from '../command-kit.js';
@@ -19,16 +19,16 @@ export function registerDisable(program: Command, deps: CliDeps, exit: ExitBox):
     .option('--json', 'print the result as JSON')
     .action(
       action(deps, exit, async (ctx, opts, account: string | undefined) => {
-        if (opts['link']) {
-          const result = await (await disableAccountModule()).redeemDisableLink(ctx.app, async (id) => ctx.rules(await ctx.jurisdiction(id)), (await disableLinksModule()).disableLinkToken(String(opts['link'])));
+        if (opts.link) {
+          const result = await (await disableAccountModule()).redeemDisableLink(ctx.app, async (id) => ctx.rules(await ctx.jurisdiction(id)), (await disableLinksModule()).disableLinkToken(opts.link));
           if (opts.json) printJson(deps.io, result);
           else deps.io.stdout(`${result.accountId} disabled through its disable link\n`);
           return 0;
         }
         if (!account) throw new OffboardError('OFFBOARD_ERR_USAGE', 'name the account to disable, or pass --link URL');
-        if (!opts['reason']) throw new OffboardError('OFFBOARD_ERR_USAGE', 'say why with --reason TEXT (kept in the disablement record, never shown to the holder)');
+        if (!opts.reason) throw new OffboardError('OFFBOARD_ERR_USAGE', 'say why with --reason TEXT (kept in the disablement record, never shown to the holder)');
         const rules = ctx.rules(await ctx.jurisdiction(account));
-        const result = await (await disableAccountModule()).disableAccount(ctx.app, rules, { accountId: account, reason: String(opts['reason']), actor: { kind: 'platform', id: 'cli' } });
+        const result = await (await disableAccountModule()).disableAccount(ctx.app, rules, { accountId: account, reason: opts.reason, actor: { kind: 'platform', id: 'cli' } });
         if (opts.json) printJson(deps.io, { accountId: account, ...result });
         else {
           deps.io.stdout(`${account} ${result.alreadyDisabled ? 'was already disabled' : 'disabled'}: ${result.revokedCredentials} credentials revoked, ${result.cancelledOrders} orders and ${result.cancelledWithdrawals} withdrawals cancelled\n`);
@@ -46,7 +46,7 @@ export function registerDisable(program: Command, deps: CliDeps, exit: ExitBox):
     .action(
       action(deps, exit, async (ctx, opts, account: string) => {
         const rules = ctx.rules(await ctx.jurisdiction(account));
-        const result = await (await disableAccountModule()).enableAccount(ctx.app, rules, { accountId: account, reverified: Boolean(opts['reverified']), actor: { kind: 'platform', id: 'cli' } });
+        const result = await (await disableAccountModule()).enableAccount(ctx.app, rules, { accountId: account, reverified: Boolean(opts.reverified), actor: { kind: 'platform', id: 'cli' } });
         if (opts.json) printJson(deps.io, { accountId: account, ...result });
         else deps.io.stdout(`${account} enabled; its old credentials stay revoked\n`);
         return 0;

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
 import type { StatementFormat } from '../../../app/export-statements.js';
 import { OffboardError } from '../../../domain/errors.js';
 import { STATEMENT_FORMATS } from '../../statements/manifest.js';
@@ -14,8 +14,7 @@ import { parseInstant } from './check.js';
 const signingKeyModule = () => import('../../statements/signing-key.js');
 const exportStatementsModule = () => import('../../../app/export-statements.js');
 
-function parseFormats(value: unknown): StatementFormat[] {
-  const text = String(value);
+function parseFormats(text: string): StatementFormat[] {
   if (text === 'all') return [...STATEMENT_FORMATS];
   const formats = text.split(',').map((f) => f.trim());
   const unknown = formats.filter((f) => !(STATEMENT_FORMATS as readonly string[]).includes(f));
@@ -60,9 +59,9 @@ export function registerExport(program: Command, deps: CliDeps, exit: ExitBox): 
     .option('--json', 'print the manifest and timings as JSON')
     .action(
       action(deps, exit, async (ctx, opts, account: string) => {
-        const formats = parseFormats(opts['format']);
-        const from = opts['from'] === undefined ? undefined : parseInstant(opts['from'], '--from');
-        const to = opts['to'] === undefined ? undefined : parseInstant(opts['to'], '--to');
+        const formats = parseFormats(opts.format);
+        const from = opts.from === undefined ? undefined : parseInstant(opts.from, '--from');
+        const to = opts.to === undefined ? undefined : parseInstant(opts.to, '--to');
         const signingKey = await (await signingKeyModule()).signingKeyFromEnv(deps.io.env);
         let progress: Progress | null = null;
         const onProgress =
@@ -80,8 +79,8 @@ export function registerExport(program: Command, deps: CliDeps, exit: ExitBox): 
             formats,
             from,
             to,
-            out: String(opts['out']),
-            force: Boolean(opts['force']),
+            out: opts.out,
+            force: Boolean(opts.force),
             onProgress,
           },
         ).finally(() => (progress as Progress | null)?.stop());
@@ -137,7 +136,7 @@ export function registerExport(program: Command, deps: CliDeps, exit: ExitBox): 
         async (_ctx, opts, dir: string) => {
           const key = await (await exportStatementsModule()).verificationKey(
             deps.io.env,
-            opts['publicKey'] === undefined ? undefined : String(opts['publicKey']),
+            opts.publicKey,
           );
           const result = await (await exportStatementsModule()).verifyExport(dir, key);
           const m = result.manifest;

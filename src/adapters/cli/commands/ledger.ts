@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
 import { OffboardError } from '../../../domain/errors.js';
 import { isJurisdiction } from '../../../domain/jurisdictions.js';
 import { formatAmount, parseAmount } from '../../../domain/money.js';
@@ -22,7 +22,7 @@ const ACCOUNT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const MAX_TEXT = 200;
 
 /** Free text a script sets (a reference, a name): bounded, and no control characters. */
-function readText(value: unknown, option: string): string {
+function readText(value: string, option: string): string {
   const text = String(value);
   if (text.length === 0 || text.length > MAX_TEXT || hasControl(text)) {
     throw new OffboardError('OFFBOARD_ERR_INVALID_ARGUMENT', `${option} takes 1 to ${MAX_TEXT} characters without control characters, got "${text}"`);
@@ -31,9 +31,9 @@ function readText(value: unknown, option: string): string {
 }
 
 /** `--reference TEXT` or its synonym `--memo TEXT`: the transaction's reference, as a bank statement shows it. */
-function readReference(opts: Record<string, unknown>): string | undefined {
-  const reference = opts['reference'];
-  const memo = opts['memo'];
+function readReference(opts: { reference?: string; memo?: string }): string | undefined {
+  const reference = opts.reference;
+  const memo = opts.memo;
   if (reference !== undefined && memo !== undefined) {
     throw new OffboardError('OFFBOARD_ERR_INVALID_ARGUMENT', '--reference and --memo set the same field; give one of them');
   }
@@ -57,15 +57,15 @@ export function registerLedger(program: Command, deps: CliDeps, exit: ExitBox): 
         if (!ACCOUNT_ID.test(account)) {
           throw new OffboardError('OFFBOARD_ERR_INVALID_ARGUMENT', `account id "${account}": use 1 to 64 letters, digits, ".", "_" or "-", starting with a letter or digit`);
         }
-        const jurisdiction = String(opts['jurisdiction']);
+        const jurisdiction = opts.jurisdiction;
         if (!isJurisdiction(jurisdiction)) {
           const hint = isJurisdiction(jurisdiction.toUpperCase()) ? `; did you mean ${jurisdiction.toUpperCase()}?` : '';
           throw new OffboardError('OFFBOARD_ERR_INVALID_ARGUMENT', `--jurisdiction takes an assigned ISO 3166 alpha-2 code such as DE, GB or US, got "${jurisdiction}"${hint}`);
         }
-        const name = readText(opts['holder'], '--holder');
-        const email = opts['email'] === undefined ? `${account}@example.invalid` : readText(opts['email'], '--email');
+        const name = readText(opts.holder, '--holder');
+        const email = opts.email === undefined ? `${account}@example.invalid` : readText(opts.email, '--email');
         if (!/^[^\s@]+@[^\s@]+$/.test(email)) throw new OffboardError('OFFBOARD_ERR_INVALID_ARGUMENT', `--email takes an address such as ana@example.com, got "${email}"`);
-        const phone = opts['phone'] === undefined ? null : readText(opts['phone'], '--phone');
+        const phone = opts.phone === undefined ? null : readText(opts.phone, '--phone');
         if (phone !== null && !/^\+?[0-9][0-9 ()-]{3,24}$/.test(phone)) {
           throw new OffboardError('OFFBOARD_ERR_INVALID_ARGUMENT', `--phone takes a number such as "+49 30 1234567", got "${phone}"`);
         }
@@ -89,13 +89,13 @@ export function registerLedger(program: Command, deps: CliDeps, exit: ExitBox): 
         const reference = readReference(opts);
         const amount = await readAmount(ctx.ledger, asset, amountText);
         const result = await ctx.ledger.deposit(account, asset, amount, {
-          pending: Boolean(opts['pending']),
-          counterparty: readText(opts['counterparty'], '--counterparty'),
+          pending: Boolean(opts.pending),
+          counterparty: readText(opts.counterparty, '--counterparty'),
           reference,
         });
         if (opts.json) printJson(deps.io, { ...result, account, asset, amount: amountText, reference: reference ?? null });
         else if (result.returned) deps.io.stdout(`returned ${amountText} ${asset} to its sender: ${account} cannot take money (transaction ${result.transactionId})\n`);
-        else deps.io.stdout(`${opts['pending'] ? 'pending' : 'credited'} ${amountText} ${asset} to ${account} (transaction ${result.transactionId})\n`);
+        else deps.io.stdout(`${opts.pending ? 'pending' : 'credited'} ${amountText} ${asset} to ${account} (transaction ${result.transactionId})\n`);
         return 0;
       }),
     );
@@ -125,9 +125,9 @@ export function registerLedger(program: Command, deps: CliDeps, exit: ExitBox): 
       action(deps, exit, async (ctx, opts, account: string, asset: string, amountText: string) => {
         const reference = readReference(opts);
         const amount = await readAmount(ctx.ledger, asset, amountText);
-        const id = await ctx.ledger.withdraw(account, asset, amount, { counterparty: readText(opts['counterparty'], '--counterparty'), reference });
-        if (!opts['pending']) await ctx.ledger.completeWithdrawal(id);
-        const status = opts['pending'] ? 'pending' : 'completed';
+        const id = await ctx.ledger.withdraw(account, asset, amount, { counterparty: readText(opts.counterparty, '--counterparty'), reference });
+        if (!opts.pending) await ctx.ledger.completeWithdrawal(id);
+        const status = opts.pending ? 'pending' : 'completed';
         if (opts.json) printJson(deps.io, { transactionId: id, status, account, asset, amount: amountText, reference: reference ?? null });
         else deps.io.stdout(`withdrawal of ${amountText} ${asset} from ${account} ${status} (transaction ${id})\n`);
         return 0;
@@ -189,7 +189,7 @@ export function registerLedger(program: Command, deps: CliDeps, exit: ExitBox): 
     .option('--json', 'print the rows as JSON')
     .action(
       action(deps, exit, async (ctx, opts, account: string) => {
-        const limit = parseCount(opts['limit'], '--limit', 1);
+        const limit = parseCount(opts.limit, '--limit', 1);
         await ctx.ledger.account(account);
         const decimals = new Map((await ctx.ledger.assets()).map((a) => [a.code, a.decimals]));
         const rows = (await ctx.ledger.recentTransactions(account, limit)).map((t) => ({

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
 import type { CliDeps, ExitBox } from '../command-kit.js';
 import { action, parseCount } from '../command-kit.js';
 import { printJson } from '../output.js';
@@ -15,7 +15,7 @@ export function registerMail(program: Command, deps: CliDeps, exit: ExitBox): vo
     .option('--json', 'print the messages as JSON')
     .action(
       action(deps, exit, async (ctx, opts) => {
-        const messages = await (await mailboxRepositoryModule()).listMail(ctx.database, { accountId: opts['account'] as string | undefined, limit: parseCount(opts['limit'], '--limit', 1) });
+        const messages = await (await mailboxRepositoryModule()).listMail(ctx.database, { accountId: opts.account, limit: parseCount(opts.limit, '--limit', 1) });
         if (opts.json) {
           printJson(deps.io, { messages: messages.map((m) => ({ ...m, createdAt: m.createdAt.toISOString() })) });
           return 0;

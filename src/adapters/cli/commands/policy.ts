@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
 import { OffboardError } from '../../../domain/errors.js';
 import { describePolicy, policyFor } from '../../../domain/policy.js';
 import type { CliDeps, ExitBox } from '../command-kit.js';
@@ -24,7 +24,7 @@ export function registerPolicy(program: Command, deps: CliDeps, exit: ExitBox): 
           if (!result.ok) {
             throw new OffboardError('OFFBOARD_ERR_INVALID_POLICY', `${file} is invalid (${result.errors.length} error${result.errors.length === 1 ? '' : 's'})`, result.errors.map((e) => e.text));
           }
-          const jurisdiction = opts['jurisdiction'] === undefined ? null : String(opts['jurisdiction']);
+          const jurisdiction = opts.jurisdiction ?? null;
           if (jurisdiction !== null && !/^[A-Za-z]{2}$/.test(jurisdiction)) {
             throw new OffboardError('OFFBOARD_ERR_INVALID_ARGUMENT', `--jurisdiction takes an ISO 3166 alpha-2 code such as DE, got "${jurisdiction}"`);
           }

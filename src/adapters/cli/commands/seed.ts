@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
 import { OffboardError } from '../../../domain/errors.js';
 import { DEFAULT_WHALE_TRANSACTIONS } from '../../ledger/scenario-catalogue.js';
 import type { CliDeps, ExitBox } from '../command-kit.js';
@@ -28,11 +28,11 @@ export function registerSeed(program: Command, deps: CliDeps, exit: ExitBox): vo
     .option('--json', 'print the result as JSON')
     .action(
       action(deps, exit, async (ctx, opts) => {
-        if (!opts['scenarios'] && opts['accounts'] === undefined) {
+        if (!opts.scenarios && opts.accounts === undefined) {
           throw new OffboardError('OFFBOARD_ERR_USAGE', 'say what to seed: --scenarios, or --accounts N [--transactions M]');
         }
-        if (opts['scenarios']) {
-          const asked = opts['whaleTransactions'];
+        if (opts.scenarios) {
+          const asked = opts.whaleTransactions;
           const whale = asked === undefined ? DEFAULT_WHALE_TRANSACTIONS : parseCount(asked, '--whale-transactions', 1);
           const result = await (await scenariosModule()).seedScenarios(ctx.database, ctx.clock, { whaleTransactions: whale });
           // Seeding never rewrites an account's history: say so rather than ignore the number.
@@ -46,11 +46,11 @@ export function registerSeed(program: Command, deps: CliDeps, exit: ExitBox): vo
             for (const id of result.accounts) deps.io.stdout(`  ${id}\n`);
           }
           for (const notice of notices) deps.io.stderr(`offboard: notice: ${notice}\n`);
-          if (opts['accounts'] === undefined) return 0;
         }
-        const accounts = parseCount(opts['accounts'], '--accounts', 1);
-        const transactions = parseCount(opts['transactions'], '--transactions', 0);
-        const randomSeed = parseCount(opts['randomSeed'], '--random-seed', 0);
+        if (opts.accounts === undefined) return 0; // --scenarios alone
+        const accounts = parseCount(opts.accounts, '--accounts', 1);
+        const transactions = parseCount(opts.transactions, '--transactions', 0);
+        const randomSeed = parseCount(opts.randomSeed, '--random-seed', 0);
         await (await scenariosModule()).seedReferenceData(ctx.database, ctx.clock);
         const progress = startProgress(deps.io, 'seeding', accounts, Boolean(opts.json));
         const started = process.hrtime.bigint();
@@ -61,7 +61,7 @@ export function registerSeed(program: Command, deps: CliDeps, exit: ExitBox): vo
             transactions,
             randomSeed,
             now: ctx.clock.now(),
-            idPrefix: String(opts['idPrefix']),
+            idPrefix: opts.idPrefix,
             onProgress: (done) => progress.update(done),
           }),
         );

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
 import {
   generateSigningKey,
   publicKeyPem,
@@ -27,7 +27,7 @@ export function registerSigningKeyCommands(keys: Command, deps: CliDeps, exit: E
         deps,
         exit,
         async (_ctx, opts) => {
-          const file = String(opts['out']);
+          const file = opts.out;
           const key = await generateSigningKey(file);
           const publicKey = publicKeyPem(key.publicKey);
           if (opts.json) {

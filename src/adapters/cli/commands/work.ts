@@ -1,10 +1,8 @@
 import { hostname } from 'node:os';
-import type { Command } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
 import type { Database } from '../../store/database.js';
-import { parseDuration } from '../../../domain/duration.js';
-import { OffboardError } from '../../../domain/errors.js';
 import type { CliDeps, ExitBox } from '../command-kit.js';
-import { action, parseCount } from '../command-kit.js';
+import { action, parseCount, parseDurationOption } from '../command-kit.js';
 import { printJson } from '../output.js';
 
 // Loaded when the command runs: `offboard --help` must not load the database stack.
@@ -12,12 +10,6 @@ const workerModule = () => import('../../../app/worker.js');
 
 // Loaded when the command runs: `offboard --help` must not load the database stack.
 const closuresModule = () => import('../../../app/closures.js');
-
-function duration(value: unknown, option: string): number {
-  const parsed = parseDuration(String(value));
-  if (!parsed.ok) throw new OffboardError('OFFBOARD_ERR_INVALID_ARGUMENT', `${option}: "${String(value)}" is not a duration; use e.g. 1s, 30s, 5m`);
-  return parsed.ms;
-}
 
 interface Idler {
   /** Idles up to `ms`; returns early on `interrupt()`, announced work or `signal`. */
@@ -85,9 +77,9 @@ export function registerWork(program: Command, deps: CliDeps, exit: ExitBox): vo
     .option('--json', 'print a summary as JSON (with --once)')
     .action(
       action(deps, exit, async (ctx, opts) => {
-        const concurrency = parseCount(opts['concurrency'], '--concurrency', 1);
-        const leaseMs = duration(opts['lease'], '--lease');
-        const pollMs = duration(opts['poll'], '--poll');
+        const concurrency = parseCount(opts.concurrency, '--concurrency', 1);
+        const leaseMs = parseDurationOption(opts.lease, '--lease');
+        const pollMs = parseDurationOption(opts.poll, '--poll');
         const owner = `${hostname()}:${process.pid}`;
         const counts: Record<string, number> = {};
         const wake = await idler(ctx.database);
@@ -104,12 +96,12 @@ export function registerWork(program: Command, deps: CliDeps, exit: ExitBox): vo
             owner,
             leaseMs,
             concurrency,
-            once: Boolean(opts['once']),
+            once: Boolean(opts.once),
             pollMs,
             shouldStop: () => stopping,
             // A readiness signal for operators and tests: printed each time the queue runs dry.
             onIdle: () => {
-              if (!opts.json) deps.io.stdout(`idle: nothing due (polling every ${String(opts['poll'])})\n`);
+              if (!opts.json) deps.io.stdout(`idle: nothing due (polling every ${opts.poll})\n`);
             },
             afterPass: () => ctx.afterWorkerPass(owner),
             onOutcome: (o) => {
