@@ -13,6 +13,7 @@ import { inTransaction } from '../adapters/store/database.js';
 import type { Tx } from '../adapters/store/database.js';
 import { createClosure, creationEffects, transition } from '../domain/closure.js';
 import type { Closure, ClosureConsent, ClosureEffect, ClosureEvent } from '../domain/closure.js';
+import { missingConsents } from '../domain/consent.js';
 import { OffboardError } from '../domain/errors.js';
 import type { HolderContact } from '../ports/platform.js';
 import type { Actor, AppContext } from './context.js';
@@ -124,7 +125,7 @@ export async function requestClosure(ctx: AppContext, rules: EligibilityRules, i
       verdict,
     );
   }
-  const missing = missingConsent(verdict.blockers, input.consent);
+  const missing = missingConsents(verdict.blockers, input.consent);
   if (missing.length > 0) {
     throw new OffboardError('OFFBOARD_ERR_CONSENT_REQUIRED', `closing needs the holder's consent to: ${missing.join(', ')}; pass --consent ${missing.join(',')}`, [], verdict);
   }
@@ -162,17 +163,6 @@ export async function requestClosure(ctx: AppContext, rules: EligibilityRules, i
     });
   });
   return { closure, verdict, codeSent: code !== null };
-}
-
-function missingConsent(blockers: readonly { code: string; severity: string }[], consent: ClosureConsent): string[] {
-  const missing = new Set<string>();
-  for (const b of blockers) {
-    if (b.severity !== 'automatic') continue;
-    if (b.code === 'dust_remaining' && !consent.sweepDust) missing.add('sweep-dust');
-    if (b.code === 'open_orders' && !consent.cancelOrders) missing.add('cancel-orders');
-    if (b.code === 'linked_authorization' && !consent.revokeApps) missing.add('revoke-apps');
-  }
-  return [...missing];
 }
 
 /** Applies a holder, agent or platform event to the account's open closure, with its effects. */
