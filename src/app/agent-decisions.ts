@@ -11,7 +11,7 @@ import {
 } from '../adapters/store/http-repository.js';
 import type { ApprovalRow } from '../adapters/store/http-repository.js';
 import type { Closure } from '../domain/closure.js';
-import { OffboardError } from '../domain/errors.js';
+import { OffboardError, raise } from '../domain/errors.js';
 import type { EligibilityRules } from './check-eligibility.js';
 import { moveOpenClosure } from './closures.js';
 import type { Actor, AppContext } from './context.js';
@@ -163,10 +163,11 @@ export async function requestHoldLift(
   input: { accountId: string; holdId: string; note: string; agentId: string },
 ): Promise<Approval> {
   if (!(await hasActiveHold(ctx, input.accountId, input.holdId))) {
-    throw new OffboardError(
-      'OFFBOARD_ERR_NOT_FOUND',
-      `account "${input.accountId}" has no active hold "${input.holdId}"`,
-    );
+    throw raise('OFFBOARD_ERR_NOT_FOUND', {
+      record: 'hold',
+      id: input.holdId,
+      accountId: input.accountId,
+    });
   }
   return openApproval(ctx, {
     action: 'hold.lift',
@@ -179,7 +180,7 @@ export async function requestHoldLift(
 
 async function pendingApproval(ctx: AppContext, approvalId: string): Promise<ApprovalRow> {
   const row = await getApproval(ctx.database.db, approvalId);
-  if (!row) throw new OffboardError('OFFBOARD_ERR_NOT_FOUND', `no approval "${approvalId}"`);
+  if (!row) throw raise('OFFBOARD_ERR_NOT_FOUND', { record: 'approval', id: approvalId });
   if (row.status !== 'pending')
     throw new OffboardError(
       'OFFBOARD_ERR_INVALID_STATE',

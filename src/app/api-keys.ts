@@ -9,7 +9,7 @@ import {
   revokeApiKey as revokeRow,
 } from '../adapters/store/http-repository.js';
 import type { ApiKeyRow } from '../adapters/store/http-repository.js';
-import { OffboardError } from '../domain/errors.js';
+import { OffboardError, raise } from '../domain/errors.js';
 import type { Actor } from './context.js';
 
 /** What an API key may do: read (eligibility, status, listings), write (act on accounts), admin (enable, scan, audit, keys). */
@@ -41,7 +41,7 @@ export function parseScopes(text: string): ApiScope[] {
     if (!API_SCOPES.includes(item as ApiScope)) {
       throw new OffboardError(
         'OFFBOARD_ERR_INVALID_ARGUMENT',
-        `--scopes takes ${API_SCOPES.join(', ')} (comma-separated); got "${item}"`,
+        `a scope is one of ${API_SCOPES.join(', ')}; got "${item}"`,
       );
     }
     scopes.add(item as ApiScope);
@@ -49,7 +49,7 @@ export function parseScopes(text: string): ApiScope[] {
   if (scopes.size === 0)
     throw new OffboardError(
       'OFFBOARD_ERR_INVALID_ARGUMENT',
-      `--scopes needs at least one of ${API_SCOPES.join(', ')}`,
+      `an API key needs at least one scope of ${API_SCOPES.join(', ')}`,
     );
   return API_SCOPES.filter((s) => scopes.has(s));
 }
@@ -113,11 +113,7 @@ export async function revokeApiKey(
     });
     return true;
   });
-  if (!revoked)
-    throw new OffboardError(
-      'OFFBOARD_ERR_NOT_FOUND',
-      `no active API key "${input.id}"; \`offboard keys list\` shows them`,
-    );
+  if (!revoked) throw raise('OFFBOARD_ERR_NOT_FOUND', { record: 'api_key', id: input.id });
 }
 
 export function looksLikeApiKey(text: string): boolean {

@@ -14,7 +14,7 @@ import type { Tx } from '../adapters/store/database.js';
 import { createClosure, creationEffects, transition } from '../domain/closure.js';
 import type { Closure, ClosureConsent, ClosureEffect, ClosureEvent } from '../domain/closure.js';
 import { missingConsents } from '../domain/consent.js';
-import { OffboardError } from '../domain/errors.js';
+import { OffboardError, raise } from '../domain/errors.js';
 import type { HolderContact } from '../ports/platform.js';
 import type { Actor, AppContext } from './context.js';
 import { checkEligibility } from './check-eligibility.js';
@@ -26,7 +26,7 @@ export const WORK_CHANNEL = 'offboard_work_due';
 
 /** An unknown account is bad input (exit 2, HTTP 404), not "no closure". */
 async function requireAccount(ctx: AppContext, accountId: string): Promise<void> {
-  if (!(await ctx.platform.contact(accountId))) throw new OffboardError('OFFBOARD_ERR_UNKNOWN_ACCOUNT', `no account "${accountId}"`);
+  if (!(await ctx.platform.contact(accountId))) throw raise('OFFBOARD_ERR_UNKNOWN_ACCOUNT', { accountId });
 }
 
 /** Wrong codes a closure tolerates before the request must be made again. */
@@ -111,7 +111,7 @@ export async function requestClosure(ctx: AppContext, rules: EligibilityRules, i
   const check = await checkEligibility(ctx, rules, input.accountId, { now, lang: 'en', audience: 'holder' });
   const { verdict } = check;
   if (check.facts.closure) {
-    throw new OffboardError('OFFBOARD_ERR_CLOSURE_IN_PROGRESS', `account "${input.accountId}" already has closure ${check.facts.closure.id} (${check.facts.closure.state}); see \`offboard status ${input.accountId}\``);
+    throw raise('OFFBOARD_ERR_CLOSURE_IN_PROGRESS', { accountId: input.accountId, closureId: check.facts.closure.id, state: check.facts.closure.state });
   }
   if (verdict.blockers.some((b) => b.code === 'account_closed')) {
     throw new OffboardError('OFFBOARD_ERR_ACCOUNT_NOT_ACTIVE', `account "${input.accountId}" is closed already; there is nothing to close`);
@@ -127,7 +127,7 @@ export async function requestClosure(ctx: AppContext, rules: EligibilityRules, i
   }
   const missing = missingConsents(verdict.blockers, input.consent);
   if (missing.length > 0) {
-    throw new OffboardError('OFFBOARD_ERR_CONSENT_REQUIRED', `closing needs the holder's consent to: ${missing.join(', ')}; pass --consent ${missing.join(',')}`, [], verdict);
+    throw raise('OFFBOARD_ERR_CONSENT_REQUIRED', { accountId: input.accountId, consents: missing }, { data: verdict });
   }
   const policy = check.policy;
   const timings = {
@@ -148,7 +148,7 @@ export async function requestClosure(ctx: AppContext, rules: EligibilityRules, i
   const contact = await ctx.platform.contact(input.accountId);
   await inTransaction(ctx.database, async (tx) => {
     if (await findOpenClosure(tx, input.accountId)) {
-      throw new OffboardError('OFFBOARD_ERR_CLOSURE_IN_PROGRESS', `account "${input.accountId}" already has a closure in progress`);
+      throw raise('OFFBOARD_ERR_CLOSURE_IN_PROGRESS', { accountId: input.accountId });
     }
     await insertClosure(tx, closure, { codeHash: code === null ? null : codeHash(closure.id, code), verdict, now });
     await writeEffects(ctx, tx, {
@@ -188,7 +188,7 @@ export async function moveOpenClosure(
     const result = transition(stored.closure, event, now, timings);
     if (!result.ok) throw new OffboardError('OFFBOARD_ERR_CLOSURE_REFUSED', result.refusal.message);
     if (!(await saveTransition(tx, result.closure, stored.closure.version, { now }))) {
-      throw new OffboardError('OFFBOARD_ERR_CLOSURE_REFUSED', 'the closure changed meanwhile (the worker may have started finalizing); check `offboard status`');
+      throw raise('OFFBOARD_ERR_CLOSURE_REFUSED', { accountId, reason: 'changed_meanwhile' });
     }
     await writeEffects(ctx, tx, { closure: result.closure, effects: result.effects, actor, action: `closure.${event.type}`, contact, now });
     return result.closure;
@@ -209,7 +209,7 @@ export async function confirmClosure(ctx: AppContext, rules: EligibilityRules, i
   const given = Buffer.from(codeHash(stored.closure.id, input.code.trim()));
   if (expected.length !== given.length || !timingSafeEqual(expected, given) || ctx.clock.now() >= stored.closure.confirmationExpiresAt) {
     await inTransaction(ctx.database, (tx) => recordCodeAttempt(tx, stored.closure.id));
-    throw new OffboardError('OFFBOARD_ERR_BAD_CODE', 'the code is wrong or expired; read the latest one with `offboard mail --account ' + input.accountId + '`');
+    throw raise('OFFBOARD_ERR_BAD_CODE', { accountId: input.accountId });
   }
   return moveOpenClosure(ctx, input.accountId, { type: 'confirm' }, input.actor, rules);
 }
@@ -228,7 +228,7 @@ export interface ClosureStatus {
 /** The account's latest closure (open or ended) and its last verdict. */
 export async function closureStatus(ctx: AppContext, accountId: string): Promise<ClosureStatus> {
   const facts = await ctx.platform.facts(accountId);
-  if (!facts) throw new OffboardError('OFFBOARD_ERR_UNKNOWN_ACCOUNT', `no account "${accountId}"`);
+  if (!facts) throw raise('OFFBOARD_ERR_UNKNOWN_ACCOUNT', { accountId });
   const stored = await latestClosure(ctx.database.db, accountId);
   return { accountId, closure: stored?.closure ?? null, verdict: stored?.verdict ?? null };
 }

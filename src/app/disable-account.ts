@@ -1,6 +1,6 @@
 import { inTransaction } from '../adapters/store/database.js';
 import { raiseHolderTokenCutoff } from '../adapters/store/holder-token-repository.js';
-import { OffboardError } from '../domain/errors.js';
+import { OffboardError, raise } from '../domain/errors.js';
 import type { AccountFacts } from '../domain/facts.js';
 import type { Actor, AppContext, WorkflowRules } from './context.js';
 import { checkDisableLinkSignature, consumeDisableLink, disableLinkProblem } from './disable-links.js';
@@ -39,7 +39,7 @@ const DISABLE_LINK_ACTOR_ID = 'disable-link';
 
 async function requireFacts(ctx: AppContext, accountId: string): Promise<AccountFacts> {
   const facts = await ctx.platform.facts(accountId);
-  if (!facts) throw new OffboardError('OFFBOARD_ERR_UNKNOWN_ACCOUNT', `no account "${accountId}"`);
+  if (!facts) throw raise('OFFBOARD_ERR_UNKNOWN_ACCOUNT', { accountId });
   return facts;
 }
 
@@ -142,7 +142,7 @@ export async function enableAccount(
     throw new OffboardError('OFFBOARD_ERR_TOO_EARLY', `account "${input.accountId}" can be enabled from ${new Date(Number(open.enable_not_before)).toISOString()}`);
   }
   if (rules.requireReverification && !input.reverified) {
-    throw new OffboardError('OFFBOARD_ERR_REVERIFICATION_REQUIRED', 're-verify the holder first, then enable with --reverified (HTTP: "reverified": true)');
+    throw raise('OFFBOARD_ERR_REVERIFICATION_REQUIRED', { accountId: input.accountId });
   }
   const contact = await ctx.platform.contact(input.accountId);
   const id = Number(open.id);

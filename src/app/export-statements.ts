@@ -28,7 +28,7 @@ import { openStatementSnapshot } from '../adapters/statements/source.js';
 import type { Range } from '../adapters/statements/source.js';
 import { partialName, StatementFiles } from '../adapters/statements/statement-files.js';
 import type { Database } from '../adapters/store/database.js';
-import { OffboardError } from '../domain/errors.js';
+import { OffboardError, raise } from '../domain/errors.js';
 import { formatAmount } from '../domain/money.js';
 import type { Clock } from '../ports/clock.js';
 
@@ -176,10 +176,7 @@ export async function verifyExport(dir: string, publicKey: KeyObject): Promise<E
 export async function verificationKey(env: NodeJS.ProcessEnv, file?: string): Promise<KeyObject> {
   if (file !== undefined) return loadPublicKey(file);
   if (!env['OFFBOARD_SIGNING_KEY']) {
-    throw new OffboardError(
-      'OFFBOARD_ERR_SIGNING_KEY',
-      "name the platform's public key with --public-key FILE (`offboard keys public` prints it), or set OFFBOARD_SIGNING_KEY",
-    );
+    throw raise('OFFBOARD_ERR_SIGNING_KEY', { missing: 'public_key' });
   }
   return (await signingKeyFromEnv(env)).publicKey;
 }
@@ -258,13 +255,7 @@ async function prepareOutDir(out: string, force: boolean): Promise<void> {
   const entries = await readdir(out);
   if (entries.length === 0) return;
   if (!force) {
-    const shown =
-      entries.slice(0, 5).join(', ') +
-      (entries.length > 5 ? `, and ${entries.length - 5} more` : '');
-    throw new OffboardError(
-      'OFFBOARD_ERR_OUT_DIR_NOT_EMPTY',
-      `${out} is not empty (${shown}); name an empty folder, or pass --force to replace an earlier export`,
-    );
+    throw raise('OFFBOARD_ERR_OUT_DIR_NOT_EMPTY', { dir: out, files: entries });
   }
   for (const name of FILE_NAMES_OF_AN_EXPORT) await rm(join(out, name), { force: true });
 }

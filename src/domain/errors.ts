@@ -1,3 +1,5 @@
+import type { ConsentName } from './consent.js';
+
 /**
  * The catalogue of every error a user of offboard can meet. Codes are a public contract:
  * never rename one. Each adapter maps codes to its own signal (CLI exit codes, HTTP
@@ -29,7 +31,7 @@ export const ERROR_CATALOGUE = {
   OFFBOARD_ERR_TOO_MANY_ATTEMPTS: 'Too many wrong confirmation codes: request the closure again.',
   OFFBOARD_ERR_CLOSURE_REFUSED: 'The closure cannot take this step now (finalization has started, or it has ended).',
   OFFBOARD_ERR_TOO_EARLY: 'The account cannot be enabled yet: the policy requires a minimum time after disabling.',
-  OFFBOARD_ERR_REVERIFICATION_REQUIRED: 'Enabling an account needs the holder re-verified first (--reverified once done).',
+  OFFBOARD_ERR_REVERIFICATION_REQUIRED: 'Enabling an account needs the holder re-verified first.',
   OFFBOARD_ERR_INVALID_LINK: 'The disable link is malformed, forged, expired or already used.',
   OFFBOARD_ERR_INTERNAL: 'An unexpected failure. It is logged; retry, and report it if it persists.',
   OFFBOARD_ERR_UNAUTHENTICATED: 'The request carries no valid credentials: send `Authorization: Bearer` with an API key, a holder token or an agent token that has not expired.',
@@ -46,16 +48,69 @@ export const ERROR_CATALOGUE = {
   OFFBOARD_ERR_IDEMPOTENCY_KEY_REUSED: 'This Idempotency-Key was used before for a different request: use a new key for a new request.',
   OFFBOARD_ERR_IDEMPOTENCY_IN_PROGRESS: 'A request with this Idempotency-Key is still being processed: retry in a moment.',
   OFFBOARD_ERR_NOT_READY: 'The service is not ready: its database is unreachable or its schema is not migrated.',
-  OFFBOARD_ERR_OUT_DIR_NOT_EMPTY: 'The export folder has files in it already: name an empty or new folder, or pass --force to replace an earlier export.',
+  OFFBOARD_ERR_OUT_DIR_NOT_EMPTY: 'The export folder has files in it already: name an empty or new folder, or replace an earlier export.',
   OFFBOARD_ERR_SIGNING_KEY: 'The statement signing key (OFFBOARD_SIGNING_KEY) or a public key is missing, unreadable or not Ed25519.',
   OFFBOARD_ERR_AGENT_KEY:
     'The agent keys (OFFBOARD_AGENT_JWKS or OFFBOARD_AGENT_PUBLIC_KEY) are unreadable, not public Ed25519/P-256 keys, or an insecure URL; or an agent token was asked of offboard while an identity provider issues them.',
   OFFBOARD_ERR_ACCOUNT_CLOSED:
     'The account is closed: its holder token may still read its status and download statements, nothing else.',
-  OFFBOARD_ERR_PORT_IN_USE: 'Another process listens on the port `serve` or `demo` was asked to use: pass another with --port.',
+  OFFBOARD_ERR_PORT_IN_USE: 'Another process listens on the port the service was asked to use: choose another port.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+/**
+ * The message templates of the errors use cases raise with parameters (`raise(code,
+ * params)`): the words every audience shares, and nothing of an interface. What to run or
+ * what to send next is the interface's to say: the CLI and the HTTP service each keep a
+ * table of hints per code that read the same parameters (`src/adapters/cli/error-hints.ts`,
+ * `src/adapters/http/error-hints.ts`). A code whose use cases meet it in several
+ * situations names the situation in its parameters.
+ */
+export const ERROR_TEMPLATES = {
+  OFFBOARD_ERR_UNKNOWN_ACCOUNT: (p: { accountId: string }) => `no account "${p.accountId}"`,
+  OFFBOARD_ERR_NOT_FOUND: (p: { record: 'api_key' | 'approval' | 'hold'; id: string; accountId?: string }) =>
+    p.record === 'api_key'
+      ? `no active API key "${p.id}"`
+      : p.record === 'approval'
+        ? `no approval "${p.id}"`
+        : `account "${p.accountId ?? ''}" has no active hold "${p.id}"`,
+  OFFBOARD_ERR_CONSENT_REQUIRED: (p: { accountId: string; consents: readonly ConsentName[] }) =>
+    `closing needs the holder's consent to: ${p.consents.join(', ')}`,
+  OFFBOARD_ERR_CLOSURE_IN_PROGRESS: (p: { accountId: string; closureId?: string; state?: string }) =>
+    p.closureId === undefined
+      ? `account "${p.accountId}" already has a closure in progress`
+      : `account "${p.accountId}" already has closure ${p.closureId} (${p.state ?? 'open'})`,
+  OFFBOARD_ERR_CLOSURE_REFUSED: (p: { accountId: string; reason: 'changed_meanwhile' }) =>
+    p.reason === 'changed_meanwhile'
+      ? 'the closure changed meanwhile (the worker may have started finalizing)'
+      : 'the closure cannot take this step now',
+  // The account names where to read the latest code; the words are the same for every account.
+  OFFBOARD_ERR_BAD_CODE: (_p: { accountId: string }) => 'the code is wrong or expired',
+  OFFBOARD_ERR_REVERIFICATION_REQUIRED: (p: { accountId: string }) =>
+    `account "${p.accountId}" needs its holder re-verified before it is enabled`,
+  OFFBOARD_ERR_OUT_DIR_NOT_EMPTY: (p: { dir: string; files: readonly string[] }) =>
+    `${p.dir} is not empty (${p.files.slice(0, 5).join(', ')}${p.files.length > 5 ? `, and ${p.files.length - 5} more` : ''})`,
+  OFFBOARD_ERR_SIGNING_KEY: (p: { missing: 'public_key' }) =>
+    p.missing === 'public_key'
+      ? "no key to check the signature with: name the platform's public key, or set OFFBOARD_SIGNING_KEY"
+      : 'the signing key is unusable',
+} satisfies Partial<Record<ErrorCode, (params: never) => string>>;
+
+/** The codes use cases raise with parameters. */
+export type TemplatedCode = keyof typeof ERROR_TEMPLATES;
+
+/** The parameters `code` is raised with. */
+export type ErrorParams<C extends TemplatedCode> = Parameters<(typeof ERROR_TEMPLATES)[C]>[0];
+
+/**
+ * Per code, the words one interface adds to a message (what to run, what to send next).
+ * An adapter may raise a code with a message of its own and no parameters, so a hint gets
+ * what parameters there are, and says nothing (undefined) when it lacks one it needs.
+ */
+export type ErrorHints = {
+  readonly [C in TemplatedCode]?: (params: Partial<ErrorParams<C>>) => string | undefined;
+};
 
 /** An expected failure with a stable code and a message that says what to do. */
 export class OffboardError extends Error {
@@ -63,14 +118,50 @@ export class OffboardError extends Error {
   readonly details: readonly string[];
   /** A value the caller may show whole (a verdict with every blocker, for a refused closure). */
   readonly data: unknown;
+  /** What the error was raised with (`raise`); undefined for an adapter's own message. */
+  readonly params: object | undefined;
 
-  constructor(code: ErrorCode, message: string, details: readonly string[] = [], data: unknown = undefined) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    details: readonly string[] = [],
+    data: unknown = undefined,
+    params: object | undefined = undefined,
+  ) {
     super(message);
     this.name = 'OffboardError';
     this.code = code;
     this.details = details;
     this.data = data;
+    this.params = params;
   }
+
+  /** The same error with an interface's words after the message (`...; pass --consent sweep-dust`). */
+  withHint(hint: string | undefined): OffboardError {
+    if (hint === undefined || hint === '') return this;
+    return new OffboardError(this.code, `${this.message}; ${hint}`, this.details, this.data, this.params);
+  }
+}
+
+/** An error with the catalogue's message for `code`, filled from `params`, which it keeps for the interfaces. */
+export function raise<C extends TemplatedCode>(
+  code: C,
+  params: ErrorParams<C>,
+  extra: { details?: readonly string[]; data?: unknown } = {},
+): OffboardError {
+  const template = ERROR_TEMPLATES[code] as (params: ErrorParams<C>) => string;
+  return new OffboardError(code, template(params), extra.details, extra.data, params);
+}
+
+/**
+ * The hint `hints` has for `error`, given its parameters. Parameters come from `raise`,
+ * which takes them typed by the same code, so the table's function for the code gets the
+ * type it declares (or none, for an adapter's own message).
+ */
+export function hintFor(hints: ErrorHints, error: OffboardError): string | undefined {
+  if (!Object.hasOwn(hints, error.code)) return undefined;
+  const hint = hints[error.code as TemplatedCode] as (params: object) => string | undefined;
+  return hint(error.params ?? {});
 }
 
 export function isOffboardError(error: unknown): error is OffboardError {
