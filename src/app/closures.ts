@@ -15,6 +15,7 @@ import { createClosure, creationEffects, transition } from '../domain/closure.js
 import type { Closure, ClosureConsent, ClosureEffect, ClosureEvent } from '../domain/closure.js';
 import { missingConsents } from '../domain/consent.js';
 import { OffboardError, raise } from '../domain/errors.js';
+import type { RenderedVerdict } from '../domain/messages.js';
 import type { HolderContact } from '../ports/platform.js';
 import type { Actor, AppContext } from './context.js';
 import { checkEligibility } from './check-eligibility.js';
@@ -97,7 +98,7 @@ export interface RequestClosureInput {
 
 export interface RequestClosureResult {
   closure: Closure;
-  verdict: unknown;
+  verdict: RenderedVerdict;
   /** Whether a one-time code went to every channel on file. */
   codeSent: boolean;
 }
@@ -222,7 +223,7 @@ export function cancelClosure(ctx: AppContext, rules: EligibilityRules, input: {
 export interface ClosureStatus {
   accountId: string;
   closure: Closure | null;
-  verdict: unknown;
+  verdict: RenderedVerdict | null;
 }
 
 /** The account's latest closure (open or ended) and its last verdict. */

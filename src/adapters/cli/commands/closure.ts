@@ -111,8 +111,7 @@ export function registerClosure(program: Command, deps: CliDeps, exit: ExitBox):
           return 0;
         }
         printClosure(deps.io, status.closure, `${account}`);
-        const verdict = status.verdict as { blockers?: { code: string; message?: string }[] } | null;
-        for (const b of verdict?.blockers ?? []) deps.io.stdout(`  - ${b.code}: ${escapeControl(b.message ?? '')}\n`);
+        for (const b of status.verdict?.blockers ?? []) deps.io.stdout(`  - ${b.code}: ${escapeControl(b.message)}\n`);
         return 0;
       }),
     );

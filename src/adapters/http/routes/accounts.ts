@@ -48,9 +48,7 @@ export async function status(
     closure: result.closure
       ? closureView(result.closure, forHolder ? 'holder' : caller.audience)
       : null,
-    verdict: forHolder
-      ? verdictForHolder(result.verdict, lang)
-      : ((result.verdict as RenderedVerdict | null) ?? null),
+    verdict: forHolder ? verdictForHolder(result.verdict, lang) : result.verdict,
   };
 }
 
