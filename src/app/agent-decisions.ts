@@ -137,11 +137,7 @@ export async function requestClosureApproval(
   input: { accountId: string; note: string; agentId: string },
 ): Promise<Approval> {
   const stored = await findOpenClosure(ctx.database.db, input.accountId);
-  if (!stored)
-    throw new OffboardError(
-      'OFFBOARD_ERR_NO_CLOSURE',
-      `account "${input.accountId}" has no closure in progress`,
-    );
+  if (!stored) throw raise('OFFBOARD_ERR_NO_CLOSURE', { accountId: input.accountId });
   if (stored.closure.state !== 'escalated') {
     throw new OffboardError(
       'OFFBOARD_ERR_CLOSURE_REFUSED',

@@ -115,7 +115,7 @@ export async function requestClosure(ctx: AppContext, rules: EligibilityRules, i
     throw raise('OFFBOARD_ERR_CLOSURE_IN_PROGRESS', { accountId: input.accountId, closureId: check.facts.closure.id, state: check.facts.closure.state });
   }
   if (verdict.blockers.some((b) => b.code === 'account_closed')) {
-    throw new OffboardError('OFFBOARD_ERR_ACCOUNT_NOT_ACTIVE', `account "${input.accountId}" is closed already; there is nothing to close`);
+    throw raise('OFFBOARD_ERR_ACCOUNT_NOT_ACTIVE', { accountId: input.accountId, status: 'closed', refused: 'close' });
   }
   const hard = verdict.blockers.filter((b) => b.severity === 'holder_action' || b.severity === 'support');
   if (hard.length > 0) {
@@ -179,7 +179,7 @@ export async function moveOpenClosure(
   const stored = await findOpenClosure(ctx.database.db, accountId);
   if (!stored) {
     await requireAccount(ctx, accountId);
-    throw new OffboardError('OFFBOARD_ERR_NO_CLOSURE', `account "${accountId}" has no closure in progress`);
+    throw raise('OFFBOARD_ERR_NO_CLOSURE', { accountId });
   }
   const contact = await ctx.platform.contact(accountId);
   const policy = rules(contact?.jurisdiction ?? 'ZZ');
@@ -201,10 +201,10 @@ export async function confirmClosure(ctx: AppContext, rules: EligibilityRules, i
   const stored = await findOpenClosure(ctx.database.db, input.accountId);
   if (!stored || stored.closure.state !== 'requested') {
     await requireAccount(ctx, input.accountId);
-    throw new OffboardError('OFFBOARD_ERR_NO_CLOSURE', `account "${input.accountId}" has no closure waiting for confirmation`);
+    throw raise('OFFBOARD_ERR_NO_CLOSURE', { accountId: input.accountId, awaiting: 'confirmation' });
   }
   if (stored.codeAttempts >= MAX_CODE_ATTEMPTS) {
-    throw new OffboardError('OFFBOARD_ERR_TOO_MANY_ATTEMPTS', `${MAX_CODE_ATTEMPTS} wrong codes: cancel and request the closure again`);
+    throw raise('OFFBOARD_ERR_TOO_MANY_ATTEMPTS', { accountId: input.accountId, attempts: MAX_CODE_ATTEMPTS });
   }
   const expected = Buffer.from(stored.codeHash ?? '');
   const given = Buffer.from(codeHash(stored.closure.id, input.code.trim()));

@@ -1,6 +1,6 @@
 import { holderTokenGate } from '../adapters/store/holder-token-repository.js';
 import { disabledSince } from '../adapters/store/http-repository.js';
-import { OffboardError, raise } from '../domain/errors.js';
+import { raise } from '../domain/errors.js';
 import type { AppContext } from './context.js';
 
 /*
@@ -40,13 +40,15 @@ export async function assertHolderTokenMintable(ctx: AppContext, accountId: stri
     disabledSince(ctx.database.db, accountId),
   ]);
   if (facts.status === 'closed' || gate.closed)
-    throw new OffboardError(
-      'OFFBOARD_ERR_ACCOUNT_NOT_ACTIVE',
-      `account "${accountId}" is closed: no new holder tokens; tokens issued before closure still read its status and statements`,
-    );
+    throw raise('OFFBOARD_ERR_ACCOUNT_NOT_ACTIVE', {
+      accountId,
+      status: 'closed',
+      refused: 'holder_token',
+    });
   if (facts.status === 'disabled' || disabled !== null)
-    throw new OffboardError(
-      'OFFBOARD_ERR_ACCOUNT_NOT_ACTIVE',
-      `account "${accountId}" is disabled: no holder tokens until it is enabled again`,
-    );
+    throw raise('OFFBOARD_ERR_ACCOUNT_NOT_ACTIVE', {
+      accountId,
+      status: 'disabled',
+      refused: 'holder_token',
+    });
 }

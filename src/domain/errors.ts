@@ -77,6 +77,29 @@ export const ERROR_TEMPLATES = {
         : `account "${p.accountId ?? ''}" has no active hold "${p.id}"`,
   OFFBOARD_ERR_CONSENT_REQUIRED: (p: { accountId: string; consents: readonly ConsentName[] }) =>
     `closing needs the holder's consent to: ${p.consents.join(', ')}`,
+  OFFBOARD_ERR_ACCOUNT_NOT_ACTIVE: (p: {
+    accountId: string;
+    status: 'closed' | 'disabled';
+    refused: 'close' | 'disable' | 'holder_token';
+  }) => {
+    if (p.refused === 'holder_token') {
+      return p.status === 'closed'
+        ? `account "${p.accountId}" is closed: no new holder tokens; tokens issued before closure still read its status and statements`
+        : `account "${p.accountId}" is disabled: no holder tokens until it is enabled again`;
+    }
+    if (p.refused === 'close') return `account "${p.accountId}" is ${p.status} already; there is nothing to close`;
+    return `account "${p.accountId}" is ${p.status}; there is nothing to disable`;
+  },
+  OFFBOARD_ERR_NO_CLOSURE: (p: { accountId: string; awaiting?: 'confirmation' }) =>
+    p.awaiting === 'confirmation'
+      ? `account "${p.accountId}" has no closure waiting for confirmation`
+      : `account "${p.accountId}" has no closure in progress`,
+  OFFBOARD_ERR_TOO_MANY_ATTEMPTS: (p: { accountId: string; attempts: number }) =>
+    `${p.attempts} wrong codes: cancel and request the closure again`,
+  OFFBOARD_ERR_TOO_EARLY: (p: { accountId: string; enableFrom: Date }) =>
+    `account "${p.accountId}" can be enabled from ${p.enableFrom.toISOString()}`,
+  OFFBOARD_ERR_INVALID_LINK: (p: { problem: 'malformed' | 'bad_signature' | 'expired' | 'used' | 'unknown' }) =>
+    `this disable link is not valid (${p.problem.replace('_', ' ')})`,
   OFFBOARD_ERR_CLOSURE_IN_PROGRESS: (p: { accountId: string; closureId?: string; state?: string }) =>
     p.closureId === undefined
       ? `account "${p.accountId}" already has a closure in progress`
