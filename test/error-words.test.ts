@@ -77,6 +77,8 @@ const SAMPLES: { [C in TemplatedCode]: ErrorParams<C> } = {
     status: 'disabled',
     refused: 'holder_token',
   },
+  OFFBOARD_ERR_NOT_ELIGIBLE: { accountId: 'acct-1', blockers: 3, needHolderOrSupport: 1 },
+  OFFBOARD_ERR_INVALID_STATE: { accountId: 'acct-1', reason: 'not_disabled' },
   OFFBOARD_ERR_NO_CLOSURE: { accountId: 'acct-1', awaiting: 'confirmation' },
   OFFBOARD_ERR_TOO_MANY_ATTEMPTS: { accountId: 'acct-1', attempts: 5 },
   OFFBOARD_ERR_TOO_EARLY: { accountId: 'acct-1', enableFrom: new Date('2026-01-02T00:00:00Z') },
@@ -144,6 +146,23 @@ describe('one error, two audiences', () => {
       'offboard: OFFBOARD_ERR_UNKNOWN_ACCOUNT: no account "x"; list the accounts with `offboard accounts list`\n',
     );
     expect(httpMessage(error)).toBe('no account "x"');
+  });
+
+  it('counts the blockers that need the holder or support', () => {
+    const say = (blockers: number, needHolderOrSupport: number) =>
+      raise('OFFBOARD_ERR_NOT_ELIGIBLE', { accountId: 'a', blockers, needHolderOrSupport }).message;
+    expect(say(3, 1)).toBe(
+      'account "a" cannot be closed yet: 3 blockers; 1 needs the holder or support',
+    );
+    expect(say(3, 2)).toBe(
+      'account "a" cannot be closed yet: 3 blockers; 2 need the holder or support',
+    );
+    expect(say(2, 2)).toBe(
+      'account "a" cannot be closed yet: 2 blockers; all need the holder or support',
+    );
+    expect(say(1, 1)).toBe(
+      'account "a" cannot be closed yet: 1 blocker; it needs the holder or support',
+    );
   });
 
   it('spells each consent in the one table', () => {

@@ -14,7 +14,7 @@ import type { Tx } from '../adapters/store/database.js';
 import { createClosure, creationEffects, transition } from '../domain/closure.js';
 import type { Closure, ClosureConsent, ClosureEffect, ClosureEvent } from '../domain/closure.js';
 import { missingConsents } from '../domain/consent.js';
-import { OffboardError, raise } from '../domain/errors.js';
+import { raise } from '../domain/errors.js';
 import type { RenderedVerdict } from '../domain/messages.js';
 import type { HolderContact } from '../ports/platform.js';
 import type { Actor, AppContext } from './context.js';
@@ -79,13 +79,6 @@ export async function writeEffects(
   });
 }
 
-/** "3 blockers; 1 needs the holder or support", "1 blocker; it needs the holder or support". */
-export function blockerCount(total: number, hard: number): string {
-  const all = `${total} blocker${total === 1 ? '' : 's'}`;
-  if (hard === total) return `${all}; ${total === 1 ? 'it needs' : 'all need'} the holder or support`;
-  return `${all}; ${hard} need${hard === 1 ? 's' : ''} the holder or support`;
-}
-
 export interface RequestClosureInput {
   accountId: string;
   consent: ClosureConsent;
@@ -119,11 +112,10 @@ export async function requestClosure(ctx: AppContext, rules: EligibilityRules, i
   }
   const hard = verdict.blockers.filter((b) => b.severity === 'holder_action' || b.severity === 'support');
   if (hard.length > 0) {
-    throw new OffboardError(
+    throw raise(
       'OFFBOARD_ERR_NOT_ELIGIBLE',
-      `account "${input.accountId}" cannot be closed yet: ${blockerCount(verdict.blockers.length, hard.length)}`,
-      verdict.blockers.map((b) => `${b.code}: ${b.message}${b.fix ? ` — ${b.fix}` : ''}`),
-      verdict,
+      { accountId: input.accountId, blockers: verdict.blockers.length, needHolderOrSupport: hard.length },
+      { details: verdict.blockers.map((b) => `${b.code}: ${b.message}${b.fix ? ` — ${b.fix}` : ''}`), data: verdict },
     );
   }
   const missing = missingConsents(verdict.blockers, input.consent);
@@ -187,7 +179,7 @@ export async function moveOpenClosure(
   return inTransaction(ctx.database, async (tx) => {
     if (guard) await guard(stored, tx);
     const result = transition(stored.closure, event, now, timings);
-    if (!result.ok) throw new OffboardError('OFFBOARD_ERR_CLOSURE_REFUSED', result.refusal.message);
+    if (!result.ok) throw raise('OFFBOARD_ERR_CLOSURE_REFUSED', { accountId, reason: result.refusal.code, refusal: result.refusal.message });
     if (!(await saveTransition(tx, result.closure, stored.closure.version, { now }))) {
       throw raise('OFFBOARD_ERR_CLOSURE_REFUSED', { accountId, reason: 'changed_meanwhile' });
     }

@@ -1,6 +1,6 @@
 import { inTransaction } from '../adapters/store/database.js';
 import { raiseHolderTokenCutoff } from '../adapters/store/holder-token-repository.js';
-import { OffboardError, raise } from '../domain/errors.js';
+import { raise } from '../domain/errors.js';
 import type { AccountFacts } from '../domain/facts.js';
 import type { Actor, AppContext, WorkflowRules } from './context.js';
 import { checkDisableLinkSignature, consumeDisableLink, disableLinkProblem } from './disable-links.js';
@@ -137,7 +137,7 @@ export async function enableAccount(
     .where('account_id', '=', input.accountId)
     .where('enabled_at', 'is', null)
     .executeTakeFirst();
-  if (!open) throw new OffboardError('OFFBOARD_ERR_INVALID_STATE', `account "${input.accountId}" is not disabled`);
+  if (!open) throw raise('OFFBOARD_ERR_INVALID_STATE', { accountId: input.accountId, reason: 'not_disabled' });
   if (now.getTime() < Number(open.enable_not_before)) {
     throw raise('OFFBOARD_ERR_TOO_EARLY', { accountId: input.accountId, enableFrom: new Date(Number(open.enable_not_before)) });
   }

@@ -1,3 +1,4 @@
+import type { ClosureRefusalCode } from './closure.js';
 import type { ConsentName } from './consent.js';
 
 /**
@@ -104,10 +105,27 @@ export const ERROR_TEMPLATES = {
     p.closureId === undefined
       ? `account "${p.accountId}" already has a closure in progress`
       : `account "${p.accountId}" already has closure ${p.closureId} (${p.state ?? 'open'})`,
-  OFFBOARD_ERR_CLOSURE_REFUSED: (p: { accountId: string; reason: 'changed_meanwhile' }) =>
+  OFFBOARD_ERR_CLOSURE_REFUSED: (
+    p:
+      | { accountId: string; reason: 'changed_meanwhile' }
+      // The state machine's own refusal, in its words (`transition()` says why).
+      | { accountId: string; reason: ClosureRefusalCode; refusal: string },
+  ) =>
     p.reason === 'changed_meanwhile'
       ? 'the closure changed meanwhile (the worker may have started finalizing)'
-      : 'the closure cannot take this step now',
+      : p.refusal,
+  // "3 blockers; 1 needs the holder or support", "1 blocker; it needs the holder or support".
+  OFFBOARD_ERR_NOT_ELIGIBLE: (p: { accountId: string; blockers: number; needHolderOrSupport: number }) => {
+    const all = `${p.blockers} blocker${p.blockers === 1 ? '' : 's'}`;
+    const hard = p.needHolderOrSupport;
+    const who =
+      hard === p.blockers
+        ? `${p.blockers === 1 ? 'it needs' : 'all need'} the holder or support`
+        : `${hard} need${hard === 1 ? 's' : ''} the holder or support`;
+    return `account "${p.accountId}" cannot be closed yet: ${all}; ${who}`;
+  },
+  OFFBOARD_ERR_INVALID_STATE: (p: { accountId: string; reason: 'not_disabled' }) =>
+    `account "${p.accountId}" is not ${p.reason === 'not_disabled' ? 'disabled' : 'in a state that allows this'}`,
   // The account names where to read the latest code; the words are the same for every account.
   OFFBOARD_ERR_BAD_CODE: (_p: { accountId: string }) => 'the code is wrong or expired',
   OFFBOARD_ERR_REVERIFICATION_REQUIRED: (p: { accountId: string }) =>

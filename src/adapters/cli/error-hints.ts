@@ -14,7 +14,9 @@ export const CLI_HINTS: ErrorHints = {
   OFFBOARD_ERR_CLOSURE_IN_PROGRESS: (p) =>
     p.accountId === undefined ? undefined : `see \`offboard status ${p.accountId}\``,
   OFFBOARD_ERR_CLOSURE_REFUSED: (p) =>
-    p.accountId === undefined ? undefined : `check \`offboard status ${p.accountId}\``,
+    p.reason === 'changed_meanwhile' && p.accountId !== undefined
+      ? `check \`offboard status ${p.accountId}\``
+      : undefined,
   OFFBOARD_ERR_BAD_CODE: (p) =>
     p.accountId === undefined
       ? undefined

@@ -16,7 +16,7 @@ export const HTTP_HINTS: ErrorHints = {
   OFFBOARD_ERR_CLOSURE_IN_PROGRESS: (p) =>
     p.accountId === undefined ? undefined : 'GET its closure to see it',
   OFFBOARD_ERR_CLOSURE_REFUSED: (p) =>
-    p.accountId === undefined ? undefined : 'GET its closure to see where it is',
+    p.reason === 'changed_meanwhile' ? 'GET its closure to see where it is' : undefined,
   OFFBOARD_ERR_BAD_CODE: () => 'use the latest one sent to the holder',
   OFFBOARD_ERR_REVERIFICATION_REQUIRED: () =>
     'send "reverified": true once the platform has done so',
