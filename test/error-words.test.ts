@@ -77,6 +77,12 @@ const SAMPLES: { [C in TemplatedCode]: ErrorParams<C> } = {
     status: 'disabled',
     refused: 'holder_token',
   },
+  OFFBOARD_ERR_INVALID_ARGUMENT: {
+    problem: 'unknown_scope',
+    got: 'root',
+    allowed: ['read', 'write', 'admin'],
+  },
+  OFFBOARD_ERR_INTERNAL: { problem: 'history_changed' },
   OFFBOARD_ERR_NOT_ELIGIBLE: { accountId: 'acct-1', blockers: 3, needHolderOrSupport: 1 },
   OFFBOARD_ERR_INVALID_STATE: { accountId: 'acct-1', reason: 'not_disabled' },
   OFFBOARD_ERR_NO_CLOSURE: { accountId: 'acct-1', awaiting: 'confirmation' },

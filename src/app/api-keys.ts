@@ -9,7 +9,7 @@ import {
   revokeApiKey as revokeRow,
 } from '../adapters/store/http-repository.js';
 import type { ApiKeyRow } from '../adapters/store/http-repository.js';
-import { OffboardError, raise } from '../domain/errors.js';
+import { raise } from '../domain/errors.js';
 import type { Actor } from './context.js';
 
 /** What an API key may do: read (eligibility, status, listings), write (act on accounts), admin (enable, scan, audit, keys). */
@@ -39,18 +39,16 @@ export function parseScopes(text: string): ApiScope[] {
     .map((s) => s.trim())
     .filter(Boolean)) {
     if (!API_SCOPES.includes(item as ApiScope)) {
-      throw new OffboardError(
-        'OFFBOARD_ERR_INVALID_ARGUMENT',
-        `a scope is one of ${API_SCOPES.join(', ')}; got "${item}"`,
-      );
+      throw raise('OFFBOARD_ERR_INVALID_ARGUMENT', {
+        problem: 'unknown_scope',
+        got: item,
+        allowed: API_SCOPES,
+      });
     }
     scopes.add(item as ApiScope);
   }
   if (scopes.size === 0)
-    throw new OffboardError(
-      'OFFBOARD_ERR_INVALID_ARGUMENT',
-      `an API key needs at least one scope of ${API_SCOPES.join(', ')}`,
-    );
+    throw raise('OFFBOARD_ERR_INVALID_ARGUMENT', { problem: 'no_scope', allowed: API_SCOPES });
   return API_SCOPES.filter((s) => scopes.has(s));
 }
 

@@ -70,6 +70,34 @@ export type ErrorCode = keyof typeof ERROR_CATALOGUE;
  */
 export const ERROR_TEMPLATES = {
   OFFBOARD_ERR_UNKNOWN_ACCOUNT: (p: { accountId: string }) => `no account "${p.accountId}"`,
+  OFFBOARD_ERR_INVALID_ARGUMENT: (
+    p:
+      | { problem: 'unknown_scope'; got: string; allowed: readonly string[] }
+      | { problem: 'no_scope'; allowed: readonly string[] }
+      | { problem: 'unknown_format'; got: readonly string[]; allowed: readonly string[] }
+      | { problem: 'invalid_instant'; name: 'from' | 'to' }
+      | { problem: 'empty_period'; from: Date; to: Date }
+      | { problem: 'cannot_create_folder'; dir: string; cause: string },
+  ) => {
+    switch (p.problem) {
+      case 'unknown_scope':
+        return `a scope is one of ${p.allowed.join(', ')}; got "${p.got}"`;
+      case 'no_scope':
+        return `an API key needs at least one scope of ${p.allowed.join(', ')}`;
+      case 'unknown_format':
+        return `formats are ${p.allowed.join(', ')} or all; got "${p.got.join(',')}"`;
+      case 'invalid_instant':
+        return `${p.name} is not a valid instant`;
+      case 'empty_period':
+        return `the period is empty: from ${p.from.toISOString()} is not before to ${p.to.toISOString()}`;
+      case 'cannot_create_folder':
+        return `cannot create the folder ${p.dir}: ${p.cause}`;
+    }
+  },
+  OFFBOARD_ERR_INTERNAL: (p: { problem: 'history_changed' }) =>
+    p.problem === 'history_changed'
+      ? 'the history changed while it was exported; export again'
+      : 'an unexpected failure',
   OFFBOARD_ERR_NOT_FOUND: (p: { record: 'api_key' | 'approval' | 'hold'; id: string; accountId?: string }) =>
     p.record === 'api_key'
       ? `no active API key "${p.id}"`
