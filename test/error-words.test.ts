@@ -46,6 +46,13 @@ describe('interface words', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('reach src/app only as codes and parameters: use cases raise, never write a message', () => {
+    const free = sourceFiles(join(root, 'src', 'app')).filter((file) =>
+      /new OffboardError\(/.test(readFileSync(file, 'utf8')),
+    );
+    expect(free.map((file) => relative(root, file))).toEqual([]);
+  });
+
   it('finds the files it checks, and would see a command or a flag', () => {
     expect(files.length).toBeGreaterThan(20);
     const sample =
@@ -85,6 +92,8 @@ const SAMPLES: { [C in TemplatedCode]: ErrorParams<C> } = {
   OFFBOARD_ERR_INTERNAL: { problem: 'history_changed' },
   OFFBOARD_ERR_NOT_ELIGIBLE: { accountId: 'acct-1', blockers: 3, needHolderOrSupport: 1 },
   OFFBOARD_ERR_INVALID_STATE: { accountId: 'acct-1', reason: 'not_disabled' },
+  OFFBOARD_ERR_DUPLICATE: { record: 'approval', id: 'ap_1', action: 'closure.approve' },
+  OFFBOARD_ERR_FOUR_EYES: { agentId: 'agent-1', action: 'closure.approve' },
   OFFBOARD_ERR_NO_CLOSURE: { accountId: 'acct-1', awaiting: 'confirmation' },
   OFFBOARD_ERR_TOO_MANY_ATTEMPTS: { accountId: 'acct-1', attempts: 5 },
   OFFBOARD_ERR_TOO_EARLY: { accountId: 'acct-1', enableFrom: new Date('2026-01-02T00:00:00Z') },

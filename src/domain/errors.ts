@@ -1,4 +1,4 @@
-import type { ClosureRefusalCode } from './closure.js';
+import type { ClosureRefusalCode, ClosureState } from './closure.js';
 import type { ConsentName } from './consent.js';
 
 /**
@@ -137,11 +137,23 @@ export const ERROR_TEMPLATES = {
     p:
       | { accountId: string; reason: 'changed_meanwhile' }
       // The state machine's own refusal, in its words (`transition()` says why).
-      | { accountId: string; reason: ClosureRefusalCode; refusal: string },
-  ) =>
-    p.reason === 'changed_meanwhile'
-      ? 'the closure changed meanwhile (the worker may have started finalizing)'
-      : p.refusal,
+      | { accountId: string; reason: ClosureRefusalCode; refusal: string }
+      | { accountId: string; reason: 'not_escalated'; state: ClosureState }
+      | { accountId: string; reason: 'approval_outdated'; approvalId: string },
+  ) => {
+    switch (p.reason) {
+      case 'changed_meanwhile':
+        return 'the closure changed meanwhile (the worker may have started finalizing)';
+      case 'not_escalated':
+        return `the closure is ${p.state}; only an escalated closure waits for approval`;
+      case 'approval_outdated':
+        return `the closure approval ${p.approvalId} was for has ended; decline it and ask again for the new one`;
+      case 'not_allowed':
+      case 'not_due':
+      case 'already_ended':
+        return p.refusal;
+    }
+  },
   // "3 blockers; 1 needs the holder or support", "1 blocker; it needs the holder or support".
   OFFBOARD_ERR_NOT_ELIGIBLE: (p: { accountId: string; blockers: number; needHolderOrSupport: number }) => {
     const all = `${p.blockers} blocker${p.blockers === 1 ? '' : 's'}`;
@@ -152,8 +164,25 @@ export const ERROR_TEMPLATES = {
         : `${hard} need${hard === 1 ? 's' : ''} the holder or support`;
     return `account "${p.accountId}" cannot be closed yet: ${all}; ${who}`;
   },
-  OFFBOARD_ERR_INVALID_STATE: (p: { accountId: string; reason: 'not_disabled' }) =>
-    `account "${p.accountId}" is not ${p.reason === 'not_disabled' ? 'disabled' : 'in a state that allows this'}`,
+  OFFBOARD_ERR_INVALID_STATE: (
+    p:
+      | { reason: 'not_disabled'; accountId: string }
+      | { reason: 'approval_decided'; approvalId: string; status: 'approved' | 'declined'; by: string | null }
+      | { reason: 'approval_decided_meanwhile'; approvalId: string },
+  ) => {
+    switch (p.reason) {
+      case 'not_disabled':
+        return `account "${p.accountId}" is not disabled`;
+      case 'approval_decided':
+        return `approval ${p.approvalId} was already ${p.status} by ${p.by ?? 'an agent'}`;
+      case 'approval_decided_meanwhile':
+        return `approval ${p.approvalId} was decided meanwhile`;
+    }
+  },
+  OFFBOARD_ERR_DUPLICATE: (p: { record: 'approval'; id: string; action: string }) =>
+    `approval ${p.id} for this ${p.action} is already waiting for a second agent`,
+  OFFBOARD_ERR_FOUR_EYES: (p: { agentId: string; action: string }) =>
+    `${p.agentId} asked for this ${p.action}; a different agent must approve it`,
   // The account names where to read the latest code; the words are the same for every account.
   OFFBOARD_ERR_BAD_CODE: (_p: { accountId: string }) => 'the code is wrong or expired',
   OFFBOARD_ERR_REVERIFICATION_REQUIRED: (p: { accountId: string }) =>
