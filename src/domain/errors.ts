@@ -94,16 +94,21 @@ export const ERROR_TEMPLATES = {
         return `cannot create the folder ${p.dir}: ${p.cause}`;
     }
   },
-  OFFBOARD_ERR_INTERNAL: (p: { problem: 'history_changed' }) =>
-    p.problem === 'history_changed'
-      ? 'the history changed while it was exported; export again'
-      : 'an unexpected failure',
-  OFFBOARD_ERR_NOT_FOUND: (p: { record: 'api_key' | 'approval' | 'hold'; id: string; accountId?: string }) =>
-    p.record === 'api_key'
-      ? `no active API key "${p.id}"`
-      : p.record === 'approval'
-        ? `no approval "${p.id}"`
-        : `account "${p.accountId ?? ''}" has no active hold "${p.id}"`,
+  // The one internal failure a use case expects (every other is unexpected, and unnamed).
+  OFFBOARD_ERR_INTERNAL: (_p: { problem: 'history_changed' }) =>
+    'the history changed while it was exported; export again',
+  OFFBOARD_ERR_NOT_FOUND: (
+    p: { record: 'api_key' | 'approval'; id: string } | { record: 'hold'; id: string; accountId: string },
+  ) => {
+    switch (p.record) {
+      case 'api_key':
+        return `no active API key "${p.id}"`;
+      case 'approval':
+        return `no approval "${p.id}"`;
+      case 'hold':
+        return `account "${p.accountId}" has no active hold "${p.id}"`;
+    }
+  },
   OFFBOARD_ERR_CONSENT_REQUIRED: (p: { accountId: string; consents: readonly ConsentName[] }) =>
     `closing needs the holder's consent to: ${p.consents.join(', ')}`,
   OFFBOARD_ERR_ACCOUNT_NOT_ACTIVE: (p: {
@@ -129,10 +134,12 @@ export const ERROR_TEMPLATES = {
     `account "${p.accountId}" can be enabled from ${p.enableFrom.toISOString()}`,
   OFFBOARD_ERR_INVALID_LINK: (p: { problem: 'malformed' | 'bad_signature' | 'expired' | 'used' | 'unknown' }) =>
     `this disable link is not valid (${p.problem.replace('_', ' ')})`,
-  OFFBOARD_ERR_CLOSURE_IN_PROGRESS: (p: { accountId: string; closureId?: string; state?: string }) =>
-    p.closureId === undefined
-      ? `account "${p.accountId}" already has a closure in progress`
-      : `account "${p.accountId}" already has closure ${p.closureId} (${p.state ?? 'open'})`,
+  OFFBOARD_ERR_CLOSURE_IN_PROGRESS: (
+    p: { accountId: string } | { accountId: string; closureId: string; state: string },
+  ) =>
+    'closureId' in p
+      ? `account "${p.accountId}" already has closure ${p.closureId} (${p.state})`
+      : `account "${p.accountId}" already has a closure in progress`,
   OFFBOARD_ERR_CLOSURE_REFUSED: (
     p:
       | { accountId: string; reason: 'changed_meanwhile' }
@@ -189,10 +196,8 @@ export const ERROR_TEMPLATES = {
     `account "${p.accountId}" needs its holder re-verified before it is enabled`,
   OFFBOARD_ERR_OUT_DIR_NOT_EMPTY: (p: { dir: string; files: readonly string[] }) =>
     `${p.dir} is not empty (${p.files.slice(0, 5).join(', ')}${p.files.length > 5 ? `, and ${p.files.length - 5} more` : ''})`,
-  OFFBOARD_ERR_SIGNING_KEY: (p: { missing: 'public_key' }) =>
-    p.missing === 'public_key'
-      ? "no key to check the signature with: name the platform's public key, or set OFFBOARD_SIGNING_KEY"
-      : 'the signing key is unusable',
+  OFFBOARD_ERR_SIGNING_KEY: (_p: { missing: 'public_key' }) =>
+    "no key to check the signature with: name the platform's public key, or set OFFBOARD_SIGNING_KEY",
 } satisfies Partial<Record<ErrorCode, (params: never) => string>>;
 
 /** The codes use cases raise with parameters. */
