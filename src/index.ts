@@ -18,8 +18,10 @@ import type { PolicyDocument } from './domain/policy.js';
 import { openContext } from './main/context.js';
 import type { Clock } from './ports/clock.js';
 
-export { OffboardError, ERROR_CATALOGUE } from './domain/errors.js';
-export type { ErrorCode } from './domain/errors.js';
+export { OffboardError, ERROR_CATALOGUE, ERROR_TEMPLATES, hintFor } from './domain/errors.js';
+export type { ErrorCode, ErrorHints, ErrorParams, TemplatedCode } from './domain/errors.js';
+export { CONSENTS } from './domain/consent.js';
+export type { ConsentName } from './domain/consent.js';
 export { evaluate, BLOCKER_CODES } from './domain/eligibility.js';
 export type { Blocker, BlockerCode, Verdict, Severity } from './domain/eligibility.js';
 export { renderVerdict } from './domain/messages.js';

@@ -31,6 +31,15 @@ describe.each(DIALECTS)('the library [%s]', (dialect) => {
     expect((await offboard.closureStatus('demo-whale')).closure?.state).toBe('closed');
   });
 
+  it("refuses a closure without consent with the consents as data, in no interface's words", async () => {
+    const refused = offboard.requestClosure({ accountId: 'demo-dust', consent: { sweepDust: false, cancelOrders: false, revokeApps: false }, confirmed: true });
+    await expect(refused).rejects.toMatchObject({
+      code: 'OFFBOARD_ERR_CONSENT_REQUIRED',
+      params: { accountId: 'demo-dust', consents: ['sweep-dust'] },
+      message: "closing needs the holder's consent to: sweep-dust",
+    });
+  });
+
   it('rejects an invalid policy file with every error', async () => {
     await expect(createOffboard({ db: db.url, policy: '/nonexistent/policy.yaml', env: {} })).rejects.toMatchObject({ code: 'OFFBOARD_ERR_INVALID_POLICY' });
   });

@@ -11,7 +11,7 @@ import {
 } from '../adapters/store/http-repository.js';
 import type { ApprovalRow } from '../adapters/store/http-repository.js';
 import type { Closure } from '../domain/closure.js';
-import { OffboardError } from '../domain/errors.js';
+import { raise } from '../domain/errors.js';
 import type { EligibilityRules } from './check-eligibility.js';
 import { moveOpenClosure } from './closures.js';
 import type { Actor, AppContext } from './context.js';
@@ -115,10 +115,11 @@ async function openApproval(
   await inTransaction(ctx.database, async (tx) => {
     const pending = await findPendingApproval(tx, input.action, input.subject);
     if (pending)
-      throw new OffboardError(
-        'OFFBOARD_ERR_DUPLICATE',
-        `approval ${pending.id} for this ${input.action} is already waiting for a second agent`,
-      );
+      throw raise('OFFBOARD_ERR_DUPLICATE', {
+        record: 'approval',
+        id: pending.id,
+        action: input.action,
+      });
     await insertApproval(tx, row);
     await record(ctx, tx, {
       actor: agent(input.agentId),
@@ -137,16 +138,13 @@ export async function requestClosureApproval(
   input: { accountId: string; note: string; agentId: string },
 ): Promise<Approval> {
   const stored = await findOpenClosure(ctx.database.db, input.accountId);
-  if (!stored)
-    throw new OffboardError(
-      'OFFBOARD_ERR_NO_CLOSURE',
-      `account "${input.accountId}" has no closure in progress`,
-    );
+  if (!stored) throw raise('OFFBOARD_ERR_NO_CLOSURE', { accountId: input.accountId });
   if (stored.closure.state !== 'escalated') {
-    throw new OffboardError(
-      'OFFBOARD_ERR_CLOSURE_REFUSED',
-      `the closure is ${stored.closure.state}; only an escalated closure waits for approval`,
-    );
+    throw raise('OFFBOARD_ERR_CLOSURE_REFUSED', {
+      accountId: input.accountId,
+      reason: 'not_escalated',
+      state: stored.closure.state,
+    });
   }
   return openApproval(ctx, {
     action: 'closure.approve',
@@ -163,10 +161,11 @@ export async function requestHoldLift(
   input: { accountId: string; holdId: string; note: string; agentId: string },
 ): Promise<Approval> {
   if (!(await hasActiveHold(ctx, input.accountId, input.holdId))) {
-    throw new OffboardError(
-      'OFFBOARD_ERR_NOT_FOUND',
-      `account "${input.accountId}" has no active hold "${input.holdId}"`,
-    );
+    throw raise('OFFBOARD_ERR_NOT_FOUND', {
+      record: 'hold',
+      id: input.holdId,
+      accountId: input.accountId,
+    });
   }
   return openApproval(ctx, {
     action: 'hold.lift',
@@ -179,12 +178,14 @@ export async function requestHoldLift(
 
 async function pendingApproval(ctx: AppContext, approvalId: string): Promise<ApprovalRow> {
   const row = await getApproval(ctx.database.db, approvalId);
-  if (!row) throw new OffboardError('OFFBOARD_ERR_NOT_FOUND', `no approval "${approvalId}"`);
+  if (!row) throw raise('OFFBOARD_ERR_NOT_FOUND', { record: 'approval', id: approvalId });
   if (row.status !== 'pending')
-    throw new OffboardError(
-      'OFFBOARD_ERR_INVALID_STATE',
-      `approval ${approvalId} was already ${row.status} by ${row.decided_by ?? 'an agent'}`,
-    );
+    throw raise('OFFBOARD_ERR_INVALID_STATE', {
+      reason: 'approval_decided',
+      approvalId,
+      status: row.status,
+      by: row.decided_by,
+    });
   return row;
 }
 
@@ -203,18 +204,15 @@ export async function approveRequest(
 ): Promise<ApprovalOutcome> {
   const row = await pendingApproval(ctx, input.approvalId);
   if (row.requested_by === input.agentId) {
-    throw new OffboardError(
-      'OFFBOARD_ERR_FOUR_EYES',
-      `${input.agentId} asked for this ${row.action}; a different agent must approve it`,
-    );
+    throw raise('OFFBOARD_ERR_FOUR_EYES', { agentId: input.agentId, action: row.action });
   }
   const now = ctx.clock.now();
   const settle = async (tx: Tx) => {
     if (!(await settleApproval(tx, row.id, 'approved', input.agentId, now.getTime()))) {
-      throw new OffboardError(
-        'OFFBOARD_ERR_INVALID_STATE',
-        `approval ${row.id} was decided meanwhile`,
-      );
+      throw raise('OFFBOARD_ERR_INVALID_STATE', {
+        reason: 'approval_decided_meanwhile',
+        approvalId: row.id,
+      });
     }
     await record(ctx, tx, {
       actor: agent(input.agentId),
@@ -247,10 +245,11 @@ export async function approveRequest(
         rules,
         async (stored, tx) => {
           if (stored.closure.id !== row.subject) {
-            throw new OffboardError(
-              'OFFBOARD_ERR_CLOSURE_REFUSED',
-              `the closure approval ${row.id} was for has ended; decline it and ask again for the new one`,
-            );
+            throw raise('OFFBOARD_ERR_CLOSURE_REFUSED', {
+              accountId: row.account_id,
+              reason: 'approval_outdated',
+              approvalId: row.id,
+            });
           }
           await settle(tx);
         },
@@ -288,10 +287,10 @@ export async function declineRequest(
   const now = ctx.clock.now();
   await inTransaction(ctx.database, async (tx) => {
     if (!(await settleApproval(tx, row.id, 'declined', input.agentId, now.getTime()))) {
-      throw new OffboardError(
-        'OFFBOARD_ERR_INVALID_STATE',
-        `approval ${row.id} was decided meanwhile`,
-      );
+      throw raise('OFFBOARD_ERR_INVALID_STATE', {
+        reason: 'approval_decided_meanwhile',
+        approvalId: row.id,
+      });
     }
     await record(ctx, tx, {
       actor: agent(input.agentId),

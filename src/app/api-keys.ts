@@ -9,7 +9,7 @@ import {
   revokeApiKey as revokeRow,
 } from '../adapters/store/http-repository.js';
 import type { ApiKeyRow } from '../adapters/store/http-repository.js';
-import { OffboardError } from '../domain/errors.js';
+import { raise } from '../domain/errors.js';
 import type { Actor } from './context.js';
 
 /** What an API key may do: read (eligibility, status, listings), write (act on accounts), admin (enable, scan, audit, keys). */
@@ -39,18 +39,16 @@ export function parseScopes(text: string): ApiScope[] {
     .map((s) => s.trim())
     .filter(Boolean)) {
     if (!API_SCOPES.includes(item as ApiScope)) {
-      throw new OffboardError(
-        'OFFBOARD_ERR_INVALID_ARGUMENT',
-        `--scopes takes ${API_SCOPES.join(', ')} (comma-separated); got "${item}"`,
-      );
+      throw raise('OFFBOARD_ERR_INVALID_ARGUMENT', {
+        problem: 'unknown_scope',
+        got: item,
+        allowed: API_SCOPES,
+      });
     }
     scopes.add(item as ApiScope);
   }
   if (scopes.size === 0)
-    throw new OffboardError(
-      'OFFBOARD_ERR_INVALID_ARGUMENT',
-      `--scopes needs at least one of ${API_SCOPES.join(', ')}`,
-    );
+    throw raise('OFFBOARD_ERR_INVALID_ARGUMENT', { problem: 'no_scope', allowed: API_SCOPES });
   return API_SCOPES.filter((s) => scopes.has(s));
 }
 
@@ -113,11 +111,7 @@ export async function revokeApiKey(
     });
     return true;
   });
-  if (!revoked)
-    throw new OffboardError(
-      'OFFBOARD_ERR_NOT_FOUND',
-      `no active API key "${input.id}"; \`offboard keys list\` shows them`,
-    );
+  if (!revoked) throw raise('OFFBOARD_ERR_NOT_FOUND', { record: 'api_key', id: input.id });
 }
 
 export function looksLikeApiKey(text: string): boolean {

@@ -1,6 +1,6 @@
 import { openClosuresFor } from '../adapters/store/closure-repository.js';
 import { evaluate } from '../domain/eligibility.js';
-import { OffboardError } from '../domain/errors.js';
+import { raise } from '../domain/errors.js';
 import type { AccountFacts } from '../domain/facts.js';
 import { holderVerdict, renderVerdict } from '../domain/messages.js';
 import type { Audience, Lang, RenderedVerdict } from '../domain/messages.js';
@@ -59,7 +59,7 @@ export function evaluateFacts(rules: EligibilityRules, facts: AccountFacts, now:
 /** Why can't this account be closed? Every blocker at once, each with its fix. */
 export async function checkEligibility(ctx: AppContext, rules: EligibilityRules, accountId: string, options: CheckOptions): Promise<EligibilityCheck> {
   const facts = await ctx.platform.facts(accountId);
-  if (!facts) throw new OffboardError('OFFBOARD_ERR_UNKNOWN_ACCOUNT', `no account "${accountId}"`);
+  if (!facts) throw raise('OFFBOARD_ERR_UNKNOWN_ACCOUNT', { accountId });
   facts.closure = (await openClosuresFor(ctx.database.db, [accountId])).get(accountId) ?? null;
   const policy = rules(facts.jurisdiction);
   const verdict = forAudience(renderVerdict(evaluate(facts, policy.policy, options.now), { lang: options.lang, audience: options.audience, now: options.now }), options.audience);

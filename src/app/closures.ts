@@ -13,7 +13,9 @@ import { inTransaction } from '../adapters/store/database.js';
 import type { Tx } from '../adapters/store/database.js';
 import { createClosure, creationEffects, transition } from '../domain/closure.js';
 import type { Closure, ClosureConsent, ClosureEffect, ClosureEvent } from '../domain/closure.js';
-import { OffboardError } from '../domain/errors.js';
+import { missingConsents } from '../domain/consent.js';
+import { raise } from '../domain/errors.js';
+import type { RenderedVerdict } from '../domain/messages.js';
 import type { HolderContact } from '../ports/platform.js';
 import type { Actor, AppContext } from './context.js';
 import { checkEligibility } from './check-eligibility.js';
@@ -25,7 +27,7 @@ export const WORK_CHANNEL = 'offboard_work_due';
 
 /** An unknown account is bad input (exit 2, HTTP 404), not "no closure". */
 async function requireAccount(ctx: AppContext, accountId: string): Promise<void> {
-  if (!(await ctx.platform.contact(accountId))) throw new OffboardError('OFFBOARD_ERR_UNKNOWN_ACCOUNT', `no account "${accountId}"`);
+  if (!(await ctx.platform.contact(accountId))) throw raise('OFFBOARD_ERR_UNKNOWN_ACCOUNT', { accountId });
 }
 
 /** Wrong codes a closure tolerates before the request must be made again. */
@@ -77,13 +79,6 @@ export async function writeEffects(
   });
 }
 
-/** "3 blockers; 1 needs the holder or support", "1 blocker; it needs the holder or support". */
-export function blockerCount(total: number, hard: number): string {
-  const all = `${total} blocker${total === 1 ? '' : 's'}`;
-  if (hard === total) return `${all}; ${total === 1 ? 'it needs' : 'all need'} the holder or support`;
-  return `${all}; ${hard} need${hard === 1 ? 's' : ''} the holder or support`;
-}
-
 export interface RequestClosureInput {
   accountId: string;
   consent: ClosureConsent;
@@ -96,7 +91,7 @@ export interface RequestClosureInput {
 
 export interface RequestClosureResult {
   closure: Closure;
-  verdict: unknown;
+  verdict: RenderedVerdict;
   /** Whether a one-time code went to every channel on file. */
   codeSent: boolean;
 }
@@ -110,23 +105,22 @@ export async function requestClosure(ctx: AppContext, rules: EligibilityRules, i
   const check = await checkEligibility(ctx, rules, input.accountId, { now, lang: 'en', audience: 'holder' });
   const { verdict } = check;
   if (check.facts.closure) {
-    throw new OffboardError('OFFBOARD_ERR_CLOSURE_IN_PROGRESS', `account "${input.accountId}" already has closure ${check.facts.closure.id} (${check.facts.closure.state}); see \`offboard status ${input.accountId}\``);
+    throw raise('OFFBOARD_ERR_CLOSURE_IN_PROGRESS', { accountId: input.accountId, closureId: check.facts.closure.id, state: check.facts.closure.state });
   }
   if (verdict.blockers.some((b) => b.code === 'account_closed')) {
-    throw new OffboardError('OFFBOARD_ERR_ACCOUNT_NOT_ACTIVE', `account "${input.accountId}" is closed already; there is nothing to close`);
+    throw raise('OFFBOARD_ERR_ACCOUNT_NOT_ACTIVE', { accountId: input.accountId, status: 'closed', refused: 'close' });
   }
   const hard = verdict.blockers.filter((b) => b.severity === 'holder_action' || b.severity === 'support');
   if (hard.length > 0) {
-    throw new OffboardError(
+    throw raise(
       'OFFBOARD_ERR_NOT_ELIGIBLE',
-      `account "${input.accountId}" cannot be closed yet: ${blockerCount(verdict.blockers.length, hard.length)}`,
-      verdict.blockers.map((b) => `${b.code}: ${b.message}${b.fix ? ` — ${b.fix}` : ''}`),
-      verdict,
+      { accountId: input.accountId, blockers: verdict.blockers.length, needHolderOrSupport: hard.length },
+      { details: verdict.blockers.map((b) => `${b.code}: ${b.message}${b.fix ? ` — ${b.fix}` : ''}`), data: verdict },
     );
   }
-  const missing = missingConsent(verdict.blockers, input.consent);
+  const missing = missingConsents(verdict.blockers, input.consent);
   if (missing.length > 0) {
-    throw new OffboardError('OFFBOARD_ERR_CONSENT_REQUIRED', `closing needs the holder's consent to: ${missing.join(', ')}; pass --consent ${missing.join(',')}`, [], verdict);
+    throw raise('OFFBOARD_ERR_CONSENT_REQUIRED', { accountId: input.accountId, consents: missing }, { data: verdict });
   }
   const policy = check.policy;
   const timings = {
@@ -147,7 +141,7 @@ export async function requestClosure(ctx: AppContext, rules: EligibilityRules, i
   const contact = await ctx.platform.contact(input.accountId);
   await inTransaction(ctx.database, async (tx) => {
     if (await findOpenClosure(tx, input.accountId)) {
-      throw new OffboardError('OFFBOARD_ERR_CLOSURE_IN_PROGRESS', `account "${input.accountId}" already has a closure in progress`);
+      throw raise('OFFBOARD_ERR_CLOSURE_IN_PROGRESS', { accountId: input.accountId });
     }
     await insertClosure(tx, closure, { codeHash: code === null ? null : codeHash(closure.id, code), verdict, now });
     await writeEffects(ctx, tx, {
@@ -164,17 +158,6 @@ export async function requestClosure(ctx: AppContext, rules: EligibilityRules, i
   return { closure, verdict, codeSent: code !== null };
 }
 
-function missingConsent(blockers: readonly { code: string; severity: string }[], consent: ClosureConsent): string[] {
-  const missing = new Set<string>();
-  for (const b of blockers) {
-    if (b.severity !== 'automatic') continue;
-    if (b.code === 'dust_remaining' && !consent.sweepDust) missing.add('sweep-dust');
-    if (b.code === 'open_orders' && !consent.cancelOrders) missing.add('cancel-orders');
-    if (b.code === 'linked_authorization' && !consent.revokeApps) missing.add('revoke-apps');
-  }
-  return [...missing];
-}
-
 /** Applies a holder, agent or platform event to the account's open closure, with its effects. */
 export async function moveOpenClosure(
   ctx: AppContext,
@@ -188,7 +171,7 @@ export async function moveOpenClosure(
   const stored = await findOpenClosure(ctx.database.db, accountId);
   if (!stored) {
     await requireAccount(ctx, accountId);
-    throw new OffboardError('OFFBOARD_ERR_NO_CLOSURE', `account "${accountId}" has no closure in progress`);
+    throw raise('OFFBOARD_ERR_NO_CLOSURE', { accountId });
   }
   const contact = await ctx.platform.contact(accountId);
   const policy = rules(contact?.jurisdiction ?? 'ZZ');
@@ -196,9 +179,9 @@ export async function moveOpenClosure(
   return inTransaction(ctx.database, async (tx) => {
     if (guard) await guard(stored, tx);
     const result = transition(stored.closure, event, now, timings);
-    if (!result.ok) throw new OffboardError('OFFBOARD_ERR_CLOSURE_REFUSED', result.refusal.message);
+    if (!result.ok) throw raise('OFFBOARD_ERR_CLOSURE_REFUSED', { accountId, reason: result.refusal.code, refusal: result.refusal.message });
     if (!(await saveTransition(tx, result.closure, stored.closure.version, { now }))) {
-      throw new OffboardError('OFFBOARD_ERR_CLOSURE_REFUSED', 'the closure changed meanwhile (the worker may have started finalizing); check `offboard status`');
+      throw raise('OFFBOARD_ERR_CLOSURE_REFUSED', { accountId, reason: 'changed_meanwhile' });
     }
     await writeEffects(ctx, tx, { closure: result.closure, effects: result.effects, actor, action: `closure.${event.type}`, contact, now });
     return result.closure;
@@ -210,16 +193,16 @@ export async function confirmClosure(ctx: AppContext, rules: EligibilityRules, i
   const stored = await findOpenClosure(ctx.database.db, input.accountId);
   if (!stored || stored.closure.state !== 'requested') {
     await requireAccount(ctx, input.accountId);
-    throw new OffboardError('OFFBOARD_ERR_NO_CLOSURE', `account "${input.accountId}" has no closure waiting for confirmation`);
+    throw raise('OFFBOARD_ERR_NO_CLOSURE', { accountId: input.accountId, awaiting: 'confirmation' });
   }
   if (stored.codeAttempts >= MAX_CODE_ATTEMPTS) {
-    throw new OffboardError('OFFBOARD_ERR_TOO_MANY_ATTEMPTS', `${MAX_CODE_ATTEMPTS} wrong codes: cancel and request the closure again`);
+    throw raise('OFFBOARD_ERR_TOO_MANY_ATTEMPTS', { accountId: input.accountId, attempts: MAX_CODE_ATTEMPTS });
   }
   const expected = Buffer.from(stored.codeHash ?? '');
   const given = Buffer.from(codeHash(stored.closure.id, input.code.trim()));
   if (expected.length !== given.length || !timingSafeEqual(expected, given) || ctx.clock.now() >= stored.closure.confirmationExpiresAt) {
     await inTransaction(ctx.database, (tx) => recordCodeAttempt(tx, stored.closure.id));
-    throw new OffboardError('OFFBOARD_ERR_BAD_CODE', 'the code is wrong or expired; read the latest one with `offboard mail --account ' + input.accountId + '`');
+    throw raise('OFFBOARD_ERR_BAD_CODE', { accountId: input.accountId });
   }
   return moveOpenClosure(ctx, input.accountId, { type: 'confirm' }, input.actor, rules);
 }
@@ -232,13 +215,13 @@ export function cancelClosure(ctx: AppContext, rules: EligibilityRules, input: {
 export interface ClosureStatus {
   accountId: string;
   closure: Closure | null;
-  verdict: unknown;
+  verdict: RenderedVerdict | null;
 }
 
 /** The account's latest closure (open or ended) and its last verdict. */
 export async function closureStatus(ctx: AppContext, accountId: string): Promise<ClosureStatus> {
   const facts = await ctx.platform.facts(accountId);
-  if (!facts) throw new OffboardError('OFFBOARD_ERR_UNKNOWN_ACCOUNT', `no account "${accountId}"`);
+  if (!facts) throw raise('OFFBOARD_ERR_UNKNOWN_ACCOUNT', { accountId });
   const stored = await latestClosure(ctx.database.db, accountId);
   return { accountId, closure: stored?.closure ?? null, verdict: stored?.verdict ?? null };
 }

@@ -1,6 +1,6 @@
 import { inTransaction } from '../adapters/store/database.js';
 import { raiseHolderTokenCutoff } from '../adapters/store/holder-token-repository.js';
-import { OffboardError } from '../domain/errors.js';
+import { raise } from '../domain/errors.js';
 import type { AccountFacts } from '../domain/facts.js';
 import type { Actor, AppContext, WorkflowRules } from './context.js';
 import { checkDisableLinkSignature, consumeDisableLink, disableLinkProblem } from './disable-links.js';
@@ -39,7 +39,7 @@ const DISABLE_LINK_ACTOR_ID = 'disable-link';
 
 async function requireFacts(ctx: AppContext, accountId: string): Promise<AccountFacts> {
   const facts = await ctx.platform.facts(accountId);
-  if (!facts) throw new OffboardError('OFFBOARD_ERR_UNKNOWN_ACCOUNT', `no account "${accountId}"`);
+  if (!facts) throw raise('OFFBOARD_ERR_UNKNOWN_ACCOUNT', { accountId });
   return facts;
 }
 
@@ -62,7 +62,7 @@ export async function disableAccount(
 ): Promise<DisableResult> {
   const now = ctx.clock.now();
   const facts = await requireFacts(ctx, input.accountId);
-  if (facts.status === 'closed') throw new OffboardError('OFFBOARD_ERR_ACCOUNT_NOT_ACTIVE', `account "${input.accountId}" is closed; there is nothing to disable`);
+  if (facts.status === 'closed') throw raise('OFFBOARD_ERR_ACCOUNT_NOT_ACTIVE', { accountId: input.accountId, status: 'closed', refused: 'disable' });
   const contact = await ctx.platform.contact(input.accountId);
   const { id, enableNotBefore, alreadyDisabled } = await inTransaction(ctx.database, async (tx) => {
     // Every holder token issued until now dies for good, even once the account is enabled
@@ -70,7 +70,7 @@ export async function disableAccount(
     await raiseHolderTokenCutoff(tx, input.accountId, now.getTime());
     if (input.linkHash !== undefined) {
       const problem = await consumeDisableLink(tx, input.linkHash, now);
-      if (problem) throw new OffboardError('OFFBOARD_ERR_INVALID_LINK', `this disable link is not valid (${problem})`);
+      if (problem) throw raise('OFFBOARD_ERR_INVALID_LINK', { problem });
     }
     const open = await tx
       .selectFrom('disablements')
@@ -137,12 +137,12 @@ export async function enableAccount(
     .where('account_id', '=', input.accountId)
     .where('enabled_at', 'is', null)
     .executeTakeFirst();
-  if (!open) throw new OffboardError('OFFBOARD_ERR_INVALID_STATE', `account "${input.accountId}" is not disabled`);
+  if (!open) throw raise('OFFBOARD_ERR_INVALID_STATE', { accountId: input.accountId, reason: 'not_disabled' });
   if (now.getTime() < Number(open.enable_not_before)) {
-    throw new OffboardError('OFFBOARD_ERR_TOO_EARLY', `account "${input.accountId}" can be enabled from ${new Date(Number(open.enable_not_before)).toISOString()}`);
+    throw raise('OFFBOARD_ERR_TOO_EARLY', { accountId: input.accountId, enableFrom: new Date(Number(open.enable_not_before)) });
   }
   if (rules.requireReverification && !input.reverified) {
-    throw new OffboardError('OFFBOARD_ERR_REVERIFICATION_REQUIRED', 're-verify the holder first, then enable with --reverified (HTTP: "reverified": true)');
+    throw raise('OFFBOARD_ERR_REVERIFICATION_REQUIRED', { accountId: input.accountId });
   }
   const contact = await ctx.platform.contact(input.accountId);
   const id = Number(open.id);
@@ -160,11 +160,11 @@ export async function enableAccount(
 export async function redeemDisableLink(ctx: AppContext, rules: WorkflowRules | ((accountId: string) => Promise<WorkflowRules>), token: string): Promise<DisableResult & { accountId: string }> {
   const now = ctx.clock.now();
   const check = checkDisableLinkSignature(ctx.linkSecret, token, now);
-  if (!check.ok) throw new OffboardError('OFFBOARD_ERR_INVALID_LINK', `this disable link is not valid (${check.reason.replace('_', ' ')})`);
+  if (!check.ok) throw raise('OFFBOARD_ERR_INVALID_LINK', { problem: check.reason });
   // Said before anything else is read; the link is used up only with the disablement
   // (a closed account, an unreachable platform leave it working for another try).
   const problem = await disableLinkProblem(ctx.database.db, check.tokenHash);
-  if (problem) throw new OffboardError('OFFBOARD_ERR_INVALID_LINK', `this disable link is not valid (${problem})`);
+  if (problem) throw raise('OFFBOARD_ERR_INVALID_LINK', { problem });
   const resolved = typeof rules === 'function' ? await rules(check.accountId) : rules;
   const result = await disableAccount(ctx, resolved, {
     accountId: check.accountId,

@@ -28,7 +28,7 @@ import { openStatementSnapshot } from '../adapters/statements/source.js';
 import type { Range } from '../adapters/statements/source.js';
 import { partialName, StatementFiles } from '../adapters/statements/statement-files.js';
 import type { Database } from '../adapters/store/database.js';
-import { OffboardError } from '../domain/errors.js';
+import { raise } from '../domain/errors.js';
 import { formatAmount } from '../domain/money.js';
 import type { Clock } from '../ports/clock.js';
 
@@ -136,10 +136,7 @@ export async function exportStatements(
       // One snapshot serves the plan and the rows, so they agree; if they ever did not, the
       // PDF's first page would be wrong, and a wrong statement is worse than none.
       if (plannedFields && statementSha256(plannedFields) !== statementSha256(final)) {
-        throw new OffboardError(
-          'OFFBOARD_ERR_INTERNAL',
-          'the history changed while it was exported; export again',
-        );
+        throw raise('OFFBOARD_ERR_INTERNAL', { problem: 'history_changed' });
       }
       const manifest = buildManifest(final, await files.finish());
       await writeSignedManifest(options.out, manifest, deps.signingKey);
@@ -176,10 +173,7 @@ export async function verifyExport(dir: string, publicKey: KeyObject): Promise<E
 export async function verificationKey(env: NodeJS.ProcessEnv, file?: string): Promise<KeyObject> {
   if (file !== undefined) return loadPublicKey(file);
   if (!env['OFFBOARD_SIGNING_KEY']) {
-    throw new OffboardError(
-      'OFFBOARD_ERR_SIGNING_KEY',
-      "name the platform's public key with --public-key FILE (`offboard keys public` prints it), or set OFFBOARD_SIGNING_KEY",
-    );
+    throw raise('OFFBOARD_ERR_SIGNING_KEY', { missing: 'public_key' });
   }
   return (await signingKeyFromEnv(env)).publicKey;
 }
@@ -213,10 +207,11 @@ export function statementsLibrary(
 function checkFormats(formats: readonly string[]): StatementFormat[] {
   const unknown = formats.filter((f) => !(STATEMENT_FORMATS as readonly string[]).includes(f));
   if (unknown.length > 0 || formats.length === 0) {
-    throw new OffboardError(
-      'OFFBOARD_ERR_INVALID_ARGUMENT',
-      `formats are ${STATEMENT_FORMATS.join(', ')} or all; got "${formats.join(',')}"`,
-    );
+    throw raise('OFFBOARD_ERR_INVALID_ARGUMENT', {
+      problem: 'unknown_format',
+      got: formats,
+      allowed: STATEMENT_FORMATS,
+    });
   }
   return STATEMENT_FORMATS.filter((f) => formats.includes(f));
 }
@@ -231,13 +226,10 @@ function checkRange(from: Date | undefined, to: Date | undefined): Range {
     ['to', to],
   ] as const) {
     if (date !== undefined && Number.isNaN(date.getTime()))
-      throw new OffboardError('OFFBOARD_ERR_INVALID_ARGUMENT', `${name} is not a valid instant`);
+      throw raise('OFFBOARD_ERR_INVALID_ARGUMENT', { problem: 'invalid_instant', name });
   }
   if (from !== undefined && to !== undefined && from.getTime() >= to.getTime()) {
-    throw new OffboardError(
-      'OFFBOARD_ERR_INVALID_ARGUMENT',
-      `the period is empty: from ${from.toISOString()} is not before to ${to.toISOString()}`,
-    );
+    throw raise('OFFBOARD_ERR_INVALID_ARGUMENT', { problem: 'empty_period', from, to });
   }
   return { from: from?.getTime() ?? null, to: to?.getTime() ?? null };
 }
@@ -250,21 +242,16 @@ async function prepareOutDir(out: string, force: boolean): Promise<void> {
   try {
     await mkdir(out, { recursive: true });
   } catch (error) {
-    throw new OffboardError(
-      'OFFBOARD_ERR_INVALID_ARGUMENT',
-      `cannot create the folder ${out}: ${(error as Error).message}`,
-    );
+    throw raise('OFFBOARD_ERR_INVALID_ARGUMENT', {
+      problem: 'cannot_create_folder',
+      dir: out,
+      cause: (error as Error).message,
+    });
   }
   const entries = await readdir(out);
   if (entries.length === 0) return;
   if (!force) {
-    const shown =
-      entries.slice(0, 5).join(', ') +
-      (entries.length > 5 ? `, and ${entries.length - 5} more` : '');
-    throw new OffboardError(
-      'OFFBOARD_ERR_OUT_DIR_NOT_EMPTY',
-      `${out} is not empty (${shown}); name an empty folder, or pass --force to replace an earlier export`,
-    );
+    throw raise('OFFBOARD_ERR_OUT_DIR_NOT_EMPTY', { dir: out, files: entries });
   }
   for (const name of FILE_NAMES_OF_AN_EXPORT) await rm(join(out, name), { force: true });
 }

@@ -1,6 +1,6 @@
 import { holderTokenGate } from '../adapters/store/holder-token-repository.js';
 import { disabledSince } from '../adapters/store/http-repository.js';
-import { OffboardError } from '../domain/errors.js';
+import { raise } from '../domain/errors.js';
 import type { AppContext } from './context.js';
 
 /*
@@ -34,19 +34,21 @@ export async function holderTokenStanding(
 /** Refuses to mint a holder token for an unknown, disabled or closed account. */
 export async function assertHolderTokenMintable(ctx: AppContext, accountId: string): Promise<void> {
   const facts = await ctx.platform.facts(accountId);
-  if (!facts) throw new OffboardError('OFFBOARD_ERR_UNKNOWN_ACCOUNT', `no account "${accountId}"`);
+  if (!facts) throw raise('OFFBOARD_ERR_UNKNOWN_ACCOUNT', { accountId });
   const [gate, disabled] = await Promise.all([
     holderTokenGate(ctx.database.db, accountId),
     disabledSince(ctx.database.db, accountId),
   ]);
   if (facts.status === 'closed' || gate.closed)
-    throw new OffboardError(
-      'OFFBOARD_ERR_ACCOUNT_NOT_ACTIVE',
-      `account "${accountId}" is closed: no new holder tokens; tokens issued before closure still read its status and statements`,
-    );
+    throw raise('OFFBOARD_ERR_ACCOUNT_NOT_ACTIVE', {
+      accountId,
+      status: 'closed',
+      refused: 'holder_token',
+    });
   if (facts.status === 'disabled' || disabled !== null)
-    throw new OffboardError(
-      'OFFBOARD_ERR_ACCOUNT_NOT_ACTIVE',
-      `account "${accountId}" is disabled: no holder tokens until it is enabled again`,
-    );
+    throw raise('OFFBOARD_ERR_ACCOUNT_NOT_ACTIVE', {
+      accountId,
+      status: 'disabled',
+      refused: 'holder_token',
+    });
 }

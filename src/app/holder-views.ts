@@ -6,7 +6,9 @@ import type { Lang, RenderedVerdict } from '../domain/messages.js';
  * (hold kinds and reasons included); the one holder rendering keeps an investigation
  * from being tipped off through `status`.
  */
-export function verdictForHolder(stored: unknown, lang: Lang): RenderedVerdict | null {
-  if (stored === null || typeof stored !== 'object') return null;
-  return holderVerdict(stored as RenderedVerdict, lang);
+export function verdictForHolder(
+  stored: RenderedVerdict | null,
+  lang: Lang,
+): RenderedVerdict | null {
+  return stored === null ? null : holderVerdict(stored, lang);
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { inTransaction } from '../adapters/store/database.js';
-import { OffboardError } from '../domain/errors.js';
+import { raise } from '../domain/errors.js';
 import type { HoldKind } from '../domain/facts.js';
 import type { Actor, AppContext } from './context.js';
 import { record } from './notifications.js';
@@ -22,7 +22,7 @@ export interface PlacedHold {
 
 async function requireAccount(ctx: AppContext, accountId: string) {
   const facts = await ctx.platform.facts(accountId);
-  if (!facts) throw new OffboardError('OFFBOARD_ERR_UNKNOWN_ACCOUNT', `no account "${accountId}"`);
+  if (!facts) throw raise('OFFBOARD_ERR_UNKNOWN_ACCOUNT', { accountId });
   return facts;
 }
 
@@ -70,10 +70,11 @@ export async function liftHold(
   input: { accountId: string; holdId: string; actor: Actor; approvalId: string },
 ): Promise<void> {
   if (!(await hasActiveHold(ctx, input.accountId, input.holdId))) {
-    throw new OffboardError(
-      'OFFBOARD_ERR_NOT_FOUND',
-      `account "${input.accountId}" has no active hold "${input.holdId}"`,
-    );
+    throw raise('OFFBOARD_ERR_NOT_FOUND', {
+      record: 'hold',
+      id: input.holdId,
+      accountId: input.accountId,
+    });
   }
   const now = ctx.clock.now();
   await ledger.liftHold(input.holdId);

@@ -247,7 +247,7 @@ async function finalize(ctx: AppContext, rules: EligibilityRules, stored: Stored
   const { closure } = stored;
   const key = (suffix: string) => `closure:${closure.id}:${suffix}`;
   let decision = stored.decision;
-  let verdict = stored.verdict as RenderedVerdict | null;
+  let verdict = stored.verdict;
   let actionsTaken = '';
   if (decision === null) {
     await ctx.platform.freeze(closure.accountId, key('freeze'));
@@ -279,7 +279,7 @@ async function finalize(ctx: AppContext, rules: EligibilityRules, stored: Stored
       const reread = await getClosure(ctx.database.db, closure.id);
       if (!reread || reread.decision === null) return null;
       decision = reread.decision;
-      verdict = reread.verdict as RenderedVerdict | null;
+      verdict = reread.verdict;
     }
   }
   if (decision === 'close') {

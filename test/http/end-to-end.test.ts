@@ -74,6 +74,7 @@ describe.each(DIALECTS)('closing an account over HTTP, end to end [%s]', (dialec
     expect((noConsent.json['error'] as { message: string }).message).toContain(
       '"consent": {"sweepDust": true}',
     );
+    expect((noConsent.json['error'] as { message: string }).message).not.toContain('--consent');
 
     const requested = await http(
       'POST',

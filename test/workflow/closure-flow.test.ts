@@ -57,6 +57,7 @@ describe.each(DIALECTS)('closure through the CLI [%s]', (dialect) => {
     const refused = await run('close', 'demo-dust', '--confirmed', '--grace', '0');
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('OFFBOARD_ERR_CONSENT_REQUIRED');
+    expect(refused.stderr).toContain("closing needs the holder's consent to: sweep-dust; pass --consent sweep-dust");
     expect((await run('close', 'demo-dust', '--confirmed', '--consent', 'sweep-dust', '--grace', '0')).code).toBe(0);
     expect((await run('work', '--once')).code).toBe(0);
     expect((await run('status', 'demo-dust', '--json')).json<StatusJson>().closure?.state).toBe('closed');
@@ -77,6 +78,7 @@ describe.each(DIALECTS)('closure through the CLI [%s]', (dialect) => {
     const bad = await run('confirm', 'demo-open-order', wrong);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('OFFBOARD_ERR_BAD_CODE');
+    expect(bad.stderr).toContain('read the latest one with `offboard mail --account demo-open-order`');
     const good = await run('confirm', 'demo-open-order', code, '--json');
     expect(good.json<{ closure: { state: string } }>().closure.state).toBe('grace');
     const cancelled = await run('cancel', 'demo-open-order', '--json');

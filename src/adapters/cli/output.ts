@@ -1,4 +1,5 @@
-import { isOffboardError, OffboardError } from '../../domain/errors.js';
+import { hintFor, isOffboardError, OffboardError } from '../../domain/errors.js';
+import { CLI_HINTS } from './error-hints.js';
 import { EXIT_CODES } from './exit-codes.js';
 
 /** Where a command writes; tests swap it for buffers. */
@@ -84,8 +85,7 @@ export function reportError(io: CliIo, error: unknown, json: boolean): number {
 
 /** What to run next, where only the CLI can say it (the same error over HTTP has no command line). */
 function withCliHint(error: OffboardError): OffboardError {
-  if (error.code !== 'OFFBOARD_ERR_UNKNOWN_ACCOUNT' || error.message.includes('offboard accounts list')) return error;
-  return new OffboardError(error.code, `${error.message}; list the accounts with \`offboard accounts list\``, error.details, error.data);
+  return error.withHint(hintFor(CLI_HINTS, error));
 }
 
 function toOffboardError(error: unknown): OffboardError {

@@ -1,8 +1,9 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { isOffboardError, OffboardError } from '../../domain/errors.js';
+import { hintFor, isOffboardError, OffboardError } from '../../domain/errors.js';
 import type { ErrorCode } from '../../domain/errors.js';
+import { HTTP_HINTS } from './error-hints.js';
 import { applySecurityHeaders, securityHeaders } from './security-headers.js';
 
 /**
@@ -195,7 +196,9 @@ export function toErrorResponse(
       unexpected: true,
     };
   }
-  const body: ErrorBody = { error: { code: known.code, message: known.message } };
+  // The use case's words, and what to send next said in HTTP terms.
+  const message = known.withHint(hintFor(HTTP_HINTS, known)).message;
+  const body: ErrorBody = { error: { code: known.code, message } };
   if (known.details.length > 0) body.error.details = known.details;
   if (known.data !== undefined) body.error.data = known.data;
   return { status, body, unexpected: false };

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Closure, ClosureConsent, ClosureState } from '../../domain/closure.js';
+import type { RenderedVerdict } from '../../domain/messages.js';
 import { inTransaction } from './database.js';
 import type { Database, Tx } from './database.js';
 import type { ClosureTable } from './workflow.table.js';
@@ -10,8 +11,8 @@ const OPEN: ClosureState[] = ['requested', 'grace', 'finalizing', 'escalated'];
 
 export interface StoredClosure {
   closure: Closure;
-  /** The last verdict (JSON as stored), for `status`. */
-  verdict: unknown;
+  /** The last verdict, for `status`: the holder's words at request, the agents' once the worker checked. */
+  verdict: RenderedVerdict | null;
   codeHash: string | null;
   codeAttempts: number;
   decision: 'close' | 'block' | null;
@@ -37,7 +38,8 @@ export function toStored(row: ClosureTable): StoredClosure {
       endedAt: instant(row.ended_at),
       reason: row.reason,
     },
-    verdict: row.verdict === null ? null : (JSON.parse(row.verdict) as unknown),
+    // Only this module writes the column, always from a RenderedVerdict: the one place the JSON gets its type back.
+    verdict: row.verdict === null ? null : (JSON.parse(row.verdict) as RenderedVerdict),
     codeHash: row.code_hash,
     codeAttempts: Number(row.code_attempts),
     decision: row.decision as StoredClosure['decision'],
@@ -59,7 +61,7 @@ function closureColumns(closure: Closure) {
   };
 }
 
-export async function insertClosure(tx: Tx, closure: Closure, extra: { codeHash: string | null; verdict: unknown; now: Date }): Promise<void> {
+export async function insertClosure(tx: Tx, closure: Closure, extra: { codeHash: string | null; verdict: RenderedVerdict; now: Date }): Promise<void> {
   await tx
     .insertInto('closures')
     .values({
@@ -88,7 +90,7 @@ export async function saveTransition(
   tx: Tx,
   next: Closure,
   previousVersion: number,
-  extra: { now: Date; verdict?: unknown; releaseLease?: boolean },
+  extra: { now: Date; verdict?: RenderedVerdict; releaseLease?: boolean },
 ): Promise<boolean> {
   const result = await tx
     .updateTable('closures')
@@ -105,7 +107,7 @@ export async function saveTransition(
 }
 
 /** Stores the final check's decision (and its verdict) before the worker acts on it. */
-export async function recordDecision(tx: Tx, closureId: string, version: number, decision: 'close' | 'block', verdict: unknown): Promise<boolean> {
+export async function recordDecision(tx: Tx, closureId: string, version: number, decision: 'close' | 'block', verdict: RenderedVerdict | null): Promise<boolean> {
   const result = await tx
     .updateTable('closures')
     .set({ decision, verdict: JSON.stringify(verdict) })

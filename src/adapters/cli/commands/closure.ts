@@ -1,5 +1,6 @@
 import type { Command } from '@commander-js/extra-typings';
-import type { Closure } from '../../../domain/closure.js';
+import type { Closure, ClosureConsent } from '../../../domain/closure.js';
+import { CONSENT_NAMES, consentByName, NO_CONSENT } from '../../../domain/consent.js';
 import { closureView } from '../../http/views.js';
 import { OffboardError } from '../../../domain/errors.js';
 import type { CliDeps, ExitBox } from '../command-kit.js';
@@ -12,15 +13,13 @@ import { escapeControl, printJson } from '../output.js';
 // Loaded when the command runs: `offboard --help` must not load the database stack.
 const closuresModule = () => import('../../../app/closures.js');
 
-const CONSENTS = { 'sweep-dust': 'sweepDust', 'cancel-orders': 'cancelOrders', 'revoke-apps': 'revokeApps' } as const;
-
-export function parseConsent(text: string | undefined): { sweepDust: boolean; cancelOrders: boolean; revokeApps: boolean } {
-  const consent = { sweepDust: false, cancelOrders: false, revokeApps: false };
+export function parseConsent(text: string | undefined): ClosureConsent {
+  const consent = { ...NO_CONSENT };
   if (!text) return consent;
   for (const item of text.split(',').map((s) => s.trim()).filter(Boolean)) {
-    const field = CONSENTS[item as keyof typeof CONSENTS];
-    if (!field) throw new OffboardError('OFFBOARD_ERR_INVALID_ARGUMENT', `--consent takes ${Object.keys(CONSENTS).join(', ')}; got "${item}"`);
-    consent[field] = true;
+    const named = consentByName(item);
+    if (!named) throw new OffboardError('OFFBOARD_ERR_INVALID_ARGUMENT', `--consent takes ${CONSENT_NAMES.join(', ')}; got "${item}"`);
+    consent[named.field] = true;
   }
   return consent;
 }
@@ -41,7 +40,7 @@ export function registerClosure(program: Command, deps: CliDeps, exit: ExitBox):
     .command('close <account>')
     .description('request closure: refused with the verdict when the holder or support must act first')
     .option('--confirmed', 'the platform already re-authenticated the holder: no one-time code')
-    .option('--consent <list>', 'automatic actions the holder agreed to: sweep-dust,cancel-orders,revoke-apps')
+    .option('--consent <list>', `automatic actions the holder agreed to: ${CONSENT_NAMES.join(',')}`)
     .option('--grace <duration>', 'grace period instead of the policy\'s (e.g. 0, 24h, 7d)')
     .option('--json', 'print the result as JSON')
     .action(
@@ -106,8 +105,7 @@ export function registerClosure(program: Command, deps: CliDeps, exit: ExitBox):
           return 0;
         }
         printClosure(deps.io, status.closure, `${account}`);
-        const verdict = status.verdict as { blockers?: { code: string; message?: string }[] } | null;
-        for (const b of verdict?.blockers ?? []) deps.io.stdout(`  - ${b.code}: ${escapeControl(b.message ?? '')}\n`);
+        for (const b of status.verdict?.blockers ?? []) deps.io.stdout(`  - ${b.code}: ${escapeControl(b.message)}\n`);
         return 0;
       }),
     );

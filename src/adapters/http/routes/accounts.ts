@@ -8,7 +8,6 @@ import {
 import { disableAccount } from '../../../app/disable-account.js';
 import { verdictForHolder } from '../../../app/holder-views.js';
 import type { ClosureConsent } from '../../../domain/closure.js';
-import { isOffboardError, OffboardError } from '../../../domain/errors.js';
 import type { Lang, RenderedVerdict } from '../../../domain/messages.js';
 import type { Services } from '../app.js';
 import type { Caller } from '../auth.js';
@@ -49,17 +48,9 @@ export async function status(
     closure: result.closure
       ? closureView(result.closure, forHolder ? 'holder' : caller.audience)
       : null,
-    verdict: forHolder
-      ? verdictForHolder(result.verdict, lang)
-      : ((result.verdict as RenderedVerdict | null) ?? null),
+    verdict: forHolder ? verdictForHolder(result.verdict, lang) : result.verdict,
   };
 }
-
-const CONSENT_FIELDS: Record<string, keyof ClosureConsent> = {
-  'sweep-dust': 'sweepDust',
-  'cancel-orders': 'cancelOrders',
-  'revoke-apps': 'revokeApps',
-};
 
 export async function request(
   services: Services,
@@ -72,72 +63,24 @@ export async function request(
     cancelOrders: input.consent?.cancelOrders ?? false,
     revokeApps: input.consent?.revokeApps ?? false,
   };
-  try {
-    const result = await requestClosure(ctx.app, ctx.rules, {
-      accountId: caller.accountId,
-      consent,
-      confirmed: input.confirmed ?? false,
-      gracePeriodMs: input.gracePeriodMs,
-      actor: caller.actor,
-    });
-    return { closure: closureView(result.closure, caller.audience), codeSent: result.codeSent };
-  } catch (error) {
-    throw inHttpTerms(error);
-  }
-}
-
-/** The use cases speak the CLI's flags in two messages; over HTTP, name the fields instead. */
-function inHttpTerms(error: unknown): unknown {
-  if (!isOffboardError(error)) return error;
-  if (error.code === 'OFFBOARD_ERR_CONSENT_REQUIRED') {
-    const names =
-      /consent to: ([a-z, -]+)/
-        .exec(error.message)?.[1]
-        ?.split(',')
-        .map((s) => s.trim()) ?? [];
-    const fields = names
-      .map((n) => CONSENT_FIELDS[n])
-      .filter((f): f is keyof ClosureConsent => f !== undefined);
-    if (fields.length > 0) {
-      return new OffboardError(
-        'OFFBOARD_ERR_CONSENT_REQUIRED',
-        `closing needs the holder's consent to: ${names.join(', ')}; send ${fields.map((f) => `"consent": {"${f}": true}`).join(' and ')} (only what the holder agreed to)`,
-        error.details,
-        error.data,
-      );
-    }
-  }
-  if (error.code === 'OFFBOARD_ERR_CLOSURE_IN_PROGRESS') {
-    return new OffboardError(
-      error.code,
-      error.message.replace(/; see `offboard status [^`]*`/, '; GET its closure to see it'),
-      error.details,
-      error.data,
-    );
-  }
-  return error;
+  const result = await requestClosure(ctx.app, ctx.rules, {
+    accountId: caller.accountId,
+    consent,
+    confirmed: input.confirmed ?? false,
+    gracePeriodMs: input.gracePeriodMs,
+    actor: caller.actor,
+  });
+  return { closure: closureView(result.closure, caller.audience), codeSent: result.codeSent };
 }
 
 export async function confirm(services: Services, caller: Caller, code: string) {
   const { ctx } = services;
-  try {
-    const closure = await confirmClosure(ctx.app, ctx.rules, {
-      accountId: caller.accountId,
-      code,
-      actor: caller.actor,
-    });
-    return { closure: closureView(closure, caller.audience) };
-  } catch (error) {
-    if (isOffboardError(error) && error.code === 'OFFBOARD_ERR_BAD_CODE') {
-      throw new OffboardError(
-        'OFFBOARD_ERR_BAD_CODE',
-        'the code is wrong or expired; use the latest one sent to the holder',
-        error.details,
-        error.data,
-      );
-    }
-    throw error;
-  }
+  const closure = await confirmClosure(ctx.app, ctx.rules, {
+    accountId: caller.accountId,
+    code,
+    actor: caller.actor,
+  });
+  return { closure: closureView(closure, caller.audience) };
 }
 
 export async function cancel(services: Services, caller: Caller) {

@@ -10,7 +10,6 @@ import {
   requestHoldLift,
 } from '../../../app/agent-decisions.js';
 import { HOLD_KINDS, placeHold } from '../../../app/holds.js';
-import type { RenderedVerdict } from '../../../domain/messages.js';
 import type { App, Services } from '../app.js';
 import { agentOf, callerFor } from '../auth.js';
 import {
@@ -78,7 +77,7 @@ export function registerAgentRoutes(app: App, services: Services): void {
         // Verdicts stored at request are the holder's words; the worker's are the agents'.
         closures: picture.closures.map((s) => ({
           closure: closureView(s.closure, 'agent'),
-          verdict: (s.verdict as RenderedVerdict | null) ?? null,
+          verdict: s.verdict,
         })),
         audit: picture.audit.map(auditView),
         approvals: picture.approvals.map(approvalView),
