@@ -1,18 +1,10 @@
-import {
-  claimDueClosures,
-  getClosure,
-  recordDecision,
-  releaseLease,
-  saveTransition,
-} from '../adapters/store/closure-repository.js';
-import type { StoredClosure } from '../adapters/store/closure-repository.js';
-import { inTransaction } from '../adapters/store/database.js';
 import { transition } from '../domain/closure.js';
 import type { Closure, ClosureEvent } from '../domain/closure.js';
 import type { AccountFacts } from '../domain/facts.js';
 import { planFinalization } from '../domain/finalization.js';
 import type { FinalizationPlan } from '../domain/finalization.js';
 import { formatAmount } from '../domain/money.js';
+import type { StoredClosure } from '../ports/closures.js';
 import type { Actor, AppContext } from './context.js';
 import { evaluateFacts } from './check-eligibility.js';
 import type { EligibilityRules, RenderedVerdict } from './check-eligibility.js';
@@ -38,7 +30,7 @@ export interface StepOutcome {
  * finalization). Returns what happened; an empty list means nothing was due.
  */
 export async function workOnce(ctx: AppContext, rules: EligibilityRules, options: WorkerOptions): Promise<StepOutcome[]> {
-  const claimed = await claimDueClosures(ctx.database, { owner: options.owner, now: ctx.clock.now(), leaseMs: options.leaseMs, limit: options.concurrency });
+  const claimed = await ctx.repos.closures.claimDue({ owner: options.owner, now: ctx.clock.now(), leaseMs: options.leaseMs, limit: options.concurrency });
   const outcomes = await Promise.all(claimed.map((stored) => advance(ctx, rules, stored, options.owner)));
   return outcomes;
 }
@@ -100,10 +92,10 @@ export async function runWorker(ctx: AppContext, rules: EligibilityRules, option
     const free = options.concurrency - inFlight.size;
     let started = 0;
     if (free > 0) {
-      const claimed = await claimDueClosures(ctx.database, { owner: options.owner, now: ctx.clock.now(), leaseMs: options.leaseMs, limit: free });
+      const claimed = await ctx.repos.closures.claimDue({ owner: options.owner, now: ctx.clock.now(), leaseMs: options.leaseMs, limit: free });
       for (const stored of claimed) {
         if (options.once && stalled.has(stored.closure.id)) {
-          await releaseLease(ctx.database.db, stored.closure.id, options.owner);
+          await ctx.repos.closures.releaseLease(stored.closure.id, options.owner);
           continue;
         }
         started += 1;
@@ -177,10 +169,10 @@ async function advance(ctx: AppContext, rules: EligibilityRules, stored: StoredC
     if (current.closure.state === 'requested' || current.closure.state === 'grace') {
       const moved = await step(ctx, rules, current, { type: 'timer' }, null);
       if (!moved) {
-        await releaseLease(ctx.database.db, stored.closure.id, owner);
+        await ctx.repos.closures.releaseLease(stored.closure.id, owner);
         return { closureId: stored.closure.id, from, to: null };
       }
-      const reread = await getClosure(ctx.database.db, stored.closure.id);
+      const reread = await ctx.repos.closures.get(stored.closure.id);
       if (!reread) return { closureId: stored.closure.id, from, to: null };
       current = reread;
     }
@@ -213,12 +205,12 @@ async function step(
   const policy = rules(contact?.jurisdiction ?? 'ZZ');
   const result = transition(stored.closure, event, now, { gracePeriodMs: policy.gracePeriodMs, confirmationExpiryMs: policy.confirmationExpiryMs });
   if (!result.ok) return null;
-  const saved = await inTransaction(ctx.database, async (tx) => {
+  const saved = await ctx.unitOfWork.run(async (repos) => {
     // Entering finalizing keeps the claim: the closure is due at once, and another worker
     // must not take it while this one freezes, sweeps and decides.
     const releaseLease = result.closure.state !== 'finalizing';
-    if (!(await saveTransition(tx, result.closure, stored.closure.version, { now, releaseLease, ...(verdict ? { verdict } : {}) }))) return false;
-    await writeEffects(ctx, tx, {
+    if (!(await repos.closures.saveTransition(result.closure, stored.closure.version, { now, releaseLease, ...(verdict ? { verdict } : {}) }))) return false;
+    await writeEffects(ctx, repos, {
       closure: result.closure,
       effects: result.effects,
       actor: WORKER,
@@ -274,9 +266,9 @@ async function finalize(ctx: AppContext, rules: EligibilityRules, stored: Stored
         decision = verdict.eligible ? 'close' : 'block';
       }
     }
-    const stuck = await inTransaction(ctx.database, (tx) => recordDecision(tx, closure.id, closure.version, decision!, verdict));
+    const stuck = await ctx.unitOfWork.run((repos) => repos.closures.recordDecision(closure.id, closure.version, decision!, verdict));
     if (!stuck) {
-      const reread = await getClosure(ctx.database.db, closure.id);
+      const reread = await ctx.repos.closures.get(closure.id);
       if (!reread || reread.decision === null) return null;
       decision = reread.decision;
       verdict = reread.verdict as RenderedVerdict | null;

@@ -76,7 +76,7 @@ export function installAuth(app: FastifyInstance, options: AuthOptions): void {
     const now = Date.now();
     const cached = keyCache.get(presented);
     if (cached && cached.until > now) return cached.info;
-    const info = await authenticateApiKey(options.app.database, presented);
+    const info = await authenticateApiKey(options.app, presented);
     if (info) {
       if (keyCache.size >= KEY_CACHE_MAX) keyCache.clear();
       keyCache.set(presented, { info, until: now + KEY_CACHE_MS });
