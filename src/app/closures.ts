@@ -1,14 +1,13 @@
 import { createHash, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createClosure, creationEffects, transition } from '../domain/closure.js';
-import type { Closure, ClosureConsent, ClosureEffect, ClosureEvent } from '../domain/closure.js';
+import type { Closure, ClosureConsent, ClosureEvent } from '../domain/closure.js';
 import { OffboardError } from '../domain/errors.js';
 import type { StoredClosure } from '../ports/closures.js';
-import type { HolderContact } from '../ports/platform.js';
 import type { Repositories } from '../ports/unit-of-work.js';
 import type { Actor, AppContext } from './context.js';
 import { checkEligibility } from './check-eligibility.js';
 import type { EligibilityRules } from './check-eligibility.js';
-import { notifyHolder, record } from './notifications.js';
+import { performEffects } from './effects.js';
 
 /** An unknown account is bad input (exit 2, HTTP 404), not "no closure". */
 async function requireAccount(ctx: AppContext, accountId: string): Promise<void> {
@@ -19,40 +18,6 @@ async function requireAccount(ctx: AppContext, accountId: string): Promise<void>
 export const MAX_CODE_ATTEMPTS = 5;
 
 const codeHash = (closureId: string, code: string) => createHash('sha256').update(`${closureId}:${code}`).digest('hex');
-
-/**
- * Writes a transition's effects that belong in its transaction: the audit entry, the
- * outbox events and the holder's notifications. Platform actions (finalize, unfreeze,
- * close) are the worker's, outside the transaction, keyed for idempotency.
- */
-export async function writeEffects(
-  ctx: AppContext,
-  repos: Repositories,
-  input: { closure: Closure; effects: readonly ClosureEffect[]; actor: Actor; action: string; contact: HolderContact | null; vars?: Record<string, string>; data?: Record<string, unknown>; now: Date },
-): Promise<void> {
-  const { closure, now } = input;
-  for (const effect of input.effects) {
-    if (effect.type === 'emit') {
-      await repos.outbox.emit(effect.event, closure.accountId, { closureId: closure.id, accountId: closure.accountId, state: closure.state, dueAt: closure.dueAt?.toISOString() ?? null, ...input.data }, now);
-    } else if (effect.type === 'notify' && input.contact) {
-      const vars = {
-        due: closure.dueAt?.toISOString() ?? '',
-        expires: closure.confirmationExpiresAt.toISOString(),
-        ...input.vars,
-      };
-      await notifyHolder(ctx, repos, input.contact, closure.accountId, effect.template, vars, `closure:${closure.id}:${closure.version}:${effect.template}`, now);
-    }
-  }
-  // The audit entry goes last: appending takes the chain's lock, held until commit, so
-  // taking it last keeps concurrent workers from queueing behind each other's writes.
-  await record(repos, {
-    actor: input.actor,
-    action: input.action,
-    accountId: closure.accountId,
-    data: { closureId: closure.id, state: closure.state, version: closure.version, ...input.data },
-    now,
-  });
-}
 
 /** "3 blockers; 1 needs the holder or support", "1 blocker; it needs the holder or support". */
 export function blockerCount(total: number, hard: number): string {
@@ -122,21 +87,22 @@ export async function requestClosure(ctx: AppContext, rules: EligibilityRules, i
   });
   const code = confirmed ? null : String(randomInt(0, 1_000_000)).padStart(6, '0');
   const contact = await ctx.platform.contact(input.accountId);
-  await ctx.unitOfWork.run(async (repos) => {
-    if (await repos.closures.findOpen(input.accountId)) {
-      throw new OffboardError('OFFBOARD_ERR_CLOSURE_IN_PROGRESS', `account "${input.accountId}" already has a closure in progress`);
-    }
-    await repos.closures.insert(closure, { codeHash: code === null ? null : codeHash(closure.id, code), verdict, now });
-    await writeEffects(ctx, repos, {
-      closure,
-      effects: creationEffects(closure),
-      actor: input.actor,
-      action: 'closure.request',
-      contact,
-      vars: code === null ? {} : { code },
-      data: { consent: closure.consent, confirmed, blockers: verdict.blockers.map((b) => b.code) },
-      now,
-    });
+  await performEffects(ctx, {
+    closure,
+    effects: creationEffects(closure),
+    actor: input.actor,
+    action: 'closure.request',
+    contact,
+    vars: code === null ? {} : { code },
+    data: { consent: closure.consent, confirmed, blockers: verdict.blockers.map((b) => b.code) },
+    now,
+    store: async (repos) => {
+      if (await repos.closures.findOpen(input.accountId)) {
+        throw new OffboardError('OFFBOARD_ERR_CLOSURE_IN_PROGRESS', `account "${input.accountId}" already has a closure in progress`);
+      }
+      await repos.closures.insert(closure, { codeHash: code === null ? null : codeHash(closure.id, code), verdict, now });
+      return true;
+    },
   });
   return { closure, verdict, codeSent: code !== null };
 }
@@ -170,16 +136,26 @@ export async function moveOpenClosure(
   const contact = await ctx.platform.contact(accountId);
   const policy = rules(contact?.jurisdiction ?? 'ZZ');
   const timings = { gracePeriodMs: policy.gracePeriodMs, confirmationExpiryMs: policy.confirmationExpiryMs };
-  return ctx.unitOfWork.run(async (repos) => {
-    if (guard) await guard(stored, repos);
-    const result = transition(stored.closure, event, now, timings);
-    if (!result.ok) throw new OffboardError('OFFBOARD_ERR_CLOSURE_REFUSED', result.refusal.message);
-    if (!(await repos.closures.saveTransition(result.closure, stored.closure.version, { now }))) {
-      throw new OffboardError('OFFBOARD_ERR_CLOSURE_REFUSED', 'the closure changed meanwhile (the worker may have started finalizing); check `offboard status`');
-    }
-    await writeEffects(ctx, repos, { closure: result.closure, effects: result.effects, actor, action: `closure.${event.type}`, contact, now });
-    return result.closure;
+  const result = transition(stored.closure, event, now, timings);
+  await performEffects(ctx, {
+    closure: result.ok ? result.closure : stored.closure,
+    effects: result.ok ? result.effects : [],
+    actor,
+    action: `closure.${event.type}`,
+    contact,
+    now,
+    store: async (repos) => {
+      if (guard) await guard(stored, repos);
+      if (!result.ok) throw new OffboardError('OFFBOARD_ERR_CLOSURE_REFUSED', result.refusal.message);
+      if (!(await repos.closures.saveTransition(result.closure, stored.closure.version, { now }))) {
+        throw new OffboardError('OFFBOARD_ERR_CLOSURE_REFUSED', 'the closure changed meanwhile (the worker may have started finalizing); check `offboard status`');
+      }
+      return true;
+    },
   });
+  // The store threw a refusal before anything ran, so only an accepted transition gets here.
+  if (!result.ok) throw new OffboardError('OFFBOARD_ERR_CLOSURE_REFUSED', result.refusal.message);
+  return result.closure;
 }
 
 /** Confirms a requested closure with the one-time code sent to the holder's channels. */

@@ -8,7 +8,7 @@ import type { StoredClosure } from '../ports/closures.js';
 import type { Actor, AppContext } from './context.js';
 import { evaluateFacts } from './check-eligibility.js';
 import type { EligibilityRules, RenderedVerdict } from './check-eligibility.js';
-import { writeEffects } from './closures.js';
+import { performEffects } from './effects.js';
 import { holderReasons } from './notifications.js';
 
 export interface WorkerOptions {
@@ -165,22 +165,26 @@ async function waitForSlot(
 async function advance(ctx: AppContext, rules: EligibilityRules, stored: StoredClosure, owner: string): Promise<StepOutcome> {
   const from = stored.closure.state;
   try {
-    let current = stored;
-    if (current.closure.state === 'requested' || current.closure.state === 'grace') {
-      const moved = await step(ctx, rules, current, { type: 'timer' }, null);
+    if (stored.closure.state === 'requested' || stored.closure.state === 'grace') {
+      let ended: string | null | undefined;
+      // The finalize effect: this worker keeps its lease and finalizes at once.
+      const finalizeNow = async () => {
+        const reread = await ctx.repos.closures.get(stored.closure.id);
+        ended = reread ? await finalize(ctx, rules, reread) : null;
+      };
+      const moved = await step(ctx, rules, stored, { type: 'timer' }, null, '', finalizeNow);
       if (!moved) {
         await ctx.repos.closures.releaseLease(stored.closure.id, owner);
         return { closureId: stored.closure.id, from, to: null };
       }
-      const reread = await ctx.repos.closures.get(stored.closure.id);
-      if (!reread) return { closureId: stored.closure.id, from, to: null };
-      current = reread;
+      return { closureId: stored.closure.id, from, to: ended === undefined ? moved.state : ended };
     }
-    if (current.closure.state === 'finalizing') {
-      const ended = await finalize(ctx, rules, current);
+    if (stored.closure.state === 'finalizing') {
+      // Claimed in finalizing: a worker died during the finalize effect; repeat it.
+      const ended = await finalize(ctx, rules, stored);
       return { closureId: stored.closure.id, from, to: ended };
     }
-    return { closureId: stored.closure.id, from, to: current.closure.state };
+    return { closureId: stored.closure.id, from, to: stored.closure.state };
   } catch (error) {
     // Leave the lease to expire: another pass (or worker) repeats the step, and the
     // idempotency keys keep its effects single.
@@ -191,7 +195,7 @@ async function advance(ctx: AppContext, rules: EligibilityRules, stored: StoredC
 
 const WORKER: Actor = { kind: 'worker', id: 'worker' };
 
-/** Applies one event with its effects in one transaction; false when refused or raced. */
+/** Applies one event and runs its effects (see effects.ts); null when refused or raced. */
 async function step(
   ctx: AppContext,
   rules: EligibilityRules,
@@ -199,30 +203,29 @@ async function step(
   event: ClosureEvent,
   verdict: RenderedVerdict | null,
   actionsTaken = '',
+  finalizeNow?: () => Promise<void>,
 ): Promise<Closure | null> {
   const now = ctx.clock.now();
   const contact = await ctx.platform.contact(stored.closure.accountId);
   const policy = rules(contact?.jurisdiction ?? 'ZZ');
   const result = transition(stored.closure, event, now, { gracePeriodMs: policy.gracePeriodMs, confirmationExpiryMs: policy.confirmationExpiryMs });
   if (!result.ok) return null;
-  const saved = await ctx.unitOfWork.run(async (repos) => {
-    // Entering finalizing keeps the claim: the closure is due at once, and another worker
-    // must not take it while this one freezes, sweeps and decides.
-    const releaseLease = result.closure.state !== 'finalizing';
-    if (!(await repos.closures.saveTransition(result.closure, stored.closure.version, { now, releaseLease, ...(verdict ? { verdict } : {}) }))) return false;
-    await writeEffects(ctx, repos, {
-      closure: result.closure,
-      effects: result.effects,
-      actor: WORKER,
-      action: `closure.${event.type}`,
-      contact,
-      // The stored verdict is the agents' (hold kinds and reasons): holders read it only
-      // through the holder rendering.
-      vars: { reasons: holderReasons(verdict), actions: actionsTaken },
-      data: verdict ? { blockers: verdict.blockers.map((b) => b.code) } : {},
-      now,
-    });
-    return true;
+  // Entering finalizing keeps the claim: the closure is due at once, and another worker
+  // must not take it while this one freezes, sweeps and decides.
+  const releaseLease = result.closure.state !== 'finalizing';
+  const saved = await performEffects(ctx, {
+    closure: result.closure,
+    effects: result.effects,
+    actor: WORKER,
+    action: `closure.${event.type}`,
+    contact,
+    // The stored verdict is the agents' (hold kinds and reasons): holders read it only
+    // through the holder rendering.
+    vars: { reasons: holderReasons(verdict), actions: actionsTaken },
+    data: verdict ? { blockers: verdict.blockers.map((b) => b.code) } : {},
+    now,
+    store: (repos) => repos.closures.saveTransition(result.closure, stored.closure.version, { now, releaseLease, ...(verdict ? { verdict } : {}) }),
+    ...(finalizeNow ? { finalize: finalizeNow } : {}),
   });
   return saved ? result.closure : null;
 }
@@ -274,16 +277,9 @@ async function finalize(ctx: AppContext, rules: EligibilityRules, stored: Stored
       verdict = reread.verdict as RenderedVerdict | null;
     }
   }
-  if (decision === 'close') {
-    const facts = await requireFacts(ctx, closure.accountId);
-    for (const credential of facts.credentials) await ctx.platform.revokeCredential(closure.accountId, credential.id, key(`credential:${credential.id}`));
-    for (const authorization of facts.authorizations) await ctx.platform.revokeAuthorization(closure.accountId, authorization.id, key(`authorization:${authorization.id}`));
-    await ctx.platform.markClosed(closure.accountId, key('close'));
-    const done = await step(ctx, rules, stored, { type: 'finalized', eligible: true }, verdict, actionsTaken);
-    return done?.state ?? null;
-  }
-  await ctx.platform.unfreeze(closure.accountId, key('unfreeze'));
-  const done = await step(ctx, rules, stored, { type: 'finalized', eligible: false }, verdict, actionsTaken);
+  // The decision's platform actions (close_account or unfreeze) are the `finalized`
+  // transition's effects: they run before it is stored, under this closure's keys.
+  const done = await step(ctx, rules, stored, { type: 'finalized', eligible: decision === 'close' }, verdict, actionsTaken);
   return done?.state ?? null;
 }
 
