@@ -60,6 +60,22 @@ describe('architecture', () => {
     expect(inside(target, app) || inside(target, ports) || inside(target, domain)).toBe(false);
   });
 
+  it('only src/adapters/store/dialects asks which database it is on', () => {
+    const dialects = join(src, 'adapters', 'store', 'dialects');
+    // Opening the connection (and resetting the demo's SQLite file) reads the parsed URL's kind.
+    const urlReaders = new Set(['database.ts', 'reset.ts'].map((name) => join(src, 'adapters', 'store', name)));
+    const found: string[] = [];
+    for (const file of sourceFiles(src)) {
+      if (inside(file, dialects)) continue;
+      for (const [index, line] of readFileSync(file, 'utf8').split('\n').entries()) {
+        const asks = /\.dialect\s*[!=]==|\bdatabase\.(?:sqlite|pool)\b|\bstore\.name\s*[!=]==/.test(line);
+        const readsUrl = urlReaders.has(file) && /\blocation\.dialect\s*[!=]==/.test(line);
+        if (asks && !readsUrl) found.push(`${relative(root, file)}:${index + 1}: ${line.trim()}`);
+      }
+    }
+    expect(found).toEqual([]);
+  });
+
   it('finds the files it checks', () => {
     for (const dir of [domain, ports, app]) expect(sourceFiles(dir).length).toBeGreaterThan(0);
   });

@@ -2,6 +2,8 @@ import { sql } from 'kysely';
 import type { Database, Db, Tx } from '../database.js';
 import type { ClosureTable } from '../workflow.table.js';
 import { dueClosureIds } from './claim.js';
+import { loadPostgres } from './postgres-bulk.js';
+import { openPostgresSnapshot } from './postgres-statements.js';
 import type { StoreDialect } from './dialect.js';
 
 /** The PostgreSQL channel on which due work is announced to idle workers. */
@@ -53,6 +55,8 @@ export const postgresDialect: StoreDialect = {
       for (const table of tables) await sql`drop table ${sql.table(`${schema}.${table}`)} cascade`.execute(tx);
     });
   },
+  openStatementSnapshot: openPostgresSnapshot,
+  bulkLoad: loadPostgres,
   async ownTables(db) {
     const current = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
     const schema = current.rows[0]?.schema ?? 'public';

@@ -2,6 +2,8 @@ import { sql } from 'kysely';
 import type { Database, Db, Tx } from '../database.js';
 import type { ClosureTable } from '../workflow.table.js';
 import { dueClosureIds } from './claim.js';
+import { loadSqlite } from './sqlite-bulk.js';
+import { openSqliteSnapshot } from './sqlite-statements.js';
 import type { StoreDialect } from './dialect.js';
 
 /** SQLite: one writer at a time, so the write lock does what PostgreSQL needs row locks for. */
@@ -43,6 +45,8 @@ export const sqliteDialect: StoreDialect = {
   },
   // The reset deletes the database file (and its -wal and -shm) once the connection is closed.
   dropTables: async () => undefined,
+  openStatementSnapshot: openSqliteSnapshot,
+  bulkLoad: loadSqlite,
   async ownTables(db) {
     const rows = await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`.execute(db);
     return { schema: 'main', tables: new Set(rows.rows.map((r) => r.name)) };
