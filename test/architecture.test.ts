@@ -60,6 +60,18 @@ describe('architecture', () => {
     expect(inside(target, app) || inside(target, ports) || inside(target, domain)).toBe(false);
   });
 
+  it('HTTP routes and CLI commands run no SQL: they call use cases, which reach repositories', () => {
+    const interfaces = [join(src, 'adapters', 'http', 'routes'), join(src, 'adapters', 'cli', 'commands')];
+    const found: string[] = [];
+    for (const file of interfaces.flatMap(sourceFiles)) {
+      for (const specifier of specifiers(file)) {
+        if (specifier === 'kysely' || /-repository\.js$/.test(specifier)) found.push(`${relative(root, file)} imports ${specifier}`);
+      }
+      if (/\.(?:selectFrom|insertInto|updateTable|deleteFrom)\(|\bsql`/.test(readFileSync(file, 'utf8'))) found.push(`${relative(root, file)} runs SQL`);
+    }
+    expect(found).toEqual([]);
+  });
+
   it('only src/adapters/store/dialects asks which database it is on', () => {
     const dialects = join(src, 'adapters', 'store', 'dialects');
     // Opening the connection (and resetting the demo's SQLite file) reads the parsed URL's kind.
