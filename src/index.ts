@@ -10,7 +10,7 @@ import type { RequestClosureInput } from './app/closures.js';
 import { checkEligibility } from './app/check-eligibility.js';
 import { disableAccount, enableAccount } from './app/disable-account.js';
 import { workOnce } from './app/worker.js';
-import { statementsLibrary } from './app/export-statements.js';
+import { statementsLibrary } from './adapters/statements/export-statements.js';
 import { loadPolicy } from './config/policy-file.js';
 import { OffboardError } from './domain/errors.js';
 import type { Audience, Lang, RenderedVerdict } from './domain/messages.js';
@@ -32,8 +32,8 @@ export type { Closure, ClosureState } from './domain/closure.js';
 export type { PlatformPort, HolderContact } from './ports/platform.js';
 export { signWebhook, verifyWebhook } from './adapters/webhooks/webhooks.js';
 export type { WebhookSignatureHeaders } from './adapters/webhooks/webhooks.js';
-export { STATEMENT_FORMATS } from './app/export-statements.js';
-export type { Manifest, StatementFormat } from './app/export-statements.js';
+export { STATEMENT_FORMATS } from './adapters/statements/export-statements.js';
+export type { Manifest, StatementFormat } from './adapters/statements/export-statements.js';
 
 export interface OffboardOptions {
   /** sqlite:PATH, sqlite::memory:, postgres://... (default: OFFBOARD_DATABASE_URL, else sqlite:./offboard.db). */

@@ -1,9 +1,7 @@
-import { auditEntries } from '../adapters/store/audit-repository.js';
-import type { StoredClosure } from '../adapters/store/closure-repository.js';
-import { disabledSince, listClosures } from '../adapters/store/http-repository.js';
 import type { AuditEntry } from '../domain/audit-chain.js';
 import type { AccountFacts } from '../domain/facts.js';
 import type { Lang, RenderedVerdict } from '../domain/messages.js';
+import type { StoredClosure } from '../ports/closures.js';
 import { listApprovals } from './agent-decisions.js';
 import type { Approval } from './agent-decisions.js';
 import { checkEligibility } from './check-eligibility.js';
@@ -35,11 +33,11 @@ export async function accountPicture(
     lang: options.lang,
     audience: 'agent',
   });
-  const [closures, audit, approvals, since] = await Promise.all([
-    listClosures(ctx.database.db, { accountId, limit: options.closureLimit ?? 20 }),
-    auditEntries(ctx.database, accountId, options.auditLimit ?? 100),
+  const [closures, audit, approvals, disablement] = await Promise.all([
+    ctx.repos.closures.list({ accountId, limit: options.closureLimit ?? 20 }),
+    ctx.repos.audit.forAccount(accountId, options.auditLimit ?? 100),
     listApprovals(ctx, { accountId, limit: 50 }),
-    disabledSince(ctx.database.db, accountId),
+    ctx.repos.disablements.findOpen(accountId),
   ]);
   return {
     facts,
@@ -47,6 +45,6 @@ export async function accountPicture(
     closures: closures.closures,
     audit,
     approvals,
-    disabledSince: since === null ? null : new Date(since),
+    disabledSince: disablement?.disabledAt ?? null,
   };
 }

@@ -1,17 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { findOpenClosure } from '../adapters/store/closure-repository.js';
-import { inTransaction } from '../adapters/store/database.js';
-import type { Tx } from '../adapters/store/database.js';
-import {
-  findPendingApproval,
-  getApproval,
-  insertApproval,
-  listApprovals as listRows,
-  settleApproval,
-} from '../adapters/store/http-repository.js';
-import type { ApprovalRow } from '../adapters/store/http-repository.js';
 import type { Closure } from '../domain/closure.js';
 import { raise } from '../domain/errors.js';
+import type { Approval, ApprovalAction, ApprovalStatus } from '../ports/approvals.js';
+import type { Repositories } from '../ports/unit-of-work.js';
 import type { EligibilityRules } from './check-eligibility.js';
 import { moveOpenClosure } from './closures.js';
 import type { Actor, AppContext } from './context.js';
@@ -26,40 +17,10 @@ import { record } from './notifications.js';
  * one agent asks, a different agent approves (four eyes).
  */
 
-export type ApprovalAction = 'closure.approve' | 'hold.lift';
+export type { Approval, ApprovalAction, ApprovalStatus } from '../ports/approvals.js';
 export const APPROVAL_ACTIONS: readonly ApprovalAction[] = ['closure.approve', 'hold.lift'];
-export type ApprovalStatus = 'pending' | 'approved' | 'declined';
-
-export interface Approval {
-  id: string;
-  action: ApprovalAction;
-  accountId: string;
-  /** The closure id or hold id. */
-  subject: string;
-  note: string;
-  requestedBy: string;
-  requestedAt: Date;
-  status: ApprovalStatus;
-  decidedBy: string | null;
-  decidedAt: Date | null;
-}
 
 const agent = (id: string): Actor => ({ kind: 'agent', id });
-
-export function toApproval(row: ApprovalRow): Approval {
-  return {
-    id: row.id,
-    action: row.action as ApprovalAction,
-    accountId: row.account_id,
-    subject: row.subject,
-    note: row.note,
-    requestedBy: row.requested_by,
-    requestedAt: new Date(Number(row.requested_at)),
-    status: row.status,
-    decidedBy: row.decided_by,
-    decidedAt: row.decided_at === null ? null : new Date(Number(row.decided_at)),
-  };
-}
 
 export function escalateClosure(
   ctx: AppContext,
@@ -100,36 +61,36 @@ async function openApproval(
   },
 ): Promise<Approval> {
   const now = ctx.clock.now();
-  const row: ApprovalRow = {
+  const approval: Approval = {
     id: `apr_${randomUUID()}`,
     action: input.action,
-    account_id: input.accountId,
+    accountId: input.accountId,
     subject: input.subject,
     note: input.note,
-    requested_by: input.agentId,
-    requested_at: now.getTime(),
+    requestedBy: input.agentId,
+    requestedAt: now,
     status: 'pending',
-    decided_by: null,
-    decided_at: null,
+    decidedBy: null,
+    decidedAt: null,
   };
-  await inTransaction(ctx.database, async (tx) => {
-    const pending = await findPendingApproval(tx, input.action, input.subject);
+  await ctx.unitOfWork.run(async (repos) => {
+    const pending = await repos.approvals.findPending(input.action, input.subject);
     if (pending)
       throw raise('OFFBOARD_ERR_DUPLICATE', {
         record: 'approval',
         id: pending.id,
         action: input.action,
       });
-    await insertApproval(tx, row);
-    await record(ctx, tx, {
+    await repos.approvals.insert(approval);
+    await record(repos, {
       actor: agent(input.agentId),
       action: 'approval.request',
       accountId: input.accountId,
-      data: { approvalId: row.id, action: input.action, subject: input.subject },
+      data: { approvalId: approval.id, action: input.action, subject: input.subject },
       now,
     });
   });
-  return toApproval(row);
+  return approval;
 }
 
 /** First step of approving an escalated closure: a second agent must confirm it. */
@@ -137,7 +98,7 @@ export async function requestClosureApproval(
   ctx: AppContext,
   input: { accountId: string; note: string; agentId: string },
 ): Promise<Approval> {
-  const stored = await findOpenClosure(ctx.database.db, input.accountId);
+  const stored = await ctx.repos.closures.findOpen(input.accountId);
   if (!stored) throw raise('OFFBOARD_ERR_NO_CLOSURE', { accountId: input.accountId });
   if (stored.closure.state !== 'escalated') {
     throw raise('OFFBOARD_ERR_CLOSURE_REFUSED', {
@@ -176,15 +137,15 @@ export async function requestHoldLift(
   });
 }
 
-async function pendingApproval(ctx: AppContext, approvalId: string): Promise<ApprovalRow> {
-  const row = await getApproval(ctx.database.db, approvalId);
+async function pendingApproval(ctx: AppContext, approvalId: string): Promise<Approval> {
+  const row = await ctx.repos.approvals.get(approvalId);
   if (!row) throw raise('OFFBOARD_ERR_NOT_FOUND', { record: 'approval', id: approvalId });
   if (row.status !== 'pending')
     throw raise('OFFBOARD_ERR_INVALID_STATE', {
       reason: 'approval_decided',
       approvalId,
       status: row.status,
-      by: row.decided_by,
+      by: row.decidedBy,
     });
   return row;
 }
@@ -203,55 +164,55 @@ export async function approveRequest(
   input: { approvalId: string; agentId: string },
 ): Promise<ApprovalOutcome> {
   const row = await pendingApproval(ctx, input.approvalId);
-  if (row.requested_by === input.agentId) {
+  if (row.requestedBy === input.agentId) {
     throw raise('OFFBOARD_ERR_FOUR_EYES', { agentId: input.agentId, action: row.action });
   }
   const now = ctx.clock.now();
-  const settle = async (tx: Tx) => {
-    if (!(await settleApproval(tx, row.id, 'approved', input.agentId, now.getTime()))) {
+  const settle = async (repos: Repositories) => {
+    if (!(await repos.approvals.settle(row.id, 'approved', input.agentId, now))) {
       throw raise('OFFBOARD_ERR_INVALID_STATE', {
         reason: 'approval_decided_meanwhile',
         approvalId: row.id,
       });
     }
-    await record(ctx, tx, {
+    await record(repos, {
       actor: agent(input.agentId),
       action: 'approval.approve',
-      accountId: row.account_id,
+      accountId: row.accountId,
       data: {
         approvalId: row.id,
         action: row.action,
         subject: row.subject,
-        requestedBy: row.requested_by,
+        requestedBy: row.requestedBy,
       },
       now,
     });
   };
   const decided = (): Approval => ({
-    ...toApproval(row),
+    ...row,
     status: 'approved',
     decidedBy: input.agentId,
     decidedAt: now,
   });
-  const action = row.action as ApprovalAction;
+  const action = row.action;
   switch (action) {
     case 'closure.approve': {
       // The approval and the closure's move commit together, or neither does.
       const closure = await moveOpenClosure(
         ctx,
-        row.account_id,
+        row.accountId,
         { type: 'approve', agentId: input.agentId },
         agent(input.agentId),
         rules,
-        async (stored, tx) => {
+        async (stored, repos) => {
           if (stored.closure.id !== row.subject) {
             throw raise('OFFBOARD_ERR_CLOSURE_REFUSED', {
-              accountId: row.account_id,
+              accountId: row.accountId,
               reason: 'approval_outdated',
               approvalId: row.id,
             });
           }
-          await settle(tx);
+          await settle(repos);
         },
       );
       return { approval: decided(), closure };
@@ -259,18 +220,16 @@ export async function approveRequest(
     case 'hold.lift': {
       // The platform lifts the hold in its own transaction: claim the approval first, so
       // two agents cannot both act, and give it back if the platform refuses.
-      await inTransaction(ctx.database, settle);
+      await ctx.unitOfWork.run(settle);
       try {
         await liftHold(ctx, holds, {
-          accountId: row.account_id,
+          accountId: row.accountId,
           holdId: row.subject,
           actor: agent(input.agentId),
           approvalId: row.id,
         });
       } catch (error) {
-        await inTransaction(ctx.database, (tx) =>
-          settleApproval(tx, row.id, 'pending', null, null, 'approved'),
-        );
+        await ctx.unitOfWork.run((repos) => repos.approvals.settle(row.id, 'pending', null, null, 'approved'));
         throw error;
       }
       return { approval: decided(), closure: null };
@@ -285,27 +244,27 @@ export async function declineRequest(
 ): Promise<Approval> {
   const row = await pendingApproval(ctx, input.approvalId);
   const now = ctx.clock.now();
-  await inTransaction(ctx.database, async (tx) => {
-    if (!(await settleApproval(tx, row.id, 'declined', input.agentId, now.getTime()))) {
+  await ctx.unitOfWork.run(async (repos) => {
+    if (!(await repos.approvals.settle(row.id, 'declined', input.agentId, now))) {
       throw raise('OFFBOARD_ERR_INVALID_STATE', {
         reason: 'approval_decided_meanwhile',
         approvalId: row.id,
       });
     }
-    await record(ctx, tx, {
+    await record(repos, {
       actor: agent(input.agentId),
       action: 'approval.decline',
-      accountId: row.account_id,
+      accountId: row.accountId,
       data: { approvalId: row.id, action: row.action, subject: row.subject, reason: input.reason },
       now,
     });
   });
-  return { ...toApproval(row), status: 'declined', decidedBy: input.agentId, decidedAt: now };
+  return { ...row, status: 'declined', decidedBy: input.agentId, decidedAt: now };
 }
 
 export async function listApprovals(
   ctx: AppContext,
   options: { status?: ApprovalStatus; accountId?: string; limit: number },
 ): Promise<Approval[]> {
-  return (await listRows(ctx.database.db, options)).map(toApproval);
+  return ctx.repos.approvals.list(options);
 }

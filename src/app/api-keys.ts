@@ -1,15 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { appendAudit } from '../adapters/store/audit-repository.js';
-import { inTransaction } from '../adapters/store/database.js';
-import type { Database } from '../adapters/store/database.js';
-import {
-  findApiKey,
-  insertApiKey,
-  listApiKeys as listRows,
-  revokeApiKey as revokeRow,
-} from '../adapters/store/http-repository.js';
-import type { ApiKeyRow } from '../adapters/store/http-repository.js';
 import { raise } from '../domain/errors.js';
+import type { ApiKeyRecord } from '../ports/api-keys.js';
+import type { Store } from '../ports/unit-of-work.js';
 import type { Actor } from './context.js';
 
 /** What an API key may do: read (eligibility, status, listings), write (act on accounts), admin (enable, scan, audit, keys). */
@@ -52,34 +44,34 @@ export function parseScopes(text: string): ApiScope[] {
   return API_SCOPES.filter((s) => scopes.has(s));
 }
 
-function toInfo(row: ApiKeyRow): ApiKeyInfo {
+function toInfo(record: ApiKeyRecord): ApiKeyInfo {
   return {
-    id: row.id,
-    name: row.name,
-    scopes: row.scopes.split(',').filter((s): s is ApiScope => API_SCOPES.includes(s as ApiScope)),
-    createdAt: new Date(Number(row.created_at)),
-    revokedAt: row.revoked_at === null ? null : new Date(Number(row.revoked_at)),
+    id: record.id,
+    name: record.name,
+    scopes: record.scopes.filter((s): s is ApiScope => API_SCOPES.includes(s as ApiScope)),
+    createdAt: record.createdAt,
+    revokedAt: record.revokedAt,
   };
 }
 
 /** Creates a key and returns it whole, once: only its hash is stored. */
 export async function createApiKey(
-  database: Database,
+  store: Store,
   input: { name: string; scopes: readonly ApiScope[]; now: Date; actor: Actor },
 ): Promise<{ key: string; info: ApiKeyInfo }> {
   const id = randomBytes(8).toString('hex');
   const secret = randomBytes(32).toString('base64url');
-  const row = {
+  const record: ApiKeyRecord = {
     id,
     name: input.name,
-    secret_hash: hashSecret(secret),
-    scopes: input.scopes.join(','),
-    created_at: input.now.getTime(),
-    revoked_at: null,
+    secretHash: hashSecret(secret),
+    scopes: [...input.scopes],
+    createdAt: input.now,
+    revokedAt: null,
   };
-  await inTransaction(database, async (tx) => {
-    await insertApiKey(tx, row);
-    await appendAudit(database, tx, {
+  await store.unitOfWork.run(async (repos) => {
+    await repos.apiKeys.insert(record);
+    await repos.audit.append({
       at: input.now.getTime(),
       actorKind: input.actor.kind,
       actorId: input.actor.id,
@@ -88,20 +80,20 @@ export async function createApiKey(
       data: JSON.stringify({ keyId: id, scopes: input.scopes }),
     });
   });
-  return { key: `${PREFIX}${id}_${secret}`, info: toInfo(row) };
+  return { key: `${PREFIX}${id}_${secret}`, info: toInfo(record) };
 }
 
-export async function listApiKeys(database: Database): Promise<ApiKeyInfo[]> {
-  return (await listRows(database.db)).map(toInfo);
+export async function listApiKeys(store: Store): Promise<ApiKeyInfo[]> {
+  return (await store.repos.apiKeys.list()).map(toInfo);
 }
 
 export async function revokeApiKey(
-  database: Database,
+  store: Store,
   input: { id: string; now: Date; actor: Actor },
 ): Promise<void> {
-  const revoked = await inTransaction(database, async (tx) => {
-    if (!(await revokeRow(tx, input.id, input.now.getTime()))) return false;
-    await appendAudit(database, tx, {
+  const revoked = await store.unitOfWork.run(async (repos) => {
+    if (!(await repos.apiKeys.revoke(input.id, input.now))) return false;
+    await repos.audit.append({
       at: input.now.getTime(),
       actorKind: input.actor.kind,
       actorId: input.actor.id,
@@ -120,14 +112,14 @@ export function looksLikeApiKey(text: string): boolean {
 
 /** The key's record when `presented` is a live key, else null (never says which part was wrong). */
 export async function authenticateApiKey(
-  database: Database,
+  store: Store,
   presented: string,
 ): Promise<ApiKeyInfo | null> {
   const match = KEY_FORM.exec(presented);
   if (!match) return null;
-  const row = await findApiKey(database.db, match[1]!);
-  if (!row || row.revoked_at !== null) return null;
-  const expected = Buffer.from(row.secret_hash, 'hex');
+  const row = await store.repos.apiKeys.find(match[1]!);
+  if (!row || row.revokedAt !== null) return null;
+  const expected = Buffer.from(row.secretHash, 'hex');
   const given = Buffer.from(hashSecret(match[2]!), 'hex');
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
   return toInfo(row);

@@ -1,4 +1,3 @@
-import { openClosuresFor } from '../adapters/store/closure-repository.js';
 import { evaluate } from '../domain/eligibility.js';
 import { raise } from '../domain/errors.js';
 import type { AccountFacts } from '../domain/facts.js';
@@ -60,7 +59,7 @@ export function evaluateFacts(rules: EligibilityRules, facts: AccountFacts, now:
 export async function checkEligibility(ctx: AppContext, rules: EligibilityRules, accountId: string, options: CheckOptions): Promise<EligibilityCheck> {
   const facts = await ctx.platform.facts(accountId);
   if (!facts) throw raise('OFFBOARD_ERR_UNKNOWN_ACCOUNT', { accountId });
-  facts.closure = (await openClosuresFor(ctx.database.db, [accountId])).get(accountId) ?? null;
+  facts.closure = (await ctx.repos.closures.openFor([accountId])).get(accountId) ?? null;
   const policy = rules(facts.jurisdiction);
   const verdict = forAudience(renderVerdict(evaluate(facts, policy.policy, options.now), { lang: options.lang, audience: options.audience, now: options.now }), options.audience);
   return { facts, verdict, policy };

@@ -1,29 +1,15 @@
-import { randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
-import { sql } from 'kysely';
-import { sha256 } from '../adapters/store/audit-repository.js';
-import {
-  findOpenClosure,
-  insertClosure,
-  latestClosure,
-  recordCodeAttempt,
-  saveTransition,
-} from '../adapters/store/closure-repository.js';
-import type { StoredClosure } from '../adapters/store/closure-repository.js';
-import { inTransaction } from '../adapters/store/database.js';
-import type { Tx } from '../adapters/store/database.js';
+import { createHash, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createClosure, creationEffects, transition } from '../domain/closure.js';
-import type { Closure, ClosureConsent, ClosureEffect, ClosureEvent } from '../domain/closure.js';
+import type { Closure, ClosureConsent, ClosureEvent } from '../domain/closure.js';
 import { missingConsents } from '../domain/consent.js';
 import { raise } from '../domain/errors.js';
 import type { RenderedVerdict } from '../domain/messages.js';
-import type { HolderContact } from '../ports/platform.js';
+import type { StoredClosure } from '../ports/closures.js';
+import type { Repositories } from '../ports/unit-of-work.js';
 import type { Actor, AppContext } from './context.js';
 import { checkEligibility } from './check-eligibility.js';
 import type { EligibilityRules } from './check-eligibility.js';
-import { notifyHolder, record } from './notifications.js';
-
-/** The PostgreSQL channel on which due work is announced to idle workers. */
-export const WORK_CHANNEL = 'offboard_work_due';
+import { performEffects } from './effects.js';
 
 /** An unknown account is bad input (exit 2, HTTP 404), not "no closure". */
 async function requireAccount(ctx: AppContext, accountId: string): Promise<void> {
@@ -33,51 +19,7 @@ async function requireAccount(ctx: AppContext, accountId: string): Promise<void>
 /** Wrong codes a closure tolerates before the request must be made again. */
 export const MAX_CODE_ATTEMPTS = 5;
 
-const codeHash = (closureId: string, code: string) => sha256(`${closureId}:${code}`);
-
-/**
- * Writes a transition's effects that belong in its transaction: the audit entry, the
- * outbox events and the holder's notifications. Platform actions (finalize, unfreeze,
- * close) are the worker's, outside the transaction, keyed for idempotency.
- */
-export async function writeEffects(
-  ctx: AppContext,
-  tx: Tx,
-  input: { closure: Closure; effects: readonly ClosureEffect[]; actor: Actor; action: string; contact: HolderContact | null; vars?: Record<string, string>; data?: Record<string, unknown>; now: Date },
-): Promise<void> {
-  const { closure, now } = input;
-  for (const effect of input.effects) {
-    if (effect.type === 'emit') {
-      await tx.insertInto('outbox').values({
-        event: effect.event,
-        account_id: closure.accountId,
-        payload: JSON.stringify({ closureId: closure.id, accountId: closure.accountId, state: closure.state, dueAt: closure.dueAt?.toISOString() ?? null, ...input.data }),
-        created_at: now.getTime(),
-        dispatched: 0,
-      }).execute();
-    } else if (effect.type === 'notify' && input.contact) {
-      const vars = {
-        due: closure.dueAt?.toISOString() ?? '',
-        expires: closure.confirmationExpiresAt.toISOString(),
-        ...input.vars,
-      };
-      await notifyHolder(ctx, tx, input.contact, closure.accountId, effect.template, vars, `closure:${closure.id}:${closure.version}:${effect.template}`, now);
-    }
-  }
-  // Work due now wakes idle workers at once (delivered at commit) instead of at their next poll.
-  if (ctx.database.dialect === 'postgres' && closure.dueAt !== null && closure.dueAt.getTime() <= now.getTime()) {
-    await sql`select pg_notify(${WORK_CHANNEL}, ${closure.id})`.execute(tx);
-  }
-  // The audit entry goes last: appending takes the chain's lock, held until commit, so
-  // taking it last keeps concurrent workers from queueing behind each other's writes.
-  await record(ctx, tx, {
-    actor: input.actor,
-    action: input.action,
-    accountId: closure.accountId,
-    data: { closureId: closure.id, state: closure.state, version: closure.version, ...input.data },
-    now,
-  });
-}
+const codeHash = (closureId: string, code: string) => createHash('sha256').update(`${closureId}:${code}`).digest('hex');
 
 export interface RequestClosureInput {
   accountId: string;
@@ -139,21 +81,22 @@ export async function requestClosure(ctx: AppContext, rules: EligibilityRules, i
   });
   const code = confirmed ? null : String(randomInt(0, 1_000_000)).padStart(6, '0');
   const contact = await ctx.platform.contact(input.accountId);
-  await inTransaction(ctx.database, async (tx) => {
-    if (await findOpenClosure(tx, input.accountId)) {
-      throw raise('OFFBOARD_ERR_CLOSURE_IN_PROGRESS', { accountId: input.accountId });
-    }
-    await insertClosure(tx, closure, { codeHash: code === null ? null : codeHash(closure.id, code), verdict, now });
-    await writeEffects(ctx, tx, {
-      closure,
-      effects: creationEffects(closure),
-      actor: input.actor,
-      action: 'closure.request',
-      contact,
-      vars: code === null ? {} : { code },
-      data: { consent: closure.consent, confirmed, blockers: verdict.blockers.map((b) => b.code) },
-      now,
-    });
+  await performEffects(ctx, {
+    closure,
+    effects: creationEffects(closure),
+    actor: input.actor,
+    action: 'closure.request',
+    contact,
+    vars: code === null ? {} : { code },
+    data: { consent: closure.consent, confirmed, blockers: verdict.blockers.map((b) => b.code) },
+    now,
+    store: async (repos) => {
+      if (await repos.closures.findOpen(input.accountId)) {
+        throw raise('OFFBOARD_ERR_CLOSURE_IN_PROGRESS', { accountId: input.accountId });
+      }
+      await repos.closures.insert(closure, { codeHash: code === null ? null : codeHash(closure.id, code), verdict, now });
+      return true;
+    },
   });
   return { closure, verdict, codeSent: code !== null };
 }
@@ -165,10 +108,10 @@ export async function moveOpenClosure(
   event: ClosureEvent,
   actor: Actor,
   rules: EligibilityRules,
-  guard?: (stored: StoredClosure, tx: Tx) => Promise<void>,
+  guard?: (stored: StoredClosure, repos: Repositories) => Promise<void>,
 ): Promise<Closure> {
   const now = ctx.clock.now();
-  const stored = await findOpenClosure(ctx.database.db, accountId);
+  const stored = await ctx.repos.closures.findOpen(accountId);
   if (!stored) {
     await requireAccount(ctx, accountId);
     throw raise('OFFBOARD_ERR_NO_CLOSURE', { accountId });
@@ -176,21 +119,31 @@ export async function moveOpenClosure(
   const contact = await ctx.platform.contact(accountId);
   const policy = rules(contact?.jurisdiction ?? 'ZZ');
   const timings = { gracePeriodMs: policy.gracePeriodMs, confirmationExpiryMs: policy.confirmationExpiryMs };
-  return inTransaction(ctx.database, async (tx) => {
-    if (guard) await guard(stored, tx);
-    const result = transition(stored.closure, event, now, timings);
-    if (!result.ok) throw raise('OFFBOARD_ERR_CLOSURE_REFUSED', { accountId, reason: result.refusal.code, refusal: result.refusal.message });
-    if (!(await saveTransition(tx, result.closure, stored.closure.version, { now }))) {
-      throw raise('OFFBOARD_ERR_CLOSURE_REFUSED', { accountId, reason: 'changed_meanwhile' });
-    }
-    await writeEffects(ctx, tx, { closure: result.closure, effects: result.effects, actor, action: `closure.${event.type}`, contact, now });
-    return result.closure;
+  const result = transition(stored.closure, event, now, timings);
+  await performEffects(ctx, {
+    closure: result.ok ? result.closure : stored.closure,
+    effects: result.ok ? result.effects : [],
+    actor,
+    action: `closure.${event.type}`,
+    contact,
+    now,
+    store: async (repos) => {
+      if (guard) await guard(stored, repos);
+      if (!result.ok) throw raise('OFFBOARD_ERR_CLOSURE_REFUSED', { accountId, reason: result.refusal.code, refusal: result.refusal.message });
+      if (!(await repos.closures.saveTransition(result.closure, stored.closure.version, { now }))) {
+        throw raise('OFFBOARD_ERR_CLOSURE_REFUSED', { accountId, reason: 'changed_meanwhile' });
+      }
+      return true;
+    },
   });
+  // The store threw a refusal before anything ran, so only an accepted transition gets here.
+  if (!result.ok) throw raise('OFFBOARD_ERR_CLOSURE_REFUSED', { accountId, reason: result.refusal.code, refusal: result.refusal.message });
+  return result.closure;
 }
 
 /** Confirms a requested closure with the one-time code sent to the holder's channels. */
 export async function confirmClosure(ctx: AppContext, rules: EligibilityRules, input: { accountId: string; code: string; actor: Actor }): Promise<Closure> {
-  const stored = await findOpenClosure(ctx.database.db, input.accountId);
+  const stored = await ctx.repos.closures.findOpen(input.accountId);
   if (!stored || stored.closure.state !== 'requested') {
     await requireAccount(ctx, input.accountId);
     throw raise('OFFBOARD_ERR_NO_CLOSURE', { accountId: input.accountId, awaiting: 'confirmation' });
@@ -201,7 +154,7 @@ export async function confirmClosure(ctx: AppContext, rules: EligibilityRules, i
   const expected = Buffer.from(stored.codeHash ?? '');
   const given = Buffer.from(codeHash(stored.closure.id, input.code.trim()));
   if (expected.length !== given.length || !timingSafeEqual(expected, given) || ctx.clock.now() >= stored.closure.confirmationExpiresAt) {
-    await inTransaction(ctx.database, (tx) => recordCodeAttempt(tx, stored.closure.id));
+    await ctx.unitOfWork.run((repos) => repos.closures.recordCodeAttempt(stored.closure.id));
     throw raise('OFFBOARD_ERR_BAD_CODE', { accountId: input.accountId });
   }
   return moveOpenClosure(ctx, input.accountId, { type: 'confirm' }, input.actor, rules);
@@ -222,6 +175,6 @@ export interface ClosureStatus {
 export async function closureStatus(ctx: AppContext, accountId: string): Promise<ClosureStatus> {
   const facts = await ctx.platform.facts(accountId);
   if (!facts) throw raise('OFFBOARD_ERR_UNKNOWN_ACCOUNT', { accountId });
-  const stored = await latestClosure(ctx.database.db, accountId);
+  const stored = await ctx.repos.closures.latest(accountId);
   return { accountId, closure: stored?.closure ?? null, verdict: stored?.verdict ?? null };
 }

@@ -1,12 +1,8 @@
-import type { Database } from '../adapters/store/database.js';
 import type { Clock } from '../ports/clock.js';
 import type { PlatformPort } from '../ports/platform.js';
+import type { Repositories, UnitOfWork } from '../ports/unit-of-work.js';
 
-/** Who acted: recorded in the audit log with every decision. */
-export interface Actor {
-  kind: 'holder' | 'agent' | 'worker' | 'platform' | 'system';
-  id: string;
-}
+export type { Actor } from '../ports/actor.js';
 
 /** The rules of the workflow that come from the policy for an account's jurisdiction. */
 export interface WorkflowRules {
@@ -19,7 +15,10 @@ export interface WorkflowRules {
 
 /** What the use cases need, wired by the composition root. */
 export interface AppContext {
-  database: Database;
+  /** The repositories, outside any transaction. */
+  repos: Repositories;
+  /** Transactions: `unitOfWork.run(async (repos) => ...)` binds the same repositories to one. */
+  unitOfWork: UnitOfWork;
   platform: PlatformPort;
   clock: Clock;
   /** Signs disable links. */

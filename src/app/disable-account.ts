@@ -1,9 +1,7 @@
-import { inTransaction } from '../adapters/store/database.js';
-import { raiseHolderTokenCutoff } from '../adapters/store/holder-token-repository.js';
 import { raise } from '../domain/errors.js';
 import type { AccountFacts } from '../domain/facts.js';
 import type { Actor, AppContext, WorkflowRules } from './context.js';
-import { checkDisableLinkSignature, consumeDisableLink, disableLinkProblem } from './disable-links.js';
+import { checkDisableLinkSignature } from './disable-links.js';
 import { notifyHolder, record } from './notifications.js';
 
 /** Credential kinds an attacker could use to act or to move money: revoked on disable. */
@@ -64,35 +62,25 @@ export async function disableAccount(
   const facts = await requireFacts(ctx, input.accountId);
   if (facts.status === 'closed') throw raise('OFFBOARD_ERR_ACCOUNT_NOT_ACTIVE', { accountId: input.accountId, status: 'closed', refused: 'disable' });
   const contact = await ctx.platform.contact(input.accountId);
-  const { id, enableNotBefore, alreadyDisabled } = await inTransaction(ctx.database, async (tx) => {
+  const { id, enableNotBefore, alreadyDisabled } = await ctx.unitOfWork.run(async (repos) => {
     // Every holder token issued until now dies for good, even once the account is enabled
     // again: whoever disabled it may be locking out a thief who holds one.
-    await raiseHolderTokenCutoff(tx, input.accountId, now.getTime());
+    await repos.holderTokens.raiseCutoff(input.accountId, now.getTime());
     if (input.linkHash !== undefined) {
-      const problem = await consumeDisableLink(tx, input.linkHash, now);
+      const problem = await repos.disableLinks.consume(input.linkHash, now);
       if (problem) throw raise('OFFBOARD_ERR_INVALID_LINK', { problem });
     }
-    const open = await tx
-      .selectFrom('disablements')
-      .select(['id', 'enable_not_before'])
-      .where('account_id', '=', input.accountId)
-      .where('enabled_at', 'is', null)
-      .executeTakeFirst();
-    if (open) return { id: Number(open.id), enableNotBefore: Number(open.enable_not_before), alreadyDisabled: true };
+    const open = await repos.disablements.findOpen(input.accountId);
+    if (open) return { id: open.id, enableNotBefore: open.enableNotBefore.getTime(), alreadyDisabled: true };
     const enableAt = now.getTime() + rules.disableMinimumMs;
-    const inserted = await tx
-      .insertInto('disablements')
-      .values({ account_id: input.accountId, disabled_at: now.getTime(), reason: input.reason, actor_kind: input.actor.kind, actor_id: input.actor.id, enable_not_before: enableAt, enabled_at: null })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const disablementId = Number(inserted.id);
+    const disablementId = await repos.disablements.insert({ accountId: input.accountId, disabledAt: now, reason: input.reason, actor: input.actor, enableNotBefore: new Date(enableAt) });
     if (contact) {
-      await notifyHolder(ctx, tx, contact, input.accountId, 'account.disabled', { enableAfter: new Date(enableAt).toISOString() }, `disable:${disablementId}`, now);
+      await notifyHolder(ctx, repos, contact, input.accountId, 'account.disabled', { enableAfter: new Date(enableAt).toISOString() }, `disable:${disablementId}`, now);
     }
     // The free-text reason may name a person or an investigation: it stays in the
     // disablement row (where erasure reaches it), never in the audit chain, the webhooks or
     // anything the holder reads. Audit last: the chain's lock is then held only until commit.
-    await record(ctx, tx, { actor: input.actor, action: 'account.disable', accountId: input.accountId, data: { disablementId, reasonCode: disableReasonCode(input.actor) }, event: 'account.disabled', now });
+    await record(repos, { actor: input.actor, action: 'account.disable', accountId: input.accountId, data: { disablementId, reasonCode: disableReasonCode(input.actor) }, event: 'account.disabled', now });
     return { id: disablementId, enableNotBefore: enableAt, alreadyDisabled: false };
   });
   const key = `disable:${id}`;
@@ -131,27 +119,21 @@ export async function enableAccount(
 ): Promise<{ disablementId: number; enabledAt: string }> {
   const now = ctx.clock.now();
   await requireFacts(ctx, input.accountId);
-  const open = await ctx.database.db
-    .selectFrom('disablements')
-    .selectAll()
-    .where('account_id', '=', input.accountId)
-    .where('enabled_at', 'is', null)
-    .executeTakeFirst();
+  const open = await ctx.repos.disablements.findOpen(input.accountId);
   if (!open) throw raise('OFFBOARD_ERR_INVALID_STATE', { accountId: input.accountId, reason: 'not_disabled' });
-  if (now.getTime() < Number(open.enable_not_before)) {
-    throw raise('OFFBOARD_ERR_TOO_EARLY', { accountId: input.accountId, enableFrom: new Date(Number(open.enable_not_before)) });
+  if (now.getTime() < open.enableNotBefore.getTime()) {
+    throw raise('OFFBOARD_ERR_TOO_EARLY', { accountId: input.accountId, enableFrom: open.enableNotBefore });
   }
   if (rules.requireReverification && !input.reverified) {
     throw raise('OFFBOARD_ERR_REVERIFICATION_REQUIRED', { accountId: input.accountId });
   }
   const contact = await ctx.platform.contact(input.accountId);
-  const id = Number(open.id);
+  const id = open.id;
   await ctx.platform.setDisabled(input.accountId, false, `enable:${id}`);
-  await inTransaction(ctx.database, async (tx) => {
-    const updated = await tx.updateTable('disablements').set({ enabled_at: now.getTime() }).where('id', '=', id).where('enabled_at', 'is', null).executeTakeFirst();
-    if (Number(updated.numUpdatedRows) === 0) return; // a concurrent enable won; it recorded everything
-    if (contact) await notifyHolder(ctx, tx, contact, input.accountId, 'account.enabled', {}, `enable:${id}`, now);
-    await record(ctx, tx, { actor: input.actor, action: 'account.enable', accountId: input.accountId, data: { disablementId: id, reverified: input.reverified }, event: 'account.enabled', now });
+  await ctx.unitOfWork.run(async (repos) => {
+    if (!(await repos.disablements.markEnabled(id, now))) return; // a concurrent enable won; it recorded everything
+    if (contact) await notifyHolder(ctx, repos, contact, input.accountId, 'account.enabled', {}, `enable:${id}`, now);
+    await record(repos, { actor: input.actor, action: 'account.enable', accountId: input.accountId, data: { disablementId: id, reverified: input.reverified }, event: 'account.enabled', now });
   });
   return { disablementId: id, enabledAt: now.toISOString() };
 }
@@ -163,7 +145,7 @@ export async function redeemDisableLink(ctx: AppContext, rules: WorkflowRules | 
   if (!check.ok) throw raise('OFFBOARD_ERR_INVALID_LINK', { problem: check.reason });
   // Said before anything else is read; the link is used up only with the disablement
   // (a closed account, an unreachable platform leave it working for another try).
-  const problem = await disableLinkProblem(ctx.database.db, check.tokenHash);
+  const problem = await ctx.repos.disableLinks.problem(check.tokenHash);
   if (problem) throw raise('OFFBOARD_ERR_INVALID_LINK', { problem });
   const resolved = typeof rules === 'function' ? await rules(check.accountId) : rules;
   const result = await disableAccount(ctx, resolved, {

@@ -1,6 +1,5 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { sha256 } from '../adapters/store/audit-repository.js';
-import type { Tx } from '../adapters/store/database.js';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Repositories } from '../ports/unit-of-work.js';
 import type { AppContext } from './context.js';
 
 /*
@@ -9,6 +8,7 @@ import type { AppContext } from './context.js';
  * hash is stored, so a database reader cannot redeem links; each works once and expires.
  */
 
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
 const unb64 = (text: string) => Buffer.from(text, 'base64url').toString('utf8');
 
@@ -17,11 +17,11 @@ function sign(secret: string, payload: string): string {
 }
 
 /** Creates a link token inside the transaction that sends it. */
-export async function issueDisableLink(ctx: AppContext, tx: Tx, accountId: string, now: Date): Promise<string> {
+export async function issueDisableLink(ctx: AppContext, repos: Repositories, accountId: string, now: Date): Promise<string> {
   const expiresAt = now.getTime() + ctx.disableLinkTtlMs;
   const payload = `${b64(accountId)}.${Math.floor(expiresAt / 1000)}.${randomBytes(12).toString('base64url')}`;
   const token = `${payload}.${sign(ctx.linkSecret, payload)}`;
-  await tx.insertInto('disable_links').values({ token_hash: sha256(token), account_id: accountId, created_at: now.getTime(), expires_at: expiresAt, used_at: null }).execute();
+  await repos.disableLinks.insert({ tokenHash: sha256(token), accountId, createdAt: now, expiresAt: new Date(expiresAt) });
   return token;
 }
 
@@ -43,23 +43,6 @@ export function checkDisableLinkSignature(secret: string, token: string, now: Da
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) return { ok: false, reason: 'bad_signature' };
   if (!/^\d+$/.test(expiry) || Number(expiry) * 1000 <= now.getTime()) return { ok: false, reason: 'expired' };
   return { ok: true, accountId: unb64(account), tokenHash: sha256(token) };
-}
-
-/**
- * Marks the link used inside the caller's transaction; says why when it was used or never
- * issued. The update decides, not a read before it: of two redemptions racing, one wins.
- */
-export async function consumeDisableLink(tx: Tx, tokenHash: string, now: Date): Promise<'used' | 'unknown' | null> {
-  const updated = await tx.updateTable('disable_links').set({ used_at: now.getTime() }).where('token_hash', '=', tokenHash).where('used_at', 'is', null).executeTakeFirst();
-  if (Number(updated.numUpdatedRows) === 1) return null;
-  return (await disableLinkProblem(tx, tokenHash)) ?? 'used';
-}
-
-/** Why a link cannot be redeemed (used, never issued), or null when it still can be; reads only. */
-export async function disableLinkProblem(db: Pick<Tx, 'selectFrom'>, tokenHash: string): Promise<'used' | 'unknown' | null> {
-  const row = await db.selectFrom('disable_links').select(['used_at']).where('token_hash', '=', tokenHash).executeTakeFirst();
-  if (!row) return 'unknown';
-  return row.used_at === null ? null : 'used';
 }
 
 /**

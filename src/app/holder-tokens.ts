@@ -1,5 +1,3 @@
-import { holderTokenGate } from '../adapters/store/holder-token-repository.js';
-import { disabledSince } from '../adapters/store/http-repository.js';
 import { raise } from '../domain/errors.js';
 import type { AppContext } from './context.js';
 
@@ -25,7 +23,7 @@ export async function holderTokenStanding(
   accountId: string,
   issuedAtS: number,
 ): Promise<HolderTokenStanding> {
-  const gate = await holderTokenGate(ctx.database.db, accountId);
+  const gate = await ctx.repos.holderTokens.gate(accountId);
   if (gate.notBefore !== null && issuedAtS * 1000 <= gate.notBefore + CLOCK_LEEWAY_MS)
     return 'revoked';
   return gate.closed ? 'closed' : 'good';
@@ -36,8 +34,8 @@ export async function assertHolderTokenMintable(ctx: AppContext, accountId: stri
   const facts = await ctx.platform.facts(accountId);
   if (!facts) throw raise('OFFBOARD_ERR_UNKNOWN_ACCOUNT', { accountId });
   const [gate, disabled] = await Promise.all([
-    holderTokenGate(ctx.database.db, accountId),
-    disabledSince(ctx.database.db, accountId),
+    ctx.repos.holderTokens.gate(accountId),
+    ctx.repos.disablements.findOpen(accountId),
   ]);
   if (facts.status === 'closed' || gate.closed)
     throw raise('OFFBOARD_ERR_ACCOUNT_NOT_ACTIVE', {

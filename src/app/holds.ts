@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { inTransaction } from '../adapters/store/database.js';
 import { raise } from '../domain/errors.js';
 import type { HoldKind } from '../domain/facts.js';
 import type { Actor, AppContext } from './context.js';
@@ -41,8 +40,8 @@ export async function placeHold(
   const holdId = `hold_${randomUUID()}`;
   await ledger.placeHold(input.accountId, { id: holdId, kind: input.kind, reason: input.reason });
   // The reason may name an investigation: it stays with the hold, for agents, not in the log.
-  await inTransaction(ctx.database, (tx) =>
-    record(ctx, tx, {
+  await ctx.unitOfWork.run((repos) =>
+    record(repos, {
       actor: input.actor,
       action: 'hold.place',
       accountId: input.accountId,
@@ -78,8 +77,8 @@ export async function liftHold(
   }
   const now = ctx.clock.now();
   await ledger.liftHold(input.holdId);
-  await inTransaction(ctx.database, (tx) =>
-    record(ctx, tx, {
+  await ctx.unitOfWork.run((repos) =>
+    record(repos, {
       actor: input.actor,
       action: 'hold.lift',
       accountId: input.accountId,

@@ -1,11 +1,8 @@
-import { appendAudit } from '../adapters/store/audit-repository.js';
-import type { Tx } from '../adapters/store/database.js';
-import { enqueueMail } from '../adapters/store/mailbox-repository.js';
-import { emitEvent } from '../adapters/store/outbox-repository.js';
 import type { ClosureNotice } from '../domain/closure.js';
 import { holderVerdict } from '../domain/messages.js';
 import type { RenderedVerdict } from '../domain/messages.js';
 import type { HolderContact } from '../ports/platform.js';
+import type { Repositories } from '../ports/unit-of-work.js';
 import type { Actor, AppContext } from './context.js';
 import { disableLinkUrl, issueDisableLink } from './disable-links.js';
 
@@ -75,7 +72,7 @@ export function holderReasons(verdict: RenderedVerdict | null): string {
  */
 export async function notifyHolder(
   ctx: AppContext,
-  tx: Tx,
+  repos: Repositories,
   contact: HolderContact,
   accountId: string,
   template: NoticeTemplate,
@@ -89,27 +86,26 @@ export async function notifyHolder(
   for (const { channel, address } of channels) {
     const { subject, body } = renderNotice(template, { account: accountId, ...vars });
     // A closed account cannot be disabled: its notice carries no link that could not work.
-    const link = CARRIES_DISABLE_LINK[template] ? `\n\nNot you? Disable your account at once: ${disableLinkUrl(ctx, await issueDisableLink(ctx, tx, accountId, now))}` : '';
-    await enqueueMail(tx, {
-      account_id: accountId,
+    const link = CARRIES_DISABLE_LINK[template] ? `\n\nNot you? Disable your account at once: ${disableLinkUrl(ctx, await issueDisableLink(ctx, repos, accountId, now))}` : '';
+    await repos.mailbox.enqueue({
+      accountId,
       channel,
       address,
       template,
       subject,
       body: `${body}${link}\n\nWe never ask for your password, seed phrase, card number or one-time codes.`,
-      created_at: now.getTime(),
-      dedupe_key: `${dedupeKey}:${channel}`,
+      createdAt: now,
+      dedupeKey: `${dedupeKey}:${channel}`,
     });
   }
 }
 
-/** Audit entry and outbox event of one decision, in the caller's transaction. */
+/** Audit entry and outbox event of one decision, in the caller's unit of work. */
 export async function record(
-  ctx: AppContext,
-  tx: Tx,
+  repos: Repositories,
   entry: { actor: Actor; action: string; accountId: string; data: Record<string, unknown>; event?: string; now: Date },
 ): Promise<void> {
-  await appendAudit(ctx.database, tx, {
+  await repos.audit.append({
     at: entry.now.getTime(),
     actorKind: entry.actor.kind,
     actorId: entry.actor.id,
@@ -117,5 +113,5 @@ export async function record(
     accountId: entry.accountId,
     data: JSON.stringify(entry.data),
   });
-  if (entry.event) await emitEvent(tx, entry.event, entry.accountId, { accountId: entry.accountId, ...entry.data }, entry.now);
+  if (entry.event) await repos.outbox.emit(entry.event, entry.accountId, { accountId: entry.accountId, ...entry.data }, entry.now);
 }

@@ -1,4 +1,3 @@
-import { openClosuresFor } from '../adapters/store/closure-repository.js';
 import { BLOCKER_CODES, evaluate } from '../domain/eligibility.js';
 import type { BlockerCode } from '../domain/eligibility.js';
 import type { AppContext } from './context.js';
@@ -26,7 +25,7 @@ export async function scanAccounts(
   for (;;) {
     const ids = await ctx.platform.listAccounts({ after, limit: batchSize, jurisdiction: options.jurisdiction });
     if (ids.length === 0) break;
-    const [facts, closures] = await Promise.all([ctx.platform.factsBatch(ids), openClosuresFor(ctx.database.db, ids)]);
+    const [facts, closures] = await Promise.all([ctx.platform.factsBatch(ids), ctx.repos.closures.openFor(ids)]);
     for (const id of ids) {
       const f = facts.get(id);
       if (!f) continue;

@@ -1,22 +1,14 @@
-import {
-  claimDueClosures,
-  getClosure,
-  recordDecision,
-  releaseLease,
-  saveTransition,
-} from '../adapters/store/closure-repository.js';
-import type { StoredClosure } from '../adapters/store/closure-repository.js';
-import { inTransaction } from '../adapters/store/database.js';
 import { transition } from '../domain/closure.js';
 import type { Closure, ClosureEvent } from '../domain/closure.js';
 import type { AccountFacts } from '../domain/facts.js';
 import { planFinalization } from '../domain/finalization.js';
 import type { FinalizationPlan } from '../domain/finalization.js';
 import { formatAmount } from '../domain/money.js';
+import type { StoredClosure } from '../ports/closures.js';
 import type { Actor, AppContext } from './context.js';
 import { evaluateFacts } from './check-eligibility.js';
 import type { EligibilityRules, RenderedVerdict } from './check-eligibility.js';
-import { writeEffects } from './closures.js';
+import { performEffects } from './effects.js';
 import { holderReasons } from './notifications.js';
 
 export interface WorkerOptions {
@@ -38,7 +30,7 @@ export interface StepOutcome {
  * finalization). Returns what happened; an empty list means nothing was due.
  */
 export async function workOnce(ctx: AppContext, rules: EligibilityRules, options: WorkerOptions): Promise<StepOutcome[]> {
-  const claimed = await claimDueClosures(ctx.database, { owner: options.owner, now: ctx.clock.now(), leaseMs: options.leaseMs, limit: options.concurrency });
+  const claimed = await ctx.repos.closures.claimDue({ owner: options.owner, now: ctx.clock.now(), leaseMs: options.leaseMs, limit: options.concurrency });
   const outcomes = await Promise.all(claimed.map((stored) => advance(ctx, rules, stored, options.owner)));
   return outcomes;
 }
@@ -100,10 +92,10 @@ export async function runWorker(ctx: AppContext, rules: EligibilityRules, option
     const free = options.concurrency - inFlight.size;
     let started = 0;
     if (free > 0) {
-      const claimed = await claimDueClosures(ctx.database, { owner: options.owner, now: ctx.clock.now(), leaseMs: options.leaseMs, limit: free });
+      const claimed = await ctx.repos.closures.claimDue({ owner: options.owner, now: ctx.clock.now(), leaseMs: options.leaseMs, limit: free });
       for (const stored of claimed) {
         if (options.once && stalled.has(stored.closure.id)) {
-          await releaseLease(ctx.database.db, stored.closure.id, options.owner);
+          await ctx.repos.closures.releaseLease(stored.closure.id, options.owner);
           continue;
         }
         started += 1;
@@ -173,22 +165,26 @@ async function waitForSlot(
 async function advance(ctx: AppContext, rules: EligibilityRules, stored: StoredClosure, owner: string): Promise<StepOutcome> {
   const from = stored.closure.state;
   try {
-    let current = stored;
-    if (current.closure.state === 'requested' || current.closure.state === 'grace') {
-      const moved = await step(ctx, rules, current, { type: 'timer' }, null);
+    if (stored.closure.state === 'requested' || stored.closure.state === 'grace') {
+      let ended: string | null | undefined;
+      // The finalize effect: this worker keeps its lease and finalizes at once.
+      const finalizeNow = async () => {
+        const reread = await ctx.repos.closures.get(stored.closure.id);
+        ended = reread ? await finalize(ctx, rules, reread) : null;
+      };
+      const moved = await step(ctx, rules, stored, { type: 'timer' }, null, '', finalizeNow);
       if (!moved) {
-        await releaseLease(ctx.database.db, stored.closure.id, owner);
+        await ctx.repos.closures.releaseLease(stored.closure.id, owner);
         return { closureId: stored.closure.id, from, to: null };
       }
-      const reread = await getClosure(ctx.database.db, stored.closure.id);
-      if (!reread) return { closureId: stored.closure.id, from, to: null };
-      current = reread;
+      return { closureId: stored.closure.id, from, to: ended === undefined ? moved.state : ended };
     }
-    if (current.closure.state === 'finalizing') {
-      const ended = await finalize(ctx, rules, current);
+    if (stored.closure.state === 'finalizing') {
+      // Claimed in finalizing: a worker died during the finalize effect; repeat it.
+      const ended = await finalize(ctx, rules, stored);
       return { closureId: stored.closure.id, from, to: ended };
     }
-    return { closureId: stored.closure.id, from, to: current.closure.state };
+    return { closureId: stored.closure.id, from, to: stored.closure.state };
   } catch (error) {
     // Leave the lease to expire: another pass (or worker) repeats the step, and the
     // idempotency keys keep its effects single.
@@ -199,7 +195,7 @@ async function advance(ctx: AppContext, rules: EligibilityRules, stored: StoredC
 
 const WORKER: Actor = { kind: 'worker', id: 'worker' };
 
-/** Applies one event with its effects in one transaction; false when refused or raced. */
+/** Applies one event and runs its effects (see effects.ts); null when refused or raced. */
 async function step(
   ctx: AppContext,
   rules: EligibilityRules,
@@ -207,30 +203,29 @@ async function step(
   event: ClosureEvent,
   verdict: RenderedVerdict | null,
   actionsTaken = '',
+  finalizeNow?: () => Promise<void>,
 ): Promise<Closure | null> {
   const now = ctx.clock.now();
   const contact = await ctx.platform.contact(stored.closure.accountId);
   const policy = rules(contact?.jurisdiction ?? 'ZZ');
   const result = transition(stored.closure, event, now, { gracePeriodMs: policy.gracePeriodMs, confirmationExpiryMs: policy.confirmationExpiryMs });
   if (!result.ok) return null;
-  const saved = await inTransaction(ctx.database, async (tx) => {
-    // Entering finalizing keeps the claim: the closure is due at once, and another worker
-    // must not take it while this one freezes, sweeps and decides.
-    const releaseLease = result.closure.state !== 'finalizing';
-    if (!(await saveTransition(tx, result.closure, stored.closure.version, { now, releaseLease, ...(verdict ? { verdict } : {}) }))) return false;
-    await writeEffects(ctx, tx, {
-      closure: result.closure,
-      effects: result.effects,
-      actor: WORKER,
-      action: `closure.${event.type}`,
-      contact,
-      // The stored verdict is the agents' (hold kinds and reasons): holders read it only
-      // through the holder rendering.
-      vars: { reasons: holderReasons(verdict), actions: actionsTaken },
-      data: verdict ? { blockers: verdict.blockers.map((b) => b.code) } : {},
-      now,
-    });
-    return true;
+  // Entering finalizing keeps the claim: the closure is due at once, and another worker
+  // must not take it while this one freezes, sweeps and decides.
+  const releaseLease = result.closure.state !== 'finalizing';
+  const saved = await performEffects(ctx, {
+    closure: result.closure,
+    effects: result.effects,
+    actor: WORKER,
+    action: `closure.${event.type}`,
+    contact,
+    // The stored verdict is the agents' (hold kinds and reasons): holders read it only
+    // through the holder rendering.
+    vars: { reasons: holderReasons(verdict), actions: actionsTaken },
+    data: verdict ? { blockers: verdict.blockers.map((b) => b.code) } : {},
+    now,
+    store: (repos) => repos.closures.saveTransition(result.closure, stored.closure.version, { now, releaseLease, ...(verdict ? { verdict } : {}) }),
+    ...(finalizeNow ? { finalize: finalizeNow } : {}),
   });
   return saved ? result.closure : null;
 }
@@ -274,24 +269,17 @@ async function finalize(ctx: AppContext, rules: EligibilityRules, stored: Stored
         decision = verdict.eligible ? 'close' : 'block';
       }
     }
-    const stuck = await inTransaction(ctx.database, (tx) => recordDecision(tx, closure.id, closure.version, decision!, verdict));
+    const stuck = await ctx.unitOfWork.run((repos) => repos.closures.recordDecision(closure.id, closure.version, decision!, verdict));
     if (!stuck) {
-      const reread = await getClosure(ctx.database.db, closure.id);
+      const reread = await ctx.repos.closures.get(closure.id);
       if (!reread || reread.decision === null) return null;
       decision = reread.decision;
       verdict = reread.verdict;
     }
   }
-  if (decision === 'close') {
-    const facts = await requireFacts(ctx, closure.accountId);
-    for (const credential of facts.credentials) await ctx.platform.revokeCredential(closure.accountId, credential.id, key(`credential:${credential.id}`));
-    for (const authorization of facts.authorizations) await ctx.platform.revokeAuthorization(closure.accountId, authorization.id, key(`authorization:${authorization.id}`));
-    await ctx.platform.markClosed(closure.accountId, key('close'));
-    const done = await step(ctx, rules, stored, { type: 'finalized', eligible: true }, verdict, actionsTaken);
-    return done?.state ?? null;
-  }
-  await ctx.platform.unfreeze(closure.accountId, key('unfreeze'));
-  const done = await step(ctx, rules, stored, { type: 'finalized', eligible: false }, verdict, actionsTaken);
+  // The decision's platform actions (close_account or unfreeze) are the `finalized`
+  // transition's effects: they run before it is stored, under this closure's keys.
+  const done = await step(ctx, rules, stored, { type: 'finalized', eligible: decision === 'close' }, verdict, actionsTaken);
   return done?.state ?? null;
 }
 

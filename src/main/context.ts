@@ -7,7 +7,8 @@ import { BuiltinLedger } from '../adapters/ledger/ledger.js';
 import { openDatabase } from '../adapters/store/database.js';
 import type { Database } from '../adapters/store/database.js';
 import { resolveDatabaseUrl } from '../adapters/store/database-url.js';
-import { migrateToLatest } from '../adapters/store/migrate.js';
+import { databaseReadiness, migrateToLatest } from '../adapters/store/migrate.js';
+import { storeOf } from '../adapters/store/repositories.js';
 import { databaseSecret } from '../adapters/store/settings-repository.js';
 import { deliverDue, dispatchOutbox, webhookConfigFromEnv } from '../adapters/webhooks/webhooks.js';
 import { OffboardError } from '../domain/errors.js';
@@ -27,6 +28,8 @@ export interface Context {
   readonly rules: EligibilityRules;
   /** An account's jurisdiction (for its policy); unknown accounts are an error. */
   jurisdiction(accountId: string): Promise<string>;
+  /** Whether the database answers and its schema is current (the readiness probe). */
+  readiness(): Promise<{ database: string } | 'unreachable' | 'schema_behind'>;
   /** The worker's housekeeping after each pass: fan events out, deliver webhooks. */
   afterWorkerPass(owner: string): Promise<void>;
   close(): Promise<void>;
@@ -74,7 +77,7 @@ export async function openContext(options: ContextOptions = {}): Promise<Context
     return found;
   };
   const app: AppContext = {
-    database,
+    ...storeOf(database),
     platform,
     clock,
     linkSecret: env['OFFBOARD_SECRET'] ?? (options.migrate === false ? '' : await databaseSecret(database, 'link_secret')),
@@ -96,6 +99,7 @@ export async function openContext(options: ContextOptions = {}): Promise<Context
       if (!row) throw new OffboardError('OFFBOARD_ERR_UNKNOWN_ACCOUNT', `no account "${accountId}"`);
       return row.jurisdiction;
     },
+    readiness: () => databaseReadiness(database),
     afterWorkerPass: async (owner) => {
       const now = clock.now();
       await dispatchOutbox(database, webhooks, now);

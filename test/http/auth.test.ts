@@ -296,13 +296,13 @@ describe.each(CASES)('HTTP authentication and authorization [%s, %s]', (dialect,
   });
 
   it('stops accepting a revoked API key', async () => {
-    const { key, info } = await createApiKey(h.ctx.database, {
+    const { key, info } = await createApiKey(h.ctx.app, {
       name: 'short-lived',
       scopes: ['read'],
       now: h.clock.now(),
       actor: { kind: 'system', id: 'test' },
     });
-    await revokeApiKey(h.ctx.database, {
+    await revokeApiKey(h.ctx.app, {
       id: info.id,
       now: h.clock.now(),
       actor: { kind: 'system', id: 'test' },

@@ -89,7 +89,7 @@ export async function openHarness(
   });
   const key = async (scopes: ApiScope[]) =>
     (
-      await createApiKey(ctx.database, {
+      await createApiKey(ctx.app, {
         name: scopes.join('+'),
         scopes,
         now: clock.now(),

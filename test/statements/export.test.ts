@@ -20,8 +20,8 @@ import {
   exportStatements,
   statementsLibrary,
   verifyExport,
-} from '../../src/app/export-statements.js';
-import type { ExportStatementsOptions } from '../../src/app/export-statements.js';
+} from '../../src/adapters/statements/export-statements.js';
+import type { ExportStatementsOptions } from '../../src/adapters/statements/export-statements.js';
 import { FixedClock } from '../../src/ports/clock.js';
 import { DIALECTS, openTestDatabase } from '../support/databases.js';
 import { expectedRows, pdfPages, readCsvRows, readJsonlRows } from './helpers.js';

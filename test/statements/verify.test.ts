@@ -17,7 +17,7 @@ import {
 } from '../../src/adapters/statements/signing-key.js';
 import type { SigningKey } from '../../src/adapters/statements/signing-key.js';
 import type { Database } from '../../src/adapters/store/database.js';
-import { exportStatements } from '../../src/app/export-statements.js';
+import { exportStatements } from '../../src/adapters/statements/export-statements.js';
 import { FixedClock } from '../../src/ports/clock.js';
 import { DIALECTS, openTestDatabase } from '../support/databases.js';
 import { cli } from '../support/cli.js';

@@ -6,6 +6,7 @@ import { seedScenarios } from '../../src/adapters/ledger/scenarios.js';
 import { BuiltinLedger } from '../../src/adapters/ledger/ledger.js';
 import { verifyAudit } from '../../src/adapters/store/audit-repository.js';
 import type { Database } from '../../src/adapters/store/database.js';
+import { storeOf } from '../../src/adapters/store/repositories.js';
 import { listMail } from '../../src/adapters/store/mailbox-repository.js';
 import { FixedClock } from '../../src/ports/clock.js';
 import { DIALECTS, openTestDatabase } from '../support/databases.js';
@@ -30,7 +31,7 @@ describe.each(DIALECTS)('disable, enable, disable links and the audit chain [%s]
     ({ database, dispose } = await openTestDatabase(dialect));
     await seedScenarios(database, clock, { whaleTransactions: 10 });
     ledger = new BuiltinLedger(database, clock);
-    app = { database, platform: new LedgerPlatform(database, ledger), clock, linkSecret: 'test-secret', publicUrl: 'http://127.0.0.1:8080', disableLinkTtlMs: 24 * HOUR };
+    app = { ...storeOf(database), platform: new LedgerPlatform(database, ledger), clock, linkSecret: 'test-secret', publicUrl: 'http://127.0.0.1:8080', disableLinkTtlMs: 24 * HOUR };
   });
   afterAll(async () => dispose());
 

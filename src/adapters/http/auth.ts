@@ -79,7 +79,7 @@ export function installAuth(app: FastifyInstance, options: AuthOptions): void {
   const apiKey = async (presented: string): Promise<ApiKeyInfo | null> => {
     const cached = keyCache.get(presented);
     if (cached) return cached;
-    const info = await authenticateApiKey(options.app.database, presented);
+    const info = await authenticateApiKey(options.app, presented);
     if (info) keyCache.set(presented, info);
     return info;
   };

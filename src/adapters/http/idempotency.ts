@@ -7,7 +7,7 @@ import {
   completeIdempotencyKey,
   releaseIdempotencyKey,
   reserveIdempotencyKey,
-} from '../store/http-repository.js';
+} from '../store/idempotency-repository.js';
 import { identityOf } from './auth.js';
 
 /*

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { OffboardError } from '../../domain/errors.js';
 import { workOnce } from '../../app/worker.js';
-import { purgeIdempotencyKeys } from '../store/http-repository.js';
+import { purgeIdempotencyKeys } from '../store/idempotency-repository.js';
 import { IDEMPOTENCY_TTL_MS } from './idempotency.js';
 import type { Context } from '../../main/context.js';
 import { buildApp } from './app.js';

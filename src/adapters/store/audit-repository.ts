@@ -1,23 +1,20 @@
 import { createHash } from 'node:crypto';
-import { sql } from 'kysely';
 import type { Selectable } from 'kysely';
 import { ChainVerifier, GENESIS_HASH, chainEntry } from '../../domain/audit-chain.js';
 import type { AuditEntry, AuditEntryContent, ChainVerdict } from '../../domain/audit-chain.js';
-import type { Database, Tx } from './database.js';
+import type { AuditRepository } from '../../ports/audit.js';
+import type { Database, Db } from './database.js';
 import type { AuditLogTable } from './workflow.table.js';
 
 export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
-
-// Any constant: the advisory lock that serializes appends on PostgreSQL.
-const AUDIT_LOCK = 0x0ff_b0a2d;
 
 /**
  * Appends one entry inside the caller's transaction, so the entry lands with the change
  * it records or not at all. Appends are serialized (SQLite's write lock; an advisory
  * lock on PostgreSQL): two writers reading the same head would fork the chain.
  */
-export async function appendAudit(database: Database, tx: Tx, content: AuditEntryContent): Promise<AuditEntry> {
-  if (database.dialect === 'postgres') await sql`select pg_advisory_xact_lock(${AUDIT_LOCK})`.execute(tx);
+export async function appendAudit(database: Database, tx: Db, content: AuditEntryContent): Promise<AuditEntry> {
+  await database.store.lockAuditChain(tx);
   const head = await tx.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirst();
   const entry = chainEntry((head?.seq ?? 0) + 1, head?.hash ?? GENESIS_HASH, content, sha256);
   await tx
@@ -45,7 +42,7 @@ export async function appendAudit(database: Database, tx: Tx, content: AuditEntr
 const PAGE = 5000;
 
 /** Walks the whole chain in pages (constant memory) and names the first broken entry. */
-export async function verifyAudit(database: Database, onProgress?: (checked: number) => void): Promise<ChainVerdict> {
+export async function verifyAudit(database: Pick<Database, 'db'>, onProgress?: (checked: number) => void): Promise<ChainVerdict> {
   const verifier = new ChainVerifier(sha256);
   let after = 0;
   let checked = 0;
@@ -63,7 +60,7 @@ export async function verifyAudit(database: Database, onProgress?: (checked: num
   return verifier.finish(head ? { seq: Number(head.seq), hash: head.hash } : null);
 }
 
-export async function auditEntries(database: Database, accountId: string, limit = 100): Promise<AuditEntry[]> {
+export async function auditEntries(database: Pick<Database, 'db'>, accountId: string, limit = 100): Promise<AuditEntry[]> {
   const rows = await database.db.selectFrom('audit_log').selectAll().where('account_id', '=', accountId).orderBy('seq', 'desc').limit(limit).execute();
   return rows.reverse().map(toAuditEntry);
 }
@@ -80,4 +77,43 @@ export function toAuditEntry(row: Selectable<AuditLogTable>): AuditEntry {
     prevHash: row.prev_hash,
     hash: row.hash,
   };
+}
+
+/** Audit entries in chain order after `afterSeq`, of one account or all. */
+export async function auditPage(
+  db: Db,
+  options: { accountId?: string; afterSeq: number; limit: number },
+): Promise<AuditEntry[]> {
+  let query = db
+    .selectFrom('audit_log')
+    .selectAll()
+    .where('seq', '>', options.afterSeq)
+    .orderBy('seq')
+    .limit(options.limit);
+  if (options.accountId) query = query.where('account_id', '=', options.accountId);
+  return (await query.execute()).map(toAuditEntry);
+}
+
+/** The audit repository, bound to `db` (the pool or one transaction). */
+export class KyselyAuditRepository implements AuditRepository {
+  constructor(
+    private readonly database: Database,
+    private readonly db: Db,
+  ) {}
+
+  append(content: AuditEntryContent): Promise<AuditEntry> {
+    return appendAudit(this.database, this.db, content);
+  }
+
+  verify(onProgress?: (checked: number) => void): Promise<ChainVerdict> {
+    return verifyAudit({ db: this.db }, onProgress);
+  }
+
+  forAccount(accountId: string, limit?: number): Promise<AuditEntry[]> {
+    return auditEntries({ db: this.db }, accountId, limit);
+  }
+
+  page(options: { accountId?: string; afterSeq: number; limit: number }): Promise<AuditEntry[]> {
+    return auditPage(this.db, options);
+  }
 }

@@ -1,22 +1,15 @@
 import { sql } from 'kysely';
 import type { Closure, ClosureConsent, ClosureState } from '../../domain/closure.js';
 import type { RenderedVerdict } from '../../domain/messages.js';
-import { inTransaction } from './database.js';
-import type { Database, Tx } from './database.js';
+import type { ClosurePage, ClosureRepository, StoredClosure } from '../../ports/closures.js';
+import type { Database, Db } from './database.js';
 import type { ClosureTable } from './workflow.table.js';
 
 /** All closure SQL. Rows become domain values here, at the edge. */
 
-const OPEN: ClosureState[] = ['requested', 'grace', 'finalizing', 'escalated'];
+export type { StoredClosure } from '../../ports/closures.js';
 
-export interface StoredClosure {
-  closure: Closure;
-  /** The last verdict, for `status`: the holder's words at request, the agents' once the worker checked. */
-  verdict: RenderedVerdict | null;
-  codeHash: string | null;
-  codeAttempts: number;
-  decision: 'close' | 'block' | null;
-}
+import { IS_OPEN, OPEN_STATES } from './open-states.js';
 
 const instant = (ms: number | null) => (ms === null ? null : new Date(Number(ms)));
 const ms = (date: Date | null) => (date === null ? null : date.getTime());
@@ -61,7 +54,7 @@ function closureColumns(closure: Closure) {
   };
 }
 
-export async function insertClosure(tx: Tx, closure: Closure, extra: { codeHash: string | null; verdict: RenderedVerdict; now: Date }): Promise<void> {
+export async function insertClosure(tx: Db, closure: Closure, extra: { codeHash: string | null; verdict: RenderedVerdict; now: Date }): Promise<void> {
   await tx
     .insertInto('closures')
     .values({
@@ -87,7 +80,7 @@ export async function insertClosure(tx: Tx, closure: Closure, extra: { codeHash:
  * whether this write won.
  */
 export async function saveTransition(
-  tx: Tx,
+  tx: Db,
   next: Closure,
   previousVersion: number,
   extra: { now: Date; verdict?: RenderedVerdict; releaseLease?: boolean },
@@ -107,7 +100,7 @@ export async function saveTransition(
 }
 
 /** Stores the final check's decision (and its verdict) before the worker acts on it. */
-export async function recordDecision(tx: Tx, closureId: string, version: number, decision: 'close' | 'block', verdict: RenderedVerdict | null): Promise<boolean> {
+export async function recordDecision(tx: Db, closureId: string, version: number, decision: 'close' | 'block', verdict: RenderedVerdict | null): Promise<boolean> {
   const result = await tx
     .updateTable('closures')
     .set({ decision, verdict: JSON.stringify(verdict) })
@@ -118,30 +111,30 @@ export async function recordDecision(tx: Tx, closureId: string, version: number,
   return Number(result.numUpdatedRows) === 1;
 }
 
-export async function recordCodeAttempt(tx: Tx, closureId: string): Promise<void> {
+export async function recordCodeAttempt(tx: Db, closureId: string): Promise<void> {
   await tx.updateTable('closures').set({ code_attempts: sql`code_attempts + 1` }).where('id', '=', closureId).execute();
 }
 
-export async function findOpenClosure(db: Database['db'] | Tx, accountId: string): Promise<StoredClosure | null> {
-  const row = await db.selectFrom('closures').selectAll().where('account_id', '=', accountId).where('state', 'in', OPEN).executeTakeFirst();
+export async function findOpenClosure(db: Db, accountId: string): Promise<StoredClosure | null> {
+  const row = await db.selectFrom('closures').selectAll().where('account_id', '=', accountId).where('state', 'in', [...OPEN_STATES]).executeTakeFirst();
   return row ? toStored(row) : null;
 }
 
-export async function latestClosure(db: Database['db'] | Tx, accountId: string): Promise<StoredClosure | null> {
+export async function latestClosure(db: Db, accountId: string): Promise<StoredClosure | null> {
   const row = await db.selectFrom('closures').selectAll().where('account_id', '=', accountId).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
   return row ? toStored(row) : null;
 }
 
-export async function getClosure(db: Database['db'] | Tx, closureId: string): Promise<StoredClosure | null> {
+export async function getClosure(db: Db, closureId: string): Promise<StoredClosure | null> {
   const row = await db.selectFrom('closures').selectAll().where('id', '=', closureId).executeTakeFirst();
   return row ? toStored(row) : null;
 }
 
 /** Open closures of many accounts (for eligibility batches). */
-export async function openClosuresFor(db: Database['db'], accountIds: readonly string[]): Promise<Map<string, { id: string; state: string }>> {
+export async function openClosuresFor(db: Db, accountIds: readonly string[]): Promise<Map<string, { id: string; state: string }>> {
   const map = new Map<string, { id: string; state: string }>();
   if (accountIds.length === 0) return map;
-  const rows = await db.selectFrom('closures').select(['id', 'account_id', 'state']).where('account_id', 'in', [...accountIds]).where('state', 'in', OPEN).execute();
+  const rows = await db.selectFrom('closures').select(['id', 'account_id', 'state']).where('account_id', 'in', [...accountIds]).where('state', 'in', [...OPEN_STATES]).execute();
   for (const r of rows) map.set(r.account_id, { id: r.id, state: r.state });
   return map;
 }
@@ -157,48 +150,134 @@ export async function claimDueClosures(
   options: { owner: string; now: Date; leaseMs: number; limit: number },
 ): Promise<StoredClosure[]> {
   const now = options.now.getTime();
-  const until = now + options.leaseMs;
-  if (database.dialect === 'postgres') {
-    const result = await sql<ClosureTable>`
-      update closures set lease_owner = ${options.owner}, lease_expires_at = ${until}
-      where id in (
-        select id from closures
-        where state in ('requested', 'grace', 'finalizing', 'escalated')
-          and due_at is not null and due_at <= ${now}
-          and (lease_expires_at is null or lease_expires_at <= ${now})
-        order by due_at
-        limit ${options.limit}
-        for update skip locked
-      )
-      returning *`.execute(database.db);
-    return result.rows.map(toStored);
-  }
-  return inTransaction(database, async (tx) => {
-    const due = await tx
-      .selectFrom('closures')
-      .select('id')
-      .where('state', 'in', OPEN)
-      .where('due_at', 'is not', null)
-      .where('due_at', '<=', now)
-      .where((eb) => eb.or([eb('lease_expires_at', 'is', null), eb('lease_expires_at', '<=', now)]))
-      .orderBy('due_at')
-      .limit(options.limit)
-      .execute();
-    if (due.length === 0) return [];
-    const ids = due.map((d) => d.id);
-    await tx.updateTable('closures').set({ lease_owner: options.owner, lease_expires_at: until }).where('id', 'in', ids).execute();
-    const rows = await tx.selectFrom('closures').selectAll().where('id', 'in', ids).execute();
-    return rows.map(toStored);
-  });
+  const rows = await database.store.claimDueClosures(database, { owner: options.owner, now, until: now + options.leaseMs, limit: options.limit });
+  return rows.map(toStored);
 }
 
 /** Gives a claimed closure back (the step finished or failed) so it is due again at once. */
-export async function releaseLease(db: Database['db'], closureId: string, owner: string): Promise<void> {
+export async function releaseLease(db: Db, closureId: string, owner: string): Promise<void> {
   await db.updateTable('closures').set({ lease_owner: null, lease_expires_at: null }).where('id', '=', closureId).where('lease_owner', '=', owner).execute();
 }
 
 /** Counts per state, for metrics and `work` summaries. */
-export async function closureCounts(db: Database['db']): Promise<Record<string, number>> {
+export async function closureCounts(db: Db): Promise<Record<string, number>> {
   const rows = await db.selectFrom('closures').select(['state', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('state').execute();
   return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
+}
+
+/** Closures newest first, filtered, a page at a time (keyset on created_at, id). */
+export async function listClosures(
+  db: Db,
+  options: {
+    accountId?: string;
+    state?: ClosureState | 'open';
+    cursor?: { createdAt: number; id: string };
+    limit: number;
+  },
+): Promise<ClosurePage> {
+  let query = db
+    .selectFrom('closures')
+    .selectAll()
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(options.limit + 1);
+  if (options.accountId) query = query.where('account_id', '=', options.accountId);
+  if (options.state === 'open') query = query.where(IS_OPEN);
+  else if (options.state) query = query.where('state', '=', options.state);
+  const cursor = options.cursor;
+  if (cursor) {
+    query = query.where((eb) =>
+      eb.or([
+        eb('created_at', '<', cursor.createdAt),
+        eb.and([eb('created_at', '=', cursor.createdAt), eb('id', '<', cursor.id)]),
+      ]),
+    );
+  }
+  const rows = await query.execute();
+  const page = rows.slice(0, options.limit);
+  const last = page[page.length - 1];
+  return {
+    closures: page.map(toStored),
+    next: rows.length > options.limit && last ? `${Number(last.created_at)}.${last.id}` : null,
+  };
+}
+
+/** The due instant of the longest-waiting open closure no live worker holds; null when none waits. */
+export async function oldestDueAt(db: Db, now: number): Promise<number | null> {
+  const row = await db
+    .selectFrom('closures')
+    .select((eb) => eb.fn.min<number>('due_at').as('due'))
+    .where(IS_OPEN)
+    .where('due_at', '<=', now)
+    .where((eb) => eb.or([eb('lease_expires_at', 'is', null), eb('lease_expires_at', '<', now)]))
+    .executeTakeFirst();
+  return row?.due === null || row?.due === undefined ? null : Number(row.due);
+}
+
+/** The closure repository over one database, bound to `db` (the pool or one transaction). */
+export class KyselyClosureRepository implements ClosureRepository {
+  constructor(
+    private readonly database: Database,
+    private readonly db: Db,
+  ) {}
+
+  async insert(closure: Closure, extra: { codeHash: string | null; verdict: RenderedVerdict; now: Date }): Promise<void> {
+    await insertClosure(this.db, closure, extra);
+    await this.announceIfDue(closure, extra.now);
+  }
+
+  async saveTransition(next: Closure, previousVersion: number, extra: { now: Date; verdict?: RenderedVerdict; releaseLease?: boolean }): Promise<boolean> {
+    const saved = await saveTransition(this.db, next, previousVersion, extra);
+    if (saved) await this.announceIfDue(next, extra.now);
+    return saved;
+  }
+
+  recordDecision(closureId: string, version: number, decision: 'close' | 'block', verdict: RenderedVerdict | null): Promise<boolean> {
+    return recordDecision(this.db, closureId, version, decision, verdict);
+  }
+
+  recordCodeAttempt(closureId: string): Promise<void> {
+    return recordCodeAttempt(this.db, closureId);
+  }
+
+  findOpen(accountId: string): Promise<StoredClosure | null> {
+    return findOpenClosure(this.db, accountId);
+  }
+
+  latest(accountId: string): Promise<StoredClosure | null> {
+    return latestClosure(this.db, accountId);
+  }
+
+  get(closureId: string): Promise<StoredClosure | null> {
+    return getClosure(this.db, closureId);
+  }
+
+  openFor(accountIds: readonly string[]): Promise<Map<string, { id: string; state: string }>> {
+    return openClosuresFor(this.db, accountIds);
+  }
+
+  claimDue(options: { owner: string; now: Date; leaseMs: number; limit: number }): Promise<StoredClosure[]> {
+    return claimDueClosures(this.database, options);
+  }
+
+  releaseLease(closureId: string, owner: string): Promise<void> {
+    return releaseLease(this.db, closureId, owner);
+  }
+
+  counts(): Promise<Record<string, number>> {
+    return closureCounts(this.db);
+  }
+
+  list(options: { accountId?: string; state?: ClosureState | 'open'; cursor?: { createdAt: number; id: string }; limit: number }): Promise<ClosurePage> {
+    return listClosures(this.db, options);
+  }
+
+  oldestDueAt(now: number): Promise<number | null> {
+    return oldestDueAt(this.db, now);
+  }
+
+  /** Work due now wakes idle workers at once (delivered at commit) instead of at their next poll. */
+  private async announceIfDue(closure: Closure, now: Date): Promise<void> {
+    if (closure.dueAt !== null && closure.dueAt.getTime() <= now.getTime()) await this.database.store.announceWorkDue(this.db, closure.id);
+  }
 }

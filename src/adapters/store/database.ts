@@ -1,5 +1,5 @@
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import type { SqliteDatabase, Transaction } from 'kysely';
 import { LRUCache } from 'lru-cache';
 import pg from 'pg';
@@ -7,6 +7,9 @@ import { OffboardError } from '../../domain/errors.js';
 import type { OffboardTables } from './database.table.js';
 import { parseDatabaseUrl, redactDatabaseUrl } from './database-url.js';
 import type { DatabaseLocation } from './database-url.js';
+import type { Lockable, StoreDialect } from './dialects/dialect.js';
+import { postgresDialect } from './dialects/postgres.js';
+import { sqliteDialect } from './dialects/sqlite.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type Db = Kysely<OffboardTables>;
@@ -15,6 +18,8 @@ export type Tx = Transaction<OffboardTables>;
 /** An open database: the Kysely handle plus the raw driver, which only bulk loaders use. */
 export interface Database {
   readonly dialect: Dialect;
+  /** What differs between the databases: everything that would otherwise ask `dialect`. */
+  readonly store: StoreDialect;
   readonly url: string;
   readonly db: Db;
   /** Set on SQLite: the one connection, for bulk loads through prepared statements. */
@@ -62,6 +67,7 @@ function openSqlite(url: string, location: Extract<DatabaseLocation, { dialect: 
   const db = new Kysely<OffboardTables>({ dialect: new SqliteDialect({ database: cachingStatements(raw) }) });
   return {
     dialect: 'sqlite',
+    store: sqliteDialect,
     url,
     db,
     sqlite: raw,
@@ -118,32 +124,15 @@ async function openPostgres(
     );
   }
   const db = new Kysely<OffboardTables>({ dialect: new PostgresDialect({ pool }) });
-  return { dialect: 'postgres', url, db, sqlite: null, pool, close: () => db.destroy() };
+  return { dialect: 'postgres', store: postgresDialect, url, db, sqlite: null, pool, close: () => db.destroy() };
 }
 
-/**
- * Runs `fn` in one transaction. On SQLite the transaction takes the write lock at once
- * (BEGIN IMMEDIATE): a read-then-write on a deferred transaction could otherwise fail
- * half-way when another process writes first.
- */
-export async function inTransaction<T>(database: Database, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  if (database.dialect === 'postgres') return database.db.transaction().execute(fn);
-  return database.db.connection().execute(async (conn) => {
-    await sql`begin immediate`.execute(conn);
-    try {
-      // A Kysely connection is not a Transaction, but it runs the same queries on the
-      // same connection; the cast lets repositories take one type.
-      const result = await fn(conn as unknown as Tx);
-      await sql`commit`.execute(conn);
-      return result;
-    } catch (error) {
-      await sql`rollback`.execute(conn);
-      throw error;
-    }
-  });
+/** Runs `fn` in one transaction (on SQLite one that takes the write lock at once). */
+export function inTransaction<T>(database: Database, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return database.store.transaction(database.db, fn);
 }
 
 /** Locks rows for update on PostgreSQL; SQLite's write lock already covers them. */
-export function forUpdate<Q extends { forUpdate(): Q }>(database: Database, query: Q): Q {
-  return database.dialect === 'postgres' ? query.forUpdate() : query;
+export function forUpdate<Q extends Lockable<Q>>(database: Database, query: Q): Q {
+  return database.store.forUpdate(query);
 }

@@ -1,5 +1,8 @@
 import { sql } from 'kysely';
-import type { Db, Tx } from './database.js';
+import type { HolderTokenGate, HolderTokenRepository } from '../../ports/holder-tokens.js';
+import type { Db } from './database.js';
+
+export type { HolderTokenGate } from '../../ports/holder-tokens.js';
 
 /** All SQL about which holder tokens an account still honours. */
 
@@ -8,7 +11,7 @@ import type { Db, Tx } from './database.js';
  * cutoff forward: a late or repeated call cannot revive tokens an earlier one killed.
  */
 export async function raiseHolderTokenCutoff(
-  db: Db | Tx,
+  db: Db,
   accountId: string,
   at: number,
 ): Promise<void> {
@@ -25,13 +28,6 @@ export async function raiseHolderTokenCutoff(
 }
 
 /** What decides whether an account's holder token is honoured, read in one query. */
-export interface HolderTokenGate {
-  /** Tokens issued at or before this instant (epoch ms) are dead; null when none are. */
-  notBefore: number | null;
-  /** Whether offboard closed the account. */
-  closed: boolean;
-}
-
 export async function holderTokenGate(db: Db, accountId: string): Promise<HolderTokenGate> {
   const row = await db
     .selectNoFrom((eb) => [
@@ -54,4 +50,17 @@ export async function holderTokenGate(db: Db, accountId: string): Promise<Holder
     notBefore: ms(row.not_before),
     closed: row.closed_by !== null && row.closed_by !== undefined,
   };
+}
+
+/** The holder-token cutoffs, bound to `db` (the pool or one transaction). */
+export class KyselyHolderTokenRepository implements HolderTokenRepository {
+  constructor(private readonly db: Db) {}
+
+  raiseCutoff(accountId: string, at: number): Promise<void> {
+    return raiseHolderTokenCutoff(this.db, accountId, at);
+  }
+
+  gate(accountId: string): Promise<HolderTokenGate> {
+    return holderTokenGate(this.db, accountId);
+  }
 }

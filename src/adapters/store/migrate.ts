@@ -1,9 +1,8 @@
-import { Migrator } from 'kysely';
+import { Migrator, sql } from 'kysely';
 import type { Migration, MigrationProvider } from 'kysely';
 import { OffboardError } from '../../domain/errors.js';
 import type { Database } from './database.js';
 import { MIGRATIONS } from './migrations/index.js';
-import { columnTypes } from './migrations/types.js';
 
 export interface MigrateResult {
   applied: string[];
@@ -11,12 +10,12 @@ export interface MigrateResult {
 }
 
 function migrator(database: Database): Migrator {
-  const types = columnTypes(database.dialect);
+  const types = database.store.columnTypes;
   const provider: MigrationProvider = {
     getMigrations: () =>
       Promise.resolve(
         Object.fromEntries(
-          MIGRATIONS.map((m): [string, Migration] => [m.name, { up: (db) => m.up(db, types, database.dialect) }]),
+          MIGRATIONS.map((m): [string, Migration] => [m.name, { up: (db) => m.up(db, types) }]),
         ),
       ),
   };
@@ -37,4 +36,15 @@ export async function migrateToLatest(database: Database): Promise<MigrateResult
 export async function isSchemaCurrent(database: Database): Promise<boolean> {
   const migrations = await migrator(database).getMigrations();
   return migrations.every((m) => m.executedAt !== undefined);
+}
+
+/** Whether the database answers and its schema is current: what a readiness probe asks. */
+export async function databaseReadiness(database: Database): Promise<{ database: string } | 'unreachable' | 'schema_behind'> {
+  try {
+    await sql`select 1`.execute(database.db);
+  } catch {
+    return 'unreachable';
+  }
+  if (!(await isSchemaCurrent(database))) return 'schema_behind';
+  return { database: database.store.name };
 }

@@ -1,5 +1,4 @@
 import { existsSync, rmSync } from 'node:fs';
-import { sql } from 'kysely';
 import { OffboardError } from '../../domain/errors.js';
 import { openDatabase } from './database.js';
 import type { Database } from './database.js';
@@ -74,13 +73,7 @@ export async function resetDatabase(url: string, guard: ResetGuard): Promise<voi
         `--reset refused: ${location.path} also holds tables that are not offboard's (${foreign.slice(0, 3).join(', ')}); point --db at the demo's own database`,
       );
     await guard(database);
-    if (database.dialect === 'postgres') {
-      const present = OWN_TABLES.filter((t) => tables.has(t));
-      await database.db.transaction().execute(async (tx) => {
-        for (const table of present)
-          await sql`drop table ${sql.table(`${schema}.${table}`)} cascade`.execute(tx);
-      });
-    }
+    await database.store.dropTables(database.db, schema, OWN_TABLES.filter((t) => tables.has(t)));
   } finally {
     await database.close();
   }
@@ -96,20 +89,5 @@ export async function resetDatabase(url: string, guard: ResetGuard): Promise<voi
 export async function ownTables(
   database: Database,
 ): Promise<{ schema: string; tables: Set<string> }> {
-  if (database.dialect === 'sqlite') {
-    const rows = await sql<{
-      name: string;
-    }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`.execute(
-      database.db,
-    );
-    return { schema: 'main', tables: new Set(rows.rows.map((r) => r.name)) };
-  }
-  const current = await sql<{ schema: string }>`select current_schema() as schema`.execute(
-    database.db,
-  );
-  const schema = current.rows[0]?.schema ?? 'public';
-  const rows = await sql<{ table_name: string }>`
-    select table_name from information_schema.tables
-    where table_schema = ${schema} and table_type = 'BASE TABLE'`.execute(database.db);
-  return { schema, tables: new Set(rows.rows.map((r) => r.table_name)) };
+  return database.store.ownTables(database.db);
 }

@@ -57,7 +57,7 @@ export async function fanOutBatch(
       .orderBy('id')
       .limit(batchSize);
     // Two dispatchers on PostgreSQL take different batches instead of waiting on each other.
-    if (database.dialect === 'postgres') pick = pick.forUpdate().skipLocked();
+    pick = database.store.forUpdateSkipLocked(pick);
     const ids = (await pick.execute()).map((r) => Number(r.id));
     if (ids.length === 0) return 0;
     const rows = ids.flatMap((outboxId) =>
@@ -111,7 +111,7 @@ export async function claimDue(
     .orderBy('next_attempt_at')
     .orderBy('id')
     .limit(options.limit);
-  if (database.dialect === 'postgres') due = due.forUpdate().skipLocked();
+  due = database.store.forUpdateSkipLocked(due);
   const claimed = await db
     .updateTable('webhook_deliveries')
     .set((eb) => ({

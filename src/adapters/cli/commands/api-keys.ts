@@ -19,7 +19,7 @@ export function registerApiKeyCommands(keys: Command, deps: CliDeps, exit: ExitB
     .action(
       action(deps, exit, async (ctx, opts) => {
         const scopes = (await apiKeysModule()).parseScopes(opts.scopes);
-        const { key, info } = await (await apiKeysModule()).createApiKey(ctx.database, {
+        const { key, info } = await (await apiKeysModule()).createApiKey(ctx.app, {
           name: opts.name,
           scopes,
           now: ctx.clock.now(),
@@ -49,7 +49,7 @@ export function registerApiKeyCommands(keys: Command, deps: CliDeps, exit: ExitB
     .option('--json', 'print the keys as JSON')
     .action(
       action(deps, exit, async (ctx, opts) => {
-        const all = await (await apiKeysModule()).listApiKeys(ctx.database);
+        const all = await (await apiKeysModule()).listApiKeys(ctx.app);
         if (opts.json) {
           printJson(deps.io, {
             keys: all.map((k) => ({
@@ -79,7 +79,7 @@ export function registerApiKeyCommands(keys: Command, deps: CliDeps, exit: ExitB
     .option('--json', 'print the result as JSON')
     .action(
       action(deps, exit, async (ctx, opts, id: string) => {
-        await (await apiKeysModule()).revokeApiKey(ctx.database, {
+        await (await apiKeysModule()).revokeApiKey(ctx.app, {
           id,
           now: ctx.clock.now(),
           actor: { kind: 'platform', id: 'cli' },

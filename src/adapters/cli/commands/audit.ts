@@ -5,7 +5,7 @@ import { EXIT_NEGATIVE } from '../exit-codes.js';
 import { printJson } from '../output.js';
 
 // Loaded when the command runs: `offboard --help` must not load the database stack.
-const auditRepositoryModule = () => import('../../store/audit-repository.js');
+const recordsModule = () => import('../../../app/records.js');
 
 export function registerAudit(program: Command, deps: CliDeps, exit: ExitBox): void {
   const audit = program.command('audit').description('the hash-chained audit log');
@@ -15,7 +15,7 @@ export function registerAudit(program: Command, deps: CliDeps, exit: ExitBox): v
     .option('--json', 'print the result as JSON')
     .action(
       action(deps, exit, async (ctx, opts) => {
-        const verdict = await (await auditRepositoryModule()).verifyAudit(ctx.database);
+        const verdict = await (await recordsModule()).verifyAuditChain(ctx.app);
         if (opts.json) printJson(deps.io, verdict);
         else if (verdict.intact) deps.io.stdout(`audit log intact: ${verdict.entries} entries\n`);
         else deps.io.stdout(`audit log BROKEN at entry ${verdict.seq} (${verdict.problem}): ${verdict.message}\n`);

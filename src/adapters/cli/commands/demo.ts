@@ -187,7 +187,7 @@ async function demoCredentials(
 ): Promise<DemoCredentials> {
   const now = ctx.clock.now();
   const secret = await (await tokensModule()).tokenSecret(ctx.database, env);
-  const { key } = await (await apiKeysModule()).createApiKey(ctx.database, {
+  const { key } = await (await apiKeysModule()).createApiKey(ctx.app, {
     name: 'demo',
     scopes: ['read', 'write', 'admin'],
     now,

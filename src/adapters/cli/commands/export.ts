@@ -1,5 +1,5 @@
 import type { Command } from '@commander-js/extra-typings';
-import type { StatementFormat } from '../../../app/export-statements.js';
+import type { StatementFormat } from '../../statements/export-statements.js';
 import { OffboardError } from '../../../domain/errors.js';
 import { STATEMENT_FORMATS } from '../../statements/manifest.js';
 import type { CliDeps, ExitBox } from '../command-kit.js';
@@ -12,7 +12,7 @@ import { parseInstant } from './check.js';
 
 // Loaded when the command runs: `offboard --help` must not load the database stack.
 const signingKeyModule = () => import('../../statements/signing-key.js');
-const exportStatementsModule = () => import('../../../app/export-statements.js');
+const exportStatementsModule = () => import('../../statements/export-statements.js');
 
 function parseFormats(text: string): StatementFormat[] {
   if (text === 'all') return [...STATEMENT_FORMATS];

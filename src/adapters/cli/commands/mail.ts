@@ -4,7 +4,7 @@ import { action, parseCount } from '../command-kit.js';
 import { printJson } from '../output.js';
 
 // Loaded when the command runs: `offboard --help` must not load the database stack.
-const mailboxRepositoryModule = () => import('../../store/mailbox-repository.js');
+const recordsModule = () => import('../../../app/records.js');
 
 export function registerMail(program: Command, deps: CliDeps, exit: ExitBox): void {
   program
@@ -15,7 +15,7 @@ export function registerMail(program: Command, deps: CliDeps, exit: ExitBox): vo
     .option('--json', 'print the messages as JSON')
     .action(
       action(deps, exit, async (ctx, opts) => {
-        const messages = await (await mailboxRepositoryModule()).listMail(ctx.database, { accountId: opts.account, limit: parseCount(opts.limit, '--limit', 1) });
+        const messages = await (await recordsModule()).listMailbox(ctx.app, { accountId: opts.account, limit: parseCount(opts.limit, '--limit', 1) });
         if (opts.json) {
           printJson(deps.io, { messages: messages.map((m) => ({ ...m, createdAt: m.createdAt.toISOString() })) });
           return 0;

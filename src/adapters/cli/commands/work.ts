@@ -9,7 +9,6 @@ import { printJson } from '../output.js';
 const workerModule = () => import('../../../app/worker.js');
 
 // Loaded when the command runs: `offboard --help` must not load the database stack.
-const closuresModule = () => import('../../../app/closures.js');
 
 interface Idler {
   /** Idles up to `ms`; returns early on `interrupt()`, announced work or `signal`. */
@@ -52,18 +51,8 @@ async function idler(database: Database): Promise<Idler> {
       if (signal.aborted) done();
     });
   };
-  if (!database.pool) return { idle, interrupt, close: async () => undefined };
-  const client = await database.pool.connect();
-  client.on('notification', interrupt);
-  await client.query(`listen ${(await closuresModule()).WORK_CHANNEL}`);
-  return {
-    idle,
-    interrupt,
-    close: async () => {
-      await client.query(`unlisten ${(await closuresModule()).WORK_CHANNEL}`).catch(() => undefined);
-      client.release();
-    },
-  };
+  const listener = await database.store.listenForWork(database, interrupt);
+  return { idle, interrupt, close: async () => listener?.close() };
 }
 
 export function registerWork(program: Command, deps: CliDeps, exit: ExitBox): void {

@@ -1,14 +1,12 @@
 import { Type } from 'typebox';
 import { enableAccount } from '../../../app/disable-account.js';
 import { assertHolderTokenMintable } from '../../../app/holder-tokens.js';
+import { auditPage, listClosures, listMailbox, verifyAuditChain } from '../../../app/records.js';
 import { scanAccounts } from '../../../app/scan.js';
 import { CLOSURE_STATES } from '../../../domain/closure.js';
 import type { ClosureState } from '../../../domain/closure.js';
 import { BLOCKER_CODES } from '../../../domain/eligibility.js';
 import { LANGS } from '../../../domain/messages.js';
-import { verifyAudit } from '../../store/audit-repository.js';
-import { auditPage, listClosures } from '../../store/http-repository.js';
-import { listMail } from '../../store/mailbox-repository.js';
 import type { App, Services } from '../app.js';
 import { callerFor } from '../auth.js';
 import {
@@ -294,7 +292,7 @@ export function registerPlatformRoutes(app: App, services: Services): void {
     async (request) => {
       const { state, account, cursor, limit } = request.query;
       const dot = cursor?.indexOf('.') ?? -1;
-      const page = await listClosures(ctx.database.db, {
+      const page = await listClosures(ctx.app, {
         accountId: account,
         state: state as ClosureState | 'open' | undefined,
         cursor:
@@ -381,7 +379,7 @@ export function registerPlatformRoutes(app: App, services: Services): void {
     },
     async (request) => {
       const limit = request.query.limit ?? 100;
-      const entries = await auditPage(ctx.database.db, {
+      const entries = await auditPage(ctx.app, {
         accountId: request.query.account,
         afterSeq: request.query.after ?? 0,
         limit,
@@ -413,7 +411,7 @@ export function registerPlatformRoutes(app: App, services: Services): void {
         },
       },
     },
-    async () => verifyAudit(ctx.database),
+    async () => verifyAuditChain(ctx.app),
   );
 
   app.get(
@@ -449,7 +447,7 @@ export function registerPlatformRoutes(app: App, services: Services): void {
       },
     },
     async (request) => {
-      const messages = await listMail(ctx.database, {
+      const messages = await listMailbox(ctx.app, {
         accountId: request.query.account,
         limit: request.query.limit ?? 20,
       });

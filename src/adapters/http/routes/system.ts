@@ -1,8 +1,5 @@
-import { sql } from 'kysely';
 import { Type } from 'typebox';
-import { closureCounts } from '../../store/closure-repository.js';
-import { oldestDueAt } from '../../store/http-repository.js';
-import { isSchemaCurrent } from '../../store/migrate.js';
+import { workflowFigures } from '../../../app/records.js';
 import { CLOSURE_STATES } from '../../../domain/closure.js';
 import { OffboardError } from '../../../domain/errors.js';
 import type { App, Services } from '../app.js';
@@ -41,17 +38,15 @@ export function registerSystemRoutes(app: App, services: Services): void {
       },
     },
     async () => {
-      try {
-        await sql`select 1`.execute(ctx.database.db);
-      } catch {
+      const readiness = await ctx.readiness();
+      if (readiness === 'unreachable')
         throw new OffboardError('OFFBOARD_ERR_NOT_READY', 'the database is unreachable');
-      }
-      if (!(await isSchemaCurrent(ctx.database)))
+      if (readiness === 'schema_behind')
         throw new OffboardError(
           'OFFBOARD_ERR_NOT_READY',
           'the database schema is not current; run `offboard migrate`',
         );
-      return { status: 'ready' as const, database: ctx.database.dialect };
+      return { status: 'ready' as const, database: readiness.database };
     },
   );
 
@@ -70,10 +65,7 @@ export function registerSystemRoutes(app: App, services: Services): void {
     },
     async (_request, reply) => {
       const now = ctx.clock.now().getTime();
-      const [counts, due] = await Promise.all([
-        closureCounts(ctx.database.db),
-        oldestDueAt(ctx.database, now),
-      ]);
+      const { counts, oldestDueAt: due } = await workflowFigures(ctx.app, now);
       const text = await services.metrics.render({
         closures: CLOSURE_STATES.map((state) => ({ state, count: counts[state] ?? 0 })),
         workerLagSeconds: due === null ? 0 : Math.max(0, (now - due) / 1000),

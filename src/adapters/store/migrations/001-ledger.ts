@@ -7,7 +7,7 @@ const DEFERRABLE = sql`deferrable initially immediate`;
 
 export const ledgerMigration: OffboardMigration = {
   name: '001-ledger',
-  async up(db, t, dialect) {
+  async up(db, t) {
     await db.schema
       .createTable('holders')
       .addColumn('id', 'text', (c) => c.primaryKey())
@@ -55,7 +55,7 @@ export const ledgerMigration: OffboardMigration = {
 
     await db.schema
       .createTable('transactions')
-      .addColumn('id', t.serial, (c) => (dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+      .addColumn('id', t.serial, t.serialPrimaryKey)
       .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id').modifyEnd(DEFERRABLE))
       .addColumn('asset', 'text', (c) => c.notNull().references('assets.code').modifyEnd(DEFERRABLE))
       .addColumn('type', 'text', (c) => c.notNull())

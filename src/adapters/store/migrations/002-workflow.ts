@@ -5,7 +5,7 @@ const OPEN_STATES = sql<boolean>`state in ('requested', 'grace', 'finalizing', '
 
 export const workflowMigration: OffboardMigration = {
   name: '002-workflow',
-  async up(db, t, dialect) {
+  async up(db, t) {
     await db.schema
       .createTable('closures')
       .addColumn('id', 'text', (c) => c.primaryKey())
@@ -37,7 +37,7 @@ export const workflowMigration: OffboardMigration = {
 
     await db.schema
       .createTable('audit_log')
-      .addColumn('seq', t.serial, (c) => (dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+      .addColumn('seq', t.serial, t.serialPrimaryKey)
       .addColumn('at', 'bigint', (c) => c.notNull())
       .addColumn('actor_kind', 'text', (c) => c.notNull())
       .addColumn('actor_id', 'text', (c) => c.notNull())
@@ -57,7 +57,7 @@ export const workflowMigration: OffboardMigration = {
 
     await db.schema
       .createTable('outbox')
-      .addColumn('id', t.serial, (c) => (dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+      .addColumn('id', t.serial, t.serialPrimaryKey)
       .addColumn('event', 'text', (c) => c.notNull())
       .addColumn('account_id', 'text')
       .addColumn('payload', 'text', (c) => c.notNull())
@@ -68,7 +68,7 @@ export const workflowMigration: OffboardMigration = {
 
     await db.schema
       .createTable('webhook_deliveries')
-      .addColumn('id', t.serial, (c) => (dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+      .addColumn('id', t.serial, t.serialPrimaryKey)
       .addColumn('outbox_id', 'bigint', (c) => c.notNull())
       .addColumn('endpoint', 'text', (c) => c.notNull())
       .addColumn('status', 'text', (c) => c.notNull())
@@ -89,7 +89,7 @@ export const workflowMigration: OffboardMigration = {
 
     await db.schema
       .createTable('mailbox')
-      .addColumn('id', t.serial, (c) => (dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+      .addColumn('id', t.serial, t.serialPrimaryKey)
       .addColumn('account_id', 'text', (c) => c.notNull())
       .addColumn('channel', 'text', (c) => c.notNull())
       .addColumn('address', 'text', (c) => c.notNull())
@@ -112,7 +112,7 @@ export const workflowMigration: OffboardMigration = {
 
     await db.schema
       .createTable('disablements')
-      .addColumn('id', t.serial, (c) => (dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+      .addColumn('id', t.serial, t.serialPrimaryKey)
       .addColumn('account_id', 'text', (c) => c.notNull())
       .addColumn('disabled_at', 'bigint', (c) => c.notNull())
       .addColumn('reason', 'text', (c) => c.notNull())

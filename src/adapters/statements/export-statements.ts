@@ -10,34 +10,34 @@ import {
   STATEMENT_FORMATS,
   statementSha256,
   verifyExportDir,
-} from '../adapters/statements/manifest.js';
+} from './manifest.js';
 import type {
   BalanceLine,
   ExportVerification,
   Manifest,
   StatementFields,
   StatementFormat,
-} from '../adapters/statements/manifest.js';
-import type { PdfStatementHeader } from '../adapters/statements/pdf.js';
-import { shippedPdfFonts } from '../adapters/statements/pdf-text.js';
-import type { PdfFonts } from '../adapters/statements/pdf-text.js';
-import { RunningStatement } from '../adapters/statements/row.js';
-import { loadPublicKey, signBytes, signingKeyFromEnv } from '../adapters/statements/signing-key.js';
-import type { SigningKey } from '../adapters/statements/signing-key.js';
-import { openStatementSnapshot } from '../adapters/statements/source.js';
-import type { Range } from '../adapters/statements/source.js';
-import { partialName, StatementFiles } from '../adapters/statements/statement-files.js';
-import type { Database } from '../adapters/store/database.js';
-import { raise } from '../domain/errors.js';
-import { formatAmount } from '../domain/money.js';
-import type { Clock } from '../ports/clock.js';
+} from './manifest.js';
+import type { PdfStatementHeader } from './pdf.js';
+import { shippedPdfFonts } from './pdf-text.js';
+import type { PdfFonts } from './pdf-text.js';
+import { RunningStatement } from './row.js';
+import { loadPublicKey, signBytes, signingKeyFromEnv } from './signing-key.js';
+import type { SigningKey } from './signing-key.js';
+import { openStatementSnapshot } from './source.js';
+import type { Range } from './source.js';
+import { partialName, StatementFiles } from './statement-files.js';
+import type { Database } from '../store/database.js';
+import { raise } from '../../domain/errors.js';
+import { formatAmount } from '../../domain/money.js';
+import type { Clock } from '../../ports/clock.js';
 
 export type {
   ExportVerification,
   Manifest,
   StatementFormat,
-} from '../adapters/statements/manifest.js';
-export { STATEMENT_FORMATS } from '../adapters/statements/manifest.js';
+} from './manifest.js';
+export { STATEMENT_FORMATS } from './manifest.js';
 
 /*
  * Statements before closure (DESIGN.md part 6): the whole history of an account, or a

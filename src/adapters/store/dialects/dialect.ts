@@ -1,0 +1,53 @@
+import type { ColumnDefinitionBuilder } from 'kysely';
+import type { StatementSnapshot } from '../../statements/source.js';
+import type { BulkSink } from '../bulk-loader.js';
+import type { ClosureTable } from '../workflow.table.js';
+import type { Database, Db, Dialect, Tx } from '../database.js';
+
+/** Column types that differ between the dialects; everything else is shared. */
+export interface ColumnTypes {
+  /** Minor units: TEXT on SQLite, NUMERIC(78,0) on PostgreSQL. */
+  money: 'text' | 'numeric(78, 0)';
+  /** An auto-incrementing 64-bit key. */
+  serial: 'integer' | 'bigserial';
+  /** Makes a `serial` column the primary key. */
+  serialPrimaryKey(column: ColumnDefinitionBuilder): ColumnDefinitionBuilder;
+}
+
+/** Something that can lock the rows it selects. */
+export interface Lockable<Q> {
+  forUpdate(): Q;
+  skipLocked(): Q;
+}
+
+/**
+ * Everything that differs between SQLite and PostgreSQL, in one place: the rest of the
+ * store (and everything above it) never asks which database it is on.
+ */
+export interface StoreDialect {
+  readonly name: Dialect;
+  /** Column types for migrations. */
+  readonly columnTypes: ColumnTypes;
+  /** Runs `fn` in one transaction that holds the write lock for what it reads. */
+  transaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Locks the selected rows until commit (a no-op where the transaction's write lock covers them). */
+  forUpdate<Q extends Lockable<Q>>(query: Q): Q;
+  /** Locks the selected rows, skipping rows another transaction holds, so many workers share the work. */
+  forUpdateSkipLocked<Q extends Lockable<Q>>(query: Q): Q;
+  /** Serializes audit chain appends until commit: two writers reading the same head would fork the chain. */
+  lockAuditChain(tx: Db): Promise<void>;
+  /** Tells idle workers, when `tx` commits, that a closure is due now. */
+  announceWorkDue(tx: Db, closureId: string): Promise<void>;
+  /** Calls `onNotice` whenever work is announced; null where nothing is announced (idle workers poll). */
+  listenForWork(database: Database, onNotice: () => void): Promise<{ close(): Promise<void> } | null>;
+  /** Leases up to `limit` due open closures to `owner` until `until`, atomically; returns their rows. */
+  claimDueClosures(database: Database, options: { owner: string; now: number; until: number; limit: number }): Promise<ClosureTable[]>;
+  /** A consistent read-only view of one account's history, for statements (close it when done). */
+  openStatementSnapshot(database: Database, accountId: string): Promise<StatementSnapshot> | StatementSnapshot;
+  /** Runs `fn` with a sink of generated ledger rows; all of them commit together, or none do. */
+  bulkLoad<T>(database: Database, fn: (sink: BulkSink) => Promise<T>): Promise<T>;
+  /** The tables of the database's own schema, and that schema's name. */
+  ownTables(db: Db): Promise<{ schema: string; tables: Set<string> }>;
+  /** Drops offboard's `tables` of `schema` in one transaction (on SQLite nothing: the reset deletes the file). */
+  dropTables(db: Db, schema: string, tables: readonly string[]): Promise<void>;
+}

@@ -1,0 +1,68 @@
+import { sql } from 'kysely';
+import type { Database, Db, Tx } from '../database.js';
+import type { ClosureTable } from '../workflow.table.js';
+import { dueClosureIds } from './claim.js';
+import { loadPostgres } from './postgres-bulk.js';
+import { openPostgresSnapshot } from './postgres-statements.js';
+import type { StoreDialect } from './dialect.js';
+
+/** The PostgreSQL channel on which due work is announced to idle workers. */
+export const WORK_CHANNEL = 'offboard_work_due';
+
+// Any constant: the advisory lock that serializes audit appends.
+const AUDIT_LOCK = 0x0ff_b0a2d;
+
+/** PostgreSQL: many processes over one database, so rows are locked and work is announced. */
+export const postgresDialect: StoreDialect = {
+  name: 'postgres',
+  columnTypes: { money: 'numeric(78, 0)', serial: 'bigserial', serialPrimaryKey: (c) => c.primaryKey() },
+  transaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return db.transaction().execute(fn);
+  },
+  forUpdate: (query) => query.forUpdate(),
+  forUpdateSkipLocked: (query) => query.forUpdate().skipLocked(),
+  async lockAuditChain(tx) {
+    await sql`select pg_advisory_xact_lock(${AUDIT_LOCK})`.execute(tx);
+  },
+  async announceWorkDue(tx, closureId) {
+    await sql`select pg_notify(${WORK_CHANNEL}, ${closureId})`.execute(tx);
+  },
+  async listenForWork(database, onNotice) {
+    if (!database.pool) return null;
+    const client = await database.pool.connect();
+    client.on('notification', onNotice);
+    await client.query(`listen ${WORK_CHANNEL}`);
+    return {
+      close: async () => {
+        await client.query(`unlisten ${WORK_CHANNEL}`).catch(() => undefined);
+        client.release();
+      },
+    };
+  },
+  /** One statement: the claim skips rows other workers hold, so any number of workers share the work. */
+  async claimDueClosures(database: Database, options): Promise<ClosureTable[]> {
+    const due = dueClosureIds(database.db, options.now, options.limit).forUpdate().skipLocked();
+    const rows = await database.db
+      .updateTable('closures')
+      .set({ lease_owner: options.owner, lease_expires_at: options.until })
+      .where('id', 'in', due)
+      .returningAll()
+      .execute();
+    return rows;
+  },
+  async dropTables(db, schema, tables) {
+    await db.transaction().execute(async (tx) => {
+      for (const table of tables) await sql`drop table ${sql.table(`${schema}.${table}`)} cascade`.execute(tx);
+    });
+  },
+  openStatementSnapshot: openPostgresSnapshot,
+  bulkLoad: loadPostgres,
+  async ownTables(db) {
+    const current = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+    const schema = current.rows[0]?.schema ?? 'public';
+    const rows = await sql<{ table_name: string }>`
+      select table_name from information_schema.tables
+      where table_schema = ${schema} and table_type = 'BASE TABLE'`.execute(db);
+    return { schema, tables: new Set(rows.rows.map((r) => r.table_name)) };
+  },
+};

@@ -1,0 +1,54 @@
+import { sql } from 'kysely';
+import type { Database, Db, Tx } from '../database.js';
+import type { ClosureTable } from '../workflow.table.js';
+import { dueClosureIds } from './claim.js';
+import { loadSqlite } from './sqlite-bulk.js';
+import { openSqliteSnapshot } from './sqlite-statements.js';
+import type { StoreDialect } from './dialect.js';
+
+/** SQLite: one writer at a time, so the write lock does what PostgreSQL needs row locks for. */
+export const sqliteDialect: StoreDialect = {
+  name: 'sqlite',
+  columnTypes: { money: 'text', serial: 'integer', serialPrimaryKey: (c) => c.primaryKey().autoIncrement() },
+  /**
+   * The transaction takes the write lock at once (BEGIN IMMEDIATE): a read-then-write on a
+   * deferred transaction could otherwise fail half-way when another process writes first.
+   */
+  transaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return db.connection().execute(async (conn) => {
+      await sql`begin immediate`.execute(conn);
+      try {
+        // A Kysely connection is not a Transaction, but it runs the same queries on the
+        // same connection; the cast lets repositories take one type.
+        const result = await fn(conn as unknown as Tx);
+        await sql`commit`.execute(conn);
+        return result;
+      } catch (error) {
+        await sql`rollback`.execute(conn);
+        throw error;
+      }
+    });
+  },
+  forUpdate: (query) => query,
+  forUpdateSkipLocked: (query) => query,
+  lockAuditChain: async () => undefined,
+  announceWorkDue: async () => undefined,
+  listenForWork: async () => null,
+  claimDueClosures(database: Database, options): Promise<ClosureTable[]> {
+    return sqliteDialect.transaction(database.db, async (tx) => {
+      const due = await dueClosureIds(tx, options.now, options.limit).execute();
+      if (due.length === 0) return [];
+      const ids = due.map((d) => d.id);
+      await tx.updateTable('closures').set({ lease_owner: options.owner, lease_expires_at: options.until }).where('id', 'in', ids).execute();
+      return tx.selectFrom('closures').selectAll().where('id', 'in', ids).execute();
+    });
+  },
+  // The reset deletes the database file (and its -wal and -shm) once the connection is closed.
+  dropTables: async () => undefined,
+  openStatementSnapshot: openSqliteSnapshot,
+  bulkLoad: loadSqlite,
+  async ownTables(db) {
+    const rows = await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`.execute(db);
+    return { schema: 'main', tables: new Set(rows.rows.map((r) => r.name)) };
+  },
+};

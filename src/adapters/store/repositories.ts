@@ -1,0 +1,35 @@
+import type { Repositories, Store, UnitOfWork } from '../../ports/unit-of-work.js';
+import { KyselyApiKeyRepository } from './api-key-repository.js';
+import { KyselyApprovalRepository } from './approval-repository.js';
+import { KyselyAuditRepository } from './audit-repository.js';
+import { KyselyClosureRepository } from './closure-repository.js';
+import { inTransaction } from './database.js';
+import type { Database, Db } from './database.js';
+import { KyselyDisableLinkRepository } from './disable-link-repository.js';
+import { KyselyDisablementRepository } from './disablement-repository.js';
+import { KyselyHolderTokenRepository } from './holder-token-repository.js';
+import { KyselyMailboxRepository } from './mailbox-repository.js';
+import { KyselyOutboxRepository } from './outbox-repository.js';
+
+/** Every repository, bound to `db`: the database's pool, or one transaction on it. */
+function repositoriesOn(database: Database, db: Db): Repositories {
+  return {
+    closures: new KyselyClosureRepository(database, db),
+    audit: new KyselyAuditRepository(database, db),
+    outbox: new KyselyOutboxRepository(db),
+    mailbox: new KyselyMailboxRepository(db),
+    apiKeys: new KyselyApiKeyRepository(db),
+    approvals: new KyselyApprovalRepository(db),
+    disablements: new KyselyDisablementRepository(db),
+    disableLinks: new KyselyDisableLinkRepository(db),
+    holderTokens: new KyselyHolderTokenRepository(db),
+  };
+}
+
+/** The use cases' view of the database: repositories, and transactions that bind them. */
+export function storeOf(database: Database): Store {
+  const unitOfWork: UnitOfWork = {
+    run: (fn) => inTransaction(database, (tx) => fn(repositoriesOn(database, tx))),
+  };
+  return { repos: repositoriesOn(database, database.db), unitOfWork };
+}
