@@ -17,22 +17,37 @@ function harness() {
   let inTransaction = false;
   const where = () => (inTransaction ? 'tx' : 'outside');
   const facts = {
-    ...blankFacts({ accountId: 'acc-1', status: 'frozen', jurisdiction: 'DE', openedAt: new Date('2020-01-01T00:00:00Z') }),
+    ...blankFacts({
+      accountId: 'acc-1',
+      status: 'frozen',
+      jurisdiction: 'DE',
+      openedAt: new Date('2020-01-01T00:00:00Z'),
+    }),
     credentials: [{ id: 'cred-1', kind: 'session' as const, label: 'phone', createdAt: NOW }],
     authorizations: [{ id: 'auth-1', kind: 'oauth' as const, name: 'App', grantedAt: NOW }],
   };
   const platform = {
     facts: async () => facts,
     unfreeze: async (_a: string, key: string) => void log.push(`${where()} unfreeze ${key}`),
-    revokeCredential: async (_a: string, id: string, key: string) => void log.push(`${where()} revokeCredential ${id} ${key}`),
-    revokeAuthorization: async (_a: string, id: string, key: string) => void log.push(`${where()} revokeAuthorization ${id} ${key}`),
+    revokeCredential: async (_a: string, id: string, key: string) =>
+      void log.push(`${where()} revokeCredential ${id} ${key}`),
+    revokeAuthorization: async (_a: string, id: string, key: string) =>
+      void log.push(`${where()} revokeAuthorization ${id} ${key}`),
     markClosed: async (_a: string, key: string) => void log.push(`${where()} markClosed ${key}`),
   } as unknown as PlatformPort;
   const repos = {
     outbox: { emit: async (event: string) => void log.push(`${where()} emit ${event}`) },
-    mailbox: { enqueue: async (m: { template: string; channel: string }) => void log.push(`${where()} mail ${m.template} ${m.channel}`) },
+    mailbox: {
+      enqueue: async (m: { template: string; channel: string }) =>
+        void log.push(`${where()} mail ${m.template} ${m.channel}`),
+    },
     disableLinks: { insert: async () => undefined },
-    audit: { append: async (c: { action: string }) => (log.push(`${where()} audit ${c.action}`), undefined) },
+    audit: {
+      append: async (c: { action: string }) => (
+        log.push(`${where()} audit ${c.action}`),
+        undefined
+      ),
+    },
   } as unknown as Repositories;
   const ctx = {
     repos,
@@ -57,13 +72,27 @@ function harness() {
 }
 
 function finalizing(): Closure {
-  const requested = createClosure({ id: 'cl_1', accountId: 'acc-1', now: NOW, timings, consent: { sweepDust: false, cancelOrders: false, revokeApps: false }, confirmed: true, earliestEligibleAt: null });
+  const requested = createClosure({
+    id: 'cl_1',
+    accountId: 'acc-1',
+    now: NOW,
+    timings,
+    consent: { sweepDust: false, cancelOrders: false, revokeApps: false },
+    confirmed: true,
+    earliestEligibleAt: null,
+  });
   const result = transition(requested, { type: 'timer' }, NOW, timings);
-  if (!result.ok || result.closure.state !== 'finalizing') throw new Error(`expected finalizing, got ${JSON.stringify(result)}`);
+  if (!result.ok || result.closure.state !== 'finalizing')
+    throw new Error(`expected finalizing, got ${JSON.stringify(result)}`);
   return result.closure;
 }
 
-function run(ctx: AppContext, closure: Closure, effects: readonly ClosureEffect[], options: { stored?: boolean; finalize?: () => Promise<void> } = {}) {
+function run(
+  ctx: AppContext,
+  closure: Closure,
+  effects: readonly ClosureEffect[],
+  options: { stored?: boolean; finalize?: () => Promise<void> } = {},
+) {
   return performEffects(ctx, {
     closure,
     effects,
@@ -98,18 +127,33 @@ describe('performEffects', () => {
     const result = transition(finalizing(), { type: 'finalized', eligible: false }, NOW, timings);
     if (!result.ok) throw new Error('refused');
     await run(ctx, result.closure, result.effects);
-    expect(log).toEqual(['outside unfreeze closure:cl_1:unfreeze', 'tx mail closure.blocked email', 'tx emit closure.blocked', 'tx audit closure.test', 'commit']);
+    expect(log).toEqual([
+      'outside unfreeze closure:cl_1:unfreeze',
+      'tx mail closure.blocked email',
+      'tx emit closure.blocked',
+      'tx audit closure.test',
+      'commit',
+    ]);
   });
 
   it('finalizes only after the transition into finalizing has committed', async () => {
     const { ctx, log } = harness();
-    await run(ctx, finalizing(), [{ type: 'finalize' }], { finalize: async () => void log.push('finalize') });
+    await run(ctx, finalizing(), [{ type: 'finalize' }], {
+      finalize: async () => void log.push('finalize'),
+    });
     expect(log).toEqual(['tx audit closure.test', 'commit', 'finalize']);
   });
 
   it('runs nothing after a store that lost its race', async () => {
     const { ctx, log } = harness();
-    expect(await run(ctx, finalizing(), [{ type: 'notify', template: 'closure.confirmed' }, { type: 'finalize' }], { stored: false, finalize: async () => void log.push('finalize') })).toBe(false);
+    expect(
+      await run(
+        ctx,
+        finalizing(),
+        [{ type: 'notify', template: 'closure.confirmed' }, { type: 'finalize' }],
+        { stored: false, finalize: async () => void log.push('finalize') },
+      ),
+    ).toBe(false);
     expect(log).toEqual(['commit']);
   });
 });

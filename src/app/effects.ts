@@ -76,7 +76,12 @@ export async function performEffects(ctx: AppContext, run: EffectRun): Promise<b
       actor: run.actor,
       action: run.action,
       accountId: run.closure.accountId,
-      data: { closureId: run.closure.id, state: run.closure.state, version: run.closure.version, ...run.data },
+      data: {
+        closureId: run.closure.id,
+        state: run.closure.state,
+        version: run.closure.version,
+        ...run.data,
+      },
       now: run.now,
     });
     return true;
@@ -90,19 +95,43 @@ export async function performEffects(ctx: AppContext, run: EffectRun): Promise<b
  * Runs one effect. Records take the transaction's repositories (`repos`); platform actions
  * run outside it, each with an idempotency key, so repeating one after a crash does it once.
  */
-export async function performEffect(ctx: AppContext, effect: ClosureEffect, run: EffectRun, repos: Repositories | null): Promise<void> {
+export async function performEffect(
+  ctx: AppContext,
+  effect: ClosureEffect,
+  run: EffectRun,
+  repos: Repositories | null,
+): Promise<void> {
   const { closure, now } = run;
   const key = (suffix: string) => `closure:${closure.id}:${suffix}`;
   switch (effect.type) {
     case 'emit': {
-      const payload = { closureId: closure.id, accountId: closure.accountId, state: closure.state, dueAt: closure.dueAt?.toISOString() ?? null, ...run.data };
+      const payload = {
+        closureId: closure.id,
+        accountId: closure.accountId,
+        state: closure.state,
+        dueAt: closure.dueAt?.toISOString() ?? null,
+        ...run.data,
+      };
       await inTransaction(repos, effect).outbox.emit(effect.event, closure.accountId, payload, now);
       return;
     }
     case 'notify': {
       if (!run.contact) return;
-      const vars = { due: closure.dueAt?.toISOString() ?? '', expires: closure.confirmationExpiresAt.toISOString(), ...run.vars };
-      await notifyHolder(ctx, inTransaction(repos, effect), run.contact, closure.accountId, effect.template, vars, `closure:${closure.id}:${closure.version}:${effect.template}`, now);
+      const vars = {
+        due: closure.dueAt?.toISOString() ?? '',
+        expires: closure.confirmationExpiresAt.toISOString(),
+        ...run.vars,
+      };
+      await notifyHolder(
+        ctx,
+        inTransaction(repos, effect),
+        run.contact,
+        closure.accountId,
+        effect.template,
+        vars,
+        `closure:${closure.id}:${closure.version}:${effect.template}`,
+        now,
+      );
       return;
     }
     case 'finalize':
@@ -114,8 +143,18 @@ export async function performEffect(ctx: AppContext, effect: ClosureEffect, run:
     case 'close_account': {
       const facts = await ctx.platform.facts(closure.accountId);
       if (!facts) throw new Error(`account ${closure.accountId} vanished during finalization`);
-      for (const credential of facts.credentials) await ctx.platform.revokeCredential(closure.accountId, credential.id, key(`credential:${credential.id}`));
-      for (const authorization of facts.authorizations) await ctx.platform.revokeAuthorization(closure.accountId, authorization.id, key(`authorization:${authorization.id}`));
+      for (const credential of facts.credentials)
+        await ctx.platform.revokeCredential(
+          closure.accountId,
+          credential.id,
+          key(`credential:${credential.id}`),
+        );
+      for (const authorization of facts.authorizations)
+        await ctx.platform.revokeAuthorization(
+          closure.accountId,
+          authorization.id,
+          key(`authorization:${authorization.id}`),
+        );
       await ctx.platform.markClosed(closure.accountId, key('close'));
       return;
     }
@@ -123,6 +162,9 @@ export async function performEffect(ctx: AppContext, effect: ClosureEffect, run:
 }
 
 function inTransaction(repos: Repositories | null, effect: ClosureEffect): Repositories {
-  if (!repos) throw new Error(`the ${effect.type} effect writes records: it runs inside the transaction that stores the transition`);
+  if (!repos)
+    throw new Error(
+      `the ${effect.type} effect writes records: it runs inside the transaction that stores the transition`,
+    );
   return repos;
 }

@@ -15,23 +15,37 @@ export type { MailMessage } from '../ports/mailbox.js';
 /** Closures newest first, filtered, a page at a time. */
 export function listClosures(
   ctx: AppContext,
-  options: { accountId?: string; state?: ClosureState | 'open'; cursor?: { createdAt: number; id: string }; limit: number },
+  options: {
+    accountId?: string;
+    state?: ClosureState | 'open';
+    cursor?: { createdAt: number; id: string };
+    limit: number;
+  },
 ): Promise<ClosurePage> {
   return ctx.repos.closures.list(options);
 }
 
 /** Audit entries in chain order after `afterSeq`, of one account or all. */
-export function auditPage(ctx: AppContext, options: { accountId?: string; afterSeq: number; limit: number }): Promise<AuditEntry[]> {
+export function auditPage(
+  ctx: AppContext,
+  options: { accountId?: string; afterSeq: number; limit: number },
+): Promise<AuditEntry[]> {
   return ctx.repos.audit.page(options);
 }
 
 /** Walks the whole audit chain and names the first entry altered, removed or reordered. */
-export function verifyAuditChain(ctx: Pick<AppContext, 'repos'>, onProgress?: (checked: number) => void): Promise<ChainVerdict> {
+export function verifyAuditChain(
+  ctx: Pick<AppContext, 'repos'>,
+  onProgress?: (checked: number) => void,
+): Promise<ChainVerdict> {
   return ctx.repos.audit.verify(onProgress);
 }
 
 /** The sandbox mailbox: messages sent to holders, oldest first. */
-export function listMailbox(ctx: Pick<AppContext, 'repos'>, options: { accountId?: string; limit: number }): Promise<MailMessage[]> {
+export function listMailbox(
+  ctx: Pick<AppContext, 'repos'>,
+  options: { accountId?: string; limit: number },
+): Promise<MailMessage[]> {
   return ctx.repos.mailbox.list(options);
 }
 
@@ -44,6 +58,9 @@ export interface WorkflowFigures {
 
 /** What metrics report about the workflow at `now`. */
 export async function workflowFigures(ctx: AppContext, now: number): Promise<WorkflowFigures> {
-  const [counts, oldestDueAt] = await Promise.all([ctx.repos.closures.counts(), ctx.repos.closures.oldestDueAt(now)]);
+  const [counts, oldestDueAt] = await Promise.all([
+    ctx.repos.closures.counts(),
+    ctx.repos.closures.oldestDueAt(now),
+  ]);
   return { counts, oldestDueAt };
 }

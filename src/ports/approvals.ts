@@ -25,7 +25,17 @@ export interface ApprovalRepository {
   /** A pending approval for the same action on the same subject, if one exists. */
   findPending(action: ApprovalAction, subject: string): Promise<Approval | null>;
   /** Approvals newest first, filtered. */
-  list(options: { status?: ApprovalStatus; accountId?: string; limit: number }): Promise<Approval[]>;
+  list(options: {
+    status?: ApprovalStatus;
+    accountId?: string;
+    limit: number;
+  }): Promise<Approval[]>;
   /** Moves an approval from `from` (default pending) to `to`; false when another agent decided first. */
-  settle(id: string, to: ApprovalStatus, agentId: string | null, now: Date | null, from?: ApprovalStatus): Promise<boolean>;
+  settle(
+    id: string,
+    to: ApprovalStatus,
+    agentId: string | null,
+    now: Date | null,
+    from?: ApprovalStatus,
+  ): Promise<boolean>;
 }

@@ -12,7 +12,13 @@ export interface DisablementRepository {
   /** The account's disablement not yet enabled again, if any. */
   findOpen(accountId: string): Promise<OpenDisablement | null>;
   /** Records a new disablement and returns its id. The free-text reason stays here, never in the audit chain. */
-  insert(input: { accountId: string; disabledAt: Date; reason: string; actor: Actor; enableNotBefore: Date }): Promise<number>;
+  insert(input: {
+    accountId: string;
+    disabledAt: Date;
+    reason: string;
+    actor: Actor;
+    enableNotBefore: Date;
+  }): Promise<number>;
   /** Marks the disablement enabled; false when a concurrent enable did first. */
   markEnabled(id: number, at: Date): Promise<boolean>;
 }

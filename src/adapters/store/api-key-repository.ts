@@ -35,12 +35,18 @@ export class KyselyApiKeyRepository implements ApiKeyRepository {
   }
 
   async find(id: string): Promise<ApiKeyRecord | null> {
-    const row = await this.db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('api_keys')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
     return row ? toRecord(row) : null;
   }
 
   async list(): Promise<ApiKeyRecord[]> {
-    return (await this.db.selectFrom('api_keys').selectAll().orderBy('created_at').orderBy('id').execute()).map(toRecord);
+    return (
+      await this.db.selectFrom('api_keys').selectAll().orderBy('created_at').orderBy('id').execute()
+    ).map(toRecord);
   }
 
   async revoke(id: string, now: Date): Promise<boolean> {

@@ -1,5 +1,10 @@
 import type { Selectable } from 'kysely';
-import type { Approval, ApprovalAction, ApprovalRepository, ApprovalStatus } from '../../ports/approvals.js';
+import type {
+  Approval,
+  ApprovalAction,
+  ApprovalRepository,
+  ApprovalStatus,
+} from '../../ports/approvals.js';
 import type { Db } from './database.js';
 import type { ApprovalTable } from './http.table.js';
 
@@ -43,7 +48,11 @@ export class KyselyApprovalRepository implements ApprovalRepository {
   }
 
   async get(id: string): Promise<Approval | null> {
-    const row = await this.db.selectFrom('approvals').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('approvals')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
     return row ? toApproval(row) : null;
   }
 
@@ -58,7 +67,11 @@ export class KyselyApprovalRepository implements ApprovalRepository {
     return row ? toApproval(row) : null;
   }
 
-  async list(options: { status?: ApprovalStatus; accountId?: string; limit: number }): Promise<Approval[]> {
+  async list(options: {
+    status?: ApprovalStatus;
+    accountId?: string;
+    limit: number;
+  }): Promise<Approval[]> {
     let query = this.db
       .selectFrom('approvals')
       .selectAll()
@@ -70,7 +83,13 @@ export class KyselyApprovalRepository implements ApprovalRepository {
     return (await query.execute()).map(toApproval);
   }
 
-  async settle(id: string, to: ApprovalStatus, agentId: string | null, now: Date | null, from: ApprovalStatus = 'pending'): Promise<boolean> {
+  async settle(
+    id: string,
+    to: ApprovalStatus,
+    agentId: string | null,
+    now: Date | null,
+    from: ApprovalStatus = 'pending',
+  ): Promise<boolean> {
     const result = await this.db
       .updateTable('approvals')
       .set({ status: to, decided_by: agentId, decided_at: now === null ? null : now.getTime() })

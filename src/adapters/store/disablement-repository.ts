@@ -16,10 +16,20 @@ export class KyselyDisablementRepository implements DisablementRepository {
       .where('enabled_at', 'is', null)
       .executeTakeFirst();
     if (!row) return null;
-    return { id: Number(row.id), disabledAt: new Date(Number(row.disabled_at)), enableNotBefore: new Date(Number(row.enable_not_before)) };
+    return {
+      id: Number(row.id),
+      disabledAt: new Date(Number(row.disabled_at)),
+      enableNotBefore: new Date(Number(row.enable_not_before)),
+    };
   }
 
-  async insert(input: { accountId: string; disabledAt: Date; reason: string; actor: Actor; enableNotBefore: Date }): Promise<number> {
+  async insert(input: {
+    accountId: string;
+    disabledAt: Date;
+    reason: string;
+    actor: Actor;
+    enableNotBefore: Date;
+  }): Promise<number> {
     const inserted = await this.db
       .insertInto('disablements')
       .values({
@@ -37,7 +47,12 @@ export class KyselyDisablementRepository implements DisablementRepository {
   }
 
   async markEnabled(id: number, at: Date): Promise<boolean> {
-    const updated = await this.db.updateTable('disablements').set({ enabled_at: at.getTime() }).where('id', '=', id).where('enabled_at', 'is', null).executeTakeFirst();
+    const updated = await this.db
+      .updateTable('disablements')
+      .set({ enabled_at: at.getTime() })
+      .where('id', '=', id)
+      .where('enabled_at', 'is', null)
+      .executeTakeFirst();
     return Number(updated.numUpdatedRows) > 0;
   }
 }

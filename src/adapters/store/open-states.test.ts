@@ -4,7 +4,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { IS_OPEN, OPEN_STATES } from './open-states.js';
 
 describe('open closure states', () => {
-  const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: new BetterSqlite3(':memory:') }) });
+  const db = new Kysely<unknown>({
+    dialect: new SqliteDialect({ database: new BetterSqlite3(':memory:') }),
+  });
   afterAll(() => db.destroy());
 
   it('are the states a closure can still leave', () => {

@@ -3,7 +3,9 @@ import { CLOSURE_STATES, isTerminal } from '../../domain/closure.js';
 import type { OpenClosureState } from '../../domain/closure.js';
 
 /** The states of a closure still in progress, from the domain: the one list every query about open closures uses. */
-export const OPEN_STATES: readonly OpenClosureState[] = CLOSURE_STATES.filter((state): state is OpenClosureState => !isTerminal(state));
+export const OPEN_STATES: readonly OpenClosureState[] = CLOSURE_STATES.filter(
+  (state): state is OpenClosureState => !isTerminal(state),
+);
 
 /**
  * `state in ('requested', ...)` written out, not bound: the partial indexes on open

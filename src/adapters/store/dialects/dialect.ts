@@ -39,11 +39,20 @@ export interface StoreDialect {
   /** Tells idle workers, when `tx` commits, that a closure is due now. */
   announceWorkDue(tx: Db, closureId: string): Promise<void>;
   /** Calls `onNotice` whenever work is announced; null where nothing is announced (idle workers poll). */
-  listenForWork(database: Database, onNotice: () => void): Promise<{ close(): Promise<void> } | null>;
+  listenForWork(
+    database: Database,
+    onNotice: () => void,
+  ): Promise<{ close(): Promise<void> } | null>;
   /** Leases up to `limit` due open closures to `owner` until `until`, atomically; returns their rows. */
-  claimDueClosures(database: Database, options: { owner: string; now: number; until: number; limit: number }): Promise<ClosureTable[]>;
+  claimDueClosures(
+    database: Database,
+    options: { owner: string; now: number; until: number; limit: number },
+  ): Promise<ClosureTable[]>;
   /** A consistent read-only view of one account's history, for statements (close it when done). */
-  openStatementSnapshot(database: Database, accountId: string): Promise<StatementSnapshot> | StatementSnapshot;
+  openStatementSnapshot(
+    database: Database,
+    accountId: string,
+  ): Promise<StatementSnapshot> | StatementSnapshot;
   /** Runs `fn` with a sink of generated ledger rows; all of them commit together, or none do. */
   bulkLoad<T>(database: Database, fn: (sink: BulkSink) => Promise<T>): Promise<T>;
   /** The tables of the database's own schema, and that schema's name. */

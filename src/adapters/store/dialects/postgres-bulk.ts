@@ -5,9 +5,14 @@ import type { Database } from '../database.js';
 const PG_BATCH = 5000;
 
 /** Batches of rows sent as arrays and expanded with unnest(): one round trip per table per batch. */
-export async function loadPostgres<T>(database: Database, fn: (sink: BulkSink) => Promise<T>): Promise<T> {
+export async function loadPostgres<T>(
+  database: Database,
+  fn: (sink: BulkSink) => Promise<T>,
+): Promise<T> {
   const client = await database.pool!.connect();
-  const buffers = Object.fromEntries(KINDS.map((k) => [k, TABLES[k].columns.map(() => [] as unknown[])])) as Record<Kind, unknown[][]>;
+  const buffers = Object.fromEntries(
+    KINDS.map((k) => [k, TABLES[k].columns.map(() => [] as unknown[])]),
+  ) as Record<Kind, unknown[][]>;
   const counts = Object.fromEntries(KINDS.map((k) => [k, 0])) as Record<Kind, number>;
   let rows = 0;
   // Parents before children: foreign keys are checked per statement.
@@ -19,7 +24,10 @@ export async function loadPostgres<T>(database: Database, fn: (sink: BulkSink) =
     const spec: TableSpec = TABLES[kind];
     const params = buffers[kind];
     const unnest = spec.pgTypes.map((t, i) => `$${i + 1}::${t}[]`).join(', ');
-    await client.query(`insert into ${spec.table} (${spec.columns.join(', ')}) select * from unnest(${unnest})`, params);
+    await client.query(
+      `insert into ${spec.table} (${spec.columns.join(', ')}) select * from unnest(${unnest})`,
+      params,
+    );
     buffers[kind] = spec.columns.map(() => []);
     counts[kind] = 0;
   };

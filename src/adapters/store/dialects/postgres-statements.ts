@@ -4,7 +4,6 @@ import type { StatementSnapshot } from '../../statements/source.js';
 import type { LedgerTuple } from '../../statements/row.js';
 import type { Database } from '../database.js';
 
-
 const COLUMNS_PG =
   'id, created_at, type, asset, amount::text, fee::text, status, counterparty, reference';
 const PERIOD_PG = 'account_id = $1 and created_at >= $2 and created_at < $3';

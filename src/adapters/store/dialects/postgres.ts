@@ -15,7 +15,11 @@ const AUDIT_LOCK = 0x0ff_b0a2d;
 /** PostgreSQL: many processes over one database, so rows are locked and work is announced. */
 export const postgresDialect: StoreDialect = {
   name: 'postgres',
-  columnTypes: { money: 'numeric(78, 0)', serial: 'bigserial', serialPrimaryKey: (c) => c.primaryKey() },
+  columnTypes: {
+    money: 'numeric(78, 0)',
+    serial: 'bigserial',
+    serialPrimaryKey: (c) => c.primaryKey(),
+  },
   transaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
     return db.transaction().execute(fn);
   },
@@ -52,7 +56,8 @@ export const postgresDialect: StoreDialect = {
   },
   async dropTables(db, schema, tables) {
     await db.transaction().execute(async (tx) => {
-      for (const table of tables) await sql`drop table ${sql.table(`${schema}.${table}`)} cascade`.execute(tx);
+      for (const table of tables)
+        await sql`drop table ${sql.table(`${schema}.${table}`)} cascade`.execute(tx);
     });
   },
   openStatementSnapshot: openPostgresSnapshot,

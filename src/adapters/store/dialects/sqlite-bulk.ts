@@ -4,7 +4,10 @@ import type { Kind, TableSpec, BulkSink } from '../bulk-loader.js';
 import type { Database } from '../database.js';
 
 /** Prepared statements in one transaction on the one connection. */
-export async function loadSqlite<T>(database: Database, fn: (sink: BulkSink) => Promise<T>): Promise<T> {
+export async function loadSqlite<T>(
+  database: Database,
+  fn: (sink: BulkSink) => Promise<T>,
+): Promise<T> {
   const raw = database.sqlite!;
   const statements = Object.fromEntries(
     KINDS.map((kind) => {
@@ -30,7 +33,19 @@ export async function loadSqlite<T>(database: Database, fn: (sink: BulkSink) => 
     balance: put('balance'),
     // The hot path (nine rows in ten): positional arguments, no per-row array.
     transaction: (r) => {
-      insertTransaction.run(r.account_id, r.asset, r.type, r.amount, r.fee, r.status, r.counterparty, r.reference, r.cancellable, r.created_at, r.completed_at);
+      insertTransaction.run(
+        r.account_id,
+        r.asset,
+        r.type,
+        r.amount,
+        r.fee,
+        r.status,
+        r.counterparty,
+        r.reference,
+        r.cancellable,
+        r.created_at,
+        r.completed_at,
+      );
       rows += 1;
     },
     order: put('order'),

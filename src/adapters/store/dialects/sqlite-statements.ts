@@ -1,9 +1,16 @@
 import BetterSqlite3 from 'better-sqlite3';
-import { BATCH, BEGINNING, END, COLUMNS, PERIOD, unknownAccount, addNet } from '../../statements/source.js';
+import {
+  BATCH,
+  BEGINNING,
+  END,
+  COLUMNS,
+  PERIOD,
+  unknownAccount,
+  addNet,
+} from '../../statements/source.js';
 import type { RangeSummary, StatementSnapshot } from '../../statements/source.js';
 import type { LedgerTuple } from '../../statements/row.js';
 import type { Database } from '../database.js';
-
 
 /**
  * A database file gets a connection of its own, read-only, inside one read transaction:

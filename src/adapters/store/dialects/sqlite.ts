@@ -9,7 +9,11 @@ import type { StoreDialect } from './dialect.js';
 /** SQLite: one writer at a time, so the write lock does what PostgreSQL needs row locks for. */
 export const sqliteDialect: StoreDialect = {
   name: 'sqlite',
-  columnTypes: { money: 'text', serial: 'integer', serialPrimaryKey: (c) => c.primaryKey().autoIncrement() },
+  columnTypes: {
+    money: 'text',
+    serial: 'integer',
+    serialPrimaryKey: (c) => c.primaryKey().autoIncrement(),
+  },
   /**
    * The transaction takes the write lock at once (BEGIN IMMEDIATE): a read-then-write on a
    * deferred transaction could otherwise fail half-way when another process writes first.
@@ -39,7 +43,11 @@ export const sqliteDialect: StoreDialect = {
       const due = await dueClosureIds(tx, options.now, options.limit).execute();
       if (due.length === 0) return [];
       const ids = due.map((d) => d.id);
-      await tx.updateTable('closures').set({ lease_owner: options.owner, lease_expires_at: options.until }).where('id', 'in', ids).execute();
+      await tx
+        .updateTable('closures')
+        .set({ lease_owner: options.owner, lease_expires_at: options.until })
+        .where('id', 'in', ids)
+        .execute();
       return tx.selectFrom('closures').selectAll().where('id', 'in', ids).execute();
     });
   },
@@ -48,7 +56,11 @@ export const sqliteDialect: StoreDialect = {
   openStatementSnapshot: openSqliteSnapshot,
   bulkLoad: loadSqlite,
   async ownTables(db) {
-    const rows = await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`.execute(db);
+    const rows = await sql<{
+      name: string;
+    }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`.execute(
+      db,
+    );
     return { schema: 'main', tables: new Set(rows.rows.map((r) => r.name)) };
   },
 };
