@@ -233,17 +233,15 @@ async function requestClosures(url: string, closures: number): Promise<void> {
       const width = ctx.database.dialect === 'postgres' ? 8 : 1;
       for (let i = 0; i < take.length; i += width) {
         await Promise.all(
-          take
-            .slice(i, i + width)
-            .map((accountId) =>
-              requestClosure(ctx.app, ctx.rules, {
-                accountId,
-                consent,
-                confirmed: true,
-                gracePeriodMs: 0,
-                actor,
-              }),
-            ),
+          take.slice(i, i + width).map((accountId) =>
+            requestClosure(ctx.app, ctx.rules, {
+              accountId,
+              consent,
+              confirmed: true,
+              gracePeriodMs: 0,
+              actor,
+            }),
+          ),
         );
       }
       requested += take.length;

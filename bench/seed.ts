@@ -22,12 +22,28 @@ export async function run(args: string[]): Promise<void> {
   try {
     line('population', `${accounts} accounts, ${transactions} transactions (SQLite)`);
     const offboardDb = `sqlite:${join(dir, 'offboard.db')}`;
-    const result = runCli(['seed', '--db', offboardDb, '--accounts', String(accounts), '--transactions', String(transactions), '--random-seed', String(seed)]);
+    const result = runCli([
+      'seed',
+      '--db',
+      offboardDb,
+      '--accounts',
+      String(accounts),
+      '--transactions',
+      String(transactions),
+      '--random-seed',
+      String(seed),
+    ]);
     const summary = result.json as { rows: number; seconds: number };
-    line('offboard seed (wall)', `${round(result.seconds)} s, ${Math.round(summary.rows / result.seconds)} rows/s (${summary.rows} rows)`);
+    line(
+      'offboard seed (wall)',
+      `${round(result.seconds)} s, ${Math.round(summary.rows / result.seconds)} rows/s (${summary.rows} rows)`,
+    );
 
     const baseline = await baselineInsert(join(dir, 'baseline.db'), accounts, transactions, seed);
-    line('baseline plain insert loop', `${round(baseline.seconds)} s, ${Math.round(baseline.rows / baseline.seconds)} rows/s (${baseline.rows} rows)`);
+    line(
+      'baseline plain insert loop',
+      `${round(baseline.seconds)} s, ${Math.round(baseline.rows / baseline.seconds)} rows/s (${baseline.rows} rows)`,
+    );
     const ratio = result.seconds / baseline.seconds;
     line('ratio offboard/baseline', `${round(ratio)} (aim: at most 1.5)`);
     process.stdout.write(
@@ -42,25 +58,99 @@ export async function run(args: string[]): Promise<void> {
  * The floor: rows are generated into memory in chunks with the clock stopped, then each
  * chunk is inserted with prepared statements, all in one transaction; only inserting counts.
  */
-async function baselineInsert(path: string, accounts: number, transactions: number, seed: number): Promise<{ seconds: number; rows: number }> {
+async function baselineInsert(
+  path: string,
+  accounts: number,
+  transactions: number,
+  seed: number,
+): Promise<{ seconds: number; rows: number }> {
   const database = await openDatabase(`sqlite:${path}`);
   await migrateToLatest(database);
   await seedReferenceData(database, systemClock);
   const raw = database.sqlite!;
   const tables: Record<string, string[]> = {
     holder: ['holders', 'id', 'name', 'email', 'phone', 'created_at'],
-    account: ['accounts', 'id', 'holder_id', 'status', 'jurisdiction', 'opened_at', 'status_changed_at', 'last_trade_at', 'last_withdrawal_at', 'last_deposit_at', 'last_security_change_at'],
+    account: [
+      'accounts',
+      'id',
+      'holder_id',
+      'status',
+      'jurisdiction',
+      'opened_at',
+      'status_changed_at',
+      'last_trade_at',
+      'last_withdrawal_at',
+      'last_deposit_at',
+      'last_security_change_at',
+    ],
     balance: ['balances', 'account_id', 'asset', 'available', 'locked'],
-    transaction: ['transactions', 'account_id', 'asset', 'type', 'amount', 'fee', 'status', 'counterparty', 'reference', 'cancellable', 'created_at', 'completed_at'],
-    order: ['orders', 'id', 'account_id', 'side', 'asset', 'locked', 'counter_asset', 'status', 'created_at', 'closed_at'],
-    dispute: ['disputes', 'id', 'account_id', 'kind', 'asset', 'amount', 'status', 'opened_at', 'resolved_at'],
-    authorization: ['authorizations', 'id', 'account_id', 'kind', 'name', 'status', 'granted_at', 'revoked_at'],
-    credential: ['credentials', 'id', 'account_id', 'kind', 'label', 'status', 'created_at', 'revoked_at'],
+    transaction: [
+      'transactions',
+      'account_id',
+      'asset',
+      'type',
+      'amount',
+      'fee',
+      'status',
+      'counterparty',
+      'reference',
+      'cancellable',
+      'created_at',
+      'completed_at',
+    ],
+    order: [
+      'orders',
+      'id',
+      'account_id',
+      'side',
+      'asset',
+      'locked',
+      'counter_asset',
+      'status',
+      'created_at',
+      'closed_at',
+    ],
+    dispute: [
+      'disputes',
+      'id',
+      'account_id',
+      'kind',
+      'asset',
+      'amount',
+      'status',
+      'opened_at',
+      'resolved_at',
+    ],
+    authorization: [
+      'authorizations',
+      'id',
+      'account_id',
+      'kind',
+      'name',
+      'status',
+      'granted_at',
+      'revoked_at',
+    ],
+    credential: [
+      'credentials',
+      'id',
+      'account_id',
+      'kind',
+      'label',
+      'status',
+      'created_at',
+      'revoked_at',
+    ],
     hold: ['holds', 'id', 'account_id', 'kind', 'reason', 'status', 'placed_at', 'lifted_at'],
   };
-  const statements = new Map<string, { stmt: BetterSqlite3.Statement; columns: string[]; buffer: unknown[][] }>();
+  const statements = new Map<
+    string,
+    { stmt: BetterSqlite3.Statement; columns: string[]; buffer: unknown[][] }
+  >();
   for (const [kind, [table, ...columns]] of Object.entries(tables)) {
-    const stmt = raw.prepare(`insert into ${table} (${columns.join(',')}) values (${columns.map(() => '?').join(',')})`);
+    const stmt = raw.prepare(
+      `insert into ${table} (${columns.join(',')}) values (${columns.map(() => '?').join(',')})`,
+    );
     statements.set(kind, { stmt, columns, buffer: [] });
   }
   let rows = 0;

@@ -20,11 +20,21 @@ export function scratchDir(label: string): string {
 export const CLI = new URL('../dist/main/cli.js', import.meta.url).pathname;
 
 /** Runs the built CLI and returns its parsed --json output and wall time. */
-export function runCli(args: string[], env: NodeJS.ProcessEnv = process.env): { seconds: number; json: unknown } {
+export function runCli(
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): { seconds: number; json: unknown } {
   const started = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, [CLI, ...args, '--json'], { env, encoding: 'utf8', maxBuffer: 1 << 26 });
+  const result = spawnSync(process.execPath, [CLI, ...args, '--json'], {
+    env,
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  if (result.status !== 0) throw new Error(`offboard ${args.join(' ')} exited ${result.status}: ${result.stderr}${result.stdout}`);
+  if (result.status !== 0)
+    throw new Error(
+      `offboard ${args.join(' ')} exited ${result.status}: ${result.stderr}${result.stdout}`,
+    );
   const lines = result.stdout.trim().split('\n');
   return { seconds, json: JSON.parse(lines[lines.length - 1]!) };
 }
@@ -58,11 +68,18 @@ export function percentile(sorted: readonly number[], p: number): number {
 
 /** The PostgreSQL server benchmarks create their scratch databases on. */
 export function benchPostgresUrl(args: string[]): string {
-  return textFlag(args, 'pg', process.env['OFFBOARD_BENCH_POSTGRES'] ?? 'postgres://postgres@127.0.0.1:5432/test');
+  return textFlag(
+    args,
+    'pg',
+    process.env['OFFBOARD_BENCH_POSTGRES'] ?? 'postgres://postgres@127.0.0.1:5432/test',
+  );
 }
 
 /** A scratch database for one benchmark run, dropped afterwards. */
-export function scratchPostgres(adminUrl: string, label: string): Promise<{ url: string; drop(): Promise<void> }> {
+export function scratchPostgres(
+  adminUrl: string,
+  label: string,
+): Promise<{ url: string; drop(): Promise<void> }> {
   return createScratchPostgres(adminUrl, `offboard_bench_${label}`);
 }
 
@@ -71,16 +88,30 @@ export function spawnTimed(
   command: string,
   args: string[],
   options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
-): { child: ChildProcess; done: Promise<{ seconds: number; code: number | null; stdout: string; stderr: string }> } {
+): {
+  child: ChildProcess;
+  done: Promise<{ seconds: number; code: number | null; stdout: string; stderr: string }>;
+} {
   const started = process.hrtime.bigint();
-  const child = spawn(command, args, { env: options.env ?? process.env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, {
+    env: options.env ?? process.env,
+    cwd: options.cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const done = new Promise<{ seconds: number; code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+  const done = new Promise<{
+    seconds: number;
+    code: number | null;
+    stdout: string;
+    stderr: string;
+  }>((resolve, reject) => {
     child.once('error', reject);
-    child.once('close', (code) => resolve({ seconds: Number(process.hrtime.bigint() - started) / 1e9, code, stdout, stderr }));
+    child.once('close', (code) =>
+      resolve({ seconds: Number(process.hrtime.bigint() - started) / 1e9, code, stdout, stderr }),
+    );
   });
   return { child, done };
 }

@@ -46,8 +46,13 @@ export interface OffboardOptions {
 
 export interface Offboard {
   /** Every reason the account cannot be closed yet, each with its fix. */
-  checkEligibility(accountId: string, options?: { now?: Date; lang?: Lang; audience?: Audience }): Promise<RenderedVerdict>;
-  requestClosure(input: Omit<RequestClosureInput, 'actor'> & { actor?: RequestClosureInput['actor'] }): ReturnType<typeof requestClosure>;
+  checkEligibility(
+    accountId: string,
+    options?: { now?: Date; lang?: Lang; audience?: Audience },
+  ): Promise<RenderedVerdict>;
+  requestClosure(
+    input: Omit<RequestClosureInput, 'actor'> & { actor?: RequestClosureInput['actor'] },
+  ): ReturnType<typeof requestClosure>;
   confirmClosure(accountId: string, code: string): ReturnType<typeof confirmClosure>;
   cancelClosure(accountId: string): ReturnType<typeof cancelClosure>;
   closureStatus(accountId: string): ReturnType<typeof closureStatus>;
@@ -69,7 +74,12 @@ export async function createOffboard(options: OffboardOptions = {}): Promise<Off
     policy = options.policy;
   } else {
     const loaded = loadPolicy({ file: options.policy, env });
-    if (!loaded.ok) throw new OffboardError('OFFBOARD_ERR_INVALID_POLICY', 'the policy is invalid', loaded.errors.map((e) => e.text));
+    if (!loaded.ok)
+      throw new OffboardError(
+        'OFFBOARD_ERR_INVALID_POLICY',
+        'the policy is invalid',
+        loaded.errors.map((e) => e.text),
+      );
     policy = loaded.policy;
   }
   const ctx = await openContext({ db: options.db, env, policy, clock: options.clock });
@@ -77,15 +87,42 @@ export async function createOffboard(options: OffboardOptions = {}): Promise<Off
   const rulesOf = async (accountId: string) => ctx.rules(await ctx.jurisdiction(accountId));
   return {
     checkEligibility: async (accountId, o = {}) =>
-      (await checkEligibility(ctx.app, ctx.rules, accountId, { now: o.now ?? ctx.clock.now(), lang: o.lang ?? 'en', audience: o.audience ?? 'holder' })).verdict,
-    requestClosure: (input) => requestClosure(ctx.app, ctx.rules, { ...input, actor: input.actor ?? platformActor }),
-    confirmClosure: (accountId, code) => confirmClosure(ctx.app, ctx.rules, { accountId, code, actor: { kind: 'holder', id: accountId } }),
-    cancelClosure: (accountId) => cancelClosure(ctx.app, ctx.rules, { accountId, actor: { kind: 'holder', id: accountId } }),
+      (
+        await checkEligibility(ctx.app, ctx.rules, accountId, {
+          now: o.now ?? ctx.clock.now(),
+          lang: o.lang ?? 'en',
+          audience: o.audience ?? 'holder',
+        })
+      ).verdict,
+    requestClosure: (input) =>
+      requestClosure(ctx.app, ctx.rules, { ...input, actor: input.actor ?? platformActor }),
+    confirmClosure: (accountId, code) =>
+      confirmClosure(ctx.app, ctx.rules, {
+        accountId,
+        code,
+        actor: { kind: 'holder', id: accountId },
+      }),
+    cancelClosure: (accountId) =>
+      cancelClosure(ctx.app, ctx.rules, { accountId, actor: { kind: 'holder', id: accountId } }),
     closureStatus: (accountId) => closureStatus(ctx.app, accountId),
-    disable: async (accountId, reason) => disableAccount(ctx.app, await rulesOf(accountId), { accountId, reason, actor: platformActor }),
-    enable: async (accountId, o) => enableAccount(ctx.app, await rulesOf(accountId), { accountId, reverified: o.reverified, actor: platformActor }),
+    disable: async (accountId, reason) =>
+      disableAccount(ctx.app, await rulesOf(accountId), {
+        accountId,
+        reason,
+        actor: platformActor,
+      }),
+    enable: async (accountId, o) =>
+      enableAccount(ctx.app, await rulesOf(accountId), {
+        accountId,
+        reverified: o.reverified,
+        actor: platformActor,
+      }),
     work: async (o = {}) => {
-      const outcomes = await workOnce(ctx.app, ctx.rules, { owner: `library:${process.pid}`, leaseMs: 60_000, concurrency: o.concurrency ?? 4 });
+      const outcomes = await workOnce(ctx.app, ctx.rules, {
+        owner: `library:${process.pid}`,
+        leaseMs: 60_000,
+        concurrency: o.concurrency ?? 4,
+      });
       await ctx.afterWorkerPass(`library:${process.pid}`);
       return outcomes;
     },

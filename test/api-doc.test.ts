@@ -49,8 +49,15 @@ describe('docs/api.md lists every route', () => {
   afterAll(async () => h.dispose());
 
   const registered = () =>
-    new Set(h.app.routeTable.filter((r) => r.url.startsWith('/v1') && r.method !== 'HEAD').map((r) => normalize(r.method, r.url)));
-  const documented = () => [...documentedRoutes(readFileSync(new URL('../docs/api.md', import.meta.url), 'utf8'))].filter((r) => r.split(' ')[1]?.startsWith('/v1'));
+    new Set(
+      h.app.routeTable
+        .filter((r) => r.url.startsWith('/v1') && r.method !== 'HEAD')
+        .map((r) => normalize(r.method, r.url)),
+    );
+  const documented = () =>
+    [...documentedRoutes(readFileSync(new URL('../docs/api.md', import.meta.url), 'utf8'))].filter(
+      (r) => r.split(' ')[1]?.startsWith('/v1'),
+    );
 
   it('has a row for every /v1 route the service registers', () => {
     const rows = new Set(documented());
@@ -59,7 +66,11 @@ describe('docs/api.md lists every route', () => {
 
   it('has no row for a /v1 route the service does not register', () => {
     const routes = registered();
-    expect(documented().filter((r) => !routes.has(r)).sort()).toEqual([]);
+    expect(
+      documented()
+        .filter((r) => !routes.has(r))
+        .sort(),
+    ).toEqual([]);
   });
 
   it('reads the table (the comparison is not empty)', () => {

@@ -8,13 +8,18 @@ import { ERROR_CATALOGUE } from '../src/domain/errors.js';
 describe('docs/errors.md', () => {
   const doc = readFileSync(new URL('../docs/errors.md', import.meta.url), 'utf8');
   const documented = new Map(
-    [...doc.matchAll(/^\| `(OFFBOARD_ERR_[A-Z_]+)` \| (\d+) \|/gm)].map((m) => [m[1]!, Number(m[2])]),
+    [...doc.matchAll(/^\|\s*`(OFFBOARD_ERR_[A-Z_]+)`\s*\|\s*(\d+)\s*\|/gm)].map((m) => [
+      m[1]!,
+      Number(m[2]),
+    ]),
   );
 
   it('documents every code of the catalogue with its exit code', () => {
     for (const code of Object.keys(ERROR_CATALOGUE)) {
       expect(documented.has(code), `${code} is missing from docs/errors.md`).toBe(true);
-      expect(documented.get(code), `${code}'s exit code in docs/errors.md`).toBe(EXIT_CODES[code as keyof typeof EXIT_CODES]);
+      expect(documented.get(code), `${code}'s exit code in docs/errors.md`).toBe(
+        EXIT_CODES[code as keyof typeof EXIT_CODES],
+      );
     }
   });
 

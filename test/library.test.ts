@@ -11,7 +11,11 @@ describe.each(DIALECTS)('the library [%s]', (dialect) => {
   beforeAll(async () => {
     db = await createTestDatabase(dialect);
     await cli(['seed', '--scenarios', '--whale-transactions', '20', '--db', db.url]);
-    offboard = await createOffboard({ db: db.url, policy: new URL('../examples/policy.yaml', import.meta.url).pathname, env: {} });
+    offboard = await createOffboard({
+      db: db.url,
+      policy: new URL('../examples/policy.yaml', import.meta.url).pathname,
+      env: {},
+    });
   });
   afterAll(async () => {
     await offboard.close();
@@ -26,13 +30,22 @@ describe.each(DIALECTS)('the library [%s]', (dialect) => {
   });
 
   it('closes an account end to end', async () => {
-    await offboard.requestClosure({ accountId: 'demo-whale', consent: { sweepDust: true, cancelOrders: false, revokeApps: false }, confirmed: true, gracePeriodMs: 0 });
+    await offboard.requestClosure({
+      accountId: 'demo-whale',
+      consent: { sweepDust: true, cancelOrders: false, revokeApps: false },
+      confirmed: true,
+      gracePeriodMs: 0,
+    });
     await offboard.work();
     expect((await offboard.closureStatus('demo-whale')).closure?.state).toBe('closed');
   });
 
   it("refuses a closure without consent with the consents as data, in no interface's words", async () => {
-    const refused = offboard.requestClosure({ accountId: 'demo-dust', consent: { sweepDust: false, cancelOrders: false, revokeApps: false }, confirmed: true });
+    const refused = offboard.requestClosure({
+      accountId: 'demo-dust',
+      consent: { sweepDust: false, cancelOrders: false, revokeApps: false },
+      confirmed: true,
+    });
     await expect(refused).rejects.toMatchObject({
       code: 'OFFBOARD_ERR_CONSENT_REQUIRED',
       params: { accountId: 'demo-dust', consents: ['sweep-dust'] },
@@ -41,6 +54,8 @@ describe.each(DIALECTS)('the library [%s]', (dialect) => {
   });
 
   it('rejects an invalid policy file with every error', async () => {
-    await expect(createOffboard({ db: db.url, policy: '/nonexistent/policy.yaml', env: {} })).rejects.toMatchObject({ code: 'OFFBOARD_ERR_INVALID_POLICY' });
+    await expect(
+      createOffboard({ db: db.url, policy: '/nonexistent/policy.yaml', env: {} }),
+    ).rejects.toMatchObject({ code: 'OFFBOARD_ERR_INVALID_POLICY' });
   });
 });

@@ -16,7 +16,10 @@ function sourceFiles(dir: string): string[] {
 function variablesInSource(): Set<string> {
   const names = new Set<string>();
   for (const file of sourceFiles(join(ROOT, 'src'))) {
-    for (const match of readFileSync(file, 'utf8').matchAll(/\bOFFBOARD_(?!ERR_)[A-Z0-9_]*[A-Z0-9]\b/g)) names.add(match[0]);
+    for (const match of readFileSync(file, 'utf8').matchAll(
+      /\bOFFBOARD_(?!ERR_)[A-Z0-9_]*[A-Z0-9]\b/g,
+    ))
+      names.add(match[0]);
   }
   return names;
 }

@@ -229,7 +229,9 @@ export async function approveRequest(
           approvalId: row.id,
         });
       } catch (error) {
-        await ctx.unitOfWork.run((repos) => repos.approvals.settle(row.id, 'pending', null, null, 'approved'));
+        await ctx.unitOfWork.run((repos) =>
+          repos.approvals.settle(row.id, 'pending', null, null, 'approved'),
+        );
         throw error;
       }
       return { approval: decided(), closure: null };

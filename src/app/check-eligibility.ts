@@ -50,17 +50,38 @@ export function forAudience(verdict: RenderedVerdict, audience: Audience): Rende
 }
 
 /** Evaluates facts already read (the worker's final check). */
-export function evaluateFacts(rules: EligibilityRules, facts: AccountFacts, now: Date, lang: Lang = 'en', audience: Audience = 'agent'): RenderedVerdict {
+export function evaluateFacts(
+  rules: EligibilityRules,
+  facts: AccountFacts,
+  now: Date,
+  lang: Lang = 'en',
+  audience: Audience = 'agent',
+): RenderedVerdict {
   const policy = rules(facts.jurisdiction).policy;
-  return forAudience(renderVerdict(evaluate(facts, policy, now), { lang, audience, now }), audience);
+  return forAudience(
+    renderVerdict(evaluate(facts, policy, now), { lang, audience, now }),
+    audience,
+  );
 }
 
 /** Why can't this account be closed? Every blocker at once, each with its fix. */
-export async function checkEligibility(ctx: AppContext, rules: EligibilityRules, accountId: string, options: CheckOptions): Promise<EligibilityCheck> {
+export async function checkEligibility(
+  ctx: AppContext,
+  rules: EligibilityRules,
+  accountId: string,
+  options: CheckOptions,
+): Promise<EligibilityCheck> {
   const facts = await ctx.platform.facts(accountId);
   if (!facts) throw raise('OFFBOARD_ERR_UNKNOWN_ACCOUNT', { accountId });
   facts.closure = (await ctx.repos.closures.openFor([accountId])).get(accountId) ?? null;
   const policy = rules(facts.jurisdiction);
-  const verdict = forAudience(renderVerdict(evaluate(facts, policy.policy, options.now), { lang: options.lang, audience: options.audience, now: options.now }), options.audience);
+  const verdict = forAudience(
+    renderVerdict(evaluate(facts, policy.policy, options.now), {
+      lang: options.lang,
+      audience: options.audience,
+      now: options.now,
+    }),
+    options.audience,
+  );
   return { facts, verdict, policy };
 }

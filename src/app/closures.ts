@@ -13,13 +13,15 @@ import { performEffects } from './effects.js';
 
 /** An unknown account is bad input (exit 2, HTTP 404), not "no closure". */
 async function requireAccount(ctx: AppContext, accountId: string): Promise<void> {
-  if (!(await ctx.platform.contact(accountId))) throw raise('OFFBOARD_ERR_UNKNOWN_ACCOUNT', { accountId });
+  if (!(await ctx.platform.contact(accountId)))
+    throw raise('OFFBOARD_ERR_UNKNOWN_ACCOUNT', { accountId });
 }
 
 /** Wrong codes a closure tolerates before the request must be made again. */
 export const MAX_CODE_ATTEMPTS = 5;
 
-const codeHash = (closureId: string, code: string) => createHash('sha256').update(`${closureId}:${code}`).digest('hex');
+const codeHash = (closureId: string, code: string) =>
+  createHash('sha256').update(`${closureId}:${code}`).digest('hex');
 
 export interface RequestClosureInput {
   accountId: string;
@@ -42,27 +44,58 @@ export interface RequestClosureResult {
  * Accepts a closure when only waits and consented automatic actions stand in the way;
  * refuses it with the full verdict when the holder or support must act first.
  */
-export async function requestClosure(ctx: AppContext, rules: EligibilityRules, input: RequestClosureInput): Promise<RequestClosureResult> {
+export async function requestClosure(
+  ctx: AppContext,
+  rules: EligibilityRules,
+  input: RequestClosureInput,
+): Promise<RequestClosureResult> {
   const now = ctx.clock.now();
-  const check = await checkEligibility(ctx, rules, input.accountId, { now, lang: 'en', audience: 'holder' });
+  const check = await checkEligibility(ctx, rules, input.accountId, {
+    now,
+    lang: 'en',
+    audience: 'holder',
+  });
   const { verdict } = check;
   if (check.facts.closure) {
-    throw raise('OFFBOARD_ERR_CLOSURE_IN_PROGRESS', { accountId: input.accountId, closureId: check.facts.closure.id, state: check.facts.closure.state });
+    throw raise('OFFBOARD_ERR_CLOSURE_IN_PROGRESS', {
+      accountId: input.accountId,
+      closureId: check.facts.closure.id,
+      state: check.facts.closure.state,
+    });
   }
   if (verdict.blockers.some((b) => b.code === 'account_closed')) {
-    throw raise('OFFBOARD_ERR_ACCOUNT_NOT_ACTIVE', { accountId: input.accountId, status: 'closed', refused: 'close' });
+    throw raise('OFFBOARD_ERR_ACCOUNT_NOT_ACTIVE', {
+      accountId: input.accountId,
+      status: 'closed',
+      refused: 'close',
+    });
   }
-  const hard = verdict.blockers.filter((b) => b.severity === 'holder_action' || b.severity === 'support');
+  const hard = verdict.blockers.filter(
+    (b) => b.severity === 'holder_action' || b.severity === 'support',
+  );
   if (hard.length > 0) {
     throw raise(
       'OFFBOARD_ERR_NOT_ELIGIBLE',
-      { accountId: input.accountId, blockers: verdict.blockers.length, needHolderOrSupport: hard.length },
-      { details: verdict.blockers.map((b) => `${b.code}: ${b.message}${b.fix ? ` — ${b.fix}` : ''}`), data: verdict },
+      {
+        accountId: input.accountId,
+        blockers: verdict.blockers.length,
+        needHolderOrSupport: hard.length,
+      },
+      {
+        details: verdict.blockers.map(
+          (b) => `${b.code}: ${b.message}${b.fix ? ` — ${b.fix}` : ''}`,
+        ),
+        data: verdict,
+      },
     );
   }
   const missing = missingConsents(verdict.blockers, input.consent);
   if (missing.length > 0) {
-    throw raise('OFFBOARD_ERR_CONSENT_REQUIRED', { accountId: input.accountId, consents: missing }, { data: verdict });
+    throw raise(
+      'OFFBOARD_ERR_CONSENT_REQUIRED',
+      { accountId: input.accountId, consents: missing },
+      { data: verdict },
+    );
   }
   const policy = check.policy;
   const timings = {
@@ -94,7 +127,11 @@ export async function requestClosure(ctx: AppContext, rules: EligibilityRules, i
       if (await repos.closures.findOpen(input.accountId)) {
         throw raise('OFFBOARD_ERR_CLOSURE_IN_PROGRESS', { accountId: input.accountId });
       }
-      await repos.closures.insert(closure, { codeHash: code === null ? null : codeHash(closure.id, code), verdict, now });
+      await repos.closures.insert(closure, {
+        codeHash: code === null ? null : codeHash(closure.id, code),
+        verdict,
+        now,
+      });
       return true;
     },
   });
@@ -118,7 +155,10 @@ export async function moveOpenClosure(
   }
   const contact = await ctx.platform.contact(accountId);
   const policy = rules(contact?.jurisdiction ?? 'ZZ');
-  const timings = { gracePeriodMs: policy.gracePeriodMs, confirmationExpiryMs: policy.confirmationExpiryMs };
+  const timings = {
+    gracePeriodMs: policy.gracePeriodMs,
+    confirmationExpiryMs: policy.confirmationExpiryMs,
+  };
   const result = transition(stored.closure, event, now, timings);
   await performEffects(ctx, {
     closure: result.ok ? result.closure : stored.closure,
@@ -129,7 +169,12 @@ export async function moveOpenClosure(
     now,
     store: async (repos) => {
       if (guard) await guard(stored, repos);
-      if (!result.ok) throw raise('OFFBOARD_ERR_CLOSURE_REFUSED', { accountId, reason: result.refusal.code, refusal: result.refusal.message });
+      if (!result.ok)
+        throw raise('OFFBOARD_ERR_CLOSURE_REFUSED', {
+          accountId,
+          reason: result.refusal.code,
+          refusal: result.refusal.message,
+        });
       if (!(await repos.closures.saveTransition(result.closure, stored.closure.version, { now }))) {
         throw raise('OFFBOARD_ERR_CLOSURE_REFUSED', { accountId, reason: 'changed_meanwhile' });
       }
@@ -137,23 +182,42 @@ export async function moveOpenClosure(
     },
   });
   // The store threw a refusal before anything ran, so only an accepted transition gets here.
-  if (!result.ok) throw raise('OFFBOARD_ERR_CLOSURE_REFUSED', { accountId, reason: result.refusal.code, refusal: result.refusal.message });
+  if (!result.ok)
+    throw raise('OFFBOARD_ERR_CLOSURE_REFUSED', {
+      accountId,
+      reason: result.refusal.code,
+      refusal: result.refusal.message,
+    });
   return result.closure;
 }
 
 /** Confirms a requested closure with the one-time code sent to the holder's channels. */
-export async function confirmClosure(ctx: AppContext, rules: EligibilityRules, input: { accountId: string; code: string; actor: Actor }): Promise<Closure> {
+export async function confirmClosure(
+  ctx: AppContext,
+  rules: EligibilityRules,
+  input: { accountId: string; code: string; actor: Actor },
+): Promise<Closure> {
   const stored = await ctx.repos.closures.findOpen(input.accountId);
   if (!stored || stored.closure.state !== 'requested') {
     await requireAccount(ctx, input.accountId);
-    throw raise('OFFBOARD_ERR_NO_CLOSURE', { accountId: input.accountId, awaiting: 'confirmation' });
+    throw raise('OFFBOARD_ERR_NO_CLOSURE', {
+      accountId: input.accountId,
+      awaiting: 'confirmation',
+    });
   }
   if (stored.codeAttempts >= MAX_CODE_ATTEMPTS) {
-    throw raise('OFFBOARD_ERR_TOO_MANY_ATTEMPTS', { accountId: input.accountId, attempts: MAX_CODE_ATTEMPTS });
+    throw raise('OFFBOARD_ERR_TOO_MANY_ATTEMPTS', {
+      accountId: input.accountId,
+      attempts: MAX_CODE_ATTEMPTS,
+    });
   }
   const expected = Buffer.from(stored.codeHash ?? '');
   const given = Buffer.from(codeHash(stored.closure.id, input.code.trim()));
-  if (expected.length !== given.length || !timingSafeEqual(expected, given) || ctx.clock.now() >= stored.closure.confirmationExpiresAt) {
+  if (
+    expected.length !== given.length ||
+    !timingSafeEqual(expected, given) ||
+    ctx.clock.now() >= stored.closure.confirmationExpiresAt
+  ) {
     await ctx.unitOfWork.run((repos) => repos.closures.recordCodeAttempt(stored.closure.id));
     throw raise('OFFBOARD_ERR_BAD_CODE', { accountId: input.accountId });
   }
@@ -161,8 +225,18 @@ export async function confirmClosure(ctx: AppContext, rules: EligibilityRules, i
 }
 
 /** Cancels a closure until finalization starts. */
-export function cancelClosure(ctx: AppContext, rules: EligibilityRules, input: { accountId: string; actor: Actor }): Promise<Closure> {
-  return moveOpenClosure(ctx, input.accountId, { type: 'cancel', by: input.actor.kind === 'agent' ? 'agent' : 'holder' }, input.actor, rules);
+export function cancelClosure(
+  ctx: AppContext,
+  rules: EligibilityRules,
+  input: { accountId: string; actor: Actor },
+): Promise<Closure> {
+  return moveOpenClosure(
+    ctx,
+    input.accountId,
+    { type: 'cancel', by: input.actor.kind === 'agent' ? 'agent' : 'holder' },
+    input.actor,
+    rules,
+  );
 }
 
 export interface ClosureStatus {

@@ -17,7 +17,8 @@ export interface DisableResult {
 }
 
 /** Why an account was disabled, as the audit log and webhooks record it: who asked, never their words. */
-export type DisableReasonCode = 'holder_request' | 'disable_link' | 'agent_request' | 'platform_request';
+export type DisableReasonCode =
+  'holder_request' | 'disable_link' | 'agent_request' | 'platform_request';
 
 function disableReasonCode(actor: Actor): DisableReasonCode {
   switch (actor.kind) {
@@ -60,7 +61,12 @@ export async function disableAccount(
 ): Promise<DisableResult> {
   const now = ctx.clock.now();
   const facts = await requireFacts(ctx, input.accountId);
-  if (facts.status === 'closed') throw raise('OFFBOARD_ERR_ACCOUNT_NOT_ACTIVE', { accountId: input.accountId, status: 'closed', refused: 'disable' });
+  if (facts.status === 'closed')
+    throw raise('OFFBOARD_ERR_ACCOUNT_NOT_ACTIVE', {
+      accountId: input.accountId,
+      status: 'closed',
+      refused: 'disable',
+    });
   const contact = await ctx.platform.contact(input.accountId);
   const { id, enableNotBefore, alreadyDisabled } = await ctx.unitOfWork.run(async (repos) => {
     // Every holder token issued until now dies for good, even once the account is enabled
@@ -71,16 +77,43 @@ export async function disableAccount(
       if (problem) throw raise('OFFBOARD_ERR_INVALID_LINK', { problem });
     }
     const open = await repos.disablements.findOpen(input.accountId);
-    if (open) return { id: open.id, enableNotBefore: open.enableNotBefore.getTime(), alreadyDisabled: true };
+    if (open)
+      return {
+        id: open.id,
+        enableNotBefore: open.enableNotBefore.getTime(),
+        alreadyDisabled: true,
+      };
     const enableAt = now.getTime() + rules.disableMinimumMs;
-    const disablementId = await repos.disablements.insert({ accountId: input.accountId, disabledAt: now, reason: input.reason, actor: input.actor, enableNotBefore: new Date(enableAt) });
+    const disablementId = await repos.disablements.insert({
+      accountId: input.accountId,
+      disabledAt: now,
+      reason: input.reason,
+      actor: input.actor,
+      enableNotBefore: new Date(enableAt),
+    });
     if (contact) {
-      await notifyHolder(ctx, repos, contact, input.accountId, 'account.disabled', { enableAfter: new Date(enableAt).toISOString() }, `disable:${disablementId}`, now);
+      await notifyHolder(
+        ctx,
+        repos,
+        contact,
+        input.accountId,
+        'account.disabled',
+        { enableAfter: new Date(enableAt).toISOString() },
+        `disable:${disablementId}`,
+        now,
+      );
     }
     // The free-text reason may name a person or an investigation: it stays in the
     // disablement row (where erasure reaches it), never in the audit chain, the webhooks or
     // anything the holder reads. Audit last: the chain's lock is then held only until commit.
-    await record(repos, { actor: input.actor, action: 'account.disable', accountId: input.accountId, data: { disablementId, reasonCode: disableReasonCode(input.actor) }, event: 'account.disabled', now });
+    await record(repos, {
+      actor: input.actor,
+      action: 'account.disable',
+      accountId: input.accountId,
+      data: { disablementId, reasonCode: disableReasonCode(input.actor) },
+      event: 'account.disabled',
+      now,
+    });
     return { id: disablementId, enableNotBefore: enableAt, alreadyDisabled: false };
   });
   const key = `disable:${id}`;
@@ -88,14 +121,23 @@ export async function disableAccount(
   let revokedCredentials = 0;
   for (const credential of facts.credentials) {
     if (!REVOKED_ON_DISABLE.has(credential.kind)) continue;
-    await ctx.platform.revokeCredential(input.accountId, credential.id, `${key}:credential:${credential.id}`);
+    await ctx.platform.revokeCredential(
+      input.accountId,
+      credential.id,
+      `${key}:credential:${credential.id}`,
+    );
     revokedCredentials += 1;
   }
-  for (const order of facts.openOrders) await ctx.platform.cancelOrder(input.accountId, order.id, `${key}:order:${order.id}`);
+  for (const order of facts.openOrders)
+    await ctx.platform.cancelOrder(input.accountId, order.id, `${key}:order:${order.id}`);
   let cancelledWithdrawals = 0;
   for (const transfer of facts.pendingTransfers) {
     if (transfer.direction !== 'withdrawal' || !transfer.cancellable) continue;
-    await ctx.platform.cancelWithdrawal(input.accountId, transfer.id, `${key}:withdrawal:${transfer.id}`);
+    await ctx.platform.cancelWithdrawal(
+      input.accountId,
+      transfer.id,
+      `${key}:withdrawal:${transfer.id}`,
+    );
     cancelledWithdrawals += 1;
   }
   return {
@@ -120,9 +162,16 @@ export async function enableAccount(
   const now = ctx.clock.now();
   await requireFacts(ctx, input.accountId);
   const open = await ctx.repos.disablements.findOpen(input.accountId);
-  if (!open) throw raise('OFFBOARD_ERR_INVALID_STATE', { accountId: input.accountId, reason: 'not_disabled' });
+  if (!open)
+    throw raise('OFFBOARD_ERR_INVALID_STATE', {
+      accountId: input.accountId,
+      reason: 'not_disabled',
+    });
   if (now.getTime() < open.enableNotBefore.getTime()) {
-    throw raise('OFFBOARD_ERR_TOO_EARLY', { accountId: input.accountId, enableFrom: open.enableNotBefore });
+    throw raise('OFFBOARD_ERR_TOO_EARLY', {
+      accountId: input.accountId,
+      enableFrom: open.enableNotBefore,
+    });
   }
   if (rules.requireReverification && !input.reverified) {
     throw raise('OFFBOARD_ERR_REVERIFICATION_REQUIRED', { accountId: input.accountId });
@@ -132,14 +181,35 @@ export async function enableAccount(
   await ctx.platform.setDisabled(input.accountId, false, `enable:${id}`);
   await ctx.unitOfWork.run(async (repos) => {
     if (!(await repos.disablements.markEnabled(id, now))) return; // a concurrent enable won; it recorded everything
-    if (contact) await notifyHolder(ctx, repos, contact, input.accountId, 'account.enabled', {}, `enable:${id}`, now);
-    await record(repos, { actor: input.actor, action: 'account.enable', accountId: input.accountId, data: { disablementId: id, reverified: input.reverified }, event: 'account.enabled', now });
+    if (contact)
+      await notifyHolder(
+        ctx,
+        repos,
+        contact,
+        input.accountId,
+        'account.enabled',
+        {},
+        `enable:${id}`,
+        now,
+      );
+    await record(repos, {
+      actor: input.actor,
+      action: 'account.enable',
+      accountId: input.accountId,
+      data: { disablementId: id, reverified: input.reverified },
+      event: 'account.enabled',
+      now,
+    });
   });
   return { disablementId: id, enabledAt: now.toISOString() };
 }
 
 /** Redeems a disable link: the holder's one-click kill switch, no login needed. */
-export async function redeemDisableLink(ctx: AppContext, rules: WorkflowRules | ((accountId: string) => Promise<WorkflowRules>), token: string): Promise<DisableResult & { accountId: string }> {
+export async function redeemDisableLink(
+  ctx: AppContext,
+  rules: WorkflowRules | ((accountId: string) => Promise<WorkflowRules>),
+  token: string,
+): Promise<DisableResult & { accountId: string }> {
   const now = ctx.clock.now();
   const check = checkDisableLinkSignature(ctx.linkSecret, token, now);
   if (!check.ok) throw raise('OFFBOARD_ERR_INVALID_LINK', { problem: check.reason });

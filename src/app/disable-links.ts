@@ -17,11 +17,21 @@ function sign(secret: string, payload: string): string {
 }
 
 /** Creates a link token inside the transaction that sends it. */
-export async function issueDisableLink(ctx: AppContext, repos: Repositories, accountId: string, now: Date): Promise<string> {
+export async function issueDisableLink(
+  ctx: AppContext,
+  repos: Repositories,
+  accountId: string,
+  now: Date,
+): Promise<string> {
   const expiresAt = now.getTime() + ctx.disableLinkTtlMs;
   const payload = `${b64(accountId)}.${Math.floor(expiresAt / 1000)}.${randomBytes(12).toString('base64url')}`;
   const token = `${payload}.${sign(ctx.linkSecret, payload)}`;
-  await repos.disableLinks.insert({ tokenHash: sha256(token), accountId, createdAt: now, expiresAt: new Date(expiresAt) });
+  await repos.disableLinks.insert({
+    tokenHash: sha256(token),
+    accountId,
+    createdAt: now,
+    expiresAt: new Date(expiresAt),
+  });
   return token;
 }
 
@@ -40,8 +50,10 @@ export function checkDisableLinkSignature(secret: string, token: string, now: Da
   const [account, expiry, nonce, signature] = parts as [string, string, string, string];
   const expected = Buffer.from(sign(secret, `${account}.${expiry}.${nonce}`));
   const given = Buffer.from(signature);
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return { ok: false, reason: 'bad_signature' };
-  if (!/^\d+$/.test(expiry) || Number(expiry) * 1000 <= now.getTime()) return { ok: false, reason: 'expired' };
+  if (expected.length !== given.length || !timingSafeEqual(expected, given))
+    return { ok: false, reason: 'bad_signature' };
+  if (!/^\d+$/.test(expiry) || Number(expiry) * 1000 <= now.getTime())
+    return { ok: false, reason: 'expired' };
   return { ok: true, accountId: unb64(account), tokenHash: sha256(token) };
 }
 

@@ -25,15 +25,35 @@ describe('holder notices never tip off', () => {
         fc.constantFrom(...LANGS),
         fc.constantFrom(...TEMPLATES),
         (kind, reason, lang, template) => {
-          const facts = { ...blankFacts({ accountId: 'acc-1', status: 'active' as const, jurisdiction: 'DE', openedAt: now }), holds: [{ id: 'h1', kind, reason, placedAt: now }] };
-          const agent = renderVerdict(evaluate(facts, policy, now), { lang, audience: 'agent', now });
+          const facts = {
+            ...blankFacts({
+              accountId: 'acc-1',
+              status: 'active' as const,
+              jurisdiction: 'DE',
+              openedAt: now,
+            }),
+            holds: [{ id: 'h1', kind, reason, placedAt: now }],
+          };
+          const agent = renderVerdict(evaluate(facts, policy, now), {
+            lang,
+            audience: 'agent',
+            now,
+          });
           // The agents' copy names the hold: the test would be empty if it did not.
           expect(JSON.stringify(agent)).toContain(reason);
           const holder = holderVerdict(agent, lang);
           const told = JSON.stringify(holder);
           expect(told).not.toContain(reason);
           if (kind !== 'legal') expect(told).not.toMatch(KIND_WORDS);
-          const { subject, body } = renderNotice(template, { account: 'acc-1', reasons: holderReasons(agent), actions: '', code: '123456', due: now.toISOString(), expires: now.toISOString(), enableAfter: now.toISOString() });
+          const { subject, body } = renderNotice(template, {
+            account: 'acc-1',
+            reasons: holderReasons(agent),
+            actions: '',
+            code: '123456',
+            due: now.toISOString(),
+            expires: now.toISOString(),
+            enableAfter: now.toISOString(),
+          });
           expect(`${subject}\n${body}`).not.toContain(reason);
           if (kind !== 'legal') expect(`${subject}\n${body}`).not.toMatch(KIND_WORDS);
         },
@@ -44,11 +64,27 @@ describe('holder notices never tip off', () => {
 
   it('keeps the parameters a holder acts on (amounts), dropping only hold details', () => {
     const facts = {
-      ...blankFacts({ accountId: 'acc-1', status: 'active' as const, jurisdiction: 'DE', openedAt: now }),
-      balances: [{ asset: 'EUR', decimals: 2, available: 25_000n, locked: 0n, allowNegative: true, priceMinorPerUnit: 108n }],
+      ...blankFacts({
+        accountId: 'acc-1',
+        status: 'active' as const,
+        jurisdiction: 'DE',
+        openedAt: now,
+      }),
+      balances: [
+        {
+          asset: 'EUR',
+          decimals: 2,
+          available: 25_000n,
+          locked: 0n,
+          allowNegative: true,
+          priceMinorPerUnit: 108n,
+        },
+      ],
       holds: [{ id: 'h1', kind: 'fraud' as const, reason: 'SAR-1', placedAt: now }],
     };
-    const holder = holderVerdict(renderVerdict(evaluate(facts, policy, now), { lang: 'en', audience: 'agent', now }));
+    const holder = holderVerdict(
+      renderVerdict(evaluate(facts, policy, now), { lang: 'en', audience: 'agent', now }),
+    );
     const balance = holder.blockers.find((b) => b.code === 'balance_remaining');
     expect(balance?.params['amount']).toBe('250.00');
     const hold = holder.blockers.find((b) => b.code === 'account_hold');

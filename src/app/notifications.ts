@@ -18,27 +18,60 @@ type Vars = Record<string, string>;
 export function renderNotice(template: NoticeTemplate, v: Vars): { subject: string; body: string } {
   switch (template) {
     case 'closure.confirmation_required':
-      return { subject: 'Confirm closing your account', body: `Someone asked to close account ${v['account']}. If it was you, confirm with this code: ${v['code']} (valid until ${v['expires']}). If it was not you, ignore this message and disable your account with the link below.` };
+      return {
+        subject: 'Confirm closing your account',
+        body: `Someone asked to close account ${v['account']}. If it was you, confirm with this code: ${v['code']} (valid until ${v['expires']}). If it was not you, ignore this message and disable your account with the link below.`,
+      };
     case 'closure.confirmed':
-      return { subject: 'Your account will be closed', body: `Account ${v['account']} is scheduled to close after ${v['due']}. You can cancel until then.` };
+      return {
+        subject: 'Your account will be closed',
+        body: `Account ${v['account']} is scheduled to close after ${v['due']}. You can cancel until then.`,
+      };
     case 'closure.cancelled':
-      return { subject: 'Account closure cancelled', body: `The closure of account ${v['account']} was cancelled. Your account stays open.` };
+      return {
+        subject: 'Account closure cancelled',
+        body: `The closure of account ${v['account']} was cancelled. Your account stays open.`,
+      };
     case 'closure.expired':
-      return { subject: 'Account closure request expired', body: `The request to close account ${v['account']} was not confirmed in time and has expired.` };
+      return {
+        subject: 'Account closure request expired',
+        body: `The request to close account ${v['account']} was not confirmed in time and has expired.`,
+      };
     case 'closure.escalated':
-      return { subject: 'Your closure request is with our team', body: `Our support team is reviewing the closure of account ${v['account']}. We will tell you when it is decided.` };
+      return {
+        subject: 'Your closure request is with our team',
+        body: `Our support team is reviewing the closure of account ${v['account']}. We will tell you when it is decided.`,
+      };
     case 'closure.approved':
-      return { subject: 'Your closure request was approved', body: `The closure of account ${v['account']} was approved and continues.` };
+      return {
+        subject: 'Your closure request was approved',
+        body: `The closure of account ${v['account']} was approved and continues.`,
+      };
     case 'closure.rejected':
-      return { subject: 'Your closure request was not approved', body: `The closure of account ${v['account']} was not approved. Contact support to learn what to do next.` };
+      return {
+        subject: 'Your closure request was not approved',
+        body: `The closure of account ${v['account']} was not approved. Contact support to learn what to do next.`,
+      };
     case 'closure.blocked':
-      return { subject: 'We could not close your account yet', body: `Account ${v['account']} could not be closed. What to do:\n${v['reasons']}\n${v['actions'] || 'Nothing was swept, cancelled or revoked.'}\nYour account is open again.` };
+      return {
+        subject: 'We could not close your account yet',
+        body: `Account ${v['account']} could not be closed. What to do:\n${v['reasons']}\n${v['actions'] || 'Nothing was swept, cancelled or revoked.'}\nYour account is open again.`,
+      };
     case 'closure.completed':
-      return { subject: 'Your account is closed', body: `Account ${v['account']} is closed.${v['actions'] ? ` ${v['actions']}` : ''} Money that arrives from now on is returned to its sender.` };
+      return {
+        subject: 'Your account is closed',
+        body: `Account ${v['account']} is closed.${v['actions'] ? ` ${v['actions']}` : ''} Money that arrives from now on is returned to its sender.`,
+      };
     case 'account.disabled':
-      return { subject: 'Your account was disabled', body: `Account ${v['account']} was disabled: API keys, sessions, devices and withdrawal addresses were revoked and open orders cancelled. Your balances are safe. To enable it again, verify your identity with support after ${v['enableAfter']}.` };
+      return {
+        subject: 'Your account was disabled',
+        body: `Account ${v['account']} was disabled: API keys, sessions, devices and withdrawal addresses were revoked and open orders cancelled. Your balances are safe. To enable it again, verify your identity with support after ${v['enableAfter']}.`,
+      };
     case 'account.enabled':
-      return { subject: 'Your account was enabled again', body: `Account ${v['account']} is enabled again. Your old credentials stay revoked: create new ones.` };
+      return {
+        subject: 'Your account was enabled again',
+        body: `Account ${v['account']} is enabled again. Your old credentials stay revoked: create new ones.`,
+      };
   }
 }
 
@@ -86,7 +119,9 @@ export async function notifyHolder(
   for (const { channel, address } of channels) {
     const { subject, body } = renderNotice(template, { account: accountId, ...vars });
     // A closed account cannot be disabled: its notice carries no link that could not work.
-    const link = CARRIES_DISABLE_LINK[template] ? `\n\nNot you? Disable your account at once: ${disableLinkUrl(ctx, await issueDisableLink(ctx, repos, accountId, now))}` : '';
+    const link = CARRIES_DISABLE_LINK[template]
+      ? `\n\nNot you? Disable your account at once: ${disableLinkUrl(ctx, await issueDisableLink(ctx, repos, accountId, now))}`
+      : '';
     await repos.mailbox.enqueue({
       accountId,
       channel,
@@ -103,7 +138,14 @@ export async function notifyHolder(
 /** Audit entry and outbox event of one decision, in the caller's unit of work. */
 export async function record(
   repos: Repositories,
-  entry: { actor: Actor; action: string; accountId: string; data: Record<string, unknown>; event?: string; now: Date },
+  entry: {
+    actor: Actor;
+    action: string;
+    accountId: string;
+    data: Record<string, unknown>;
+    event?: string;
+    now: Date;
+  },
 ): Promise<void> {
   await repos.audit.append({
     at: entry.now.getTime(),
@@ -113,5 +155,11 @@ export async function record(
     accountId: entry.accountId,
     data: JSON.stringify(entry.data),
   });
-  if (entry.event) await repos.outbox.emit(entry.event, entry.accountId, { accountId: entry.accountId, ...entry.data }, entry.now);
+  if (entry.event)
+    await repos.outbox.emit(
+      entry.event,
+      entry.accountId,
+      { accountId: entry.accountId, ...entry.data },
+      entry.now,
+    );
 }

@@ -17,15 +17,31 @@ export interface ScanSummary {
 export async function scanAccounts(
   ctx: AppContext,
   rules: EligibilityRules,
-  options: { now: Date; jurisdiction?: string; batchSize?: number; onProgress?: (done: number) => void },
+  options: {
+    now: Date;
+    jurisdiction?: string;
+    batchSize?: number;
+    onProgress?: (done: number) => void;
+  },
 ): Promise<ScanSummary> {
   const batchSize = options.batchSize ?? 1000;
-  const summary: ScanSummary = { accounts: 0, eligible: 0, blockers: Object.fromEntries(BLOCKER_CODES.map((c) => [c, 0])) as Record<BlockerCode, number> };
+  const summary: ScanSummary = {
+    accounts: 0,
+    eligible: 0,
+    blockers: Object.fromEntries(BLOCKER_CODES.map((c) => [c, 0])) as Record<BlockerCode, number>,
+  };
   let after: string | undefined;
   for (;;) {
-    const ids = await ctx.platform.listAccounts({ after, limit: batchSize, jurisdiction: options.jurisdiction });
+    const ids = await ctx.platform.listAccounts({
+      after,
+      limit: batchSize,
+      jurisdiction: options.jurisdiction,
+    });
     if (ids.length === 0) break;
-    const [facts, closures] = await Promise.all([ctx.platform.factsBatch(ids), ctx.repos.closures.openFor(ids)]);
+    const [facts, closures] = await Promise.all([
+      ctx.platform.factsBatch(ids),
+      ctx.repos.closures.openFor(ids),
+    ]);
     for (const id of ids) {
       const f = facts.get(id);
       if (!f) continue;

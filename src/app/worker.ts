@@ -29,9 +29,20 @@ export interface StepOutcome {
  * One pass: claims the closures that are due and moves each one step (or through
  * finalization). Returns what happened; an empty list means nothing was due.
  */
-export async function workOnce(ctx: AppContext, rules: EligibilityRules, options: WorkerOptions): Promise<StepOutcome[]> {
-  const claimed = await ctx.repos.closures.claimDue({ owner: options.owner, now: ctx.clock.now(), leaseMs: options.leaseMs, limit: options.concurrency });
-  const outcomes = await Promise.all(claimed.map((stored) => advance(ctx, rules, stored, options.owner)));
+export async function workOnce(
+  ctx: AppContext,
+  rules: EligibilityRules,
+  options: WorkerOptions,
+): Promise<StepOutcome[]> {
+  const claimed = await ctx.repos.closures.claimDue({
+    owner: options.owner,
+    now: ctx.clock.now(),
+    leaseMs: options.leaseMs,
+    limit: options.concurrency,
+  });
+  const outcomes = await Promise.all(
+    claimed.map((stored) => advance(ctx, rules, stored, options.owner)),
+  );
   return outcomes;
 }
 
@@ -77,14 +88,19 @@ export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
  * finishes), so a closure that falls due is claimed within `pollMs` even while others run,
  * and a stop request ends the loop as soon as the closures in flight finish.
  */
-export async function runWorker(ctx: AppContext, rules: EligibilityRules, options: RunOptions): Promise<void> {
+export async function runWorker(
+  ctx: AppContext,
+  rules: EligibilityRules,
+  options: RunOptions,
+): Promise<void> {
   const inFlight = new Set<Promise<void>>();
   // In --once mode a closure that could not move (its step failed or was refused) is not
   // retried in this run, so the run ends.
   const stalled = new Set<string>();
   const wait = options.idle ?? abortableSleep;
   // Every wait also ends when the worker is told to stop.
-  const idle = (ms: number, signal: AbortSignal) => wait(ms, options.stop ? AbortSignal.any([signal, options.stop]) : signal);
+  const idle = (ms: number, signal: AbortSignal) =>
+    wait(ms, options.stop ? AbortSignal.any([signal, options.stop]) : signal);
   const elapsedSince = (instant: number) => ctx.clock.now().getTime() - instant;
   let lastPass = ctx.clock.now().getTime();
   let idling = false;
@@ -92,7 +108,12 @@ export async function runWorker(ctx: AppContext, rules: EligibilityRules, option
     const free = options.concurrency - inFlight.size;
     let started = 0;
     if (free > 0) {
-      const claimed = await ctx.repos.closures.claimDue({ owner: options.owner, now: ctx.clock.now(), leaseMs: options.leaseMs, limit: free });
+      const claimed = await ctx.repos.closures.claimDue({
+        owner: options.owner,
+        now: ctx.clock.now(),
+        leaseMs: options.leaseMs,
+        limit: free,
+      });
       for (const stored of claimed) {
         if (options.once && stalled.has(stored.closure.id)) {
           await ctx.repos.closures.releaseLease(stored.closure.id, options.owner);
@@ -162,7 +183,12 @@ async function waitForSlot(
   }
 }
 
-async function advance(ctx: AppContext, rules: EligibilityRules, stored: StoredClosure, owner: string): Promise<StepOutcome> {
+async function advance(
+  ctx: AppContext,
+  rules: EligibilityRules,
+  stored: StoredClosure,
+  owner: string,
+): Promise<StepOutcome> {
   const from = stored.closure.state;
   try {
     if (stored.closure.state === 'requested' || stored.closure.state === 'grace') {
@@ -208,7 +234,10 @@ async function step(
   const now = ctx.clock.now();
   const contact = await ctx.platform.contact(stored.closure.accountId);
   const policy = rules(contact?.jurisdiction ?? 'ZZ');
-  const result = transition(stored.closure, event, now, { gracePeriodMs: policy.gracePeriodMs, confirmationExpiryMs: policy.confirmationExpiryMs });
+  const result = transition(stored.closure, event, now, {
+    gracePeriodMs: policy.gracePeriodMs,
+    confirmationExpiryMs: policy.confirmationExpiryMs,
+  });
   if (!result.ok) return null;
   // Entering finalizing keeps the claim: the closure is due at once, and another worker
   // must not take it while this one freezes, sweeps and decides.
@@ -224,7 +253,12 @@ async function step(
     vars: { reasons: holderReasons(verdict), actions: actionsTaken },
     data: verdict ? { blockers: verdict.blockers.map((b) => b.code) } : {},
     now,
-    store: (repos) => repos.closures.saveTransition(result.closure, stored.closure.version, { now, releaseLease, ...(verdict ? { verdict } : {}) }),
+    store: (repos) =>
+      repos.closures.saveTransition(result.closure, stored.closure.version, {
+        now,
+        releaseLease,
+        ...(verdict ? { verdict } : {}),
+      }),
     ...(finalizeNow ? { finalize: finalizeNow } : {}),
   });
   return saved ? result.closure : null;
@@ -238,7 +272,11 @@ async function step(
  * worker killed half-way repeats the same decision instead of re-checking an account it
  * already began to change.
  */
-async function finalize(ctx: AppContext, rules: EligibilityRules, stored: StoredClosure): Promise<string | null> {
+async function finalize(
+  ctx: AppContext,
+  rules: EligibilityRules,
+  stored: StoredClosure,
+): Promise<string | null> {
   const { closure } = stored;
   const key = (suffix: string) => `closure:${closure.id}:${suffix}`;
   let decision = stored.decision;
@@ -254,7 +292,12 @@ async function finalize(ctx: AppContext, rules: EligibilityRules, stored: Stored
     } else {
       const now = ctx.clock.now();
       verdict = evaluateFacts(rules, withoutOwnClosure(facts), now);
-      const plan = planFinalization(withoutOwnClosure(facts), rules(facts.jurisdiction).policy, closure.consent, now);
+      const plan = planFinalization(
+        withoutOwnClosure(facts),
+        rules(facts.jurisdiction).policy,
+        closure.consent,
+        now,
+      );
       if (!plan.after.eligible) {
         // Something the holder or support must fix stands: touch nothing, tell them why.
         decision = 'block';
@@ -269,7 +312,9 @@ async function finalize(ctx: AppContext, rules: EligibilityRules, stored: Stored
         decision = verdict.eligible ? 'close' : 'block';
       }
     }
-    const stuck = await ctx.unitOfWork.run((repos) => repos.closures.recordDecision(closure.id, closure.version, decision!, verdict));
+    const stuck = await ctx.unitOfWork.run((repos) =>
+      repos.closures.recordDecision(closure.id, closure.version, decision!, verdict),
+    );
     if (!stuck) {
       const reread = await ctx.repos.closures.get(closure.id);
       if (!reread || reread.decision === null) return null;
@@ -279,24 +324,45 @@ async function finalize(ctx: AppContext, rules: EligibilityRules, stored: Stored
   }
   // The decision's platform actions (close_account or unfreeze) are the `finalized`
   // transition's effects: they run before it is stored, under this closure's keys.
-  const done = await step(ctx, rules, stored, { type: 'finalized', eligible: decision === 'close' }, verdict, actionsTaken);
+  const done = await step(
+    ctx,
+    rules,
+    stored,
+    { type: 'finalized', eligible: decision === 'close' },
+    verdict,
+    actionsTaken,
+  );
   return done?.state ?? null;
 }
 
-type TakenAction = { kind: 'cancel_order'; id: string } | { kind: 'sweep'; asset: string; amount: string } | { kind: 'revoke'; name: string };
+type TakenAction =
+  | { kind: 'cancel_order'; id: string }
+  | { kind: 'sweep'; asset: string; amount: string }
+  | { kind: 'revoke'; name: string };
 
 /** Cancels orders first (releasing funds), then sweeps dust and revokes apps, as planned. */
-async function performPlan(ctx: AppContext, accountId: string, plan: FinalizationPlan, facts: AccountFacts, key: (suffix: string) => string): Promise<TakenAction[]> {
+async function performPlan(
+  ctx: AppContext,
+  accountId: string,
+  plan: FinalizationPlan,
+  facts: AccountFacts,
+  key: (suffix: string) => string,
+): Promise<TakenAction[]> {
   const taken: TakenAction[] = [];
   for (const id of plan.cancelOrders) {
     await ctx.platform.cancelOrder(accountId, id, key(`order:${id}`));
     taken.push({ kind: 'cancel_order', id });
   }
-  if (plan.cancelOrders.length > 0 && plan.sweepAssets.length > 0) facts = await requireFacts(ctx, accountId);
+  if (plan.cancelOrders.length > 0 && plan.sweepAssets.length > 0)
+    facts = await requireFacts(ctx, accountId);
   for (const asset of plan.sweepAssets) {
     const balance = facts.balances.find((b) => b.asset === asset);
     await ctx.platform.sweepDust(accountId, asset, key(`sweep:${asset}`));
-    taken.push({ kind: 'sweep', asset, amount: balance ? formatAmount(balance.available, balance.decimals) : '' });
+    taken.push({
+      kind: 'sweep',
+      asset,
+      amount: balance ? formatAmount(balance.available, balance.decimals) : '',
+    });
   }
   for (const id of plan.revokeAuthorizations) {
     await ctx.platform.revokeAuthorization(accountId, id, key(`authorization:${id}`));

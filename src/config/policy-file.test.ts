@@ -96,13 +96,17 @@ describe('parsePolicyText', () => {
           .join(', ')}]`,
       );
     expect(texts(parsePolicyText(lines.join('\n'), 'bomb.yaml'))).toEqual([
-      expect.stringMatching(/^bomb\.yaml:1: the policy expands YAML aliases \(\*name\) too many times; at most 100/),
+      expect.stringMatching(
+        /^bomb\.yaml:1: the policy expands YAML aliases \(\*name\) too many times; at most 100/,
+      ),
     ]);
   });
 
   it('refuses text over the size limit before parsing it', () => {
     const text = `# ${'x'.repeat(MAX_POLICY_BYTES)}\n`;
-    expect(texts(parsePolicyText(text, 'big.yaml'))).toEqual([expect.stringMatching(/^big\.yaml: the policy file is larger than the limit of 1024 KiB/)]);
+    expect(texts(parsePolicyText(text, 'big.yaml'))).toEqual([
+      expect.stringMatching(/^big\.yaml: the policy file is larger than the limit of 1024 KiB/),
+    ]);
   });
 
   it('takes an empty file as the defaults', () => {
@@ -147,7 +151,9 @@ describe('loadPolicy', () => {
     const path = write('huge.yaml', `dustThreshold: 1.00\n# ${'x'.repeat(50 * 1024 * 1024)}\n`);
     const result = loadPolicyFile(path);
     expect(result.ok).toBe(false);
-    expect(texts(result)).toEqual([`${path}: the policy file is larger than the limit of 1024 KiB (a policy is a few kilobytes: is this the right file?)`]);
+    expect(texts(result)).toEqual([
+      `${path}: the policy file is larger than the limit of 1024 KiB (a policy is a few kilobytes: is this the right file?)`,
+    ]);
   });
 
   it('reads a file just under the limit', () => {

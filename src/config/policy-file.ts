@@ -46,11 +46,17 @@ export const MAX_POLICY_BYTES = 1024 * 1024;
 export const MAX_POLICY_ALIASES = 100;
 
 const tooLarge = (fileName: string) =>
-  fileError(fileName, null, null, `the policy file is larger than the limit of ${MAX_POLICY_BYTES / 1024} KiB (a policy is a few kilobytes: is this the right file?)`);
+  fileError(
+    fileName,
+    null,
+    null,
+    `the policy file is larger than the limit of ${MAX_POLICY_BYTES / 1024} KiB (a policy is a few kilobytes: is this the right file?)`,
+  );
 
 /** Parses and validates policy YAML; `fileName` is only used to name the file in errors. */
 export function parsePolicyText(text: string, fileName: string): PolicyFileResult {
-  if (Buffer.byteLength(text, 'utf8') > MAX_POLICY_BYTES) return { ok: false, errors: [tooLarge(fileName)] };
+  if (Buffer.byteLength(text, 'utf8') > MAX_POLICY_BYTES)
+    return { ok: false, errors: [tooLarge(fileName)] };
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const lineAt = (offset: number) => lineCounter.linePos(offset).line;
@@ -110,7 +116,8 @@ export function loadPolicyFile(path: string): PolicyFileResult {
     try {
       const buffer = Buffer.alloc(MAX_POLICY_BYTES + 1);
       let length = 0;
-      for (let n = -1; n !== 0 && length < buffer.length; length += n) n = readSync(fd, buffer, length, buffer.length - length, null);
+      for (let n = -1; n !== 0 && length < buffer.length; length += n)
+        n = readSync(fd, buffer, length, buffer.length - length, null);
       if (length > MAX_POLICY_BYTES) return { ok: false, errors: [tooLarge(path)] };
       text = buffer.subarray(0, length).toString('utf8');
     } finally {

@@ -28,10 +28,24 @@ export type HashFn = (text: string) => string;
 
 /** The exact text an entry's hash is taken over: position, link and content. */
 export function hashInput(seq: number, prevHash: string, content: AuditEntryContent): string {
-  return JSON.stringify([seq, prevHash, content.at, content.actorKind, content.actorId, content.action, content.accountId, content.data]);
+  return JSON.stringify([
+    seq,
+    prevHash,
+    content.at,
+    content.actorKind,
+    content.actorId,
+    content.action,
+    content.accountId,
+    content.data,
+  ]);
 }
 
-export function chainEntry(seq: number, prevHash: string, content: AuditEntryContent, hash: HashFn): AuditEntry {
+export function chainEntry(
+  seq: number,
+  prevHash: string,
+  content: AuditEntryContent,
+  hash: HashFn,
+): AuditEntry {
   return { ...content, seq, prevHash, hash: hash(hashInput(seq, prevHash, content)) };
 }
 
@@ -61,15 +75,27 @@ export class ChainVerifier {
     const expectedPrev = this.previous?.hash ?? GENESIS_HASH;
     if (entry.seq !== expectedSeq) {
       const problem: AuditProblem = entry.seq > expectedSeq ? 'missing' : 'out_of_place';
-      return this.fail(entry.seq, problem, entry.seq > expectedSeq
-        ? `entries ${expectedSeq}..${entry.seq - 1} were deleted (the log jumps from ${expectedSeq - 1} to ${entry.seq})`
-        : `entry ${entry.seq} appears after entry ${expectedSeq - 1}: the log was reordered`);
+      return this.fail(
+        entry.seq,
+        problem,
+        entry.seq > expectedSeq
+          ? `entries ${expectedSeq}..${entry.seq - 1} were deleted (the log jumps from ${expectedSeq - 1} to ${entry.seq})`
+          : `entry ${entry.seq} appears after entry ${expectedSeq - 1}: the log was reordered`,
+      );
     }
     if (this.hash(hashInput(entry.seq, entry.prevHash, entry)) !== entry.hash) {
-      return this.fail(entry.seq, 'altered', `entry ${entry.seq} was altered: its content no longer matches its hash`);
+      return this.fail(
+        entry.seq,
+        'altered',
+        `entry ${entry.seq} was altered: its content no longer matches its hash`,
+      );
     }
     if (entry.prevHash !== expectedPrev) {
-      return this.fail(entry.seq, 'out_of_place', `entry ${entry.seq} does not follow entry ${expectedSeq - 1}: an entry was inserted, replaced or reordered`);
+      return this.fail(
+        entry.seq,
+        'out_of_place',
+        `entry ${entry.seq} does not follow entry ${expectedSeq - 1}: an entry was inserted, replaced or reordered`,
+      );
     }
     this.previous = entry;
     return true;
@@ -81,11 +107,23 @@ export class ChainVerifier {
     const lastHash = this.previous?.hash ?? GENESIS_HASH;
     const headSeq = head?.seq ?? 0;
     if (headSeq > lastSeq) {
-      this.fail(lastSeq + 1, 'missing', `entries ${lastSeq + 1}..${headSeq} were deleted from the end of the log`);
+      this.fail(
+        lastSeq + 1,
+        'missing',
+        `entries ${lastSeq + 1}..${headSeq} were deleted from the end of the log`,
+      );
     } else if (headSeq < lastSeq) {
-      this.fail(headSeq + 1, 'unexpected', `entry ${headSeq + 1} was inserted: the log's head ends at ${headSeq}`);
+      this.fail(
+        headSeq + 1,
+        'unexpected',
+        `entry ${headSeq + 1} was inserted: the log's head ends at ${headSeq}`,
+      );
     } else if ((head?.hash ?? GENESIS_HASH) !== lastHash) {
-      this.fail(lastSeq, 'altered', `entry ${lastSeq} was replaced: it does not match the log's head`);
+      this.fail(
+        lastSeq,
+        'altered',
+        `entry ${lastSeq} was replaced: it does not match the log's head`,
+      );
     }
     return this.failure ?? { intact: true, entries: this.count, headSeq };
   }

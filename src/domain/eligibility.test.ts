@@ -22,7 +22,12 @@ const ago = (ms: number): Date => new Date(NOW.getTime() - ms);
 
 function cleanFacts(overrides: Partial<AccountFacts> = {}): AccountFacts {
   return {
-    ...blankFacts({ accountId: 'acct-1', status: 'active', jurisdiction: 'DE', openedAt: new Date('2024-01-15T08:00:00.000Z') }),
+    ...blankFacts({
+      accountId: 'acct-1',
+      status: 'active',
+      jurisdiction: 'DE',
+      openedAt: new Date('2024-01-15T08:00:00.000Z'),
+    }),
     credentials: [{ id: 'cred-1', kind: 'session', label: 'web', createdAt: ago(DAY) }],
     ...overrides,
   };

@@ -10,52 +10,74 @@ export const ERROR_CATALOGUE = {
   OFFBOARD_ERR_USAGE: 'The command line is malformed: an unknown option, a missing argument.',
   OFFBOARD_ERR_BAD_DATABASE_URL:
     'The database URL has an unknown form. Use sqlite:PATH, sqlite::memory:, postgres://... or postgresql://...',
-  OFFBOARD_ERR_DATABASE_UNREACHABLE: 'The database server did not answer. Check the URL and that the server runs.',
-  OFFBOARD_ERR_INVALID_ARGUMENT: 'An argument has the wrong form (a count that is not a positive integer, ...).',
+  OFFBOARD_ERR_DATABASE_UNREACHABLE:
+    'The database server did not answer. Check the URL and that the server runs.',
+  OFFBOARD_ERR_INVALID_ARGUMENT:
+    'An argument has the wrong form (a count that is not a positive integer, ...).',
   OFFBOARD_ERR_INVALID_AMOUNT:
     'An amount is not an exact decimal within the asset’s decimals (10.255 for a 2-decimal asset is refused, never rounded).',
   OFFBOARD_ERR_UNKNOWN_ACCOUNT: 'No account has this id.',
   OFFBOARD_ERR_UNKNOWN_ASSET: 'No asset has this code.',
   OFFBOARD_ERR_DUPLICATE: 'A record with this id exists already.',
-  OFFBOARD_ERR_INSUFFICIENT_FUNDS: 'The available balance does not cover the amount, and the asset may not go negative.',
+  OFFBOARD_ERR_INSUFFICIENT_FUNDS:
+    'The available balance does not cover the amount, and the asset may not go negative.',
   OFFBOARD_ERR_ACCOUNT_NOT_ACTIVE:
     'The account is frozen, disabled or closed, so this operation is not allowed on it.',
-  OFFBOARD_ERR_INVALID_STATE: 'The record is not in a state that allows this operation (an order already filled, ...).',
+  OFFBOARD_ERR_INVALID_STATE:
+    'The record is not in a state that allows this operation (an order already filled, ...).',
   OFFBOARD_ERR_NOT_FOUND: 'The record this operation names does not exist.',
-  OFFBOARD_ERR_INVALID_POLICY: 'The policy file is invalid; each error names the file, the line and the path.',
+  OFFBOARD_ERR_INVALID_POLICY:
+    'The policy file is invalid; each error names the file, the line and the path.',
   OFFBOARD_ERR_NOT_ELIGIBLE:
     'The account has blockers only the holder or support can clear; the verdict lists each with its fix.',
-  OFFBOARD_ERR_CONSENT_REQUIRED: 'Closure would take automatic actions (sweep dust, cancel orders, revoke apps) the holder has not consented to.',
+  OFFBOARD_ERR_CONSENT_REQUIRED:
+    'Closure would take automatic actions (sweep dust, cancel orders, revoke apps) the holder has not consented to.',
   OFFBOARD_ERR_CLOSURE_IN_PROGRESS: 'The account already has a closure in progress.',
   OFFBOARD_ERR_NO_CLOSURE: 'The account has no closure in a state that allows this.',
   OFFBOARD_ERR_BAD_CODE: 'The confirmation code is wrong or expired.',
   OFFBOARD_ERR_TOO_MANY_ATTEMPTS: 'Too many wrong confirmation codes: request the closure again.',
-  OFFBOARD_ERR_CLOSURE_REFUSED: 'The closure cannot take this step now (finalization has started, or it has ended).',
-  OFFBOARD_ERR_TOO_EARLY: 'The account cannot be enabled yet: the policy requires a minimum time after disabling.',
+  OFFBOARD_ERR_CLOSURE_REFUSED:
+    'The closure cannot take this step now (finalization has started, or it has ended).',
+  OFFBOARD_ERR_TOO_EARLY:
+    'The account cannot be enabled yet: the policy requires a minimum time after disabling.',
   OFFBOARD_ERR_REVERIFICATION_REQUIRED: 'Enabling an account needs the holder re-verified first.',
   OFFBOARD_ERR_INVALID_LINK: 'The disable link is malformed, forged, expired or already used.',
-  OFFBOARD_ERR_INTERNAL: 'An unexpected failure. It is logged; retry, and report it if it persists.',
-  OFFBOARD_ERR_UNAUTHENTICATED: 'The request carries no valid credentials: send `Authorization: Bearer` with an API key, a holder token or an agent token that has not expired.',
-  OFFBOARD_ERR_FORBIDDEN: 'The credentials are valid but lack the scope or role this operation requires.',
-  OFFBOARD_ERR_FOUR_EYES: 'A second agent must approve: the agent who asked for an override cannot approve it.',
-  OFFBOARD_ERR_INVALID_REQUEST: 'The HTTP request is malformed (bad JSON, not UTF-8, a wrong type, an unknown or missing field); the message names what is wrong.',
+  OFFBOARD_ERR_INTERNAL:
+    'An unexpected failure. It is logged; retry, and report it if it persists.',
+  OFFBOARD_ERR_UNAUTHENTICATED:
+    'The request carries no valid credentials: send `Authorization: Bearer` with an API key, a holder token or an agent token that has not expired.',
+  OFFBOARD_ERR_FORBIDDEN:
+    'The credentials are valid but lack the scope or role this operation requires.',
+  OFFBOARD_ERR_FOUR_EYES:
+    'A second agent must approve: the agent who asked for an override cannot approve it.',
+  OFFBOARD_ERR_INVALID_REQUEST:
+    'The HTTP request is malformed (bad JSON, not UTF-8, a wrong type, an unknown or missing field); the message names what is wrong.',
   OFFBOARD_ERR_BODY_TOO_LARGE: 'The request body is larger than the service accepts.',
   OFFBOARD_ERR_URI_TOO_LONG: 'A path segment of the URL is longer than any route takes.',
-  OFFBOARD_ERR_HEADERS_TOO_LARGE: 'The request line and headers together are larger than the service accepts.',
+  OFFBOARD_ERR_HEADERS_TOO_LARGE:
+    'The request line and headers together are larger than the service accepts.',
   OFFBOARD_ERR_REQUEST_TIMEOUT: 'The request did not arrive whole in time.',
-  OFFBOARD_ERR_UNSUPPORTED_MEDIA_TYPE: 'The request body is not JSON: send `Content-Type: application/json`.',
+  OFFBOARD_ERR_UNSUPPORTED_MEDIA_TYPE:
+    'The request body is not JSON: send `Content-Type: application/json`.',
   OFFBOARD_ERR_UNKNOWN_ROUTE: 'No HTTP route has this method and path; /docs lists them.',
-  OFFBOARD_ERR_RATE_LIMITED: 'Too many attempts in a short time: wait the seconds `Retry-After` names, then try again.',
-  OFFBOARD_ERR_IDEMPOTENCY_KEY_REUSED: 'This Idempotency-Key was used before for a different request: use a new key for a new request.',
-  OFFBOARD_ERR_IDEMPOTENCY_IN_PROGRESS: 'A request with this Idempotency-Key is still being processed: retry in a moment.',
-  OFFBOARD_ERR_NOT_READY: 'The service is not ready: its database is unreachable or its schema is not migrated.',
-  OFFBOARD_ERR_OUT_DIR_NOT_EMPTY: 'The export folder has files in it already: name an empty or new folder, or replace an earlier export.',
-  OFFBOARD_ERR_SIGNING_KEY: 'The statement signing key (OFFBOARD_SIGNING_KEY) or a public key is missing, unreadable or not Ed25519.',
+  OFFBOARD_ERR_RATE_LIMITED:
+    'Too many attempts in a short time: wait the seconds `Retry-After` names, then try again.',
+  OFFBOARD_ERR_IDEMPOTENCY_KEY_REUSED:
+    'This Idempotency-Key was used before for a different request: use a new key for a new request.',
+  OFFBOARD_ERR_IDEMPOTENCY_IN_PROGRESS:
+    'A request with this Idempotency-Key is still being processed: retry in a moment.',
+  OFFBOARD_ERR_NOT_READY:
+    'The service is not ready: its database is unreachable or its schema is not migrated.',
+  OFFBOARD_ERR_OUT_DIR_NOT_EMPTY:
+    'The export folder has files in it already: name an empty or new folder, or replace an earlier export.',
+  OFFBOARD_ERR_SIGNING_KEY:
+    'The statement signing key (OFFBOARD_SIGNING_KEY) or a public key is missing, unreadable or not Ed25519.',
   OFFBOARD_ERR_AGENT_KEY:
     'The agent keys (OFFBOARD_AGENT_JWKS or OFFBOARD_AGENT_PUBLIC_KEY) are unreadable, not public Ed25519/P-256 keys, or an insecure URL; or an agent token was asked of offboard while an identity provider issues them.',
   OFFBOARD_ERR_ACCOUNT_CLOSED:
     'The account is closed: its holder token may still read its status and download statements, nothing else.',
-  OFFBOARD_ERR_PORT_IN_USE: 'Another process listens on the port the service was asked to use: choose another port.',
+  OFFBOARD_ERR_PORT_IN_USE:
+    'Another process listens on the port the service was asked to use: choose another port.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
@@ -98,7 +120,9 @@ export const ERROR_TEMPLATES = {
   OFFBOARD_ERR_INTERNAL: (_p: { problem: 'history_changed' }) =>
     'the history changed while it was exported; export again',
   OFFBOARD_ERR_NOT_FOUND: (
-    p: { record: 'api_key' | 'approval'; id: string } | { record: 'hold'; id: string; accountId: string },
+    p:
+      | { record: 'api_key' | 'approval'; id: string }
+      | { record: 'hold'; id: string; accountId: string },
   ) => {
     switch (p.record) {
       case 'api_key':
@@ -121,7 +145,8 @@ export const ERROR_TEMPLATES = {
         ? `account "${p.accountId}" is closed: no new holder tokens; tokens issued before closure still read its status and statements`
         : `account "${p.accountId}" is disabled: no holder tokens until it is enabled again`;
     }
-    if (p.refused === 'close') return `account "${p.accountId}" is ${p.status} already; there is nothing to close`;
+    if (p.refused === 'close')
+      return `account "${p.accountId}" is ${p.status} already; there is nothing to close`;
     return `account "${p.accountId}" is ${p.status}; there is nothing to disable`;
   },
   OFFBOARD_ERR_NO_CLOSURE: (p: { accountId: string; awaiting?: 'confirmation' }) =>
@@ -132,8 +157,9 @@ export const ERROR_TEMPLATES = {
     `${p.attempts} wrong codes: cancel and request the closure again`,
   OFFBOARD_ERR_TOO_EARLY: (p: { accountId: string; enableFrom: Date }) =>
     `account "${p.accountId}" can be enabled from ${p.enableFrom.toISOString()}`,
-  OFFBOARD_ERR_INVALID_LINK: (p: { problem: 'malformed' | 'bad_signature' | 'expired' | 'used' | 'unknown' }) =>
-    `this disable link is not valid (${p.problem.replace('_', ' ')})`,
+  OFFBOARD_ERR_INVALID_LINK: (p: {
+    problem: 'malformed' | 'bad_signature' | 'expired' | 'used' | 'unknown';
+  }) => `this disable link is not valid (${p.problem.replace('_', ' ')})`,
   OFFBOARD_ERR_CLOSURE_IN_PROGRESS: (
     p: { accountId: string } | { accountId: string; closureId: string; state: string },
   ) =>
@@ -162,7 +188,11 @@ export const ERROR_TEMPLATES = {
     }
   },
   // "3 blockers; 1 needs the holder or support", "1 blocker; it needs the holder or support".
-  OFFBOARD_ERR_NOT_ELIGIBLE: (p: { accountId: string; blockers: number; needHolderOrSupport: number }) => {
+  OFFBOARD_ERR_NOT_ELIGIBLE: (p: {
+    accountId: string;
+    blockers: number;
+    needHolderOrSupport: number;
+  }) => {
     const all = `${p.blockers} blocker${p.blockers === 1 ? '' : 's'}`;
     const hard = p.needHolderOrSupport;
     const who =
@@ -174,7 +204,12 @@ export const ERROR_TEMPLATES = {
   OFFBOARD_ERR_INVALID_STATE: (
     p:
       | { reason: 'not_disabled'; accountId: string }
-      | { reason: 'approval_decided'; approvalId: string; status: 'approved' | 'declined'; by: string | null }
+      | {
+          reason: 'approval_decided';
+          approvalId: string;
+          status: 'approved' | 'declined';
+          by: string | null;
+        }
       | { reason: 'approval_decided_meanwhile'; approvalId: string },
   ) => {
     switch (p.reason) {
@@ -242,7 +277,13 @@ export class OffboardError extends Error {
   /** The same error with an interface's words after the message (`...; pass --consent sweep-dust`). */
   withHint(hint: string | undefined): OffboardError {
     if (hint === undefined || hint === '') return this;
-    return new OffboardError(this.code, `${this.message}; ${hint}`, this.details, this.data, this.params);
+    return new OffboardError(
+      this.code,
+      `${this.message}; ${hint}`,
+      this.details,
+      this.data,
+      this.params,
+    );
   }
 }
 

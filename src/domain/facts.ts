@@ -54,7 +54,8 @@ export interface AuthorizationFact {
   grantedAt: Date;
 }
 
-export type CredentialKind = 'api_key' | 'session' | 'device' | 'totp' | 'sms' | 'webauthn' | 'withdrawal_address';
+export type CredentialKind =
+  'api_key' | 'session' | 'device' | 'totp' | 'sms' | 'webauthn' | 'withdrawal_address';
 
 export interface CredentialFact {
   id: string;
@@ -92,7 +93,12 @@ export interface AccountFacts {
   credentials: CredentialFact[];
   /** Active only. */
   holds: HoldFact[];
-  lastActivity: { trade: Date | null; withdrawal: Date | null; deposit: Date | null; securityChange: Date | null };
+  lastActivity: {
+    trade: Date | null;
+    withdrawal: Date | null;
+    deposit: Date | null;
+    securityChange: Date | null;
+  };
   /** A closure in progress (not terminal), if any. */
   closure: { id: string; state: string } | null;
 }
@@ -101,7 +107,9 @@ export interface AccountFacts {
  * An account with nothing on it: no balances, orders, transfers, disputes, grants,
  * credentials, holds, activity or closure. Readers fill in what they find.
  */
-export function blankFacts(account: Pick<AccountFacts, 'accountId' | 'status' | 'jurisdiction' | 'openedAt'>): AccountFacts {
+export function blankFacts(
+  account: Pick<AccountFacts, 'accountId' | 'status' | 'jurisdiction' | 'openedAt'>,
+): AccountFacts {
   return {
     ...account,
     balances: [],

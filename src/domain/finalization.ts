@@ -13,7 +13,8 @@ export interface FinalizationPlan {
   after: Verdict;
 }
 
-const isAutomatic = (b: Blocker, code: Blocker['code']) => b.code === code && b.severity === 'automatic';
+const isAutomatic = (b: Blocker, code: Blocker['code']) =>
+  b.code === code && b.severity === 'automatic';
 
 /**
  * Plans finalization before anything is touched. Consent to sweep dust or cancel orders
@@ -24,7 +25,12 @@ const isAutomatic = (b: Blocker, code: Blocker['code']) => b.code === code && b.
  * Orders come first: cancelling one releases its funds, which may leave dust to sweep, or
  * a balance no sweep may take.
  */
-export function planFinalization(facts: AccountFacts, policy: Policy, consent: ClosureConsent, now: Date): FinalizationPlan {
+export function planFinalization(
+  facts: AccountFacts,
+  policy: Policy,
+  consent: ClosureConsent,
+  now: Date,
+): FinalizationPlan {
   let current = facts;
   let verdict = evaluate(current, policy, now);
   const cancelOrders: string[] = [];
@@ -36,8 +42,10 @@ export function planFinalization(facts: AccountFacts, policy: Policy, consent: C
   const sweepAssets: string[] = [];
   const revokeAuthorizations: string[] = [];
   for (const blocker of verdict.blockers) {
-    if (consent.sweepDust && isAutomatic(blocker, 'dust_remaining') && blocker.subject.asset) sweepAssets.push(blocker.subject.asset);
-    if (consent.revokeApps && isAutomatic(blocker, 'linked_authorization') && blocker.subject.id) revokeAuthorizations.push(blocker.subject.id);
+    if (consent.sweepDust && isAutomatic(blocker, 'dust_remaining') && blocker.subject.asset)
+      sweepAssets.push(blocker.subject.asset);
+    if (consent.revokeApps && isAutomatic(blocker, 'linked_authorization') && blocker.subject.id)
+      revokeAuthorizations.push(blocker.subject.id);
   }
   const swept = new Set(sweepAssets);
   const revoked = new Set(revokeAuthorizations);
@@ -52,14 +60,16 @@ export function planFinalization(facts: AccountFacts, policy: Policy, consent: C
 /** Cancelling an order releases what it locked into the available balance. */
 function withOrdersCancelled(facts: AccountFacts): AccountFacts {
   const released = new Map<string, bigint>();
-  for (const order of facts.openOrders) released.set(order.asset, (released.get(order.asset) ?? 0n) + order.locked);
+  for (const order of facts.openOrders)
+    released.set(order.asset, (released.get(order.asset) ?? 0n) + order.locked);
   return {
     ...facts,
     openOrders: [],
     balances: facts.balances.map((b) => {
       const amount = released.get(b.asset) ?? 0n;
-      return amount === 0n ? b : { ...b, available: b.available + amount, locked: b.locked - amount };
+      return amount === 0n
+        ? b
+        : { ...b, available: b.available + amount, locked: b.locked - amount };
     }),
   };
 }
-

@@ -15,7 +15,10 @@ export const ZH_CN: LanguagePack = {
       message: '该账户的注销流程已在进行中（{closureState}）。',
       fix: '无需操作：请等待其完成，或取消注销。',
     },
-    'account_hold.legal': { message: '您的账户存在法律冻结，暂时无法注销。', fix: '如需了解详情，请联系客服。' },
+    'account_hold.legal': {
+      message: '您的账户存在法律冻结，暂时无法注销。',
+      fix: '如需了解详情，请联系客服。',
+    },
     // No parameters, on purpose: see messages.ts.
     'account_hold.review': {
       message: '您的账户需要经过我们团队的审核后才能注销。',

@@ -25,7 +25,12 @@ const ago = (ms: number): Date => new Date(NOW.getTime() - ms);
 
 function facts(overrides: Partial<AccountFacts> = {}): AccountFacts {
   return {
-    ...blankFacts({ accountId: 'acct-1', status: 'active', jurisdiction: 'DE', openedAt: new Date('2024-01-15T08:00:00.000Z') }),
+    ...blankFacts({
+      accountId: 'acct-1',
+      status: 'active',
+      jurisdiction: 'DE',
+      openedAt: new Date('2024-01-15T08:00:00.000Z'),
+    }),
     ...overrides,
   };
 }
@@ -365,10 +370,21 @@ describe('relative times', () => {
 });
 
 describe('balance_remaining wording', () => {
-  const render = (asset: string, decimals: number, priceMinor: bigint, available: bigint, lang: Lang) =>
-    renderVerdict(evaluate(facts({ balances: [price(asset, decimals, priceMinor)(available)] }), DEFAULT_POLICY, NOW), { lang, audience: 'holder', now: NOW }).blockers.find(
-      (b) => b.code === 'balance_remaining',
-    )?.message;
+  const render = (
+    asset: string,
+    decimals: number,
+    priceMinor: bigint,
+    available: bigint,
+    lang: Lang,
+  ) =>
+    renderVerdict(
+      evaluate(
+        facts({ balances: [price(asset, decimals, priceMinor)(available)] }),
+        DEFAULT_POLICY,
+        NOW,
+      ),
+      { lang, audience: 'holder', now: NOW },
+    ).blockers.find((b) => b.code === 'balance_remaining')?.message;
 
   it('does not repeat the value of a balance held in the reference currency, in either language', () => {
     expect(render('USD', 2, 100n, 425n, 'en')).toBe('You still hold 4.25 USD.');
@@ -376,7 +392,9 @@ describe('balance_remaining wording', () => {
   });
 
   it('still gives the value of a balance in another asset', () => {
-    expect(render('BTC', 8, 6_000_000n, 100_000_000n, 'en')).toBe('You still hold 1.00000000 BTC, worth about 60000.00 USD.');
+    expect(render('BTC', 8, 6_000_000n, 100_000_000n, 'en')).toBe(
+      'You still hold 1.00000000 BTC, worth about 60000.00 USD.',
+    );
     expect(render('BTC', 8, 6_000_000n, 100_000_000n, 'zh-CN')).toContain('约合 60000.00 USD');
   });
 });

@@ -47,7 +47,10 @@ const PACKS: Record<Lang, LanguagePack> = { en: EN, 'zh-CN': ZH_CN };
 
 /** Every template by key, then language. */
 export const CATALOGUE: Record<MessageKey, Record<Lang, Template>> = Object.fromEntries(
-  MESSAGE_KEYS.map((key) => [key, Object.fromEntries(LANGS.map((lang) => [lang, PACKS[lang].templates[key]]))]),
+  MESSAGE_KEYS.map((key) => [
+    key,
+    Object.fromEntries(LANGS.map((lang) => [lang, PACKS[lang].templates[key]])),
+  ]),
 ) as Record<MessageKey, Record<Lang, Template>>;
 
 /** Parameters that hold ISO instants; they are shown with a relative time beside them. */
@@ -138,16 +141,24 @@ export function renderBlocker(
  * reason (agent data) never reach a notice, a page, the API or the CLI. Other blockers
  * keep their parameters (amounts, order ids, instants): the holder needs them to act.
  */
-export function holderVerdict(verdict: RenderedVerdict, lang: Lang = verdict.lang): RenderedVerdict {
+export function holderVerdict(
+  verdict: RenderedVerdict,
+  lang: Lang = verdict.lang,
+): RenderedVerdict {
   const now = new Date(verdict.evaluatedAt);
   return {
     ...verdict,
     lang,
     audience: 'holder',
-    blockers: verdict.blockers.map(({ message: _message, fix: _fix, detail: _detail, ...blocker }) => {
-      const { detail: _none, ...told } = renderBlocker({ ...blocker, detail: '' }, { lang, audience: 'holder', now });
-      return told;
-    }),
+    blockers: verdict.blockers.map(
+      ({ message: _message, fix: _fix, detail: _detail, ...blocker }) => {
+        const { detail: _none, ...told } = renderBlocker(
+          { ...blocker, detail: '' },
+          { lang, audience: 'holder', now },
+        );
+        return told;
+      },
+    ),
   };
 }
 

@@ -126,7 +126,10 @@ describe('valueInReference', () => {
 describe('amounts storage can hold', () => {
   it('parses 78 digits of minor units and refuses 79, whatever the decimals', () => {
     expect(parseAmount('9'.repeat(78), 0)).toEqual({ ok: true, value: MAX_MINOR_UNITS });
-    expect(parseAmount(`-${'9'.repeat(60)}.${'9'.repeat(18)}`, 18)).toEqual({ ok: true, value: -MAX_MINOR_UNITS });
+    expect(parseAmount(`-${'9'.repeat(60)}.${'9'.repeat(18)}`, 18)).toEqual({
+      ok: true,
+      value: -MAX_MINOR_UNITS,
+    });
     expect(parseAmount('1'.padEnd(79, '0'), 0).ok).toBe(false);
     expect(parseAmount(`${'9'.repeat(61)}.${'0'.repeat(18)}`, 18).ok).toBe(false);
   });

@@ -50,7 +50,10 @@ export function parseAmount(text: string, decimals: number): ParseAmountResult {
   }
   const minor = BigInt(whole + fraction.padEnd(decimals, '0'));
   if (!fitsStorage(minor)) {
-    return { ok: false, reason: 'it has more than 78 digits in minor units, more than any balance can hold' };
+    return {
+      ok: false,
+      reason: 'it has more than 78 digits in minor units, more than any balance can hold',
+    };
   }
   return { ok: true, value: sign ? -minor : minor };
 }

@@ -5,7 +5,13 @@
  */
 import { GENERIC_DURATION_REASON, parseDuration } from './duration.js';
 import type { AuthorizationKind } from './facts.js';
-import { AUTHORIZATION_KINDS, DEFAULT_POLICY, deepFreeze, formatPolicyPath, policyFor } from './policy.js';
+import {
+  AUTHORIZATION_KINDS,
+  DEFAULT_POLICY,
+  deepFreeze,
+  formatPolicyPath,
+  policyFor,
+} from './policy.js';
 import type {
   ClosureRules,
   ConsentRules,

@@ -80,11 +80,14 @@ export async function openContext(options: ContextOptions = {}): Promise<Context
     ...storeOf(database),
     platform,
     clock,
-    linkSecret: env['OFFBOARD_SECRET'] ?? (options.migrate === false ? '' : await databaseSecret(database, 'link_secret')),
+    linkSecret:
+      env['OFFBOARD_SECRET'] ??
+      (options.migrate === false ? '' : await databaseSecret(database, 'link_secret')),
     publicUrl: env['OFFBOARD_PUBLIC_URL'] ?? 'http://127.0.0.1:8080',
     disableLinkTtlMs: 7 * DAY,
     onError: (error, subject) => {
-      if (env['OFFBOARD_DEBUG']) process.stderr.write(`offboard: ${subject}: ${(error as Error).stack ?? String(error)}\n`);
+      if (env['OFFBOARD_DEBUG'])
+        process.stderr.write(`offboard: ${subject}: ${(error as Error).stack ?? String(error)}\n`);
     },
   };
   return {
@@ -95,8 +98,13 @@ export async function openContext(options: ContextOptions = {}): Promise<Context
     app,
     rules,
     jurisdiction: async (accountId) => {
-      const row = await database.db.selectFrom('accounts').select('jurisdiction').where('id', '=', accountId).executeTakeFirst();
-      if (!row) throw new OffboardError('OFFBOARD_ERR_UNKNOWN_ACCOUNT', `no account "${accountId}"`);
+      const row = await database.db
+        .selectFrom('accounts')
+        .select('jurisdiction')
+        .where('id', '=', accountId)
+        .executeTakeFirst();
+      if (!row)
+        throw new OffboardError('OFFBOARD_ERR_UNKNOWN_ACCOUNT', `no account "${accountId}"`);
       return row.jurisdiction;
     },
     readiness: () => databaseReadiness(database),

@@ -20,15 +20,27 @@ export interface ClosurePage {
 /** Where closures live. Writes take effect with the unit of work they were handed in. */
 export interface ClosureRepository {
   /** Stores a closure `createClosure` just made, with the hash of its one-time code. */
-  insert(closure: Closure, extra: { codeHash: string | null; verdict: RenderedVerdict; now: Date }): Promise<void>;
+  insert(
+    closure: Closure,
+    extra: { codeHash: string | null; verdict: RenderedVerdict; now: Date },
+  ): Promise<void>;
   /**
    * Stores a transition only if nobody moved the closure since it was read (`version`
    * guard): a holder's cancel and the worker's finalization cannot both win. Returns
    * whether this write won. A closure due by `now` wakes idle workers when the unit of work commits.
    */
-  saveTransition(next: Closure, previousVersion: number, extra: { now: Date; verdict?: RenderedVerdict; releaseLease?: boolean }): Promise<boolean>;
+  saveTransition(
+    next: Closure,
+    previousVersion: number,
+    extra: { now: Date; verdict?: RenderedVerdict; releaseLease?: boolean },
+  ): Promise<boolean>;
   /** Stores the final check's decision (and its verdict) before the worker acts on it; false when one was stored first. */
-  recordDecision(closureId: string, version: number, decision: 'close' | 'block', verdict: RenderedVerdict | null): Promise<boolean>;
+  recordDecision(
+    closureId: string,
+    version: number,
+    decision: 'close' | 'block',
+    verdict: RenderedVerdict | null,
+  ): Promise<boolean>;
   /** Counts one wrong confirmation code. */
   recordCodeAttempt(closureId: string): Promise<void>;
   /** The account's open closure (requested, grace, finalizing, escalated), if any. */
@@ -43,13 +55,23 @@ export interface ClosureRepository {
    * Claims up to `limit` due closures for `owner` until `now + leaseMs`; a closure whose
    * lease expired is due again. Runs its own transaction: never call it inside a unit of work.
    */
-  claimDue(options: { owner: string; now: Date; leaseMs: number; limit: number }): Promise<StoredClosure[]>;
+  claimDue(options: {
+    owner: string;
+    now: Date;
+    leaseMs: number;
+    limit: number;
+  }): Promise<StoredClosure[]>;
   /** Gives a claimed closure back (the step finished or failed) so it is due again at once. */
   releaseLease(closureId: string, owner: string): Promise<void>;
   /** Closures per state, for metrics and `work` summaries. */
   counts(): Promise<Record<string, number>>;
   /** Closures newest first, filtered, a page at a time. */
-  list(options: { accountId?: string; state?: ClosureState | 'open'; cursor?: { createdAt: number; id: string }; limit: number }): Promise<ClosurePage>;
+  list(options: {
+    accountId?: string;
+    state?: ClosureState | 'open';
+    cursor?: { createdAt: number; id: string };
+    limit: number;
+  }): Promise<ClosurePage>;
   /** The due instant (epoch ms) of the longest-waiting open closure no live worker holds; null when none waits. */
   oldestDueAt(now: number): Promise<number | null>;
 }

@@ -25,7 +25,11 @@ export interface PlatformPort {
   factsBatch(accountIds: readonly string[]): Promise<Map<string, AccountFacts>>;
 
   /** Account ids in id order after `after`, at most `limit`, optionally of one jurisdiction. */
-  listAccounts(options: { after?: string; limit: number; jurisdiction?: string }): Promise<string[]>;
+  listAccounts(options: {
+    after?: string;
+    limit: number;
+    jurisdiction?: string;
+  }): Promise<string[]>;
 
   /** How many accounts there are (of one jurisdiction), for progress. */
   countAccounts(options: { jurisdiction?: string }): Promise<number>;
@@ -49,7 +53,11 @@ export interface PlatformPort {
   cancelWithdrawal(accountId: string, transferId: string, idempotencyKey: string): Promise<void>;
 
   /** Revokes a third-party authorization for good. */
-  revokeAuthorization(accountId: string, authorizationId: string, idempotencyKey: string): Promise<void>;
+  revokeAuthorization(
+    accountId: string,
+    authorizationId: string,
+    idempotencyKey: string,
+  ): Promise<void>;
 
   /** Revokes a credential for good: revoked credentials are never restored. */
   revokeCredential(accountId: string, credentialId: string, idempotencyKey: string): Promise<void>;

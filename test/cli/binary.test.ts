@@ -28,15 +28,32 @@ describe('the offboard binary', () => {
   });
 
   it('uses OFFBOARD_DATABASE_URL', () => {
-    const out = binary(['seed', '--scenarios', '--whale-transactions', '10', '--json'], { OFFBOARD_DATABASE_URL: `sqlite:${join(dir, 'env.db')}` });
+    const out = binary(['seed', '--scenarios', '--whale-transactions', '10', '--json'], {
+      OFFBOARD_DATABASE_URL: `sqlite:${join(dir, 'env.db')}`,
+    });
     expect(out.code).toBe(0);
     expect(out.json<{ accounts: string[] }>().accounts).toContain('demo-everything');
   });
 
   it('stops quietly when its reader closes the pipe early (offboard accounts list | head -1)', async () => {
     const db = `sqlite:${join(dir, 'pipe.db')}`;
-    expect(spawnSync(process.execPath, [BIN, 'seed', '--accounts', '3000', '--transactions', '0', '--db', db]).status).toBe(0);
-    const child = spawn(process.execPath, [BIN, 'accounts', 'list', '--limit', '3000', '--db', db], { stdio: ['ignore', 'pipe', 'pipe'] });
+    expect(
+      spawnSync(process.execPath, [
+        BIN,
+        'seed',
+        '--accounts',
+        '3000',
+        '--transactions',
+        '0',
+        '--db',
+        db,
+      ]).status,
+    ).toBe(0);
+    const child = spawn(
+      process.execPath,
+      [BIN, 'accounts', 'list', '--limit', '3000', '--db', db],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     // Like `head -1`: read the first chunk, then close our end.

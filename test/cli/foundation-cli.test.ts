@@ -35,16 +35,24 @@ describe.each(DIALECTS)('CLI: seed and ledger [%s]', (dialect) => {
     } finally {
       await database.close();
     }
-    const balances = (await run('ledger', 'balances', 'demo-whale', '--json')).json<{ balances: { total: string }[] }>();
+    const balances = (await run('ledger', 'balances', 'demo-whale', '--json')).json<{
+      balances: { total: string }[];
+    }>();
     expect(balances.balances.every((b) => /^0\.?0*$/.test(b.total))).toBe(true);
   });
 
   it('deposits and withdraws exact decimal amounts', async () => {
     expect((await run('ledger', 'deposit', 'demo-clean', 'USD', '10.25')).code).toBe(0);
     expect((await run('ledger', 'withdraw', 'demo-clean', 'USD', '0.05')).code).toBe(0);
-    expect((await run('ledger', 'deposit', 'demo-clean', 'ETH', '0.000000000000000001')).code).toBe(0);
+    expect((await run('ledger', 'deposit', 'demo-clean', 'ETH', '0.000000000000000001')).code).toBe(
+      0,
+    );
     const out = await run('ledger', 'balances', 'demo-clean', '--json');
-    const byAsset = Object.fromEntries(out.json<{ balances: { asset: string; available: string }[] }>().balances.map((b) => [b.asset, b.available]));
+    const byAsset = Object.fromEntries(
+      out
+        .json<{ balances: { asset: string; available: string }[] }>()
+        .balances.map((b) => [b.asset, b.available]),
+    );
     expect(byAsset['USD']).toBe('10.20');
     expect(byAsset['ETH']).toBe('0.000000000000000001');
   });
@@ -67,7 +75,9 @@ describe.each(DIALECTS)('CLI: seed and ledger [%s]', (dialect) => {
     expect(asset.stderr).toContain('OFFBOARD_ERR_UNKNOWN_ASSET');
     const balances = await run('ledger', 'balances', 'nobody', '--json');
     expect(balances.code).toBe(2);
-    expect(balances.json<{ error: { code: string } }>().error.code).toBe('OFFBOARD_ERR_UNKNOWN_ACCOUNT');
+    expect(balances.json<{ error: { code: string } }>().error.code).toBe(
+      'OFFBOARD_ERR_UNKNOWN_ACCOUNT',
+    );
   });
 
   it('refuses to overdraw a crypto balance with exit 4', async () => {
@@ -84,7 +94,11 @@ describe.each(DIALECTS)('CLI: seed and ledger [%s]', (dialect) => {
     }
     const database = await openDatabase(db.url);
     try {
-      const rows = await database.db.selectFrom('accounts').select('id').where('id', 'like', 'acct-%').execute();
+      const rows = await database.db
+        .selectFrom('accounts')
+        .select('id')
+        .where('id', 'like', 'acct-%')
+        .execute();
       expect(rows).toEqual([]);
     } finally {
       await database.close();
@@ -92,15 +106,35 @@ describe.each(DIALECTS)('CLI: seed and ledger [%s]', (dialect) => {
   });
 
   it('seeds a deterministic population that keeps the ledger invariants', async () => {
-    const out = await run('seed', '--accounts', '300', '--transactions', '3000', '--random-seed', '7', '--id-prefix', 'pop-', '--json');
+    const out = await run(
+      'seed',
+      '--accounts',
+      '300',
+      '--transactions',
+      '3000',
+      '--random-seed',
+      '7',
+      '--id-prefix',
+      'pop-',
+      '--json',
+    );
     expect(out.code).toBe(0);
-    const summary = out.json<{ accounts: number; transactions: number; rows: number; rowsPerSecond: number }>();
+    const summary = out.json<{
+      accounts: number;
+      transactions: number;
+      rows: number;
+      rowsPerSecond: number;
+    }>();
     expect(summary.accounts).toBe(300);
     expect(summary.transactions).toBeGreaterThanOrEqual(3000);
     expect(summary.rowsPerSecond).toBeGreaterThan(0);
     const database = await openDatabase(db.url);
     try {
-      const balances = await database.db.selectFrom('balances').selectAll().where('account_id', 'like', 'pop-%').execute();
+      const balances = await database.db
+        .selectFrom('balances')
+        .selectAll()
+        .where('account_id', 'like', 'pop-%')
+        .execute();
       const txs = await database.db
         .selectFrom('transactions')
         .select(['account_id', 'asset', 'amount', 'fee'])
@@ -108,13 +142,24 @@ describe.each(DIALECTS)('CLI: seed and ledger [%s]', (dialect) => {
         .where('status', '=', 'completed')
         .execute();
       const net = new Map<string, bigint>();
-      for (const t of txs) net.set(`${t.account_id}/${t.asset}`, (net.get(`${t.account_id}/${t.asset}`) ?? 0n) + BigInt(t.amount) - BigInt(t.fee));
+      for (const t of txs)
+        net.set(
+          `${t.account_id}/${t.asset}`,
+          (net.get(`${t.account_id}/${t.asset}`) ?? 0n) + BigInt(t.amount) - BigInt(t.fee),
+        );
       expect(balances).toHaveLength(300);
       for (const b of balances) {
-        expect(BigInt(b.available) + BigInt(b.locked), b.account_id).toBe(net.get(`${b.account_id}/${b.asset}`) ?? 0n);
+        expect(BigInt(b.available) + BigInt(b.locked), b.account_id).toBe(
+          net.get(`${b.account_id}/${b.asset}`) ?? 0n,
+        );
         expect(BigInt(b.locked)).toBeGreaterThanOrEqual(0n);
       }
-      const jurisdictions = await database.db.selectFrom('accounts').select('jurisdiction').distinct().where('id', 'like', 'pop-%').execute();
+      const jurisdictions = await database.db
+        .selectFrom('accounts')
+        .select('jurisdiction')
+        .distinct()
+        .where('id', 'like', 'pop-%')
+        .execute();
       expect(jurisdictions.length).toBeGreaterThan(3);
     } finally {
       await database.close();

@@ -37,7 +37,11 @@ describe('CLI: untrusted text never reaches the terminal raw', () => {
     const reason = 'case 7\n\x1b[2Joffboard: eligible\u202e';
     const database = await openDatabase(db.url);
     try {
-      await new BuiltinLedger(database, systemClock).placeHold('demo-clean', { id: 'hold-escape', kind: 'fraud', reason });
+      await new BuiltinLedger(database, systemClock).placeHold('demo-clean', {
+        id: 'hold-escape',
+        kind: 'fraud',
+        reason,
+      });
     } finally {
       await database.close();
     }
@@ -52,13 +56,21 @@ describe('CLI: untrusted text never reaches the terminal raw', () => {
 
 describe('CLI: usage errors are one line', () => {
   it('prints one line with the code and the --help hint, exit 2', async () => {
-    for (const argv of [['ledger', 'deposit', 'x'], ['ledger', 'balances', '--nope'], ['frobnicate']]) {
+    for (const argv of [
+      ['ledger', 'deposit', 'x'],
+      ['ledger', 'balances', '--nope'],
+      ['frobnicate'],
+    ]) {
       const out = await cli(argv);
       expect(out.code).toBe(2);
       expect(lines(out.stderr)).toHaveLength(1);
-      expect(out.stderr).toMatch(/^offboard: OFFBOARD_ERR_USAGE: .+; run `offboard[a-z ]*--help` for usage\n$/);
+      expect(out.stderr).toMatch(
+        /^offboard: OFFBOARD_ERR_USAGE: .+; run `offboard[a-z ]*--help` for usage\n$/,
+      );
     }
-    expect((await cli(['ledger', 'deposit', 'x'])).stderr).toContain('`offboard ledger deposit --help`');
+    expect((await cli(['ledger', 'deposit', 'x'])).stderr).toContain(
+      '`offboard ledger deposit --help`',
+    );
   });
 
   it('gives a usage error as JSON with --json', async () => {
@@ -99,7 +111,9 @@ describe.each(DIALECTS)('CLI: newcomer findings [%s]', (dialect) => {
   it('says when --whale-transactions cannot apply to an existing demo-whale', async () => {
     const out = await run('seed', '--scenarios', '--whale-transactions', '20');
     expect(out.code).toBe(0);
-    expect(out.stderr).toMatch(/^offboard: notice: demo-whale exists already, so --whale-transactions 20 was not applied/);
+    expect(out.stderr).toMatch(
+      /^offboard: notice: demo-whale exists already, so --whale-transactions 20 was not applied/,
+    );
     const json = await run('seed', '--scenarios', '--whale-transactions', '20', '--json');
     expect(json.json<{ notices: string[] }>().notices).toHaveLength(1);
     // Without the option there is nothing to say.
@@ -107,12 +121,32 @@ describe.each(DIALECTS)('CLI: newcomer findings [%s]', (dialect) => {
   });
 
   it('opens an account with a holder, its channels and jurisdiction', async () => {
-    const out = await run('ledger', 'open', 'ana-1', '--holder', 'Ana Example', '--jurisdiction', 'GB', '--email', 'ana@example.test', '--phone', '+44 20 7946 0000', '--json');
+    const out = await run(
+      'ledger',
+      'open',
+      'ana-1',
+      '--holder',
+      'Ana Example',
+      '--jurisdiction',
+      'GB',
+      '--email',
+      'ana@example.test',
+      '--phone',
+      '+44 20 7946 0000',
+      '--json',
+    );
     expect(out.code).toBe(0);
-    expect(out.json()).toMatchObject({ account: 'ana-1', holderId: 'holder-ana-1', jurisdiction: 'GB', email: 'ana@example.test' });
+    expect(out.json()).toMatchObject({
+      account: 'ana-1',
+      holderId: 'holder-ana-1',
+      jurisdiction: 'GB',
+      email: 'ana@example.test',
+    });
     const check = await run('check', 'ana-1');
     expect(check.code).toBe(0);
-    expect((await run('ledger', 'balances', 'ana-1', '--json')).json<{ status: string }>().status).toBe('active');
+    expect(
+      (await run('ledger', 'balances', 'ana-1', '--json')).json<{ status: string }>().status,
+    ).toBe('active');
   });
 
   it('refuses a duplicate account, a bad jurisdiction and a bad id, with clear codes', async () => {
@@ -120,60 +154,138 @@ describe.each(DIALECTS)('CLI: newcomer findings [%s]', (dialect) => {
     const dup = await run('ledger', 'open', 'dup-1', '--holder', 'Dup', '--jurisdiction', 'DE');
     expect(dup.code).toBe(2);
     expect(dup.stderr).toMatch(/^offboard: OFFBOARD_ERR_DUPLICATE: account "dup-1" exists already/);
-    const scenario = await run('ledger', 'open', 'demo-clean', '--holder', 'X', '--jurisdiction', 'DE');
+    const scenario = await run(
+      'ledger',
+      'open',
+      'demo-clean',
+      '--holder',
+      'X',
+      '--jurisdiction',
+      'DE',
+    );
     expect(scenario.stderr).toContain('OFFBOARD_ERR_DUPLICATE');
     const lower = await run('ledger', 'open', 'j-1', '--holder', 'J', '--jurisdiction', 'de');
     expect(lower.code).toBe(2);
-    expect(lower.stderr).toMatch(/OFFBOARD_ERR_INVALID_ARGUMENT: --jurisdiction .* "de"; did you mean DE\?/);
-    for (const bad of ['XX', 'UK', 'DEU']) expect((await run('ledger', 'open', 'j-1', '--holder', 'J', '--jurisdiction', bad)).stderr).toContain('OFFBOARD_ERR_INVALID_ARGUMENT');
+    expect(lower.stderr).toMatch(
+      /OFFBOARD_ERR_INVALID_ARGUMENT: --jurisdiction .* "de"; did you mean DE\?/,
+    );
+    for (const bad of ['XX', 'UK', 'DEU'])
+      expect(
+        (await run('ledger', 'open', 'j-1', '--holder', 'J', '--jurisdiction', bad)).stderr,
+      ).toContain('OFFBOARD_ERR_INVALID_ARGUMENT');
     for (const id of ['a b', '.x', 'x/y', 'é', 'a'.repeat(65)]) {
       const out = await run('ledger', 'open', id, '--holder', 'J', '--jurisdiction', 'DE');
       expect(out.code).toBe(2);
       expect(out.stderr).toContain('OFFBOARD_ERR_INVALID_ARGUMENT');
     }
-    expect((await run('ledger', 'open', 'j-2', '--holder', 'J', '--jurisdiction', 'DE', '--email', 'nope')).stderr).toContain('OFFBOARD_ERR_INVALID_ARGUMENT');
-    expect((await run('ledger', 'open', 'j-3', '--holder', 'J\x1b[31m', '--jurisdiction', 'DE')).stderr).toContain('OFFBOARD_ERR_INVALID_ARGUMENT');
-    expect((await run('ledger', 'open', 'j-4', '--jurisdiction', 'DE')).stderr).toMatch(/^offboard: OFFBOARD_ERR_USAGE: .*--holder/);
+    expect(
+      (
+        await run(
+          'ledger',
+          'open',
+          'j-2',
+          '--holder',
+          'J',
+          '--jurisdiction',
+          'DE',
+          '--email',
+          'nope',
+        )
+      ).stderr,
+    ).toContain('OFFBOARD_ERR_INVALID_ARGUMENT');
+    expect(
+      (await run('ledger', 'open', 'j-3', '--holder', 'J\x1b[31m', '--jurisdiction', 'DE')).stderr,
+    ).toContain('OFFBOARD_ERR_INVALID_ARGUMENT');
+    expect((await run('ledger', 'open', 'j-4', '--jurisdiction', 'DE')).stderr).toMatch(
+      /^offboard: OFFBOARD_ERR_USAGE: .*--holder/,
+    );
     // Nothing half-made: the refused ids do not exist.
-    expect((await run('ledger', 'balances', 'j-1')).stderr).toContain('OFFBOARD_ERR_UNKNOWN_ACCOUNT');
+    expect((await run('ledger', 'balances', 'j-1')).stderr).toContain(
+      'OFFBOARD_ERR_UNKNOWN_ACCOUNT',
+    );
   });
 
   it('records a reference or memo on deposits and withdrawals', async () => {
     await run('ledger', 'open', 'ref-1', '--holder', 'Ref', '--jurisdiction', 'US');
-    const deposit = await run('ledger', 'deposit', 'ref-1', 'USD', '10.00', '--reference', 'INV-2026-001', '--json');
+    const deposit = await run(
+      'ledger',
+      'deposit',
+      'ref-1',
+      'USD',
+      '10.00',
+      '--reference',
+      'INV-2026-001',
+      '--json',
+    );
     expect(deposit.code).toBe(0);
     expect(deposit.json<{ reference: string }>().reference).toBe('INV-2026-001');
-    expect((await run('ledger', 'withdraw', 'ref-1', 'USD', '2.50', '--memo', 'rent share')).code).toBe(0);
-    const rows = (await run('ledger', 'transactions', 'ref-1', '--json')).json<{ transactions: { type: string; reference: string | null }[] }>().transactions;
+    expect(
+      (await run('ledger', 'withdraw', 'ref-1', 'USD', '2.50', '--memo', 'rent share')).code,
+    ).toBe(0);
+    const rows = (await run('ledger', 'transactions', 'ref-1', '--json')).json<{
+      transactions: { type: string; reference: string | null }[];
+    }>().transactions;
     expect(rows.map((r) => [r.type, r.reference])).toEqual([
       ['deposit', 'INV-2026-001'],
       ['withdrawal', 'rent share'],
     ]);
     expect((await run('ledger', 'transactions', 'ref-1')).stdout).toContain('INV-2026-001');
-    const both = await run('ledger', 'deposit', 'ref-1', 'USD', '1', '--reference', 'a', '--memo', 'b');
+    const both = await run(
+      'ledger',
+      'deposit',
+      'ref-1',
+      'USD',
+      '1',
+      '--reference',
+      'a',
+      '--memo',
+      'b',
+    );
     expect(both.code).toBe(2);
     expect(both.stderr).toContain('OFFBOARD_ERR_INVALID_ARGUMENT');
   });
 
   it('lists accounts, by status and in pages, and the unknown-account hint points there', async () => {
-    const all = (await run('accounts', 'list', '--json', '--limit', '1000')).json<{ accounts: { id: string; status: string }[]; next: string | null }>();
-    expect(all.accounts.map((a) => a.id)).toEqual(expect.arrayContaining(['demo-clean', 'demo-whale', 'ana-1']));
+    const all = (await run('accounts', 'list', '--json', '--limit', '1000')).json<{
+      accounts: { id: string; status: string }[];
+      next: string | null;
+    }>();
+    expect(all.accounts.map((a) => a.id)).toEqual(
+      expect.arrayContaining(['demo-clean', 'demo-whale', 'ana-1']),
+    );
     expect(all.accounts.map((a) => a.id)).not.toContain('platform-dust');
     expect(all.next).toBeNull();
-    const page = (await run('accounts', 'list', '--json', '--limit', '2')).json<{ accounts: { id: string }[]; next: string }>();
+    const page = (await run('accounts', 'list', '--json', '--limit', '2')).json<{
+      accounts: { id: string }[];
+      next: string;
+    }>();
     expect(page.accounts).toHaveLength(2);
-    const rest = (await run('accounts', 'list', '--json', '--limit', '1000', '--after', page.next)).json<{ accounts: { id: string }[] }>();
-    expect([...page.accounts, ...rest.accounts].map((a) => a.id)).toEqual(all.accounts.map((a) => a.id));
-    expect((await run('accounts', 'list', '--status', 'closed', '--json')).json<{ accounts: unknown[] }>().accounts).toEqual([]);
+    const rest = (
+      await run('accounts', 'list', '--json', '--limit', '1000', '--after', page.next)
+    ).json<{ accounts: { id: string }[] }>();
+    expect([...page.accounts, ...rest.accounts].map((a) => a.id)).toEqual(
+      all.accounts.map((a) => a.id),
+    );
+    expect(
+      (await run('accounts', 'list', '--status', 'closed', '--json')).json<{
+        accounts: unknown[];
+      }>().accounts,
+    ).toEqual([]);
     const text = await run('accounts', 'list');
     expect(text.stdout).toMatch(/^ana-1 +active +GB +opened /m);
     const bad = await run('accounts', 'list', '--status', 'gone');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('OFFBOARD_ERR_INVALID_ARGUMENT');
-    for (const argv of [['check', 'nobody'], ['ledger', 'balances', 'nobody'], ['close', 'nobody']]) {
+    for (const argv of [
+      ['check', 'nobody'],
+      ['ledger', 'balances', 'nobody'],
+      ['close', 'nobody'],
+    ]) {
       const out = await run(...argv);
       expect(out.code).toBe(2);
-      expect(out.stderr).toMatch(/^offboard: OFFBOARD_ERR_UNKNOWN_ACCOUNT: .*`offboard accounts list`\n$/);
+      expect(out.stderr).toMatch(
+        /^offboard: OFFBOARD_ERR_UNKNOWN_ACCOUNT: .*`offboard accounts list`\n$/,
+      );
     }
   });
 
@@ -181,7 +293,9 @@ describe.each(DIALECTS)('CLI: newcomer findings [%s]', (dialect) => {
     const out = await run('close', 'demo-everything', '--confirmed');
     expect(out.code).toBe(1);
     const head = lines(out.stderr)[0] ?? '';
-    const match = /cannot be closed yet: (\d+) blockers; (\d+) needs? the holder or support$/.exec(head);
+    const match = /cannot be closed yet: (\d+) blockers; (\d+) needs? the holder or support$/.exec(
+      head,
+    );
     expect(match, head).not.toBeNull();
     expect(Number(match?.[1])).toBeGreaterThan(Number(match?.[2]));
     const one = await run('close', 'demo-balance', '--confirmed');
@@ -208,7 +322,9 @@ describe.each(DIALECTS)('CLI: newcomer findings [%s]', (dialect) => {
     expect(check.stdout).toBe('gone-1: This account is already closed. Nothing to do.\n');
     const close = await run('close', 'gone-1', '--confirmed');
     expect(close.code).toBe(4);
-    expect(close.stderr).toBe('offboard: OFFBOARD_ERR_ACCOUNT_NOT_ACTIVE: account "gone-1" is closed already; there is nothing to close\n');
+    expect(close.stderr).toBe(
+      'offboard: OFFBOARD_ERR_ACCOUNT_NOT_ACTIVE: account "gone-1" is closed already; there is nothing to close\n',
+    );
   });
 
   it('prints the prices `ledger assets --help` promises', async () => {

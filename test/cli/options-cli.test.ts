@@ -22,24 +22,34 @@ describe('duration options', () => {
     ['--poll', ['work', '--once', '--db', db, '--poll', 'VALUE']],
   ];
 
-  it.each(commands)('%s of `%s` refuses a value that is no duration, in the one wording', async (option, args) => {
-    for (const [value, reason] of [
-      ['7 parsecs', 'write a whole number and a unit (s, m, h, d or y), e.g. 30s, 90m, 24h, 7d, 5y'],
-      ['1.5h', 'use a whole number of a smaller unit, e.g. 90m rather than 1.5h'],
-      ['10', 'add a unit: s, m, h, d or y'],
-    ] as const) {
-      const out = await cli(args.map((a) => (a === 'VALUE' ? value : a)));
-      expect(out.code).toBe(2);
-      expect(out.stderr).toContain(`OFFBOARD_ERR_INVALID_ARGUMENT: ${option} must be a duration, got "${value}": ${reason}`);
-      expect(out.stdout).toBe('');
-    }
-  });
+  it.each(commands)(
+    '%s of `%s` refuses a value that is no duration, in the one wording',
+    async (option, args) => {
+      for (const [value, reason] of [
+        [
+          '7 parsecs',
+          'write a whole number and a unit (s, m, h, d or y), e.g. 30s, 90m, 24h, 7d, 5y',
+        ],
+        ['1.5h', 'use a whole number of a smaller unit, e.g. 90m rather than 1.5h'],
+        ['10', 'add a unit: s, m, h, d or y'],
+      ] as const) {
+        const out = await cli(args.map((a) => (a === 'VALUE' ? value : a)));
+        expect(out.code).toBe(2);
+        expect(out.stderr).toContain(
+          `OFFBOARD_ERR_INVALID_ARGUMENT: ${option} must be a duration, got "${value}": ${reason}`,
+        );
+        expect(out.stdout).toBe('');
+      }
+    },
+  );
 
   it('refuses a token lifetime of 0', async () => {
     for (const args of [['demo'], ['token', 'holder', 'demo-clean', '--db', db]]) {
       const out = await cli([...args, '--ttl', '0']);
       expect(out.code).toBe(2);
-      expect(out.stderr).toContain('OFFBOARD_ERR_INVALID_ARGUMENT: --ttl must be a duration longer than 0, got "0"');
+      expect(out.stderr).toContain(
+        'OFFBOARD_ERR_INVALID_ARGUMENT: --ttl must be a duration longer than 0, got "0"',
+      );
     }
   });
 });

@@ -17,7 +17,9 @@ const BIN = join(ROOT, 'bin/offboard.js');
 function readmeLines(): string[] {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
   const cli = readme.slice(readme.indexOf('## Using the CLI'));
-  return [...cli.matchAll(/```sh\n([\s\S]*?)```/g)].flatMap((block) => (block[1] ?? '').split('\n').filter((line) => line.trim() !== ''));
+  return [...cli.matchAll(/```sh\n([\s\S]*?)```/g)].flatMap((block) =>
+    (block[1] ?? '').split('\n').filter((line) => line.trim() !== ''),
+  );
 }
 
 interface Ran {
@@ -40,11 +42,26 @@ function runAll(dir: string, lines: string[]): Promise<Ran[]> {
     execFile(
       'bash',
       ['-c', script],
-      { cwd: dir, env: { PATH: process.env['PATH'], HOME: dir, OFFBOARD_DATABASE_URL: `sqlite:${join(dir, 'readme.db')}` }, maxBuffer: 64 * 1024 * 1024, timeout: 600_000 },
+      {
+        cwd: dir,
+        env: {
+          PATH: process.env['PATH'],
+          HOME: dir,
+          OFFBOARD_DATABASE_URL: `sqlite:${join(dir, 'readme.db')}`,
+        },
+        maxBuffer: 64 * 1024 * 1024,
+        timeout: 600_000,
+      },
       (error, stdout) => {
         if (error) return reject(error);
         const parts = stdout.split(/^@@@ /m).slice(1);
-        resolve(parts.map((part, i) => ({ line: lines[i] ?? '', code: Number(part.slice(0, part.indexOf('\n'))), output: part.slice(part.indexOf('\n') + 1) })));
+        resolve(
+          parts.map((part, i) => ({
+            line: lines[i] ?? '',
+            code: Number(part.slice(0, part.indexOf('\n'))),
+            output: part.slice(part.indexOf('\n') + 1),
+          })),
+        );
       },
     );
   });
@@ -60,23 +77,33 @@ describe("the README's CLI walkthrough", () => {
     for (const line of readmeLines()) {
       const command = line.replace(/\s+#.*$/, '');
       expect(command, line).toMatch(/^(npx offboard |export [A-Z_]+=)/);
-      expect(command.replace(/"[^"]*"|'[^']*'/g, ''), line).not.toMatch(/\[|\]|\b(TOKEN|CODE|ID|FILE|ACCOUNT|URL|N|M|S)\b/);
+      expect(command.replace(/"[^"]*"|'[^']*'/g, ''), line).not.toMatch(
+        /\[|\]|\b(TOKEN|CODE|ID|FILE|ACCOUNT|URL|N|M|S)\b/,
+      );
     }
   });
 
-  it('runs top to bottom on a fresh database, each line answering as its comment says', { timeout: 600_000 }, async () => {
-    const lines = readmeLines();
-    const ran = await runAll(dir, lines);
-    expect(ran).toHaveLength(lines.length);
-    for (const { line, code, output } of ran) {
-      const promised = /\(exit (\d+)\)/.exec(line)?.[1];
-      // A negative answer (exit 1: not eligible) is a fine answer; anything else must be promised.
-      if (promised !== undefined) expect(code, `${line}\n${output}`).toBe(Number(promised));
-      else expect(code, `${line}\n${output}`).toBeLessThanOrEqual(1);
-      expect(output, line).not.toMatch(/OFFBOARD_ERR_(USAGE|INTERNAL|UNKNOWN_ACCOUNT|SIGNING_KEY|DATABASE)/);
-    }
-    const closeClean = ran.find((r) => r.line.startsWith('npx offboard close demo-clean'));
-    expect(closeClean?.code).toBe(0);
-    expect(ran.find((r) => r.line.startsWith('npx offboard verify-export'))?.output).toMatch(/: valid: /);
-  });
+  it(
+    'runs top to bottom on a fresh database, each line answering as its comment says',
+    { timeout: 600_000 },
+    async () => {
+      const lines = readmeLines();
+      const ran = await runAll(dir, lines);
+      expect(ran).toHaveLength(lines.length);
+      for (const { line, code, output } of ran) {
+        const promised = /\(exit (\d+)\)/.exec(line)?.[1];
+        // A negative answer (exit 1: not eligible) is a fine answer; anything else must be promised.
+        if (promised !== undefined) expect(code, `${line}\n${output}`).toBe(Number(promised));
+        else expect(code, `${line}\n${output}`).toBeLessThanOrEqual(1);
+        expect(output, line).not.toMatch(
+          /OFFBOARD_ERR_(USAGE|INTERNAL|UNKNOWN_ACCOUNT|SIGNING_KEY|DATABASE)/,
+        );
+      }
+      const closeClean = ran.find((r) => r.line.startsWith('npx offboard close demo-clean'));
+      expect(closeClean?.code).toBe(0);
+      expect(ran.find((r) => r.line.startsWith('npx offboard verify-export'))?.output).toMatch(
+        /: valid: /,
+      );
+    },
+  );
 });

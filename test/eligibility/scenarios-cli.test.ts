@@ -7,7 +7,14 @@ import type { TestDatabase } from '../support/databases.js';
 interface VerdictJson {
   eligible: boolean;
   earliestEligibleAt: string | null;
-  blockers: { code: string; severity: string; message: string; fix: string; params: Record<string, string>; detail?: string }[];
+  blockers: {
+    code: string;
+    severity: string;
+    message: string;
+    fix: string;
+    params: Record<string, string>;
+    detail?: string;
+  }[];
 }
 
 // Each scenario account gives exactly its blocker, through the CLI, on both databases.
@@ -47,20 +54,25 @@ describe.each(DIALECTS)('eligibility of the scenario accounts through the CLI [%
 
   it('demo-everything gives every blocker code but closure_in_progress and account_closed', async () => {
     const verdict = (await run('check', 'demo-everything', '--json')).json<VerdictJson>();
-    const expected = BLOCKER_CODES.filter((c) => c !== 'closure_in_progress' && c !== 'account_closed');
+    const expected = BLOCKER_CODES.filter(
+      (c) => c !== 'closure_in_progress' && c !== 'account_closed',
+    );
     expect(new Set(verdict.blockers.map((b) => b.code))).toEqual(new Set(expected));
   });
 
   it('prints Chinese messages with --lang zh-CN, one line per blocker with its fix', async () => {
     const out = await run('check', 'demo-everything', '--lang', 'zh-CN');
     expect(out.code).toBe(1);
-    const lines = out.stdout.trim().split('\n').filter((l) => l.trim().startsWith('- ['));
+    const lines = out.stdout
+      .trim()
+      .split('\n')
+      .filter((l) => l.trim().startsWith('- ['));
     expect(lines).toHaveLength(13);
     for (const line of lines) expect(line).toMatch(/[\u4e00-\u9fff]/);
     expect(out.stdout).toContain('处理');
   });
 
-  it('never tells the holder a compliance hold\'s kind or reason; agents see both', async () => {
+  it("never tells the holder a compliance hold's kind or reason; agents see both", async () => {
     // The account id itself names the scenario; everything else must not.
     const shown = (text: string) => text.replaceAll('demo-hold-compliance', 'ACCOUNT');
     const holder = await run('check', 'demo-hold-compliance', '--json');
@@ -74,20 +86,30 @@ describe.each(DIALECTS)('eligibility of the scenario accounts through the CLI [%
     expect(agent.stdout).toMatch(/compliance/);
   });
 
-  it('keeps in the holder\'s JSON the parameters they act on; only hold details go', async () => {
+  it("keeps in the holder's JSON the parameters they act on; only hold details go", async () => {
     const verdict = (await run('check', 'demo-everything', '--json')).json<VerdictJson>();
     const balance = verdict.blockers.find((b) => b.code === 'balance_remaining');
-    expect(balance?.params).toMatchObject({ asset: expect.any(String), amount: expect.stringMatching(/^\d+\.\d+$/) });
+    expect(balance?.params).toMatchObject({
+      asset: expect.any(String),
+      amount: expect.stringMatching(/^\d+\.\d+$/),
+    });
     const order = verdict.blockers.find((b) => b.code === 'open_orders');
     expect(order?.params['orderId']).toEqual(expect.any(String));
-    for (const hold of verdict.blockers.filter((b) => b.code === 'account_hold')) expect(Object.keys(hold.params).filter((k) => k !== 'holdKind')).toEqual([]);
+    for (const hold of verdict.blockers.filter((b) => b.code === 'account_hold'))
+      expect(Object.keys(hold.params).filter((k) => k !== 'holdKind')).toEqual([]);
     expect(verdict.blockers.every((b) => b.detail === undefined)).toBe(true);
   });
 
   it('is eligible at earliestEligibleAt when only a wait remained', async () => {
     const verdict = (await run('check', 'demo-cooling-off', '--json')).json<VerdictJson>();
     expect(verdict.earliestEligibleAt).not.toBeNull();
-    const later = await run('check', 'demo-cooling-off', '--at', verdict.earliestEligibleAt!, '--json');
+    const later = await run(
+      'check',
+      'demo-cooling-off',
+      '--at',
+      verdict.earliestEligibleAt!,
+      '--json',
+    );
     expect(later.code).toBe(0);
     expect(later.json<VerdictJson>().eligible).toBe(true);
   });
@@ -104,7 +126,11 @@ describe.each(DIALECTS)('eligibility of the scenario accounts through the CLI [%
   it('scans every account and counts each blocker code', async () => {
     const out = await run('scan', '--json');
     expect(out.code).toBe(0);
-    const summary = out.json<{ accounts: number; eligible: number; blockers: Record<string, number> }>();
+    const summary = out.json<{
+      accounts: number;
+      eligible: number;
+      blockers: Record<string, number>;
+    }>();
     expect(summary.accounts).toBe(14);
     expect(summary.eligible).toBe(2);
     expect(summary.blockers['account_hold']).toBe(3);

@@ -114,22 +114,10 @@ describe.each(DIALECTS)('closing an account over HTTP, end to end [%s]', (dialec
     expect(completed).toHaveLength(1);
     const delivery = completed[0]!;
     const nowSeconds = Math.floor(h.clock.now().getTime() / 1000);
-    expect(
-      verifyWebhook(
-        WEBHOOK_SECRET,
-        delivery.headers,
-        delivery.body,
-        nowSeconds,
-      ),
-    ).toBe(true);
-    expect(
-      verifyWebhook(
-        'another-secret',
-        delivery.headers,
-        delivery.body,
-        nowSeconds,
-      ),
-    ).toBe(false);
+    expect(verifyWebhook(WEBHOOK_SECRET, delivery.headers, delivery.body, nowSeconds)).toBe(true);
+    expect(verifyWebhook('another-secret', delivery.headers, delivery.body, nowSeconds)).toBe(
+      false,
+    );
     expect(JSON.parse(delivery.body)).toMatchObject({
       event: 'closure.completed',
       accountId: 'demo-dust',

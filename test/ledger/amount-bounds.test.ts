@@ -10,7 +10,9 @@ describe.each(DIALECTS)('amounts beyond what storage holds [%s]', (dialect) => {
   let db: TestDatabase;
   beforeAll(async () => {
     db = await createTestDatabase(dialect);
-    expect((await cli(['seed', '--scenarios', '--whale-transactions', '10', '--db', db.url])).code).toBe(0);
+    expect(
+      (await cli(['seed', '--scenarios', '--whale-transactions', '10', '--db', db.url])).code,
+    ).toBe(0);
   });
   afterAll(async () => db.dispose());
 
@@ -29,7 +31,11 @@ describe.each(DIALECTS)('amounts beyond what storage holds [%s]', (dialect) => {
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/^offboard: OFFBOARD_ERR_INVALID_AMOUNT: .*largest amount/);
     // Nothing half-written: the refused deposit left no transaction behind.
-    const txs = (await run('ledger', 'transactions', 'demo-negative', '--json')).json<{ transactions: { amount: string }[] }>();
-    expect(txs.transactions.filter((t) => t.amount.replace(/\D/g, '').length >= 78)).toHaveLength(1);
+    const txs = (await run('ledger', 'transactions', 'demo-negative', '--json')).json<{
+      transactions: { amount: string }[];
+    }>();
+    expect(txs.transactions.filter((t) => t.amount.replace(/\D/g, '').length >= 78)).toHaveLength(
+      1,
+    );
   });
 });

@@ -11,7 +11,16 @@ import { BuiltinLedger } from '../../src/adapters/ledger/ledger.js';
 // The builtin ledger is split by concern behind one facade, `BuiltinLedger`: its callers
 // see one class, and the parts stay free to move inside the ledger folder.
 const PARTS = { LedgerAccounts, LedgerMovements, LedgerTrading, LedgerRecords, LedgerStatus };
-const PART_FILES = ['ledger-core', 'ledger-idempotency', 'ledger-types', 'ledger-accounts', 'ledger-movements', 'ledger-trading', 'ledger-records', 'ledger-status'];
+const PART_FILES = [
+  'ledger-core',
+  'ledger-idempotency',
+  'ledger-types',
+  'ledger-accounts',
+  'ledger-movements',
+  'ledger-trading',
+  'ledger-records',
+  'ledger-status',
+];
 
 function methods(type: { prototype: object }): string[] {
   return Object.getOwnPropertyNames(type.prototype).filter((name) => name !== 'constructor');
@@ -38,10 +47,12 @@ describe('the builtin ledger facade', () => {
       for (const name of methods(type)) {
         if (owner.has(name)) problems.push(`${name} is in ${owner.get(name)} and ${part}`);
         owner.set(name, part);
-        if (!helpers.has(name) && !offered.has(name)) problems.push(`BuiltinLedger does not offer ${part}.${name}`);
+        if (!helpers.has(name) && !offered.has(name))
+          problems.push(`BuiltinLedger does not offer ${part}.${name}`);
       }
     }
-    for (const name of offered) if (!owner.has(name)) problems.push(`BuiltinLedger.${name} comes from no part`);
+    for (const name of offered)
+      if (!owner.has(name)) problems.push(`BuiltinLedger.${name} comes from no part`);
     expect(problems).toEqual([]);
     expect(offered.size).toBe(owner.size - helpers.size);
   });
@@ -49,11 +60,16 @@ describe('the builtin ledger facade', () => {
   it('is the only way in from outside the ledger folder', () => {
     const ledgerDir = join(root, 'src', 'adapters', 'ledger');
     const offenders: string[] = [];
-    for (const file of [...sourceFiles(join(root, 'src')), ...sourceFiles(join(root, 'test')), ...sourceFiles(join(root, 'bench'))]) {
+    for (const file of [
+      ...sourceFiles(join(root, 'src')),
+      ...sourceFiles(join(root, 'test')),
+      ...sourceFiles(join(root, 'bench')),
+    ]) {
       if (file.startsWith(ledgerDir) || file === new URL(import.meta.url).pathname) continue;
       const text = readFileSync(file, 'utf8');
       for (const part of PART_FILES) {
-        if (text.includes(`/ledger/${part}.js'`)) offenders.push(`${relative(root, file)} imports ${part}`);
+        if (text.includes(`/ledger/${part}.js'`))
+          offenders.push(`${relative(root, file)} imports ${part}`);
       }
     }
     expect(offenders).toEqual([]);

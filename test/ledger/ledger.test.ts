@@ -18,15 +18,29 @@ describe.each(DIALECTS)('builtin ledger [%s]', (dialect) => {
     ledger = new BuiltinLedger(database, clock);
     await ledger.ensurePlatformAccounts();
     await ledger.defineAsset({ code: 'USD', decimals: 2, priceMinor: 100n, allowNegative: true });
-    await ledger.defineAsset({ code: 'BTC', decimals: 8, priceMinor: 6_000_000n, allowNegative: false });
-    await ledger.defineAsset({ code: 'ETH', decimals: 18, priceMinor: 300_000n, allowNegative: false });
+    await ledger.defineAsset({
+      code: 'BTC',
+      decimals: 8,
+      priceMinor: 6_000_000n,
+      allowNegative: false,
+    });
+    await ledger.defineAsset({
+      code: 'ETH',
+      decimals: 18,
+      priceMinor: 300_000n,
+      allowNegative: false,
+    });
   });
   afterAll(async () => dispose());
 
   async function newAccount(): Promise<string> {
     seq += 1;
     const id = `acct-${seq}`;
-    await ledger.createHolder({ id: `holder-${seq}`, name: `Holder ${seq}`, email: `h${seq}@example.com` });
+    await ledger.createHolder({
+      id: `holder-${seq}`,
+      name: `Holder ${seq}`,
+      email: `h${seq}@example.com`,
+    });
     await ledger.openAccount({ id, holderId: `holder-${seq}`, jurisdiction: 'DE' });
     return id;
   }
@@ -62,7 +76,9 @@ describe.each(DIALECTS)('builtin ledger [%s]', (dialect) => {
   it('refuses to take a non-negative asset below zero, and writes nothing', async () => {
     const id = await newAccount();
     await ledger.deposit(id, 'BTC', 50n);
-    await expect(ledger.withdraw(id, 'BTC', 51n)).rejects.toMatchObject({ code: 'OFFBOARD_ERR_INSUFFICIENT_FUNDS' });
+    await expect(ledger.withdraw(id, 'BTC', 51n)).rejects.toMatchObject({
+      code: 'OFFBOARD_ERR_INSUFFICIENT_FUNDS',
+    });
     expect(await balance(id, 'BTC')).toEqual({ available: 50n, locked: 0n });
     expect(await ledger.transactions(id)).toHaveLength(1);
   });
@@ -114,12 +130,24 @@ describe.each(DIALECTS)('builtin ledger [%s]', (dialect) => {
   it('locks funds for an order, releases them on cancel, trades them on fill', async () => {
     const id = await newAccount();
     await ledger.deposit(id, 'USD', 10_000n);
-    await ledger.placeOrder(id, { id: `o-${id}-1`, side: 'buy', asset: 'USD', locked: 6_000n, counterAsset: 'BTC' });
+    await ledger.placeOrder(id, {
+      id: `o-${id}-1`,
+      side: 'buy',
+      asset: 'USD',
+      locked: 6_000n,
+      counterAsset: 'BTC',
+    });
     expect(await balance(id, 'USD')).toEqual({ available: 4_000n, locked: 6_000n });
     expect(await ledger.cancelOrder(`o-${id}-1`)).toBe(true);
     expect(await ledger.cancelOrder(`o-${id}-1`)).toBe(false);
     expect(await balance(id, 'USD')).toEqual({ available: 10_000n, locked: 0n });
-    await ledger.placeOrder(id, { id: `o-${id}-2`, side: 'buy', asset: 'USD', locked: 6_000n, counterAsset: 'BTC' });
+    await ledger.placeOrder(id, {
+      id: `o-${id}-2`,
+      side: 'buy',
+      asset: 'USD',
+      locked: 6_000n,
+      counterAsset: 'BTC',
+    });
     await ledger.fillOrder(`o-${id}-2`, 100n, 1n);
     expect(await balance(id, 'USD')).toEqual({ available: 4_000n, locked: 0n });
     expect(await balance(id, 'BTC')).toEqual({ available: 99n, locked: 0n });
@@ -145,14 +173,22 @@ describe.each(DIALECTS)('builtin ledger [%s]', (dialect) => {
     expect((await ledger.account(id)).last_security_change_at).toBe(clock.now().getTime());
     await ledger.revokeCredential(`c-${id}`);
     await ledger.revokeCredential(`c-${id}`);
-    const rows = await database.db.selectFrom('credentials').selectAll().where('id', '=', `c-${id}`).execute();
+    const rows = await database.db
+      .selectFrom('credentials')
+      .selectAll()
+      .where('id', '=', `c-${id}`)
+      .execute();
     expect(rows[0]?.status).toBe('revoked');
   });
 
   it('names unknown accounts and assets', async () => {
-    await expect(ledger.deposit('nobody', 'USD', 1n)).rejects.toMatchObject({ code: 'OFFBOARD_ERR_UNKNOWN_ACCOUNT' });
+    await expect(ledger.deposit('nobody', 'USD', 1n)).rejects.toMatchObject({
+      code: 'OFFBOARD_ERR_UNKNOWN_ACCOUNT',
+    });
     const id = await newAccount();
-    await expect(ledger.deposit(id, 'XYZ', 1n)).rejects.toMatchObject({ code: 'OFFBOARD_ERR_UNKNOWN_ASSET' });
+    await expect(ledger.deposit(id, 'XYZ', 1n)).rejects.toMatchObject({
+      code: 'OFFBOARD_ERR_UNKNOWN_ASSET',
+    });
   });
 
   // Money is conserved: after any sequence of operations, for every account and asset,
@@ -160,11 +196,32 @@ describe.each(DIALECTS)('builtin ledger [%s]', (dialect) => {
   // forbids it is negative.
   it('conserves money over random operation sequences', async () => {
     const op = fc.oneof(
-      fc.record({ kind: fc.constant('deposit' as const), asset: fc.constantFrom('USD', 'BTC'), amount: fc.bigInt(1n, 10_000n) }),
-      fc.record({ kind: fc.constant('withdraw' as const), asset: fc.constantFrom('USD', 'BTC'), amount: fc.bigInt(1n, 10_000n), outcome: fc.constantFrom('complete', 'fail', 'pending') }),
-      fc.record({ kind: fc.constant('order' as const), asset: fc.constantFrom('USD', 'BTC'), amount: fc.bigInt(1n, 5_000n), outcome: fc.constantFrom('cancel', 'fill', 'open') }),
-      fc.record({ kind: fc.constant('fee' as const), asset: fc.constantFrom('USD', 'BTC'), amount: fc.bigInt(1n, 500n) }),
-      fc.record({ kind: fc.constant('status' as const), to: fc.constantFrom('frozen' as const, 'active' as const) }),
+      fc.record({
+        kind: fc.constant('deposit' as const),
+        asset: fc.constantFrom('USD', 'BTC'),
+        amount: fc.bigInt(1n, 10_000n),
+      }),
+      fc.record({
+        kind: fc.constant('withdraw' as const),
+        asset: fc.constantFrom('USD', 'BTC'),
+        amount: fc.bigInt(1n, 10_000n),
+        outcome: fc.constantFrom('complete', 'fail', 'pending'),
+      }),
+      fc.record({
+        kind: fc.constant('order' as const),
+        asset: fc.constantFrom('USD', 'BTC'),
+        amount: fc.bigInt(1n, 5_000n),
+        outcome: fc.constantFrom('cancel', 'fill', 'open'),
+      }),
+      fc.record({
+        kind: fc.constant('fee' as const),
+        asset: fc.constantFrom('USD', 'BTC'),
+        amount: fc.bigInt(1n, 500n),
+      }),
+      fc.record({
+        kind: fc.constant('status' as const),
+        to: fc.constantFrom('frozen' as const, 'active' as const),
+      }),
       fc.record({ kind: fc.constant('sweep' as const), asset: fc.constantFrom('USD', 'BTC') }),
     );
     await fc.assert(
@@ -186,7 +243,13 @@ describe.each(DIALECTS)('builtin ledger [%s]', (dialect) => {
               }
               case 'order': {
                 const orderId = `p-${id}-${n}`;
-                await ledger.placeOrder(id, { id: orderId, side: 'sell', asset: o.asset, locked: o.amount, counterAsset: o.asset === 'USD' ? 'BTC' : 'USD' });
+                await ledger.placeOrder(id, {
+                  id: orderId,
+                  side: 'sell',
+                  asset: o.asset,
+                  locked: o.amount,
+                  counterAsset: o.asset === 'USD' ? 'BTC' : 'USD',
+                });
                 if (o.outcome === 'cancel') await ledger.cancelOrder(orderId);
                 if (o.outcome === 'fill') await ledger.fillOrder(orderId, 3n);
                 break;
@@ -203,7 +266,9 @@ describe.each(DIALECTS)('builtin ledger [%s]', (dialect) => {
             }
           } catch (error) {
             // Refusals (insufficient funds, a frozen account) are fine; they must write nothing.
-            expect((error as { code?: string }).code).toMatch(/^OFFBOARD_ERR_(INSUFFICIENT_FUNDS|ACCOUNT_NOT_ACTIVE)$/);
+            expect((error as { code?: string }).code).toMatch(
+              /^OFFBOARD_ERR_(INSUFFICIENT_FUNDS|ACCOUNT_NOT_ACTIVE)$/,
+            );
           }
         }
         const txs = await ledger.transactions(id);

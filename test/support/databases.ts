@@ -22,14 +22,19 @@ export interface TestDatabase {
 export async function createTestDatabase(dialect: Dialect): Promise<TestDatabase> {
   if (dialect === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'offboard-test-'));
-    return { url: `sqlite:${join(dir, 'test.db')}`, dispose: async () => rmSync(dir, { recursive: true, force: true }) };
+    return {
+      url: `sqlite:${join(dir, 'test.db')}`,
+      dispose: async () => rmSync(dir, { recursive: true, force: true }),
+    };
   }
   const scratch = await createScratchPostgres(inject('postgresAdminUrl'), 'offboard_test');
   return { url: scratch.url, dispose: scratch.drop };
 }
 
 /** A migrated database opened in this process, with its disposal. */
-export async function openTestDatabase(dialect: Dialect): Promise<{ database: Database; url: string; dispose(): Promise<void> }> {
+export async function openTestDatabase(
+  dialect: Dialect,
+): Promise<{ database: Database; url: string; dispose(): Promise<void> }> {
   const test = await createTestDatabase(dialect);
   const database = await openDatabase(test.url);
   await migrateToLatest(database);

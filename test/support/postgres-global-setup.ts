@@ -16,7 +16,10 @@ declare module 'vitest' {
   }
 }
 
-const CANDIDATES = ['postgres://postgres@127.0.0.1:5432/test', 'postgres://root@127.0.0.1:5432/test'];
+const CANDIDATES = [
+  'postgres://postgres@127.0.0.1:5432/test',
+  'postgres://root@127.0.0.1:5432/test',
+];
 
 async function reachable(url: string): Promise<boolean> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
@@ -34,7 +37,8 @@ async function reachable(url: string): Promise<boolean> {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const configured = process.env['OFFBOARD_TEST_DATABASE_URL'];
   if (configured) {
-    if (!(await reachable(configured))) throw new Error(`OFFBOARD_TEST_DATABASE_URL ${configured} is not reachable`);
+    if (!(await reachable(configured)))
+      throw new Error(`OFFBOARD_TEST_DATABASE_URL ${configured} is not reachable`);
     project.provide('postgresAdminUrl', configured);
     console.log(`[postgres] using OFFBOARD_TEST_DATABASE_URL`);
     return async () => undefined;

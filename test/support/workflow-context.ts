@@ -9,7 +9,10 @@ import { createTestDatabase } from './databases.js';
  * The composition root in this process, on a fresh database of `dialect` with the ledger's
  * reference data (assets, the platform's accounts), at a clock the test moves.
  */
-export async function openWorkflowContext(dialect: Dialect, clock: FixedClock): Promise<{ ctx: Context; dispose(): Promise<void> }> {
+export async function openWorkflowContext(
+  dialect: Dialect,
+  clock: FixedClock,
+): Promise<{ ctx: Context; dispose(): Promise<void> }> {
   const db = await createTestDatabase(dialect);
   const ctx = await openContext({ db: db.url, clock, env: {} });
   await seedReferenceData(ctx.database, clock);
@@ -28,8 +31,17 @@ export function accountOpener(ctx: Context, prefix: string): () => Promise<strin
   return async () => {
     n += 1;
     const accountId = `${prefix}-${n}`;
-    await ctx.ledger.createHolder({ id: `holder-${accountId}`, name: 'Test Holder', email: `${accountId}@example.test`, phone: '+49 30 1234567' });
-    await ctx.ledger.openAccount({ id: accountId, holderId: `holder-${accountId}`, jurisdiction: 'DE' });
+    await ctx.ledger.createHolder({
+      id: `holder-${accountId}`,
+      name: 'Test Holder',
+      email: `${accountId}@example.test`,
+      phone: '+49 30 1234567',
+    });
+    await ctx.ledger.openAccount({
+      id: accountId,
+      holderId: `holder-${accountId}`,
+      jurisdiction: 'DE',
+    });
     return accountId;
   };
 }

@@ -90,12 +90,17 @@ export async function requestClosures(
           actor: { kind: 'platform', id: 'cli' },
         });
       } catch (error) {
-        if (error instanceof OffboardError && error.code === 'OFFBOARD_ERR_NOT_ELIGIBLE') return null;
-        throw new Error(`closing ${accountId} failed unexpectedly: ${String(error)}`, { cause: error });
+        if (error instanceof OffboardError && error.code === 'OFFBOARD_ERR_NOT_ELIGIBLE')
+          return null;
+        throw new Error(`closing ${accountId} failed unexpectedly: ${String(error)}`, {
+          cause: error,
+        });
       }
       const { closure } = result;
       if (closure.state !== 'grace' || closure.dueAt === null) {
-        throw new Error(`close ${accountId} should start in grace with a due date: ${JSON.stringify(closure)}`);
+        throw new Error(
+          `close ${accountId} should start in grace with a due date: ${JSON.stringify(closure)}`,
+        );
       }
       const blockers = (result.verdict as RequestVerdict).blockers;
       return {
@@ -111,7 +116,9 @@ export async function requestClosures(
     // PostgreSQL serves several requests at once (each its own transaction; the audit
     // chain serializes its appends); SQLite's one connection takes them one by one.
     const lanes = ctx.database.dialect === 'postgres' ? 4 : 1;
-    const results: (RequestedClosure | null)[] = new Array<RequestedClosure | null>(accountIds.length).fill(null);
+    const results: (RequestedClosure | null)[] = new Array<RequestedClosure | null>(
+      accountIds.length,
+    ).fill(null);
     let next = 0;
     const lane = async () => {
       while (next < accountIds.length) {
@@ -152,7 +159,12 @@ export function useClosurePopulation(
   population: { accounts: number; transactions: number; randomSeed: number },
 ): ClosurePopulation {
   let test: TestDatabase | undefined;
-  const state: { url?: string; database?: Database; requested?: RequestedClosure[]; before?: LedgerSnapshot } = {};
+  const state: {
+    url?: string;
+    database?: Database;
+    requested?: RequestedClosure[];
+    before?: LedgerSnapshot;
+  } = {};
   beforeAll(async () => {
     test = await createTestDatabase(dialect);
     state.url = test.url;

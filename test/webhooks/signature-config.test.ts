@@ -13,19 +13,28 @@ describe('webhook signatures (Standard Webhooks)', () => {
 
   it('is a base64 HMAC-SHA256 of "<id>.<timestamp>.<body>" a receiver can recompute without offboard', () => {
     const expected = createHmac('sha256', secret).update(`42.1767225600.${body}`).digest('base64');
-    expect(signWebhook(secret, '42', 1_767_225_600, body)).toEqual({ 'webhook-id': '42', 'webhook-timestamp': '1767225600', 'webhook-signature': `v1,${expected}` });
+    expect(signWebhook(secret, '42', 1_767_225_600, body)).toEqual({
+      'webhook-id': '42',
+      'webhook-timestamp': '1767225600',
+      'webhook-signature': `v1,${expected}`,
+    });
   });
 
   it('decodes a whsec_ secret to its bytes, as Standard Webhooks libraries do', () => {
     const bytes = Buffer.from('0123456789abcdef0123456789abcdef');
     const expected = createHmac('sha256', bytes).update(`7.100.${body}`).digest('base64');
-    expect(signWebhook(`whsec_${bytes.toString('base64')}`, '7', 100, body)['webhook-signature']).toBe(`v1,${expected}`);
+    expect(
+      signWebhook(`whsec_${bytes.toString('base64')}`, '7', 100, body)['webhook-signature'],
+    ).toBe(`v1,${expected}`);
   });
 
   it('verifies raw bytes as well as strings, and accepts any one of several signatures', () => {
     const headers = signWebhook(secret, '9', 100, body);
     expect(verifyWebhook(secret, headers, Buffer.from(body), 100)).toBe(true);
-    const rotating = { ...headers, 'webhook-signature': `v1,${Buffer.alloc(32).toString('base64')} ${headers['webhook-signature']}` };
+    const rotating = {
+      ...headers,
+      'webhook-signature': `v1,${Buffer.alloc(32).toString('base64')} ${headers['webhook-signature']}`,
+    };
     expect(verifyWebhook(secret, rotating, body, 100)).toBe(true);
   });
 
@@ -38,11 +47,24 @@ describe('webhook signatures (Standard Webhooks)', () => {
   it('refuses malformed headers, a changed timestamp and stale or future timestamps', () => {
     const headers = signWebhook(secret, '9', 1000, body);
     const signature = headers['webhook-signature'];
-    for (const bad of ['', 'garbage', 'v1,', signature.replace('v1,', 'v0,'), signature.slice(0, -4), `v1,${'A'.repeat(43)}=`]) {
-      expect(verifyWebhook(secret, { ...headers, 'webhook-signature': bad }, body, 1000)).toBe(false);
+    for (const bad of [
+      '',
+      'garbage',
+      'v1,',
+      signature.replace('v1,', 'v0,'),
+      signature.slice(0, -4),
+      `v1,${'A'.repeat(43)}=`,
+    ]) {
+      expect(verifyWebhook(secret, { ...headers, 'webhook-signature': bad }, body, 1000)).toBe(
+        false,
+      );
     }
-    expect(verifyWebhook(secret, { 'webhook-id': '9', 'webhook-signature': signature }, body, 1000)).toBe(false);
-    expect(verifyWebhook(secret, { ...headers, 'webhook-timestamp': '1001' }, body, 1000)).toBe(false);
+    expect(
+      verifyWebhook(secret, { 'webhook-id': '9', 'webhook-signature': signature }, body, 1000),
+    ).toBe(false);
+    expect(verifyWebhook(secret, { ...headers, 'webhook-timestamp': '1001' }, body, 1000)).toBe(
+      false,
+    );
     expect(verifyWebhook(secret, headers, body, 1000 - 61, 60)).toBe(false);
     expect(verifyWebhook(secret, headers, body, 1000 + 61, 60)).toBe(false);
     expect(verifyWebhook(secret, headers, body, 1000 + 60, 60)).toBe(true);

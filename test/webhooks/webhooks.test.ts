@@ -110,7 +110,14 @@ describe.each(DIALECTS)('webhooks [%s]', (dialect) => {
     expect(verifyWebhook(SECRET, headers, request?.body ?? '', seconds(T0) + 301)).toBe(false);
     expect(verifyWebhook(SECRET, headers, request?.body ?? '', seconds(T0) + 300)).toBe(true);
     // Replayed inside the tolerance under a fresh delivery id (to get past deduplication): refused.
-    expect(verifyWebhook(SECRET, { ...headers, 'webhook-id': '999999' }, request?.body ?? '', seconds(T0))).toBe(false);
+    expect(
+      verifyWebhook(
+        SECRET,
+        { ...headers, 'webhook-id': '999999' },
+        request?.body ?? '',
+        seconds(T0),
+      ),
+    ).toBe(false);
   });
 
   it('retries a failed delivery after the backoff and delivers it once', async () => {
@@ -153,12 +160,7 @@ describe.each(DIALECTS)('webhooks [%s]', (dialect) => {
     expect(requests[1]?.headers['webhook-id']).toBe(requests[0]?.headers['webhook-id']);
     expect(requests[1]?.body).toBe(requests[0]?.body);
     expect(
-      verifyWebhook(
-        SECRET,
-        requests[1]?.headers ?? {},
-        requests[1]?.body ?? '',
-        seconds(at(5000)),
-      ),
+      verifyWebhook(SECRET, requests[1]?.headers ?? {}, requests[1]?.body ?? '', seconds(at(5000))),
     ).toBe(true);
     const [delivered] = await listDeliveries(database, { limit: 1 });
     expect(delivered).toMatchObject({ status: 'delivered', attempts: 2, deliveredAt: at(5000) });

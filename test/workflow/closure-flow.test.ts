@@ -36,18 +36,29 @@ describe.each(DIALECTS)('closure through the CLI [%s]', (dialect) => {
     expect(status.closure?.state).toBe('closed');
     const late = await run('ledger', 'deposit', 'demo-clean', 'USD', '12.34', '--json');
     expect(late.json<{ returned: boolean }>().returned).toBe(true);
-    const balances = (await run('ledger', 'balances', 'demo-clean', '--json')).json<{ status: string; balances: { total: string }[] }>();
+    const balances = (await run('ledger', 'balances', 'demo-clean', '--json')).json<{
+      status: string;
+      balances: { total: string }[];
+    }>();
     expect(balances.status).toBe('closed');
     expect(balances.balances.every((b) => Number(b.total) === 0)).toBe(true);
     // Every channel on file heard the outcome.
-    const mail = (await run('mail', '--account', 'demo-clean', '--json')).json<{ messages: { template: string; channel: string }[] }>();
-    expect(mail.messages.filter((m) => m.template === 'closure.completed').map((m) => m.channel).sort()).toEqual(['email', 'sms']);
+    const mail = (await run('mail', '--account', 'demo-clean', '--json')).json<{
+      messages: { template: string; channel: string }[];
+    }>();
+    expect(
+      mail.messages
+        .filter((m) => m.template === 'closure.completed')
+        .map((m) => m.channel)
+        .sort(),
+    ).toEqual(['email', 'sms']);
   });
 
   it('refuses demo-balance with its full verdict', async () => {
     const out = await run('close', 'demo-balance', '--json');
     expect(out.code).toBe(1);
-    const error = out.json<{ error: { code: string; data: { blockers: { code: string }[] } } }>().error;
+    const error = out.json<{ error: { code: string; data: { blockers: { code: string }[] } } }>()
+      .error;
     expect(error.code).toBe('OFFBOARD_ERR_NOT_ELIGIBLE');
     expect(error.data.blockers.map((b) => b.code)).toEqual(['balance_remaining']);
     expect((await run('status', 'demo-balance', '--json')).json<StatusJson>().closure).toBeNull();
@@ -57,28 +68,52 @@ describe.each(DIALECTS)('closure through the CLI [%s]', (dialect) => {
     const refused = await run('close', 'demo-dust', '--confirmed', '--grace', '0');
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('OFFBOARD_ERR_CONSENT_REQUIRED');
-    expect(refused.stderr).toContain("closing needs the holder's consent to: sweep-dust; pass --consent sweep-dust");
-    expect((await run('close', 'demo-dust', '--confirmed', '--consent', 'sweep-dust', '--grace', '0')).code).toBe(0);
+    expect(refused.stderr).toContain(
+      "closing needs the holder's consent to: sweep-dust; pass --consent sweep-dust",
+    );
+    expect(
+      (await run('close', 'demo-dust', '--confirmed', '--consent', 'sweep-dust', '--grace', '0'))
+        .code,
+    ).toBe(0);
     expect((await run('work', '--once')).code).toBe(0);
-    expect((await run('status', 'demo-dust', '--json')).json<StatusJson>().closure?.state).toBe('closed');
-    const txs = (await run('ledger', 'transactions', 'demo-dust', '--json')).json<{ transactions: { type: string; amount: string }[] }>();
-    expect(txs.transactions.filter((t) => t.type === 'dust_sweep').map((t) => t.amount)).toEqual(['-0.37']);
-    const platform = (await run('ledger', 'transactions', DUST_ACCOUNT_ID, '--json')).json<{ transactions: { type: string; amount: string }[] }>();
-    expect(platform.transactions.some((t) => t.type === 'dust_sweep' && t.amount === '0.37')).toBe(true);
+    expect((await run('status', 'demo-dust', '--json')).json<StatusJson>().closure?.state).toBe(
+      'closed',
+    );
+    const txs = (await run('ledger', 'transactions', 'demo-dust', '--json')).json<{
+      transactions: { type: string; amount: string }[];
+    }>();
+    expect(txs.transactions.filter((t) => t.type === 'dust_sweep').map((t) => t.amount)).toEqual([
+      '-0.37',
+    ]);
+    const platform = (await run('ledger', 'transactions', DUST_ACCOUNT_ID, '--json')).json<{
+      transactions: { type: string; amount: string }[];
+    }>();
+    expect(platform.transactions.some((t) => t.type === 'dust_sweep' && t.amount === '0.37')).toBe(
+      true,
+    );
   });
 
   it('confirms with the mailed one-time code, refuses a wrong one, and cancels in grace', async () => {
     const requested = await run('close', 'demo-open-order', '--consent', 'cancel-orders', '--json');
-    expect(requested.json<{ closure: { state: string }; codeSent: boolean }>()).toMatchObject({ closure: { state: 'requested' }, codeSent: true });
-    const mail = (await run('mail', '--account', 'demo-open-order', '--json')).json<{ messages: { template: string; body: string }[] }>();
-    const codes = mail.messages.filter((m) => m.template === 'closure.confirmation_required').map((m) => /code: (\d{6})/.exec(m.body)?.[1]);
+    expect(requested.json<{ closure: { state: string }; codeSent: boolean }>()).toMatchObject({
+      closure: { state: 'requested' },
+      codeSent: true,
+    });
+    const mail = (await run('mail', '--account', 'demo-open-order', '--json')).json<{
+      messages: { template: string; body: string }[];
+    }>();
+    const codes = mail.messages
+      .filter((m) => m.template === 'closure.confirmation_required')
+      .map((m) => /code: (\d{6})/.exec(m.body)?.[1]);
     expect(codes).toHaveLength(2); // email and SMS
     const code = codes[0]!;
     const wrong = code === '000000' ? '111111' : '000000';
     const bad = await run('confirm', 'demo-open-order', wrong);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('OFFBOARD_ERR_BAD_CODE');
-    expect(bad.stderr).toContain('read the latest one with `offboard mail --account demo-open-order`');
+    expect(bad.stderr).toContain(
+      'read the latest one with `offboard mail --account demo-open-order`',
+    );
     const good = await run('confirm', 'demo-open-order', code, '--json');
     expect(good.json<{ closure: { state: string } }>().closure.state).toBe('grace');
     const cancelled = await run('cancel', 'demo-open-order', '--json');
@@ -87,7 +122,12 @@ describe.each(DIALECTS)('closure through the CLI [%s]', (dialect) => {
   });
 
   it('names an unknown account as bad input, not as a missing closure', async () => {
-    for (const args of [['confirm', 'nobody', '123456'], ['cancel', 'nobody'], ['status', 'nobody'], ['close', 'nobody']]) {
+    for (const args of [
+      ['confirm', 'nobody', '123456'],
+      ['cancel', 'nobody'],
+      ['status', 'nobody'],
+      ['close', 'nobody'],
+    ]) {
       const out = await run(...args);
       expect(out.code, args.join(' ')).toBe(2);
       expect(out.stderr).toContain('OFFBOARD_ERR_UNKNOWN_ACCOUNT');
@@ -118,19 +158,35 @@ describe.each(DIALECTS)('closure timing and the final check [%s]', (dialect) => 
   });
 
   it('expires an unconfirmed request after the confirmation window', async () => {
-    const { closure } = await requestClosure(ctx.app, ctx.rules, { accountId: 'demo-whale', consent: ALL_CONSENT, confirmed: false, actor: { kind: 'holder', id: 'demo-whale' } });
+    const { closure } = await requestClosure(ctx.app, ctx.rules, {
+      accountId: 'demo-whale',
+      consent: ALL_CONSENT,
+      confirmed: false,
+      actor: { kind: 'holder', id: 'demo-whale' },
+    });
     clock.advance(23 * HOUR);
     expect(await workOnce(ctx.app, ctx.rules, worker)).toEqual([]);
     clock.advance(2 * HOUR);
     await workOnce(ctx.app, ctx.rules, worker);
-    expect((await closureStatus(ctx.app, 'demo-whale')).closure).toMatchObject({ id: closure.id, state: 'expired' });
+    expect((await closureStatus(ctx.app, 'demo-whale')).closure).toMatchObject({
+      id: closure.id,
+      state: 'expired',
+    });
     const mail = await listMail(ctx.database, { accountId: 'demo-whale', limit: 10 });
     // demo-whale's holder has an email and no phone on file: one channel, one message.
-    expect(mail.filter((m) => m.template === 'closure.expired').map((m) => m.channel)).toEqual(['email']);
+    expect(mail.filter((m) => m.template === 'closure.expired').map((m) => m.channel)).toEqual([
+      'email',
+    ]);
   });
 
   it('waits out the grace period, and finalizes at the later of grace end and earliestEligibleAt', async () => {
-    const { closure } = await requestClosure(ctx.app, ctx.rules, { accountId: 'demo-cooling-off', consent: ALL_CONSENT, confirmed: true, gracePeriodMs: HOUR, actor: { kind: 'holder', id: 'x' } });
+    const { closure } = await requestClosure(ctx.app, ctx.rules, {
+      accountId: 'demo-cooling-off',
+      consent: ALL_CONSENT,
+      confirmed: true,
+      gracePeriodMs: HOUR,
+      actor: { kind: 'holder', id: 'x' },
+    });
     // The security change's cooling-off ends days after the one-hour grace period.
     expect(closure.dueAt!.getTime()).toBeGreaterThan(clock.now().getTime() + 24 * HOUR);
     clock.advance(2 * HOUR);
@@ -141,11 +197,19 @@ describe.each(DIALECTS)('closure timing and the final check [%s]', (dialect) => 
   });
 
   it('blocks and unfreezes when the final check still finds a blocker, telling the holder why', async () => {
-    await requestClosure(ctx.app, ctx.rules, { accountId: 'demo-pending-deposit', consent: ALL_CONSENT, confirmed: true, gracePeriodMs: 0, actor: { kind: 'holder', id: 'x' } });
+    await requestClosure(ctx.app, ctx.rules, {
+      accountId: 'demo-pending-deposit',
+      consent: ALL_CONSENT,
+      confirmed: true,
+      gracePeriodMs: 0,
+      actor: { kind: 'holder', id: 'x' },
+    });
     await workOnce(ctx.app, ctx.rules, worker);
     const status = await closureStatus(ctx.app, 'demo-pending-deposit');
     expect(status.closure?.state).toBe('blocked');
-    expect((status.verdict as { blockers: { code: string }[] }).blockers.map((b) => b.code)).toEqual(['pending_deposit']);
+    expect(
+      (status.verdict as { blockers: { code: string }[] }).blockers.map((b) => b.code),
+    ).toEqual(['pending_deposit']);
     expect((await ctx.app.platform.facts('demo-pending-deposit'))?.status).toBe('active');
     const mail = await listMail(ctx.database, { accountId: 'demo-pending-deposit', limit: 5 });
     const blocked = mail.find((m) => m.template === 'closure.blocked');
@@ -153,10 +217,21 @@ describe.each(DIALECTS)('closure timing and the final check [%s]', (dialect) => 
   });
 
   it('confirm refuses an expired code', async () => {
-    await requestClosure(ctx.app, ctx.rules, { accountId: 'demo-clean', consent: ALL_CONSENT, confirmed: false, actor: { kind: 'holder', id: 'x' } });
+    await requestClosure(ctx.app, ctx.rules, {
+      accountId: 'demo-clean',
+      consent: ALL_CONSENT,
+      confirmed: false,
+      actor: { kind: 'holder', id: 'x' },
+    });
     const mail = await listMail(ctx.database, { accountId: 'demo-clean', limit: 1 });
     const code = /code: (\d{6})/.exec(mail[0]!.body)![1]!;
     clock.advance(25 * HOUR);
-    await expect(confirmClosure(ctx.app, ctx.rules, { accountId: 'demo-clean', code, actor: { kind: 'holder', id: 'x' } })).rejects.toMatchObject({ code: 'OFFBOARD_ERR_BAD_CODE' });
+    await expect(
+      confirmClosure(ctx.app, ctx.rules, {
+        accountId: 'demo-clean',
+        code,
+        actor: { kind: 'holder', id: 'x' },
+      }),
+    ).rejects.toMatchObject({ code: 'OFFBOARD_ERR_BAD_CODE' });
   });
 });

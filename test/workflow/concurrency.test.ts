@@ -44,53 +44,59 @@ interface WorkSummary {
 describe('several workers share the closures, and every effect happens once [postgres]', () => {
   const suite = useClosurePopulation('postgres', POPULATION);
 
-  it(`${WORKERS} workers at once finalize each closure once: one decision, one sweep, one close`, async () => {
-    const now = () => new Date();
-    const due = suite.requested.filter((r) => r.dueAt <= now());
-    expect(due.length, 'enough closures for the workers to contend').toBeGreaterThanOrEqual(60);
-    expect(
-      due.filter((r) => r.dustAssets.length > 0).length,
-      'several with dust to sweep',
-    ).toBeGreaterThanOrEqual(5);
+  it(
+    `${WORKERS} workers at once finalize each closure once: one decision, one sweep, one close`,
+    async () => {
+      const now = () => new Date();
+      const due = suite.requested.filter((r) => r.dueAt <= now());
+      expect(due.length, 'enough closures for the workers to contend').toBeGreaterThanOrEqual(60);
+      expect(
+        due.filter((r) => r.dustAssets.length > 0).length,
+        'several with dust to sweep',
+      ).toBeGreaterThanOrEqual(5);
 
-    const workers = Array.from({ length: WORKERS }, () =>
-      startOffboard(['work', '--once', '--concurrency', '4', '--json', '--db', suite.url]),
-    );
-    const exits = await Promise.all(workers.map((w) => w.exited));
-    exits.forEach((exited, i) => expect(exited.code, describeExit(`worker ${i}`, exited)).toBe(0));
-    // A worker swallows a failed step (its lease lapses and another worker repeats it);
-    // with OFFBOARD_DEBUG it prints it. No worker may fail: two workers finalizing one
-    // closure would collide on an idempotency key.
-    const failures = exits.flatMap((e) =>
-      e.stderr.split('\n').filter((line) => line.startsWith('offboard: ')),
-    );
-    expect(failures, exits.map((e, i) => describeExit(`worker ${i}`, e)).join('\n')).toEqual([]);
+      const workers = Array.from({ length: WORKERS }, () =>
+        startOffboard(['work', '--once', '--concurrency', '4', '--json', '--db', suite.url]),
+      );
+      const exits = await Promise.all(workers.map((w) => w.exited));
+      exits.forEach((exited, i) =>
+        expect(exited.code, describeExit(`worker ${i}`, exited)).toBe(0),
+      );
+      // A worker swallows a failed step (its lease lapses and another worker repeats it);
+      // with OFFBOARD_DEBUG it prints it. No worker may fail: two workers finalizing one
+      // closure would collide on an idempotency key.
+      const failures = exits.flatMap((e) =>
+        e.stderr.split('\n').filter((line) => line.startsWith('offboard: ')),
+      );
+      expect(failures, exits.map((e, i) => describeExit(`worker ${i}`, e)).join('\n')).toEqual([]);
 
-    const outcome = await assertEveryClosureSettled(suite.database, suite.requested, now());
-    await assertAccountsMatchOutcome(suite.database, outcome);
-    await assertDustSweptOnce(suite.database, suite.requested, suite.before, now());
-    await assertMoneyConserved(suite.database, suite.before);
-    await assertOneEffectEach(suite.database, outcome);
-    await assertAuditIntact(suite.url);
+      const outcome = await assertEveryClosureSettled(suite.database, suite.requested, now());
+      await assertAccountsMatchOutcome(suite.database, outcome);
+      await assertDustSweptOnce(suite.database, suite.requested, suite.before, now());
+      await assertMoneyConserved(suite.database, suite.before);
+      await assertOneEffectEach(suite.database, outcome);
+      await assertAuditIntact(suite.url);
 
-    // Each finalization was reported by exactly one worker, and the work was shared.
-    const reports = exits.map(
-      (e) => (JSON.parse(e.stdout.trim().split('\n').pop() ?? '{}') as WorkSummary).transitions,
-    );
-    const total = (state: string) => reports.reduce((sum, r) => sum + (r[state] ?? 0), 0);
-    expect({ closed: total('closed'), blocked: total('blocked') }).toEqual({
-      closed: outcome.closed.length,
-      blocked: outcome.blocked.length,
-    });
-    const perWorker = reports.map((r) => (r['closed'] ?? 0) + (r['blocked'] ?? 0));
-    expect(
-      perWorker.filter((n) => n > 0).length,
-      `closures finalized per worker: ${perWorker.join(', ')}`,
-    ).toBeGreaterThanOrEqual(2);
-    console.info(
-      `[concurrency postgres] ${outcome.closed.length} closed, ${outcome.blocked.length} blocked; per worker ${perWorker.join(', ')}; ${failures.length} collisions`,
-    );
-  }, SUITE_TIMEOUT_MS);
+      // Each finalization was reported by exactly one worker, and the work was shared.
+      const reports = exits.map(
+        (e) => (JSON.parse(e.stdout.trim().split('\n').pop() ?? '{}') as WorkSummary).transitions,
+      );
+      const total = (state: string) => reports.reduce((sum, r) => sum + (r[state] ?? 0), 0);
+      expect({ closed: total('closed'), blocked: total('blocked') }).toEqual({
+        closed: outcome.closed.length,
+        blocked: outcome.blocked.length,
+      });
+      const perWorker = reports.map((r) => (r['closed'] ?? 0) + (r['blocked'] ?? 0));
+      expect(
+        perWorker.filter((n) => n > 0).length,
+        `closures finalized per worker: ${perWorker.join(', ')}`,
+      ).toBeGreaterThanOrEqual(2);
+      console.info(
+        `[concurrency postgres] ${outcome.closed.length} closed, ${outcome.blocked.length} blocked; per worker ${perWorker.join(', ')}; ${failures.length} collisions`,
+      );
+    },
+    SUITE_TIMEOUT_MS,
+  );
 });
 
 /*

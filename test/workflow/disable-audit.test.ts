@@ -31,13 +31,24 @@ describe.each(DIALECTS)('disable, enable, disable links and the audit chain [%s]
     ({ database, dispose } = await openTestDatabase(dialect));
     await seedScenarios(database, clock, { whaleTransactions: 10 });
     ledger = new BuiltinLedger(database, clock);
-    app = { ...storeOf(database), platform: new LedgerPlatform(database, ledger), clock, linkSecret: 'test-secret', publicUrl: 'http://127.0.0.1:8080', disableLinkTtlMs: 24 * HOUR };
+    app = {
+      ...storeOf(database),
+      platform: new LedgerPlatform(database, ledger),
+      clock,
+      linkSecret: 'test-secret',
+      publicUrl: 'http://127.0.0.1:8080',
+      disableLinkTtlMs: 24 * HOUR,
+    };
   });
   afterAll(async () => dispose());
 
   it('disables at once: credentials revoked, orders cancelled, balances kept', async () => {
     const before = await ledger.balances('demo-open-order');
-    const result = await disableAccount(app, rules, { accountId: 'demo-open-order', reason: 'holder reports stolen phone', actor: { kind: 'agent', id: 'agent-1' } });
+    const result = await disableAccount(app, rules, {
+      accountId: 'demo-open-order',
+      reason: 'holder reports stolen phone',
+      actor: { kind: 'agent', id: 'agent-1' },
+    });
     expect(result.alreadyDisabled).toBe(false);
     expect(result.revokedCredentials).toBe(1); // the session; the TOTP factor stays
     expect(result.cancelledOrders).toBe(1);
@@ -46,28 +57,62 @@ describe.each(DIALECTS)('disable, enable, disable links and the audit chain [%s]
     expect(facts?.credentials.map((c) => c.kind)).toEqual(['totp']);
     expect(facts?.openOrders).toEqual([]);
     const after = await ledger.balances('demo-open-order');
-    expect(after.map((b) => b.available + b.locked)).toEqual(before.map((b) => b.available + b.locked));
+    expect(after.map((b) => b.available + b.locked)).toEqual(
+      before.map((b) => b.available + b.locked),
+    );
     // Every channel on file is told, each with a disable link; the reason is not revealed.
     const mail = await listMail(database, { accountId: 'demo-open-order', limit: 10 });
     expect(mail.map((m) => m.channel).sort()).toEqual(['email', 'sms']);
-    expect(mail.every((m) => m.body.includes('/v1/disable-links/') && !m.body.includes('stolen phone'))).toBe(true);
+    expect(
+      mail.every((m) => m.body.includes('/v1/disable-links/') && !m.body.includes('stolen phone')),
+    ).toBe(true);
     // The audit chain and the webhooks carry who asked, never the free-text reason.
-    const audit = await database.db.selectFrom('audit_log').select('data').where('action', '=', 'account.disable').execute();
-    expect(audit.map((row) => JSON.parse(row.data) as unknown)).toEqual([{ disablementId: result.disablementId, reasonCode: 'agent_request' }]);
-    const outbox = await database.db.selectFrom('outbox').select('payload').where('event', '=', 'account.disabled').execute();
+    const audit = await database.db
+      .selectFrom('audit_log')
+      .select('data')
+      .where('action', '=', 'account.disable')
+      .execute();
+    expect(audit.map((row) => JSON.parse(row.data) as unknown)).toEqual([
+      { disablementId: result.disablementId, reasonCode: 'agent_request' },
+    ]);
+    const outbox = await database.db
+      .selectFrom('outbox')
+      .select('payload')
+      .where('event', '=', 'account.disabled')
+      .execute();
     expect(outbox).toHaveLength(1);
     expect(outbox[0]?.payload).toContain('"reasonCode":"agent_request"');
     expect(outbox[0]?.payload).not.toContain('stolen phone');
     // Disabling again finds the same disablement.
-    const again = await disableAccount(app, rules, { accountId: 'demo-open-order', reason: 'again', actor: { kind: 'agent', id: 'agent-1' } });
+    const again = await disableAccount(app, rules, {
+      accountId: 'demo-open-order',
+      reason: 'again',
+      actor: { kind: 'agent', id: 'agent-1' },
+    });
     expect(again).toMatchObject({ disablementId: result.disablementId, alreadyDisabled: true });
   });
 
   it('refuses to enable before the minimum wait and without re-verification, and never restores credentials', async () => {
-    await expect(enableAccount(app, rules, { accountId: 'demo-open-order', reverified: true, actor: { kind: 'agent', id: 'a' } })).rejects.toMatchObject({ code: 'OFFBOARD_ERR_TOO_EARLY' });
+    await expect(
+      enableAccount(app, rules, {
+        accountId: 'demo-open-order',
+        reverified: true,
+        actor: { kind: 'agent', id: 'a' },
+      }),
+    ).rejects.toMatchObject({ code: 'OFFBOARD_ERR_TOO_EARLY' });
     clock.advance(25 * HOUR);
-    await expect(enableAccount(app, rules, { accountId: 'demo-open-order', reverified: false, actor: { kind: 'agent', id: 'a' } })).rejects.toMatchObject({ code: 'OFFBOARD_ERR_REVERIFICATION_REQUIRED' });
-    await enableAccount(app, rules, { accountId: 'demo-open-order', reverified: true, actor: { kind: 'agent', id: 'a' } });
+    await expect(
+      enableAccount(app, rules, {
+        accountId: 'demo-open-order',
+        reverified: false,
+        actor: { kind: 'agent', id: 'a' },
+      }),
+    ).rejects.toMatchObject({ code: 'OFFBOARD_ERR_REVERIFICATION_REQUIRED' });
+    await enableAccount(app, rules, {
+      accountId: 'demo-open-order',
+      reverified: true,
+      actor: { kind: 'agent', id: 'a' },
+    });
     const facts = await app.platform.facts('demo-open-order');
     expect(facts?.status).toBe('active');
     expect(facts?.credentials.map((c) => c.kind)).toEqual(['totp']);
@@ -79,18 +124,31 @@ describe.each(DIALECTS)('disable, enable, disable links and the audit chain [%s]
     const result = await redeemDisableLink(app, rules, token);
     expect(result.accountId).toBe('demo-open-order');
     expect((await app.platform.facts('demo-open-order'))?.status).toBe('disabled');
-    await expect(redeemDisableLink(app, rules, token)).rejects.toMatchObject({ code: 'OFFBOARD_ERR_INVALID_LINK' });
+    await expect(redeemDisableLink(app, rules, token)).rejects.toMatchObject({
+      code: 'OFFBOARD_ERR_INVALID_LINK',
+    });
     const forged = token.slice(0, -2) + (token.endsWith('AA') ? 'BB' : 'AA');
-    await expect(redeemDisableLink(app, rules, forged)).rejects.toMatchObject({ code: 'OFFBOARD_ERR_INVALID_LINK' });
-    await expect(redeemDisableLink(app, rules, 'not-a-token')).rejects.toMatchObject({ code: 'OFFBOARD_ERR_INVALID_LINK' });
+    await expect(redeemDisableLink(app, rules, forged)).rejects.toMatchObject({
+      code: 'OFFBOARD_ERR_INVALID_LINK',
+    });
+    await expect(redeemDisableLink(app, rules, 'not-a-token')).rejects.toMatchObject({
+      code: 'OFFBOARD_ERR_INVALID_LINK',
+    });
   });
 
   it('refuses an expired disable link', async () => {
-    await disableAccount(app, rules, { accountId: 'demo-balance', reason: 'test', actor: { kind: 'agent', id: 'a' } });
+    await disableAccount(app, rules, {
+      accountId: 'demo-balance',
+      reason: 'test',
+      actor: { kind: 'agent', id: 'a' },
+    });
     const mail = await listMail(database, { accountId: 'demo-balance', limit: 1 });
     const token = /\/v1\/disable-links\/(\S+)/.exec(mail[0]!.body)![1]!;
     clock.advance(25 * HOUR);
-    await expect(redeemDisableLink(app, rules, token)).rejects.toMatchObject({ code: 'OFFBOARD_ERR_INVALID_LINK', message: expect.stringContaining('expired') });
+    await expect(redeemDisableLink(app, rules, token)).rejects.toMatchObject({
+      code: 'OFFBOARD_ERR_INVALID_LINK',
+      message: expect.stringContaining('expired'),
+    });
   });
 
   describe('tamper detection', () => {
@@ -111,25 +169,44 @@ describe.each(DIALECTS)('disable, enable, disable links and the audit chain [%s]
 
     it('names an altered entry', async () => {
       const rows = await entries();
-      await database.db.updateTable('audit_log').set({ data: '{"reason":"nothing to see"}' }).where('seq', '=', 2).execute();
-      expect(await verifyAudit(database)).toMatchObject({ intact: false, seq: 2, problem: 'altered' });
+      await database.db
+        .updateTable('audit_log')
+        .set({ data: '{"reason":"nothing to see"}' })
+        .where('seq', '=', 2)
+        .execute();
+      expect(await verifyAudit(database)).toMatchObject({
+        intact: false,
+        seq: 2,
+        problem: 'altered',
+      });
       await restore(rows);
     });
 
     it('names a deleted entry, in the middle and at the end', async () => {
       const rows = await entries();
       await database.db.deleteFrom('audit_log').where('seq', '=', 2).execute();
-      expect(await verifyAudit(database)).toMatchObject({ intact: false, seq: 3, problem: 'missing' });
+      expect(await verifyAudit(database)).toMatchObject({
+        intact: false,
+        seq: 3,
+        problem: 'missing',
+      });
       await restore(rows);
       await database.db.deleteFrom('audit_log').where('seq', '=', rows.length).execute();
-      expect(await verifyAudit(database)).toMatchObject({ intact: false, seq: rows.length, problem: 'missing' });
+      expect(await verifyAudit(database)).toMatchObject({
+        intact: false,
+        seq: rows.length,
+        problem: 'missing',
+      });
       await restore(rows);
     });
 
     it('names an inserted entry', async () => {
       const rows = await entries();
       const last = rows[rows.length - 1]!;
-      await database.db.insertInto('audit_log').values({ ...last, seq: last.seq + 1, action: 'account.enable', prev_hash: last.hash }).execute();
+      await database.db
+        .insertInto('audit_log')
+        .values({ ...last, seq: last.seq + 1, action: 'account.enable', prev_hash: last.hash })
+        .execute();
       expect(await verifyAudit(database)).toMatchObject({ intact: false, seq: last.seq + 1 });
       await restore(rows);
     });
@@ -138,8 +215,14 @@ describe.each(DIALECTS)('disable, enable, disable links and the audit chain [%s]
       const rows = await entries();
       const [a, b] = [rows[1]!, rows[2]!];
       await database.db.deleteFrom('audit_log').where('seq', 'in', [a.seq, b.seq]).execute();
-      await database.db.insertInto('audit_log').values({ ...b, seq: a.seq }).execute();
-      await database.db.insertInto('audit_log').values({ ...a, seq: b.seq }).execute();
+      await database.db
+        .insertInto('audit_log')
+        .values({ ...b, seq: a.seq })
+        .execute();
+      await database.db
+        .insertInto('audit_log')
+        .values({ ...a, seq: b.seq })
+        .execute();
       const verdict = await verifyAudit(database);
       expect(verdict).toMatchObject({ intact: false, seq: a.seq });
       await restore(rows);

@@ -71,10 +71,15 @@ describe.each(DIALECTS)('money racing a closure [%s]', (dialect) => {
           await ledger.deposit(accountId, 'USD', op.amount, { counterparty: 'racer' });
           break;
         case 'pending-deposit':
-          await ledger.deposit(accountId, 'USD', op.amount, { pending: true, counterparty: 'racer' });
+          await ledger.deposit(accountId, 'USD', op.amount, {
+            pending: true,
+            counterparty: 'racer',
+          });
           break;
         case 'complete-deposits': {
-          const pending = (await ledger.transactions(accountId)).filter((t) => t.status === 'pending' && t.type === 'deposit');
+          const pending = (await ledger.transactions(accountId)).filter(
+            (t) => t.status === 'pending' && t.type === 'deposit',
+          );
           for (const t of pending) await ledger.completeDeposit(t.id);
           break;
         }
@@ -84,48 +89,74 @@ describe.each(DIALECTS)('money racing a closure [%s]', (dialect) => {
           break;
         }
         case 'order':
-          await ledger.placeOrder(accountId, { id: `${accountId}-o-${op.amount}-${Math.random()}`, side: 'buy', asset: 'USD', locked: op.amount, counterAsset: 'BTC' });
+          await ledger.placeOrder(accountId, {
+            id: `${accountId}-o-${op.amount}-${Math.random()}`,
+            side: 'buy',
+            asset: 'USD',
+            locked: op.amount,
+            counterAsset: 'BTC',
+          });
           break;
         case 'nothing':
           break;
       }
     } catch (error) {
       // The ledger refusing (not enough money, a frozen or closed account) is part of the race.
-      expect((error as { code?: string }).code).toMatch(/^OFFBOARD_ERR_(INSUFFICIENT_FUNDS|ACCOUNT_NOT_ACTIVE)$/);
+      expect((error as { code?: string }).code).toMatch(
+        /^OFFBOARD_ERR_(INSUFFICIENT_FUNDS|ACCOUNT_NOT_ACTIVE)$/,
+      );
     }
   }
 
-  it('ends closed with nothing on it, or blocked with the money credited; never loses money', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.array(raceOp, { minLength: 1, maxLength: 16 }), async (ops) => {
-        const accountId = await openAccount();
-        await requestClosure(ctx.app, ctx.rules, { accountId, consent: { sweepDust: true, cancelOrders: true, revokeApps: true }, confirmed: true, gracePeriodMs: 0, actor: { kind: 'holder', id: accountId } });
-        const queue = [...ops];
-        const app: AppContext = { ...ctx.app, platform: racing(ctx.app.platform, async () => applyOp(ctx.ledger, accountId, queue.shift() ?? { kind: 'nothing' })) };
-        for (let pass = 0; pass < 4; pass++) await workOnce(app, ctx.rules, { owner: 'race', leaseMs: 60_000, concurrency: 1 });
+  it(
+    'ends closed with nothing on it, or blocked with the money credited; never loses money',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(raceOp, { minLength: 1, maxLength: 16 }), async (ops) => {
+          const accountId = await openAccount();
+          await requestClosure(ctx.app, ctx.rules, {
+            accountId,
+            consent: { sweepDust: true, cancelOrders: true, revokeApps: true },
+            confirmed: true,
+            gracePeriodMs: 0,
+            actor: { kind: 'holder', id: accountId },
+          });
+          const queue = [...ops];
+          const app: AppContext = {
+            ...ctx.app,
+            platform: racing(ctx.app.platform, async () =>
+              applyOp(ctx.ledger, accountId, queue.shift() ?? { kind: 'nothing' }),
+            ),
+          };
+          for (let pass = 0; pass < 4; pass++)
+            await workOnce(app, ctx.rules, { owner: 'race', leaseMs: 60_000, concurrency: 1 });
 
-        const state = (await closureStatus(ctx.app, accountId)).closure?.state;
-        expect(['closed', 'blocked']).toContain(state);
-        const account = await ctx.ledger.account(accountId);
-        const balances = await ctx.ledger.balances(accountId);
-        const txs = await ctx.ledger.transactions(accountId);
-        // Money conserved: what the account holds is exactly the net of its completed movements.
-        for (const b of balances) {
-          const net = txs.filter((t) => t.asset === b.asset && t.status === 'completed').reduce((s, t) => s + t.amount - t.fee, 0n);
-          expect(b.available + b.locked).toBe(net);
-        }
-        if (state === 'closed') {
-          expect(account.status).toBe('closed');
-          expect(balances.every((b) => b.available === 0n && b.locked === 0n)).toBe(true);
-        } else {
-          expect(account.status).toBe('active');
-        }
-        // Late money was returned, never dropped: every deposit is credited or has its return.
-        const deposits = txs.filter((t) => t.type === 'deposit' && t.status === 'completed');
-        const returns = txs.filter((t) => t.type === 'return');
-        expect(returns.length).toBeLessThanOrEqual(deposits.length);
-      }),
-      { numRuns: RUNS },
-    );
-  }, TIMEOUT_MS);
+          const state = (await closureStatus(ctx.app, accountId)).closure?.state;
+          expect(['closed', 'blocked']).toContain(state);
+          const account = await ctx.ledger.account(accountId);
+          const balances = await ctx.ledger.balances(accountId);
+          const txs = await ctx.ledger.transactions(accountId);
+          // Money conserved: what the account holds is exactly the net of its completed movements.
+          for (const b of balances) {
+            const net = txs
+              .filter((t) => t.asset === b.asset && t.status === 'completed')
+              .reduce((s, t) => s + t.amount - t.fee, 0n);
+            expect(b.available + b.locked).toBe(net);
+          }
+          if (state === 'closed') {
+            expect(account.status).toBe('closed');
+            expect(balances.every((b) => b.available === 0n && b.locked === 0n)).toBe(true);
+          } else {
+            expect(account.status).toBe('active');
+          }
+          // Late money was returned, never dropped: every deposit is credited or has its return.
+          const deposits = txs.filter((t) => t.type === 'deposit' && t.status === 'completed');
+          const returns = txs.filter((t) => t.type === 'return');
+          expect(returns.length).toBeLessThanOrEqual(deposits.length);
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    TIMEOUT_MS,
+  );
 });

@@ -14,7 +14,10 @@ import { HANG_MS } from '../support/wait.js';
 async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const hang = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms (hung)`)), ms);
+    timer = setTimeout(
+      () => reject(new Error(`${what} did not finish within ${ms} ms (hung)`)),
+      ms,
+    );
   });
   try {
     return await Promise.race([promise, hang]);
@@ -30,7 +33,12 @@ function deferred(): { promise: Promise<void>; resolve(): void } {
 }
 
 /** The platform with `freeze` of one account held until the test lets it go. */
-function holdingFreeze(inner: PlatformPort, accountId: string, gate: Promise<void>, entered: () => void): PlatformPort {
+function holdingFreeze(
+  inner: PlatformPort,
+  accountId: string,
+  gate: Promise<void>,
+  entered: () => void,
+): PlatformPort {
   return new Proxy(inner, {
     get(target, property, receiver) {
       const value = Reflect.get(target, property, receiver) as unknown;
@@ -60,7 +68,13 @@ describe.each(DIALECTS)('the worker stays live [%s]', (dialect) => {
   afterAll(async () => dispose());
 
   const close = (app: AppContext, accountId: string) =>
-    requestClosure(app, ctx.rules, { accountId, consent: { sweepDust: true, cancelOrders: true, revokeApps: true }, confirmed: true, gracePeriodMs: 0, actor: { kind: 'holder', id: accountId } });
+    requestClosure(app, ctx.rules, {
+      accountId,
+      consent: { sweepDust: true, cancelOrders: true, revokeApps: true },
+      confirmed: true,
+      gracePeriodMs: 0,
+      actor: { kind: 'holder', id: accountId },
+    });
 
   const options = (overrides: Partial<RunOptions>): RunOptions => ({
     owner: 'liveness',
@@ -73,83 +87,111 @@ describe.each(DIALECTS)('the worker stays live [%s]', (dialect) => {
     ...overrides,
   });
 
-  it('returns when every closure in flight finished during a housekeeping pass', async () => {
-    const accountId = await closableAccount();
-    // The closure is held at its freeze until the second housekeeping pass starts, and that
-    // pass outlasts it: the pool is empty when the pass returns, with nothing new claimed.
-    const release = deferred();
-    const app: AppContext = { ...ctx.app, platform: holdingFreeze(ctx.app.platform, accountId, release.promise, () => undefined) };
-    await close(app, accountId);
-    const finished = deferred();
-    let passes = 0;
-    const run = runWorker(
-      app,
-      ctx.rules,
-      options({
-        onOutcome: (o: StepOutcome) => {
-          if (o.to === 'closed') finished.resolve();
-        },
-        afterPass: async () => {
-          passes += 1;
-          if (passes !== 2) return;
-          release.resolve();
-          await finished.promise;
-          await new Promise((resolve) => setImmediate(resolve));
-        },
-      }),
-    );
-    await within(run, HANG_MS, 'runWorker');
-    expect(passes).toBeGreaterThanOrEqual(2);
-    expect((await closureStatus(ctx.app, accountId)).closure?.state).toBe('closed');
-  }, 4 * HANG_MS);
-
-  it('claims a closure that falls due while a slow one is in flight, within the poll interval', async () => {
-    const slow = await closableAccount();
-    const fast = await closableAccount();
-    const release = deferred();
-    const slowEntered = deferred();
-    const app: AppContext = { ...ctx.app, platform: holdingFreeze(ctx.app.platform, slow, release.promise, slowEntered.resolve) };
-    await close(app, slow);
-    const stop = new AbortController();
-    const run = runWorker(
-      app,
-      ctx.rules,
-      options({
-        once: false,
-        pollMs: 20,
-        stop: stop.signal,
-        shouldStop: () => stop.signal.aborted,
-      }),
-    );
-    try {
-      await within(slowEntered.promise, HANG_MS, 'the slow closure');
-      // The slow closure holds a slot; a closure due now must not wait for it.
-      await close(app, fast);
-      await within(
-        (async () => {
-          for (;;) {
-            if ((await closureStatus(ctx.app, fast)).closure?.state === 'closed') return;
-            await new Promise((resolve) => setTimeout(resolve, 10));
-          }
-        })(),
-        HANG_MS,
-        'closing the due closure beside the slow one',
+  it(
+    'returns when every closure in flight finished during a housekeeping pass',
+    async () => {
+      const accountId = await closableAccount();
+      // The closure is held at its freeze until the second housekeeping pass starts, and that
+      // pass outlasts it: the pool is empty when the pass returns, with nothing new claimed.
+      const release = deferred();
+      const app: AppContext = {
+        ...ctx.app,
+        platform: holdingFreeze(ctx.app.platform, accountId, release.promise, () => undefined),
+      };
+      await close(app, accountId);
+      const finished = deferred();
+      let passes = 0;
+      const run = runWorker(
+        app,
+        ctx.rules,
+        options({
+          onOutcome: (o: StepOutcome) => {
+            if (o.to === 'closed') finished.resolve();
+          },
+          afterPass: async () => {
+            passes += 1;
+            if (passes !== 2) return;
+            release.resolve();
+            await finished.promise;
+            await new Promise((resolve) => setImmediate(resolve));
+          },
+        }),
       );
-      expect((await closureStatus(ctx.app, slow)).closure?.state).toBe('finalizing');
-    } finally {
-      release.resolve();
-      stop.abort();
-      await within(run, HANG_MS, 'stopping the worker');
-    }
-    expect((await closureStatus(ctx.app, slow)).closure?.state).toBe('closed');
-  }, 4 * HANG_MS);
+      await within(run, HANG_MS, 'runWorker');
+      expect(passes).toBeGreaterThanOrEqual(2);
+      expect((await closureStatus(ctx.app, accountId)).closure?.state).toBe('closed');
+    },
+    4 * HANG_MS,
+  );
 
-  it('a stop request ends an idle worker at once, whatever its poll interval', async () => {
-    const stop = new AbortController();
-    const idle = deferred();
-    const run = runWorker(ctx.app, ctx.rules, options({ once: false, pollMs: 3_600_000, stop: stop.signal, shouldStop: () => stop.signal.aborted, onIdle: idle.resolve }));
-    await within(idle.promise, HANG_MS, 'going idle');
-    stop.abort();
-    await within(run, HANG_MS, 'stopping an idle worker');
-  }, 4 * HANG_MS);
+  it(
+    'claims a closure that falls due while a slow one is in flight, within the poll interval',
+    async () => {
+      const slow = await closableAccount();
+      const fast = await closableAccount();
+      const release = deferred();
+      const slowEntered = deferred();
+      const app: AppContext = {
+        ...ctx.app,
+        platform: holdingFreeze(ctx.app.platform, slow, release.promise, slowEntered.resolve),
+      };
+      await close(app, slow);
+      const stop = new AbortController();
+      const run = runWorker(
+        app,
+        ctx.rules,
+        options({
+          once: false,
+          pollMs: 20,
+          stop: stop.signal,
+          shouldStop: () => stop.signal.aborted,
+        }),
+      );
+      try {
+        await within(slowEntered.promise, HANG_MS, 'the slow closure');
+        // The slow closure holds a slot; a closure due now must not wait for it.
+        await close(app, fast);
+        await within(
+          (async () => {
+            for (;;) {
+              if ((await closureStatus(ctx.app, fast)).closure?.state === 'closed') return;
+              await new Promise((resolve) => setTimeout(resolve, 10));
+            }
+          })(),
+          HANG_MS,
+          'closing the due closure beside the slow one',
+        );
+        expect((await closureStatus(ctx.app, slow)).closure?.state).toBe('finalizing');
+      } finally {
+        release.resolve();
+        stop.abort();
+        await within(run, HANG_MS, 'stopping the worker');
+      }
+      expect((await closureStatus(ctx.app, slow)).closure?.state).toBe('closed');
+    },
+    4 * HANG_MS,
+  );
+
+  it(
+    'a stop request ends an idle worker at once, whatever its poll interval',
+    async () => {
+      const stop = new AbortController();
+      const idle = deferred();
+      const run = runWorker(
+        ctx.app,
+        ctx.rules,
+        options({
+          once: false,
+          pollMs: 3_600_000,
+          stop: stop.signal,
+          shouldStop: () => stop.signal.aborted,
+          onIdle: idle.resolve,
+        }),
+      );
+      await within(idle.promise, HANG_MS, 'going idle');
+      stop.abort();
+      await within(run, HANG_MS, 'stopping an idle worker');
+    },
+    4 * HANG_MS,
+  );
 });

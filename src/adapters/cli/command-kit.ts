@@ -19,12 +19,19 @@ export interface GlobalOptions {
 }
 
 /** `--policy FILE`, else OFFBOARD_POLICY, else the built-in defaults; invalid is exit 2 with every error. */
-export async function loadPolicyOrThrow(file: string | undefined, env: NodeJS.ProcessEnv): Promise<PolicyDocument> {
+export async function loadPolicyOrThrow(
+  file: string | undefined,
+  env: NodeJS.ProcessEnv,
+): Promise<PolicyDocument> {
   // Loaded on use: the YAML parser is not needed for `--help`.
   const { loadPolicy } = await import('../../config/policy-file.js');
   const result = loadPolicy({ file, env });
   if (!result.ok) {
-    throw new OffboardError('OFFBOARD_ERR_INVALID_POLICY', `the policy is invalid (${result.errors.length} error${result.errors.length === 1 ? '' : 's'})`, result.errors.map((e) => e.text));
+    throw new OffboardError(
+      'OFFBOARD_ERR_INVALID_POLICY',
+      `the policy is invalid (${result.errors.length} error${result.errors.length === 1 ? '' : 's'})`,
+      result.errors.map((e) => e.text),
+    );
   }
   return result.policy;
 }
@@ -45,7 +52,10 @@ export function action<Args extends unknown[], Opts extends OptionValues>(
   deps: CliDeps,
   exit: ExitBox,
   fn: (ctx: Context, opts: Opts & GlobalOptions, ...args: Args) => Promise<number>,
-  options: { needsContext?: boolean; /** Bring the schema up to date on opening (default: yes). */ migrate?: boolean } = {},
+  options: {
+    needsContext?: boolean;
+    /** Bring the schema up to date on opening (default: yes). */ migrate?: boolean;
+  } = {},
 ): (...received: [...Args, Opts, CommandUnknownOpts]) => Promise<void> {
   return async (...received): Promise<void> => {
     const command = received[received.length - 1] as CommandUnknownOpts;
@@ -56,7 +66,12 @@ export function action<Args extends unknown[], Opts extends OptionValues>(
     try {
       if (options.needsContext !== false) {
         const policy = await loadPolicyOrThrow(opts.policy, deps.io.env);
-        ctx = await deps.openContext({ db: opts.db, env: deps.io.env, policy, ...(options.migrate === false ? { migrate: false } : {}) });
+        ctx = await deps.openContext({
+          db: opts.db,
+          env: deps.io.env,
+          policy,
+          ...(options.migrate === false ? { migrate: false } : {}),
+        });
       }
       exit.code = await fn(ctx as Context, opts, ...args);
     } catch (error) {
@@ -71,7 +86,10 @@ export function action<Args extends unknown[], Opts extends OptionValues>(
 export function parseCount(value: string, option: string, min: number): number {
   const text = String(value);
   if (!/^-?\d+$/.test(text) || !Number.isSafeInteger(Number(text)) || Number(text) < min) {
-    throw new OffboardError('OFFBOARD_ERR_INVALID_ARGUMENT', `${option} must be a whole number of at least ${min}, got "${text}"`);
+    throw new OffboardError(
+      'OFFBOARD_ERR_INVALID_ARGUMENT',
+      `${option} must be a whole number of at least ${min}, got "${text}"`,
+    );
   }
   return Number(text);
 }
@@ -82,13 +100,23 @@ export function parseCount(value: string, option: string, min: number): number {
  * they are all spelled, and refused, alike. `positive` refuses 0 (a token that is dead at
  * birth).
  */
-export function parseDurationOption(text: string, option: string, options: { positive?: boolean } = {}): number {
+export function parseDurationOption(
+  text: string,
+  option: string,
+  options: { positive?: boolean } = {},
+): number {
   const parsed = parseDuration(text);
   if (!parsed.ok) {
-    throw new OffboardError('OFFBOARD_ERR_INVALID_ARGUMENT', `${option} must be a duration, got "${text}": ${parsed.reason}`);
+    throw new OffboardError(
+      'OFFBOARD_ERR_INVALID_ARGUMENT',
+      `${option} must be a duration, got "${text}": ${parsed.reason}`,
+    );
   }
   if (options.positive && parsed.ms <= 0) {
-    throw new OffboardError('OFFBOARD_ERR_INVALID_ARGUMENT', `${option} must be a duration longer than 0, got "${text}": e.g. 30m, 1h, 7d`);
+    throw new OffboardError(
+      'OFFBOARD_ERR_INVALID_ARGUMENT',
+      `${option} must be a duration longer than 0, got "${text}": e.g. 30m, 1h, 7d`,
+    );
   }
   return parsed.ms;
 }

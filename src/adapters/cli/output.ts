@@ -33,7 +33,9 @@ function escapeOne(char: string): string {
   if (named !== undefined) return named;
   const code = char.charCodeAt(0);
   // \u form for C1 and bidi: it reads the same in a terminal and stays valid inside JSON.
-  return code < 0x20 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  return code < 0x20
+    ? `\\x${code.toString(16).padStart(2, '0')}`
+    : `\\u${code.toString(16).padStart(4, '0')}`;
 }
 
 /** Whether `text` holds a character `escapeControl` would escape (for input that must not). */
@@ -55,7 +57,11 @@ export function escapeControl(text: string): string {
  */
 export function terminalSafe(io: CliIo): CliIo {
   const clean = (text: string) => text.replace(CONTROL_BUT_NEWLINE, escapeOne);
-  return { ...io, stdout: (text) => io.stdout(clean(text)), stderr: (text) => io.stderr(clean(text)) };
+  return {
+    ...io,
+    stdout: (text) => io.stdout(clean(text)),
+    stderr: (text) => io.stderr(clean(text)),
+  };
 }
 
 export function printJson(io: CliIo, value: unknown): void {
@@ -73,9 +79,17 @@ export function jsonReplacer(_key: string, value: unknown): unknown {
  */
 export function reportError(io: CliIo, error: unknown, json: boolean): number {
   const known = withCliHint(isOffboardError(error) ? error : toOffboardError(error));
-  if (!isOffboardError(error) && io.env['OFFBOARD_DEBUG']) io.stderr(`${(error as Error).stack ?? String(error)}\n`);
+  if (!isOffboardError(error) && io.env['OFFBOARD_DEBUG'])
+    io.stderr(`${(error as Error).stack ?? String(error)}\n`);
   if (json) {
-    printJson(io, { error: { code: known.code, message: known.message, details: known.details, ...(known.data === undefined ? {} : { data: known.data }) } });
+    printJson(io, {
+      error: {
+        code: known.code,
+        message: known.message,
+        details: known.details,
+        ...(known.data === undefined ? {} : { data: known.data }),
+      },
+    });
   } else {
     io.stderr(`offboard: ${known.code}: ${escapeControl(known.message)}\n`);
     for (const detail of known.details) io.stderr(`  ${escapeControl(detail)}\n`);
@@ -92,10 +106,19 @@ function toOffboardError(error: unknown): OffboardError {
   const message = error instanceof Error ? error.message : String(error);
   // Unique violations from either database: a record with this id exists.
   if (/UNIQUE constraint failed|duplicate key value/i.test(message)) {
-    return new OffboardError('OFFBOARD_ERR_DUPLICATE', `a record exists already (${message.split('\n')[0]}); use a fresh database or another id`);
+    return new OffboardError(
+      'OFFBOARD_ERR_DUPLICATE',
+      `a record exists already (${message.split('\n')[0]}); use a fresh database or another id`,
+    );
   }
-  if (/ECONNREFUSED|ENOTFOUND|does not exist|password authentication/i.test(message) && /connect|database/i.test(message)) {
+  if (
+    /ECONNREFUSED|ENOTFOUND|does not exist|password authentication/i.test(message) &&
+    /connect|database/i.test(message)
+  ) {
     return new OffboardError('OFFBOARD_ERR_DATABASE_UNREACHABLE', message);
   }
-  return new OffboardError('OFFBOARD_ERR_INTERNAL', `unexpected failure: ${message.split('\n')[0]}; set OFFBOARD_DEBUG=1 for details`);
+  return new OffboardError(
+    'OFFBOARD_ERR_INTERNAL',
+    `unexpected failure: ${message.split('\n')[0]}; set OFFBOARD_DEBUG=1 for details`,
+  );
 }

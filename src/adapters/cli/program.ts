@@ -29,8 +29,14 @@ export function buildProgram(deps: CliDeps, exit: ExitBox): Command {
   const program = new Command('offboard')
     .description('offboard: explain, close, disable and export accounts safely')
     .version(VERSION)
-    .option('--db <url>', 'database URL: sqlite:PATH, sqlite::memory:, postgres://... (default: OFFBOARD_DATABASE_URL, else sqlite:./offboard.db)')
-    .option('--policy <file>', 'policy YAML file (default: OFFBOARD_POLICY, else the built-in defaults)')
+    .option(
+      '--db <url>',
+      'database URL: sqlite:PATH, sqlite::memory:, postgres://... (default: OFFBOARD_DATABASE_URL, else sqlite:./offboard.db)',
+    )
+    .option(
+      '--policy <file>',
+      'policy YAML file (default: OFFBOARD_POLICY, else the built-in defaults)',
+    )
     .exitOverride()
     .configureOutput(outputOf(deps));
   registerMigrate(program, deps, exit);
@@ -88,10 +94,17 @@ export async function runCli(argv: readonly string[], unsafeDeps: CliDeps): Prom
       // --help and --version end through here with exit code 0.
       if (error.exitCode === 0) return 0;
       if (error.code === 'commander.help' || error.code === 'commander.helpDisplayed') return 0;
-      const usage = new OffboardError('OFFBOARD_ERR_USAGE', `${error.message.replace(/^error: /, '')}; run \`${usageCommand(program, argv)} --help\` for usage`);
+      const usage = new OffboardError(
+        'OFFBOARD_ERR_USAGE',
+        `${error.message.replace(/^error: /, '')}; run \`${usageCommand(program, argv)} --help\` for usage`,
+      );
       return reportError(deps.io, usage, argv.includes('--json'));
     }
-    return reportError(deps.io, error instanceof Error ? error : new OffboardError('OFFBOARD_ERR_INTERNAL', String(error)), argv.includes('--json'));
+    return reportError(
+      deps.io,
+      error instanceof Error ? error : new OffboardError('OFFBOARD_ERR_INTERNAL', String(error)),
+      argv.includes('--json'),
+    );
   }
 }
 

@@ -3,7 +3,13 @@ import type { AccountTable, TransactionTable } from '../store/ledger.table.js';
 import type { LedgerCore } from './ledger-core.js';
 import { unknownAccount } from './ledger-core.js';
 import { DUST_ACCOUNT_ID, PLATFORM_HOLDER_ID } from './ledger-types.js';
-import type { AccountStatus, AccountSummary, AssetInfo, BalanceView, TransactionRow } from './ledger-types.js';
+import type {
+  AccountStatus,
+  AccountSummary,
+  AssetInfo,
+  BalanceView,
+  TransactionRow,
+} from './ledger-types.js';
 
 /** Reference data (assets), holders and accounts, and reading them back. */
 export class LedgerAccounts {
@@ -31,9 +37,16 @@ export class LedgerAccounts {
   }
 
   async asset(code: string): Promise<AssetInfo> {
-    const row = await this.core.database.db.selectFrom('assets').selectAll().where('code', '=', code).executeTakeFirst();
+    const row = await this.core.database.db
+      .selectFrom('assets')
+      .selectAll()
+      .where('code', '=', code)
+      .executeTakeFirst();
     if (!row) {
-      throw new OffboardError('OFFBOARD_ERR_UNKNOWN_ASSET', `no asset "${code}"; list assets with \`offboard ledger assets\``);
+      throw new OffboardError(
+        'OFFBOARD_ERR_UNKNOWN_ASSET',
+        `no asset "${code}"; list assets with \`offboard ledger assets\``,
+      );
     }
     return {
       code: row.code,
@@ -44,7 +57,11 @@ export class LedgerAccounts {
   }
 
   async assets(): Promise<AssetInfo[]> {
-    const rows = await this.core.database.db.selectFrom('assets').selectAll().orderBy('code').execute();
+    const rows = await this.core.database.db
+      .selectFrom('assets')
+      .selectAll()
+      .orderBy('code')
+      .execute();
     return rows.map((row) => ({
       code: row.code,
       decimals: row.decimals,
@@ -53,23 +70,54 @@ export class LedgerAccounts {
     }));
   }
 
-  async createHolder(holder: { id: string; name: string; email: string; phone?: string | null }): Promise<void> {
+  async createHolder(holder: {
+    id: string;
+    name: string;
+    email: string;
+    phone?: string | null;
+  }): Promise<void> {
     await this.core.tx(async (tx) => {
-      const existing = await tx.selectFrom('holders').select('id').where('id', '=', holder.id).executeTakeFirst();
-      if (existing) throw new OffboardError('OFFBOARD_ERR_DUPLICATE', `holder "${holder.id}" exists already`);
+      const existing = await tx
+        .selectFrom('holders')
+        .select('id')
+        .where('id', '=', holder.id)
+        .executeTakeFirst();
+      if (existing)
+        throw new OffboardError('OFFBOARD_ERR_DUPLICATE', `holder "${holder.id}" exists already`);
       await tx
         .insertInto('holders')
-        .values({ id: holder.id, name: holder.name, email: holder.email, phone: holder.phone ?? null, created_at: this.core.now() })
+        .values({
+          id: holder.id,
+          name: holder.name,
+          email: holder.email,
+          phone: holder.phone ?? null,
+          created_at: this.core.now(),
+        })
         .execute();
     });
   }
 
-  async openAccount(account: { id: string; holderId: string; jurisdiction: string; openedAt?: Date }): Promise<void> {
+  async openAccount(account: {
+    id: string;
+    holderId: string;
+    jurisdiction: string;
+    openedAt?: Date;
+  }): Promise<void> {
     await this.core.tx(async (tx) => {
-      const existing = await tx.selectFrom('accounts').select('id').where('id', '=', account.id).executeTakeFirst();
-      if (existing) throw new OffboardError('OFFBOARD_ERR_DUPLICATE', `account "${account.id}" exists already`);
-      const holder = await tx.selectFrom('holders').select('id').where('id', '=', account.holderId).executeTakeFirst();
-      if (!holder) throw new OffboardError('OFFBOARD_ERR_NOT_FOUND', `no holder "${account.holderId}"`);
+      const existing = await tx
+        .selectFrom('accounts')
+        .select('id')
+        .where('id', '=', account.id)
+        .executeTakeFirst();
+      if (existing)
+        throw new OffboardError('OFFBOARD_ERR_DUPLICATE', `account "${account.id}" exists already`);
+      const holder = await tx
+        .selectFrom('holders')
+        .select('id')
+        .where('id', '=', account.holderId)
+        .executeTakeFirst();
+      if (!holder)
+        throw new OffboardError('OFFBOARD_ERR_NOT_FOUND', `no holder "${account.holderId}"`);
       const openedAt = account.openedAt?.getTime() ?? this.core.now();
       await tx
         .insertInto('accounts')
@@ -91,12 +139,37 @@ export class LedgerAccounts {
   }): Promise<{ holderId: string }> {
     const holderId = `holder-${input.accountId}`;
     await this.core.tx(async (tx) => {
-      const existing = await tx.selectFrom('accounts').select('id').where('id', '=', input.accountId).executeTakeFirst();
-      if (existing) throw new OffboardError('OFFBOARD_ERR_DUPLICATE', `account "${input.accountId}" exists already; choose another id`);
-      const holder = await tx.selectFrom('holders').select('id').where('id', '=', holderId).executeTakeFirst();
-      if (holder) throw new OffboardError('OFFBOARD_ERR_DUPLICATE', `holder "${holderId}" exists already; choose another account id`);
+      const existing = await tx
+        .selectFrom('accounts')
+        .select('id')
+        .where('id', '=', input.accountId)
+        .executeTakeFirst();
+      if (existing)
+        throw new OffboardError(
+          'OFFBOARD_ERR_DUPLICATE',
+          `account "${input.accountId}" exists already; choose another id`,
+        );
+      const holder = await tx
+        .selectFrom('holders')
+        .select('id')
+        .where('id', '=', holderId)
+        .executeTakeFirst();
+      if (holder)
+        throw new OffboardError(
+          'OFFBOARD_ERR_DUPLICATE',
+          `holder "${holderId}" exists already; choose another account id`,
+        );
       const now = this.core.now();
-      await tx.insertInto('holders').values({ id: holderId, name: input.name, email: input.email, phone: input.phone, created_at: now }).execute();
+      await tx
+        .insertInto('holders')
+        .values({
+          id: holderId,
+          name: input.name,
+          email: input.email,
+          phone: input.phone,
+          created_at: now,
+        })
+        .execute();
       await tx
         .insertInto('accounts')
         .values(newAccountRow(input.accountId, holderId, input.jurisdiction, now))
@@ -111,7 +184,13 @@ export class LedgerAccounts {
     await this.core.tx(async (tx) => {
       await tx
         .insertInto('holders')
-        .values({ id: PLATFORM_HOLDER_ID, name: 'Platform', email: 'ops@platform.invalid', phone: null, created_at: now })
+        .values({
+          id: PLATFORM_HOLDER_ID,
+          name: 'Platform',
+          email: 'ops@platform.invalid',
+          phone: null,
+          created_at: now,
+        })
         .onConflict((oc) => oc.column('id').doNothing())
         .execute();
       await tx
@@ -125,13 +204,21 @@ export class LedgerAccounts {
   // ---- reading --------------------------------------------------------------------
 
   async account(accountId: string): Promise<AccountTable> {
-    const row = await this.core.database.db.selectFrom('accounts').selectAll().where('id', '=', accountId).executeTakeFirst();
+    const row = await this.core.database.db
+      .selectFrom('accounts')
+      .selectAll()
+      .where('id', '=', accountId)
+      .executeTakeFirst();
     if (!row) throw unknownAccount(accountId);
     return row;
   }
 
   /** Holders' accounts in id order after `after` (the platform's own are left out). */
-  async listAccounts(options: { after?: string; limit: number; status?: AccountStatus }): Promise<AccountSummary[]> {
+  async listAccounts(options: {
+    after?: string;
+    limit: number;
+    status?: AccountStatus;
+  }): Promise<AccountSummary[]> {
     let query = this.core.database.db
       .selectFrom('accounts')
       .select(['id', 'status', 'jurisdiction', 'opened_at'])
@@ -141,7 +228,12 @@ export class LedgerAccounts {
     if (options.after !== undefined) query = query.where('id', '>', options.after);
     if (options.status !== undefined) query = query.where('status', '=', options.status);
     const rows = await query.execute();
-    return rows.map((r) => ({ id: r.id, status: r.status, jurisdiction: r.jurisdiction, openedAt: new Date(Number(r.opened_at)) }));
+    return rows.map((r) => ({
+      id: r.id,
+      status: r.status,
+      jurisdiction: r.jurisdiction,
+      openedAt: new Date(Number(r.opened_at)),
+    }));
   }
 
   async balances(accountId: string): Promise<BalanceView[]> {
@@ -201,7 +293,12 @@ function toTransactionRow(row: Omit<TransactionTable, 'id'> & { id: number }): T
 }
 
 /** An account as opened: active, no activity yet. */
-function newAccountRow(id: string, holderId: string, jurisdiction: string, openedAt: number): Omit<AccountTable, 'status_before_freeze'> {
+function newAccountRow(
+  id: string,
+  holderId: string,
+  jurisdiction: string,
+  openedAt: number,
+): Omit<AccountTable, 'status_before_freeze'> {
   return {
     id,
     holder_id: holderId,

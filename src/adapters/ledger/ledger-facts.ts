@@ -23,44 +23,96 @@ import type { AccountTable } from '../store/ledger.table.js';
  * accounts (accounts, balances, open orders, pending transfers, open disputes, active
  * authorizations, credentials and holds), never one per order or per asset.
  */
-export async function readLedgerFacts(database: Database, accountIds: readonly string[]): Promise<Map<string, AccountFacts>> {
+export async function readLedgerFacts(
+  database: Database,
+  accountIds: readonly string[],
+): Promise<Map<string, AccountFacts>> {
   const result = new Map<string, AccountFacts>();
   if (accountIds.length === 0) return result;
   const ids = [...new Set(accountIds)];
   const { db } = database;
-  const [accounts, balances, orders, transfers, disputes, authorizations, credentials, holds] = await Promise.all([
-    db.selectFrom('accounts').selectAll().where('id', 'in', ids).execute(),
-    db
-      .selectFrom('balances')
-      .innerJoin('assets', 'assets.code', 'balances.asset')
-      .select(['balances.account_id', 'balances.asset', 'balances.available', 'balances.locked', 'assets.decimals', 'assets.price_minor', 'assets.allow_negative'])
-      .where('balances.account_id', 'in', ids)
-      .execute(),
-    db
-      .selectFrom('orders')
-      .innerJoin('assets', 'assets.code', 'orders.asset')
-      .select(['orders.id', 'orders.account_id', 'orders.asset', 'orders.side', 'orders.locked', 'orders.created_at', 'assets.decimals'])
-      .where('orders.account_id', 'in', ids)
-      .where('orders.status', '=', sql.lit('open'))
-      .execute(),
-    db
-      .selectFrom('transactions')
-      .innerJoin('assets', 'assets.code', 'transactions.asset')
-      .select(['transactions.id', 'transactions.account_id', 'transactions.asset', 'transactions.type', 'transactions.amount', 'transactions.created_at', 'transactions.cancellable', 'assets.decimals'])
-      .where('transactions.account_id', 'in', ids)
-      .where('transactions.status', '=', sql.lit('pending'))
-      .execute(),
-    db
-      .selectFrom('disputes')
-      .innerJoin('assets', 'assets.code', 'disputes.asset')
-      .select(['disputes.id', 'disputes.account_id', 'disputes.kind', 'disputes.asset', 'disputes.amount', 'disputes.opened_at', 'assets.decimals'])
-      .where('disputes.account_id', 'in', ids)
-      .where('disputes.status', '=', sql.lit('open'))
-      .execute(),
-    db.selectFrom('authorizations').select(['id', 'account_id', 'kind', 'name', 'granted_at']).where('account_id', 'in', ids).where('status', '=', sql.lit('active')).execute(),
-    db.selectFrom('credentials').select(['id', 'account_id', 'kind', 'label', 'created_at']).where('account_id', 'in', ids).where('status', '=', sql.lit('active')).execute(),
-    db.selectFrom('holds').select(['id', 'account_id', 'kind', 'reason', 'placed_at']).where('account_id', 'in', ids).where('status', '=', sql.lit('active')).execute(),
-  ]);
+  const [accounts, balances, orders, transfers, disputes, authorizations, credentials, holds] =
+    await Promise.all([
+      db.selectFrom('accounts').selectAll().where('id', 'in', ids).execute(),
+      db
+        .selectFrom('balances')
+        .innerJoin('assets', 'assets.code', 'balances.asset')
+        .select([
+          'balances.account_id',
+          'balances.asset',
+          'balances.available',
+          'balances.locked',
+          'assets.decimals',
+          'assets.price_minor',
+          'assets.allow_negative',
+        ])
+        .where('balances.account_id', 'in', ids)
+        .execute(),
+      db
+        .selectFrom('orders')
+        .innerJoin('assets', 'assets.code', 'orders.asset')
+        .select([
+          'orders.id',
+          'orders.account_id',
+          'orders.asset',
+          'orders.side',
+          'orders.locked',
+          'orders.created_at',
+          'assets.decimals',
+        ])
+        .where('orders.account_id', 'in', ids)
+        .where('orders.status', '=', sql.lit('open'))
+        .execute(),
+      db
+        .selectFrom('transactions')
+        .innerJoin('assets', 'assets.code', 'transactions.asset')
+        .select([
+          'transactions.id',
+          'transactions.account_id',
+          'transactions.asset',
+          'transactions.type',
+          'transactions.amount',
+          'transactions.created_at',
+          'transactions.cancellable',
+          'assets.decimals',
+        ])
+        .where('transactions.account_id', 'in', ids)
+        .where('transactions.status', '=', sql.lit('pending'))
+        .execute(),
+      db
+        .selectFrom('disputes')
+        .innerJoin('assets', 'assets.code', 'disputes.asset')
+        .select([
+          'disputes.id',
+          'disputes.account_id',
+          'disputes.kind',
+          'disputes.asset',
+          'disputes.amount',
+          'disputes.opened_at',
+          'assets.decimals',
+        ])
+        .where('disputes.account_id', 'in', ids)
+        .where('disputes.status', '=', sql.lit('open'))
+        .execute(),
+      db
+        .selectFrom('authorizations')
+        .select(['id', 'account_id', 'kind', 'name', 'granted_at'])
+        .where('account_id', 'in', ids)
+        .where('status', '=', sql.lit('active'))
+        .execute(),
+      db
+        .selectFrom('credentials')
+        .select(['id', 'account_id', 'kind', 'label', 'created_at'])
+        .where('account_id', 'in', ids)
+        .where('status', '=', sql.lit('active'))
+        .execute(),
+      db
+        .selectFrom('holds')
+        .select(['id', 'account_id', 'kind', 'reason', 'placed_at'])
+        .where('account_id', 'in', ids)
+        .where('status', '=', sql.lit('active'))
+        .execute(),
+    ]);
   for (const account of accounts) result.set(account.id, emptyFacts(account));
   const facts = (id: string) => result.get(id);
   for (const b of balances) {
@@ -75,7 +127,14 @@ export async function readLedgerFacts(database: Database, accountIds: readonly s
     facts(b.account_id)?.balances.push(fact);
   }
   for (const o of orders) {
-    const fact: OrderFact = { id: o.id, asset: o.asset, side: o.side, locked: BigInt(o.locked), decimals: o.decimals, createdAt: new Date(o.created_at) };
+    const fact: OrderFact = {
+      id: o.id,
+      asset: o.asset,
+      side: o.side,
+      locked: BigInt(o.locked),
+      decimals: o.decimals,
+      createdAt: new Date(o.created_at),
+    };
     facts(o.account_id)?.openOrders.push(fact);
   }
   for (const t of transfers) {
@@ -93,19 +152,41 @@ export async function readLedgerFacts(database: Database, accountIds: readonly s
     facts(t.account_id)?.pendingTransfers.push(fact);
   }
   for (const d of disputes) {
-    const fact: DisputeFact = { id: d.id, kind: d.kind, asset: d.asset, amount: BigInt(d.amount), decimals: d.decimals, openedAt: new Date(d.opened_at) };
+    const fact: DisputeFact = {
+      id: d.id,
+      kind: d.kind,
+      asset: d.asset,
+      amount: BigInt(d.amount),
+      decimals: d.decimals,
+      openedAt: new Date(d.opened_at),
+    };
     facts(d.account_id)?.disputes.push(fact);
   }
   for (const a of authorizations) {
-    const fact: AuthorizationFact = { id: a.id, kind: a.kind, name: a.name, grantedAt: new Date(a.granted_at) };
+    const fact: AuthorizationFact = {
+      id: a.id,
+      kind: a.kind,
+      name: a.name,
+      grantedAt: new Date(a.granted_at),
+    };
     facts(a.account_id)?.authorizations.push(fact);
   }
   for (const c of credentials) {
-    const fact: CredentialFact = { id: c.id, kind: c.kind, label: c.label, createdAt: new Date(c.created_at) };
+    const fact: CredentialFact = {
+      id: c.id,
+      kind: c.kind,
+      label: c.label,
+      createdAt: new Date(c.created_at),
+    };
     facts(c.account_id)?.credentials.push(fact);
   }
   for (const h of holds) {
-    const fact: HoldFact = { id: h.id, kind: h.kind, reason: h.reason, placedAt: new Date(h.placed_at) };
+    const fact: HoldFact = {
+      id: h.id,
+      kind: h.kind,
+      reason: h.reason,
+      placedAt: new Date(h.placed_at),
+    };
     facts(h.account_id)?.holds.push(fact);
   }
   // Queries return rows in no promised order; verdicts list subjects in a stable one.
@@ -118,7 +199,12 @@ export async function readLedgerFacts(database: Database, accountIds: readonly s
 function emptyFacts(account: AccountTable): AccountFacts {
   const instant = (ms: number | null) => (ms === null ? null : new Date(ms));
   return {
-    ...blankFacts({ accountId: account.id, status: account.status, jurisdiction: account.jurisdiction, openedAt: new Date(account.opened_at) }),
+    ...blankFacts({
+      accountId: account.id,
+      status: account.status,
+      jurisdiction: account.jurisdiction,
+      openedAt: new Date(account.opened_at),
+    }),
     lastActivity: {
       trade: instant(account.last_trade_at),
       withdrawal: instant(account.last_withdrawal_at),

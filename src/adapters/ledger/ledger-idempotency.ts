@@ -6,14 +6,18 @@ import type { LedgerCore } from './ledger-core.js';
  * transaction as its effect, and a repeat returns it without acting again.
  */
 export async function idempotent<T>(
-core: LedgerCore,
-key: string | undefined,
-action: string,
-fn: (tx: Tx) => Promise<T>,
+  core: LedgerCore,
+  key: string | undefined,
+  action: string,
+  fn: (tx: Tx) => Promise<T>,
 ): Promise<T> {
   if (key === undefined) return core.tx(fn);
   return core.tx(async (tx) => {
-    const done = await tx.selectFrom('ledger_effects').select('result').where('key', '=', key).executeTakeFirst();
+    const done = await tx
+      .selectFrom('ledger_effects')
+      .select('result')
+      .where('key', '=', key)
+      .executeTakeFirst();
     if (done) return JSON.parse(done.result) as T;
     const result = await fn(tx);
     await tx

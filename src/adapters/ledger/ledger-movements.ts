@@ -82,10 +82,19 @@ export class LedgerMovements {
     };
     let depositId: number;
     if (pendingId === null) {
-      depositId = await this.core.insertTransaction(tx, { ...fields, type: 'deposit', amount: amount.toString(), status: 'completed' });
+      depositId = await this.core.insertTransaction(tx, {
+        ...fields,
+        type: 'deposit',
+        amount: amount.toString(),
+        status: 'completed',
+      });
     } else {
       depositId = pendingId;
-      await tx.updateTable('transactions').set({ status: 'completed', completed_at: now }).where('id', '=', pendingId).execute();
+      await tx
+        .updateTable('transactions')
+        .set({ status: 'completed', completed_at: now })
+        .where('id', '=', pendingId)
+        .execute();
     }
     const canReceive = account.status === 'active' || account.status === 'disabled';
     if (!canReceive) {
@@ -101,12 +110,21 @@ export class LedgerMovements {
       return { transactionId: depositId, returned: true };
     }
     await this.core.adjustBalance(tx, account.id, asset, amount, 0n);
-    await tx.updateTable('accounts').set({ last_deposit_at: now }).where('id', '=', account.id).execute();
+    await tx
+      .updateTable('accounts')
+      .set({ last_deposit_at: now })
+      .where('id', '=', account.id)
+      .execute();
     return { transactionId: depositId, returned: false };
   }
 
   /** Starts a withdrawal: locks amount + fee and records it pending until completed or failed. */
-  async withdraw(accountId: string, asset: string, amount: bigint, options: MovementOptions = {}): Promise<number> {
+  async withdraw(
+    accountId: string,
+    asset: string,
+    amount: bigint,
+    options: MovementOptions = {},
+  ): Promise<number> {
     requirePositive(amount);
     const fee = options.fee ?? 0n;
     requireNonNegative(fee);
@@ -128,7 +146,7 @@ export class LedgerMovements {
         cancellable: 1,
         created_at: now,
         completed_at: null,
-        });
+      });
     });
   }
 
@@ -144,12 +162,19 @@ export class LedgerMovements {
         .set({ status: 'completed', completed_at: now, cancellable: 0 })
         .where('id', '=', transactionId)
         .execute();
-      await tx.updateTable('accounts').set({ last_withdrawal_at: now }).where('id', '=', row.account_id).execute();
+      await tx
+        .updateTable('accounts')
+        .set({ last_withdrawal_at: now })
+        .where('id', '=', row.account_id)
+        .execute();
     });
   }
 
   /** The withdrawal failed or was cancelled: the locked funds are available again. */
-  async failWithdrawal(transactionId: number, options: { idempotencyKey?: string } = {}): Promise<void> {
+  async failWithdrawal(
+    transactionId: number,
+    options: { idempotencyKey?: string } = {},
+  ): Promise<void> {
     await idempotent(this.core, options.idempotencyKey, 'fail-withdrawal', async (tx) => {
       const row = await this.core.lockPending(tx, transactionId, 'withdrawal');
       const total = -BigInt(row.amount) + BigInt(row.fee);
@@ -164,7 +189,12 @@ export class LedgerMovements {
   }
 
   /** A fee charged by the platform, taken from the available balance. */
-  async chargeFee(accountId: string, asset: string, amount: bigint, options: MovementOptions = {}): Promise<number> {
+  async chargeFee(
+    accountId: string,
+    asset: string,
+    amount: bigint,
+    options: MovementOptions = {},
+  ): Promise<number> {
     requirePositive(amount);
     return idempotent(this.core, options.idempotencyKey, 'fee', async (tx) => {
       await this.core.lockAccount(tx, accountId);
@@ -183,7 +213,7 @@ export class LedgerMovements {
         cancellable: 0,
         created_at: now,
         completed_at: now,
-        });
+      });
     });
   }
 
@@ -197,7 +227,15 @@ export class LedgerMovements {
   ): Promise<void> {
     requirePositive(amount);
     await idempotent(this.core, options.idempotencyKey, options.type ?? 'transfer', async (tx) => {
-      await this.moveBetween(tx, fromId, toId, asset, amount, options.type ?? 'transfer', options.reference ?? null);
+      await this.moveBetween(
+        tx,
+        fromId,
+        toId,
+        asset,
+        amount,
+        options.type ?? 'transfer',
+        options.reference ?? null,
+      );
       return null;
     });
   }
@@ -219,21 +257,52 @@ export class LedgerMovements {
     await this.core.adjustBalance(tx, fromId, asset, -amount, 0n, info);
     await this.core.adjustBalance(tx, toId, asset, amount, 0n, info);
     const now = this.core.now();
-    const row = { asset, fee: '0', status: 'completed' as const, cancellable: 0 as const, created_at: now, completed_at: now, type, reference };
-    await this.core.insertTransaction(tx, { ...row, account_id: fromId, amount: (-amount).toString(), counterparty: toId });
-    await this.core.insertTransaction(tx, { ...row, account_id: toId, amount: amount.toString(), counterparty: fromId });
+    const row = {
+      asset,
+      fee: '0',
+      status: 'completed' as const,
+      cancellable: 0 as const,
+      created_at: now,
+      completed_at: now,
+      type,
+      reference,
+    };
+    await this.core.insertTransaction(tx, {
+      ...row,
+      account_id: fromId,
+      amount: (-amount).toString(),
+      counterparty: toId,
+    });
+    await this.core.insertTransaction(tx, {
+      ...row,
+      account_id: toId,
+      amount: amount.toString(),
+      counterparty: fromId,
+    });
   }
 
   /**
    * Sweeps the whole available balance of `asset` to the platform's dust account.
    * Returns the amount swept (zero when there was nothing).
    */
-  async sweepDust(accountId: string, asset: string, options: { idempotencyKey?: string } = {}): Promise<bigint> {
+  async sweepDust(
+    accountId: string,
+    asset: string,
+    options: { idempotencyKey?: string } = {},
+  ): Promise<bigint> {
     const swept = await idempotent(this.core, options.idempotencyKey, 'sweep-dust', async (tx) => {
       await this.core.lockAccount(tx, accountId);
       const balance = await this.core.lockBalance(tx, accountId, asset);
       if (balance.available <= 0n) return '0';
-      await this.moveBetween(tx, accountId, DUST_ACCOUNT_ID, asset, balance.available, 'dust_sweep', 'dust sweep at closure');
+      await this.moveBetween(
+        tx,
+        accountId,
+        DUST_ACCOUNT_ID,
+        asset,
+        balance.available,
+        'dust_sweep',
+        'dust sweep at closure',
+      );
       return balance.available.toString();
     });
     return BigInt(swept);
@@ -243,7 +312,12 @@ export class LedgerMovements {
    * Locks funds outside any order or withdrawal (a platform's margin or compliance lock).
    * The total does not change, so no transaction is recorded.
    */
-  async lockFunds(accountId: string, asset: string, amount: bigint, _reason: string): Promise<void> {
+  async lockFunds(
+    accountId: string,
+    asset: string,
+    amount: bigint,
+    _reason: string,
+  ): Promise<void> {
     requirePositive(amount);
     await this.core.tx(async (tx) => {
       await this.core.lockAccount(tx, accountId);

@@ -134,7 +134,11 @@ type TxRow = Omit<TransactionTable, 'id'>;
  * Emits one account with `plan.transactions` transactions ending in its condition. Timestamps spread from the opening to a month ago, so only the
  * conditions that ask for recent activity have any.
  */
-export async function emitAccount(sink: BulkSink, plan: AccountPlan, options: GenerateOptions): Promise<number> {
+export async function emitAccount(
+  sink: BulkSink,
+  plan: AccountPlan,
+  options: GenerateOptions,
+): Promise<number> {
   const { random } = options;
   const now = options.now.getTime();
   const openedAt = now - random.int(60, 1500) * DAY;
@@ -144,9 +148,14 @@ export async function emitAccount(sink: BulkSink, plan: AccountPlan, options: Ge
   const asset = assetByCode.get(assetCode)!;
   const unit = step(asset);
 
-  const last = { trade: null as number | null, withdrawal: null as number | null, deposit: null as number | null };
+  const last = {
+    trade: null as number | null,
+    withdrawal: null as number | null,
+    deposit: null as number | null,
+  };
   let running = 0n;
-  const extraRows = plan.condition === 'pending_withdrawal' || plan.condition === 'pending_deposit' ? 1 : 0;
+  const extraRows =
+    plan.condition === 'pending_withdrawal' || plan.condition === 'pending_deposit' ? 1 : 0;
   let regular = Math.max(plan.transactions - extraRows, 0);
   const span = Math.max(historyEnd - openedAt, 1);
   const at = (j: number) => openedAt + Math.floor((span * (j + 1)) / (regular + 1));
@@ -160,7 +169,7 @@ export async function emitAccount(sink: BulkSink, plan: AccountPlan, options: Ge
       target = unit * BigInt(random.int(1, 300));
       break;
     case 'dust':
-      target = BigInt(random.int(1, 1_000_000)) % dustCeiling(asset) + 1n;
+      target = (BigInt(random.int(1, 1_000_000)) % dustCeiling(asset)) + 1n;
       break;
     case 'negative':
       target = -BigInt(random.int(1, 5000));
@@ -189,8 +198,28 @@ export async function emitAccount(sink: BulkSink, plan: AccountPlan, options: Ge
   const text = amountText(assetCode, quantum);
   const id = plan.id;
   let runningQ = 0;
-  const emit = (type: TxRow['type'], amount: string, fee: string, status: TxRow['status'], counterparty: string, reference: string | null, t: number) =>
-    sink.transaction({ account_id: id, asset: assetCode, type, amount, fee, status, counterparty, reference, cancellable: 0, created_at: t, completed_at: t });
+  const emit = (
+    type: TxRow['type'],
+    amount: string,
+    fee: string,
+    status: TxRow['status'],
+    counterparty: string,
+    reference: string | null,
+    t: number,
+  ) =>
+    sink.transaction({
+      account_id: id,
+      asset: assetCode,
+      type,
+      amount,
+      fee,
+      status,
+      counterparty,
+      reference,
+      cancellable: 0,
+      created_at: t,
+      completed_at: t,
+    });
   for (let j = 0; j < regular; j++) {
     // Long histories (the whale) must not sit in memory whole.
     if ((j & 8191) === 8191) await sink.maybeFlush();
@@ -208,7 +237,15 @@ export async function emitAccount(sink: BulkSink, plan: AccountPlan, options: Ge
         emit('deposit', (-diff).toString(), '0', 'completed', 'bank-transfer', null, t);
         last.deposit = t;
       } else {
-        emit('withdrawal', text(-100), '0', 'failed', 'external-wallet', 'rejected by the network', t);
+        emit(
+          'withdrawal',
+          text(-100),
+          '0',
+          'failed',
+          'external-wallet',
+          'rejected by the network',
+          t,
+        );
       }
       running = target;
       runningQ = Number.NaN; // settled: `running` is the balance now
@@ -245,35 +282,99 @@ export async function emitAccount(sink: BulkSink, plan: AccountPlan, options: Ge
       available = 0n;
       locked = running;
       const counter = assetCode === 'USD' ? 'BTC' : 'USD';
-      sink.order({ id: `${plan.id}-order-1`, account_id: plan.id, side: 'sell', asset: assetCode, locked: running.toString(), counter_asset: counter, status: 'open', created_at: recent, closed_at: null });
+      sink.order({
+        id: `${plan.id}-order-1`,
+        account_id: plan.id,
+        side: 'sell',
+        asset: assetCode,
+        locked: running.toString(),
+        counter_asset: counter,
+        status: 'open',
+        created_at: recent,
+        closed_at: null,
+      });
       break;
     }
     case 'pending_withdrawal':
       available = 0n;
       locked = running;
-      sink.transaction({ ...base, type: 'withdrawal', amount: (-running).toString(), fee: '0', status: 'pending', counterparty: 'external-wallet', reference: null, cancellable: 1, created_at: recent, completed_at: null });
+      sink.transaction({
+        ...base,
+        type: 'withdrawal',
+        amount: (-running).toString(),
+        fee: '0',
+        status: 'pending',
+        counterparty: 'external-wallet',
+        reference: null,
+        cancellable: 1,
+        created_at: recent,
+        completed_at: null,
+      });
       break;
     case 'pending_deposit':
-      sink.transaction({ ...base, type: 'deposit', amount: (unit * 3n).toString(), fee: '0', status: 'pending', counterparty: 'bank-transfer', reference: null, created_at: recent, completed_at: null });
+      sink.transaction({
+        ...base,
+        type: 'deposit',
+        amount: (unit * 3n).toString(),
+        fee: '0',
+        status: 'pending',
+        counterparty: 'bank-transfer',
+        reference: null,
+        created_at: recent,
+        completed_at: null,
+      });
       break;
     case 'funds_locked':
       available = 0n;
       locked = running;
       break;
     case 'dispute':
-      sink.dispute({ id: `${plan.id}-dispute-1`, account_id: plan.id, kind: random.pick(['dispute', 'chargeback'] as const), asset: assetCode, amount: unit.toString(), status: 'open', opened_at: recent, resolved_at: null });
+      sink.dispute({
+        id: `${plan.id}-dispute-1`,
+        account_id: plan.id,
+        kind: random.pick(['dispute', 'chargeback'] as const),
+        asset: assetCode,
+        amount: unit.toString(),
+        status: 'open',
+        opened_at: recent,
+        resolved_at: null,
+      });
       break;
     case 'linked_app':
-      sink.authorization({ id: `${plan.id}-auth-1`, account_id: plan.id, kind: random.pick(['oauth', 'linked_platform', 'subscription', 'direct_debit'] as const), name: random.pick(APPS), status: 'active', granted_at: openedAt + DAY, revoked_at: null });
+      sink.authorization({
+        id: `${plan.id}-auth-1`,
+        account_id: plan.id,
+        kind: random.pick(['oauth', 'linked_platform', 'subscription', 'direct_debit'] as const),
+        name: random.pick(APPS),
+        status: 'active',
+        granted_at: openedAt + DAY,
+        revoked_at: null,
+      });
       break;
     case 'cooling_off':
       securityChange = recent;
       break;
     case 'hold_legal':
-      sink.hold({ id: `${plan.id}-hold-1`, account_id: plan.id, kind: 'legal', reason: 'court order (synthetic)', status: 'active', placed_at: historyEnd, lifted_at: null });
+      sink.hold({
+        id: `${plan.id}-hold-1`,
+        account_id: plan.id,
+        kind: 'legal',
+        reason: 'court order (synthetic)',
+        status: 'active',
+        placed_at: historyEnd,
+        lifted_at: null,
+      });
       break;
     case 'hold_compliance':
-      sink.hold({ id: `${plan.id}-hold-1`, account_id: plan.id, kind: random.pick(['compliance', 'fraud'] as const), reason: 'transaction monitoring alert (synthetic)', status: 'active', placed_at: historyEnd, lifted_at: null });
+      sink.hold({
+        id: `${plan.id}-hold-1`,
+        account_id: plan.id,
+        kind: random.pick(['compliance', 'fraud'] as const),
+        reason: 'transaction monitoring alert (synthetic)',
+        status: 'active',
+        placed_at: historyEnd,
+        lifted_at: null,
+      });
       break;
     case 'clean':
     case 'balance':
@@ -281,10 +382,31 @@ export async function emitAccount(sink: BulkSink, plan: AccountPlan, options: Ge
     case 'negative':
       break;
   }
-  sink.balance({ account_id: plan.id, asset: assetCode, available: available.toString(), locked: locked.toString() });
-  sink.credential({ id: `${plan.id}-cred-1`, account_id: plan.id, kind: 'session', label: 'web session', status: 'active', created_at: historyEnd, revoked_at: null });
+  sink.balance({
+    account_id: plan.id,
+    asset: assetCode,
+    available: available.toString(),
+    locked: locked.toString(),
+  });
+  sink.credential({
+    id: `${plan.id}-cred-1`,
+    account_id: plan.id,
+    kind: 'session',
+    label: 'web session',
+    status: 'active',
+    created_at: historyEnd,
+    revoked_at: null,
+  });
   if (random.next() < 0.5) {
-    sink.credential({ id: `${plan.id}-cred-2`, account_id: plan.id, kind: 'totp', label: 'authenticator app', status: 'active', created_at: openedAt + DAY, revoked_at: null });
+    sink.credential({
+      id: `${plan.id}-cred-2`,
+      account_id: plan.id,
+      kind: 'totp',
+      label: 'authenticator app',
+      status: 'active',
+      created_at: openedAt + DAY,
+      revoked_at: null,
+    });
   }
   sink.account({
     id: plan.id,
@@ -322,8 +444,20 @@ function amountText(asset: string, quantum: bigint): (quanta: number) => string 
   };
 }
 
-const COUNTERPARTIES = ['bank-transfer', 'card-topup', 'external-wallet', 'payroll', 'friend-transfer'];
-const APPS = ['TaxHelper', 'BudgetBoard', 'Streamly subscription', 'Utility direct debit', 'TradeSync'];
+const COUNTERPARTIES = [
+  'bank-transfer',
+  'card-topup',
+  'external-wallet',
+  'payroll',
+  'friend-transfer',
+];
+const APPS = [
+  'TaxHelper',
+  'BudgetBoard',
+  'Streamly subscription',
+  'Utility direct debit',
+  'TradeSync',
+];
 
 export interface PopulationOptions {
   accounts: number;
@@ -345,7 +479,11 @@ export interface PopulationSummary {
  * Splits `total` transactions over `accounts` with a heavy tail: weights u^(-1/α) with
  * α = 1.16 (the 80/20 shape), capped so no account takes more than a tenth of the total.
  */
-export function distributeTransactions(accounts: number, total: number, random: Random): Uint32Array {
+export function distributeTransactions(
+  accounts: number,
+  total: number,
+  random: Random,
+): Uint32Array {
   const weights = new Float64Array(accounts);
   let sum = 0;
   for (let i = 0; i < accounts; i++) {
@@ -370,11 +508,17 @@ export function distributeTransactions(accounts: number, total: number, random: 
 }
 
 /** Emits a whole population into the sink and tells what it made. */
-export async function emitPopulation(sink: BulkSink, options: PopulationOptions): Promise<PopulationSummary> {
+export async function emitPopulation(
+  sink: BulkSink,
+  options: PopulationOptions,
+): Promise<PopulationSummary> {
   const random = new Random(options.randomSeed);
   const prefix = options.idPrefix ?? 'acct-';
   const counts = distributeTransactions(options.accounts, options.transactions, random);
-  const conditions = Object.fromEntries(CONDITIONS.map(([c]) => [c, 0])) as Record<Condition, number>;
+  const conditions = Object.fromEntries(CONDITIONS.map(([c]) => [c, 0])) as Record<
+    Condition,
+    number
+  >;
   const width = Math.max(7, String(options.accounts).length);
   let transactions = 0;
   for (let i = 0; i < options.accounts; i++) {
@@ -383,8 +527,24 @@ export async function emitPopulation(sink: BulkSink, options: PopulationOptions)
     const holderId = `holder-${prefix}${number}`;
     const condition = random.weighted(CONDITIONS);
     conditions[condition] += 1;
-    sink.holder({ id: holderId, name: `Synthetic Holder ${number}`, email: `holder${number}@example.test`, phone: null, created_at: options.now.getTime() });
-    transactions += await emitAccount(sink, { id, holderId, jurisdiction: random.weighted(JURISDICTIONS), condition, transactions: counts[i]! }, { now: options.now, random });
+    sink.holder({
+      id: holderId,
+      name: `Synthetic Holder ${number}`,
+      email: `holder${number}@example.test`,
+      phone: null,
+      created_at: options.now.getTime(),
+    });
+    transactions += await emitAccount(
+      sink,
+      {
+        id,
+        holderId,
+        jurisdiction: random.weighted(JURISDICTIONS),
+        condition,
+        transactions: counts[i]!,
+      },
+      { now: options.now, random },
+    );
     if ((i & 1023) === 1023) {
       await sink.maybeFlush();
       options.onProgress?.(i + 1, sink.rows);

@@ -46,13 +46,24 @@ export async function seedScenarios(
   const past = new FixedClock(new Date(now - 120 * DAY));
   const ledger = new BuiltinLedger(database, past);
   const existing = new Set(
-    (await database.db.selectFrom('accounts').select('id').where('id', 'in', [...SCENARIO_IDS]).execute()).map((r) => r.id),
+    (
+      await database.db
+        .selectFrom('accounts')
+        .select('id')
+        .where('id', 'in', [...SCENARIO_IDS])
+        .execute()
+    ).map((r) => r.id),
   );
   const created: ScenarioId[] = [];
 
   const open = async (id: ScenarioId, name: string, jurisdiction = 'DE') => {
     past.set(new Date(now - 400 * DAY));
-    await ledger.createHolder({ id: `holder-${id}`, name, email: `${id}@example.test`, phone: '+49 30 0000000' });
+    await ledger.createHolder({
+      id: `holder-${id}`,
+      name,
+      email: `${id}@example.test`,
+      phone: '+49 30 0000000',
+    });
     await ledger.openAccount({ id, holderId: `holder-${id}`, jurisdiction });
     await ledger.addCredential(id, { id: `${id}-session`, kind: 'session', label: 'web session' });
     await ledger.addCredential(id, { id: `${id}-totp`, kind: 'totp', label: 'authenticator app' });
@@ -86,26 +97,46 @@ export async function seedScenarios(
     'demo-open-order': async () => {
       await open('demo-open-order', 'Otto Order');
       await ledger.deposit('demo-open-order', 'USD', 10_000n); // 100.00, all locked by the order
-      await ledger.placeOrder('demo-open-order', { id: 'demo-open-order-1', side: 'buy', asset: 'USD', locked: 10_000n, counterAsset: 'BTC' });
+      await ledger.placeOrder('demo-open-order', {
+        id: 'demo-open-order-1',
+        side: 'buy',
+        asset: 'USD',
+        locked: 10_000n,
+        counterAsset: 'BTC',
+      });
     },
     'demo-pending-withdrawal': async () => {
       await open('demo-pending-withdrawal', 'Paula Pending');
       await ledger.deposit('demo-pending-withdrawal', 'BTC', 5_000_000n); // 0.05 BTC
       at(2 * HOUR);
-      await ledger.withdraw('demo-pending-withdrawal', 'BTC', 5_000_000n, { counterparty: 'external-wallet' });
+      await ledger.withdraw('demo-pending-withdrawal', 'BTC', 5_000_000n, {
+        counterparty: 'external-wallet',
+      });
     },
     'demo-pending-deposit': async () => {
       await open('demo-pending-deposit', 'Dee Posit');
       at(3 * HOUR);
-      await ledger.deposit('demo-pending-deposit', 'EUR', 2_000n, { pending: true, counterparty: 'SEPA transfer' }); // 20.00
+      await ledger.deposit('demo-pending-deposit', 'EUR', 2_000n, {
+        pending: true,
+        counterparty: 'SEPA transfer',
+      }); // 20.00
     },
     'demo-dispute': async () => {
       await open('demo-dispute', 'Dirk Dispute', 'FR');
-      await ledger.openDispute('demo-dispute', { id: 'demo-dispute-1', kind: 'chargeback', asset: 'USD', amount: 4_999n });
+      await ledger.openDispute('demo-dispute', {
+        id: 'demo-dispute-1',
+        kind: 'chargeback',
+        asset: 'USD',
+        amount: 4_999n,
+      });
     },
     'demo-linked-app': async () => {
       await open('demo-linked-app', 'Linda Linked');
-      await ledger.grantAuthorization('demo-linked-app', { id: 'demo-linked-app-1', kind: 'direct_debit', name: 'City Utilities direct debit' });
+      await ledger.grantAuthorization('demo-linked-app', {
+        id: 'demo-linked-app-1',
+        kind: 'direct_debit',
+        name: 'City Utilities direct debit',
+      });
     },
     'demo-cooling-off': async () => {
       await open('demo-cooling-off', 'Colin Cooling');
@@ -114,11 +145,19 @@ export async function seedScenarios(
     },
     'demo-hold-legal': async () => {
       await open('demo-hold-legal', 'Lex Legal');
-      await ledger.placeHold('demo-hold-legal', { id: 'demo-hold-legal-1', kind: 'legal', reason: 'garnishment order 2026/0042 (synthetic)' });
+      await ledger.placeHold('demo-hold-legal', {
+        id: 'demo-hold-legal-1',
+        kind: 'legal',
+        reason: 'garnishment order 2026/0042 (synthetic)',
+      });
     },
     'demo-hold-compliance': async () => {
       await open('demo-hold-compliance', 'Cora Compliance', 'GB');
-      await ledger.placeHold('demo-hold-compliance', { id: 'demo-hold-compliance-1', kind: 'compliance', reason: 'suspicious activity review SAR-7781 (synthetic)' });
+      await ledger.placeHold('demo-hold-compliance', {
+        id: 'demo-hold-compliance-1',
+        kind: 'compliance',
+        reason: 'suspicious activity review SAR-7781 (synthetic)',
+      });
     },
     'demo-everything': async () => {
       const id = 'demo-everything';
@@ -127,12 +166,35 @@ export async function seedScenarios(
       await ledger.deposit(id, 'ETH', 100_000_000_000_000n); // 0.0001 ETH ≈ 0.30 USD → dust_remaining
       await ledger.chargeFee(id, 'USD', 500n, { reference: 'chargeback fee' }); // -5.00 → negative_balance
       await ledger.deposit(id, 'BTC', 100_000_000n); // 1 BTC
-      await ledger.placeOrder(id, { id: `${id}-order-1`, side: 'sell', asset: 'BTC', locked: 10_000_000n, counterAsset: 'USD' }); // open_orders
+      await ledger.placeOrder(id, {
+        id: `${id}-order-1`,
+        side: 'sell',
+        asset: 'BTC',
+        locked: 10_000_000n,
+        counterAsset: 'USD',
+      }); // open_orders
       await ledger.lockFunds(id, 'BTC', 5_000_000n, 'legacy margin lock'); // funds_locked
-      await ledger.openDispute(id, { id: `${id}-dispute-1`, kind: 'dispute', asset: 'EUR', amount: 1_000n }); // open_dispute
-      await ledger.grantAuthorization(id, { id: `${id}-auth-1`, kind: 'subscription', name: 'Streamly subscription' }); // linked_authorization
-      await ledger.placeHold(id, { id: `${id}-hold-1`, kind: 'legal', reason: 'court order 2026/0099 (synthetic)' });
-      await ledger.placeHold(id, { id: `${id}-hold-2`, kind: 'compliance', reason: 'enhanced due diligence EDD-512 (synthetic)' });
+      await ledger.openDispute(id, {
+        id: `${id}-dispute-1`,
+        kind: 'dispute',
+        asset: 'EUR',
+        amount: 1_000n,
+      }); // open_dispute
+      await ledger.grantAuthorization(id, {
+        id: `${id}-auth-1`,
+        kind: 'subscription',
+        name: 'Streamly subscription',
+      }); // linked_authorization
+      await ledger.placeHold(id, {
+        id: `${id}-hold-1`,
+        kind: 'legal',
+        reason: 'court order 2026/0099 (synthetic)',
+      });
+      await ledger.placeHold(id, {
+        id: `${id}-hold-2`,
+        kind: 'compliance',
+        reason: 'enhanced due diligence EDD-512 (synthetic)',
+      });
       at(3 * HOUR);
       await ledger.deposit(id, 'USDC', 1_000_000n, { pending: true }); // pending_deposit
       await ledger.withdraw(id, 'BTC', 10_000_000n); // pending_withdrawal
@@ -155,10 +217,22 @@ export async function seedScenarios(
 /** The whale: an eligible account with a very long history, bulk-loaded. */
 async function seedWhale(database: Database, now: number, transactions: number): Promise<void> {
   await bulkLoad(database, async (sink) => {
-    sink.holder({ id: 'holder-demo-whale', name: 'Walter Whale 鲸鱼 🐋', email: 'demo-whale@example.test', phone: null, created_at: now - 1500 * DAY });
+    sink.holder({
+      id: 'holder-demo-whale',
+      name: 'Walter Whale 鲸鱼 🐋',
+      email: 'demo-whale@example.test',
+      phone: null,
+      created_at: now - 1500 * DAY,
+    });
     await emitAccount(
       sink,
-      { id: 'demo-whale', holderId: 'holder-demo-whale', jurisdiction: 'US', condition: 'clean', transactions },
+      {
+        id: 'demo-whale',
+        holderId: 'holder-demo-whale',
+        jurisdiction: 'US',
+        condition: 'clean',
+        transactions,
+      },
       { now: new Date(now), random: new Random(0x5eed) },
     );
   });

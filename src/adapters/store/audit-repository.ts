@@ -13,9 +13,17 @@ export const sha256 = (text: string): string => createHash('sha256').update(text
  * it records or not at all. Appends are serialized (SQLite's write lock; an advisory
  * lock on PostgreSQL): two writers reading the same head would fork the chain.
  */
-export async function appendAudit(database: Database, tx: Db, content: AuditEntryContent): Promise<AuditEntry> {
+export async function appendAudit(
+  database: Database,
+  tx: Db,
+  content: AuditEntryContent,
+): Promise<AuditEntry> {
   await database.store.lockAuditChain(tx);
-  const head = await tx.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirst();
+  const head = await tx
+    .selectFrom('audit_head')
+    .select(['seq', 'hash'])
+    .where('id', '=', 1)
+    .executeTakeFirst();
   const entry = chainEntry((head?.seq ?? 0) + 1, head?.hash ?? GENESIS_HASH, content, sha256);
   await tx
     .insertInto('audit_log')
@@ -42,12 +50,21 @@ export async function appendAudit(database: Database, tx: Db, content: AuditEntr
 const PAGE = 5000;
 
 /** Walks the whole chain in pages (constant memory) and names the first broken entry. */
-export async function verifyAudit(database: Pick<Database, 'db'>, onProgress?: (checked: number) => void): Promise<ChainVerdict> {
+export async function verifyAudit(
+  database: Pick<Database, 'db'>,
+  onProgress?: (checked: number) => void,
+): Promise<ChainVerdict> {
   const verifier = new ChainVerifier(sha256);
   let after = 0;
   let checked = 0;
   for (;;) {
-    const rows = await database.db.selectFrom('audit_log').selectAll().where('seq', '>', after).orderBy('seq').limit(PAGE).execute();
+    const rows = await database.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('seq', '>', after)
+      .orderBy('seq')
+      .limit(PAGE)
+      .execute();
     for (const row of rows) {
       if (!verifier.push(toAuditEntry(row))) return verifier.finish(null);
     }
@@ -56,12 +73,26 @@ export async function verifyAudit(database: Pick<Database, 'db'>, onProgress?: (
     if (rows.length < PAGE) break;
     after = Number(rows[rows.length - 1]!.seq);
   }
-  const head = await database.db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirst();
+  const head = await database.db
+    .selectFrom('audit_head')
+    .select(['seq', 'hash'])
+    .where('id', '=', 1)
+    .executeTakeFirst();
   return verifier.finish(head ? { seq: Number(head.seq), hash: head.hash } : null);
 }
 
-export async function auditEntries(database: Pick<Database, 'db'>, accountId: string, limit = 100): Promise<AuditEntry[]> {
-  const rows = await database.db.selectFrom('audit_log').selectAll().where('account_id', '=', accountId).orderBy('seq', 'desc').limit(limit).execute();
+export async function auditEntries(
+  database: Pick<Database, 'db'>,
+  accountId: string,
+  limit = 100,
+): Promise<AuditEntry[]> {
+  const rows = await database.db
+    .selectFrom('audit_log')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .orderBy('seq', 'desc')
+    .limit(limit)
+    .execute();
   return rows.reverse().map(toAuditEntry);
 }
 

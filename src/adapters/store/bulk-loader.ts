@@ -41,21 +41,74 @@ export interface TableSpec {
 }
 
 export const TABLES = {
-  holder: { table: 'holders', columns: ['id', 'name', 'email', 'phone', 'created_at'], pgTypes: ['text', 'text', 'text', 'text', 'int8'] },
+  holder: {
+    table: 'holders',
+    columns: ['id', 'name', 'email', 'phone', 'created_at'],
+    pgTypes: ['text', 'text', 'text', 'text', 'int8'],
+  },
   account: {
     table: 'accounts',
-    columns: ['id', 'holder_id', 'status', 'jurisdiction', 'opened_at', 'status_changed_at', 'last_trade_at', 'last_withdrawal_at', 'last_deposit_at', 'last_security_change_at'],
+    columns: [
+      'id',
+      'holder_id',
+      'status',
+      'jurisdiction',
+      'opened_at',
+      'status_changed_at',
+      'last_trade_at',
+      'last_withdrawal_at',
+      'last_deposit_at',
+      'last_security_change_at',
+    ],
     pgTypes: ['text', 'text', 'text', 'text', 'int8', 'int8', 'int8', 'int8', 'int8', 'int8'],
   },
-  balance: { table: 'balances', columns: ['account_id', 'asset', 'available', 'locked'], pgTypes: ['text', 'text', 'numeric', 'numeric'] },
+  balance: {
+    table: 'balances',
+    columns: ['account_id', 'asset', 'available', 'locked'],
+    pgTypes: ['text', 'text', 'numeric', 'numeric'],
+  },
   transaction: {
     table: 'transactions',
-    columns: ['account_id', 'asset', 'type', 'amount', 'fee', 'status', 'counterparty', 'reference', 'cancellable', 'created_at', 'completed_at'],
-    pgTypes: ['text', 'text', 'text', 'numeric', 'numeric', 'text', 'text', 'text', 'int4', 'int8', 'int8'],
+    columns: [
+      'account_id',
+      'asset',
+      'type',
+      'amount',
+      'fee',
+      'status',
+      'counterparty',
+      'reference',
+      'cancellable',
+      'created_at',
+      'completed_at',
+    ],
+    pgTypes: [
+      'text',
+      'text',
+      'text',
+      'numeric',
+      'numeric',
+      'text',
+      'text',
+      'text',
+      'int4',
+      'int8',
+      'int8',
+    ],
   },
   order: {
     table: 'orders',
-    columns: ['id', 'account_id', 'side', 'asset', 'locked', 'counter_asset', 'status', 'created_at', 'closed_at'],
+    columns: [
+      'id',
+      'account_id',
+      'side',
+      'asset',
+      'locked',
+      'counter_asset',
+      'status',
+      'created_at',
+      'closed_at',
+    ],
     pgTypes: ['text', 'text', 'text', 'text', 'numeric', 'text', 'text', 'int8', 'int8'],
   },
   dispute: {
@@ -84,7 +137,10 @@ export type Kind = keyof typeof TABLES;
 export const KINDS = Object.keys(TABLES) as Kind[];
 
 /** Runs `fn` with a sink; everything it emits is committed together, or nothing is. */
-export async function bulkLoad<T>(database: Database, fn: (sink: BulkSink) => Promise<T>): Promise<T> {
+export async function bulkLoad<T>(
+  database: Database,
+  fn: (sink: BulkSink) => Promise<T>,
+): Promise<T> {
   // Each database loads its own fastest way (store/dialects).
   return database.store.bulkLoad(database, fn);
 }

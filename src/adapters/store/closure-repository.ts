@@ -54,7 +54,11 @@ function closureColumns(closure: Closure) {
   };
 }
 
-export async function insertClosure(tx: Db, closure: Closure, extra: { codeHash: string | null; verdict: RenderedVerdict; now: Date }): Promise<void> {
+export async function insertClosure(
+  tx: Db,
+  closure: Closure,
+  extra: { codeHash: string | null; verdict: RenderedVerdict; now: Date },
+): Promise<void> {
   await tx
     .insertInto('closures')
     .values({
@@ -100,7 +104,13 @@ export async function saveTransition(
 }
 
 /** Stores the final check's decision (and its verdict) before the worker acts on it. */
-export async function recordDecision(tx: Db, closureId: string, version: number, decision: 'close' | 'block', verdict: RenderedVerdict | null): Promise<boolean> {
+export async function recordDecision(
+  tx: Db,
+  closureId: string,
+  version: number,
+  decision: 'close' | 'block',
+  verdict: RenderedVerdict | null,
+): Promise<boolean> {
   const result = await tx
     .updateTable('closures')
     .set({ decision, verdict: JSON.stringify(verdict) })
@@ -112,29 +122,57 @@ export async function recordDecision(tx: Db, closureId: string, version: number,
 }
 
 export async function recordCodeAttempt(tx: Db, closureId: string): Promise<void> {
-  await tx.updateTable('closures').set({ code_attempts: sql`code_attempts + 1` }).where('id', '=', closureId).execute();
+  await tx
+    .updateTable('closures')
+    .set({ code_attempts: sql`code_attempts + 1` })
+    .where('id', '=', closureId)
+    .execute();
 }
 
 export async function findOpenClosure(db: Db, accountId: string): Promise<StoredClosure | null> {
-  const row = await db.selectFrom('closures').selectAll().where('account_id', '=', accountId).where('state', 'in', [...OPEN_STATES]).executeTakeFirst();
+  const row = await db
+    .selectFrom('closures')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('state', 'in', [...OPEN_STATES])
+    .executeTakeFirst();
   return row ? toStored(row) : null;
 }
 
 export async function latestClosure(db: Db, accountId: string): Promise<StoredClosure | null> {
-  const row = await db.selectFrom('closures').selectAll().where('account_id', '=', accountId).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
+  const row = await db
+    .selectFrom('closures')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   return row ? toStored(row) : null;
 }
 
 export async function getClosure(db: Db, closureId: string): Promise<StoredClosure | null> {
-  const row = await db.selectFrom('closures').selectAll().where('id', '=', closureId).executeTakeFirst();
+  const row = await db
+    .selectFrom('closures')
+    .selectAll()
+    .where('id', '=', closureId)
+    .executeTakeFirst();
   return row ? toStored(row) : null;
 }
 
 /** Open closures of many accounts (for eligibility batches). */
-export async function openClosuresFor(db: Db, accountIds: readonly string[]): Promise<Map<string, { id: string; state: string }>> {
+export async function openClosuresFor(
+  db: Db,
+  accountIds: readonly string[],
+): Promise<Map<string, { id: string; state: string }>> {
   const map = new Map<string, { id: string; state: string }>();
   if (accountIds.length === 0) return map;
-  const rows = await db.selectFrom('closures').select(['id', 'account_id', 'state']).where('account_id', 'in', [...accountIds]).where('state', 'in', [...OPEN_STATES]).execute();
+  const rows = await db
+    .selectFrom('closures')
+    .select(['id', 'account_id', 'state'])
+    .where('account_id', 'in', [...accountIds])
+    .where('state', 'in', [...OPEN_STATES])
+    .execute();
   for (const r of rows) map.set(r.account_id, { id: r.id, state: r.state });
   return map;
 }
@@ -150,18 +188,32 @@ export async function claimDueClosures(
   options: { owner: string; now: Date; leaseMs: number; limit: number },
 ): Promise<StoredClosure[]> {
   const now = options.now.getTime();
-  const rows = await database.store.claimDueClosures(database, { owner: options.owner, now, until: now + options.leaseMs, limit: options.limit });
+  const rows = await database.store.claimDueClosures(database, {
+    owner: options.owner,
+    now,
+    until: now + options.leaseMs,
+    limit: options.limit,
+  });
   return rows.map(toStored);
 }
 
 /** Gives a claimed closure back (the step finished or failed) so it is due again at once. */
 export async function releaseLease(db: Db, closureId: string, owner: string): Promise<void> {
-  await db.updateTable('closures').set({ lease_owner: null, lease_expires_at: null }).where('id', '=', closureId).where('lease_owner', '=', owner).execute();
+  await db
+    .updateTable('closures')
+    .set({ lease_owner: null, lease_expires_at: null })
+    .where('id', '=', closureId)
+    .where('lease_owner', '=', owner)
+    .execute();
 }
 
 /** Counts per state, for metrics and `work` summaries. */
 export async function closureCounts(db: Db): Promise<Record<string, number>> {
-  const rows = await db.selectFrom('closures').select(['state', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('state').execute();
+  const rows = await db
+    .selectFrom('closures')
+    .select(['state', (eb) => eb.fn.countAll<number>().as('n')])
+    .groupBy('state')
+    .execute();
   return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
 }
 
@@ -221,18 +273,30 @@ export class KyselyClosureRepository implements ClosureRepository {
     private readonly db: Db,
   ) {}
 
-  async insert(closure: Closure, extra: { codeHash: string | null; verdict: RenderedVerdict; now: Date }): Promise<void> {
+  async insert(
+    closure: Closure,
+    extra: { codeHash: string | null; verdict: RenderedVerdict; now: Date },
+  ): Promise<void> {
     await insertClosure(this.db, closure, extra);
     await this.announceIfDue(closure, extra.now);
   }
 
-  async saveTransition(next: Closure, previousVersion: number, extra: { now: Date; verdict?: RenderedVerdict; releaseLease?: boolean }): Promise<boolean> {
+  async saveTransition(
+    next: Closure,
+    previousVersion: number,
+    extra: { now: Date; verdict?: RenderedVerdict; releaseLease?: boolean },
+  ): Promise<boolean> {
     const saved = await saveTransition(this.db, next, previousVersion, extra);
     if (saved) await this.announceIfDue(next, extra.now);
     return saved;
   }
 
-  recordDecision(closureId: string, version: number, decision: 'close' | 'block', verdict: RenderedVerdict | null): Promise<boolean> {
+  recordDecision(
+    closureId: string,
+    version: number,
+    decision: 'close' | 'block',
+    verdict: RenderedVerdict | null,
+  ): Promise<boolean> {
     return recordDecision(this.db, closureId, version, decision, verdict);
   }
 
@@ -256,7 +320,12 @@ export class KyselyClosureRepository implements ClosureRepository {
     return openClosuresFor(this.db, accountIds);
   }
 
-  claimDue(options: { owner: string; now: Date; leaseMs: number; limit: number }): Promise<StoredClosure[]> {
+  claimDue(options: {
+    owner: string;
+    now: Date;
+    leaseMs: number;
+    limit: number;
+  }): Promise<StoredClosure[]> {
     return claimDueClosures(this.database, options);
   }
 
@@ -268,7 +337,12 @@ export class KyselyClosureRepository implements ClosureRepository {
     return closureCounts(this.db);
   }
 
-  list(options: { accountId?: string; state?: ClosureState | 'open'; cursor?: { createdAt: number; id: string }; limit: number }): Promise<ClosurePage> {
+  list(options: {
+    accountId?: string;
+    state?: ClosureState | 'open';
+    cursor?: { createdAt: number; id: string };
+    limit: number;
+  }): Promise<ClosurePage> {
     return listClosures(this.db, options);
   }
 
@@ -278,6 +352,7 @@ export class KyselyClosureRepository implements ClosureRepository {
 
   /** Work due now wakes idle workers at once (delivered at commit) instead of at their next poll. */
   private async announceIfDue(closure: Closure, now: Date): Promise<void> {
-    if (closure.dueAt !== null && closure.dueAt.getTime() <= now.getTime()) await this.database.store.announceWorkDue(this.db, closure.id);
+    if (closure.dueAt !== null && closure.dueAt.getTime() <= now.getTime())
+      await this.database.store.announceWorkDue(this.db, closure.id);
   }
 }

@@ -1,8 +1,7 @@
 import { OffboardError } from '../../domain/errors.js';
 
 export type DatabaseLocation =
-  | { dialect: 'sqlite'; path: string }
-  | { dialect: 'postgres'; url: string };
+  { dialect: 'sqlite'; path: string } | { dialect: 'postgres'; url: string };
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./offboard.db';
 
@@ -17,7 +16,10 @@ export function parseDatabaseUrl(url: string): DatabaseLocation {
   if (text.startsWith('sqlite:')) {
     const path = text.slice('sqlite:'.length);
     if (path.length === 0) {
-      throw new OffboardError('OFFBOARD_ERR_BAD_DATABASE_URL', `"${url}" names no file; use ${ACCEPTED}`);
+      throw new OffboardError(
+        'OFFBOARD_ERR_BAD_DATABASE_URL',
+        `"${url}" names no file; use ${ACCEPTED}`,
+      );
     }
     return { dialect: 'sqlite', path };
   }

@@ -45,10 +45,15 @@ export interface OpenOptions {
 
 export async function openDatabase(url: string, options: OpenOptions = {}): Promise<Database> {
   const location = parseDatabaseUrl(url);
-  return location.dialect === 'sqlite' ? openSqlite(url, location) : openPostgres(url, location, options);
+  return location.dialect === 'sqlite'
+    ? openSqlite(url, location)
+    : openPostgres(url, location, options);
 }
 
-function openSqlite(url: string, location: Extract<DatabaseLocation, { dialect: 'sqlite' }>): Database {
+function openSqlite(
+  url: string,
+  location: Extract<DatabaseLocation, { dialect: 'sqlite' }>,
+): Database {
   let raw: BetterSqlite3.Database;
   try {
     raw = new BetterSqlite3(location.path);
@@ -64,7 +69,9 @@ function openSqlite(url: string, location: Extract<DatabaseLocation, { dialect: 
   raw.pragma('busy_timeout = 5000');
   raw.pragma('synchronous = NORMAL');
   raw.defaultSafeIntegers(false);
-  const db = new Kysely<OffboardTables>({ dialect: new SqliteDialect({ database: cachingStatements(raw) }) });
+  const db = new Kysely<OffboardTables>({
+    dialect: new SqliteDialect({ database: cachingStatements(raw) }),
+  });
   return {
     dialect: 'sqlite',
     store: sqliteDialect,
@@ -124,7 +131,15 @@ async function openPostgres(
     );
   }
   const db = new Kysely<OffboardTables>({ dialect: new PostgresDialect({ pool }) });
-  return { dialect: 'postgres', store: postgresDialect, url, db, sqlite: null, pool, close: () => db.destroy() };
+  return {
+    dialect: 'postgres',
+    store: postgresDialect,
+    url,
+    db,
+    sqlite: null,
+    pool,
+    close: () => db.destroy(),
+  };
 }
 
 /** Runs `fn` in one transaction (on SQLite one that takes the write lock at once). */

@@ -10,11 +10,7 @@ export type { HolderTokenGate } from '../../ports/holder-tokens.js';
  * Kills every holder token of the account issued at or before `at`. Only ever moves the
  * cutoff forward: a late or repeated call cannot revive tokens an earlier one killed.
  */
-export async function raiseHolderTokenCutoff(
-  db: Db,
-  accountId: string,
-  at: number,
-): Promise<void> {
+export async function raiseHolderTokenCutoff(db: Db, accountId: string, at: number): Promise<void> {
   await db
     .insertInto('holder_token_cutoffs')
     .values({ account_id: accountId, not_before: at })

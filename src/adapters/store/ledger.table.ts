@@ -51,13 +51,7 @@ export interface BalanceTable {
 }
 
 export type TransactionType =
-  | 'deposit'
-  | 'withdrawal'
-  | 'trade'
-  | 'fee'
-  | 'transfer'
-  | 'dust_sweep'
-  | 'return';
+  'deposit' | 'withdrawal' | 'trade' | 'fee' | 'transfer' | 'dust_sweep' | 'return';
 export type TransactionStatus = 'pending' | 'completed' | 'failed';
 
 export interface TransactionTable {

@@ -10,11 +10,22 @@ export type { MailMessage } from '../../ports/mailbox.js';
  * step re-sends nothing: `dedupe_key` is unique.
  */
 export async function enqueueMail(tx: Db, message: Omit<MailboxTable, 'id'>): Promise<void> {
-  await tx.insertInto('mailbox').values(message).onConflict((oc) => oc.column('dedupe_key').doNothing()).execute();
+  await tx
+    .insertInto('mailbox')
+    .values(message)
+    .onConflict((oc) => oc.column('dedupe_key').doNothing())
+    .execute();
 }
 
-export async function listMail(database: Pick<Database, 'db'>, options: { accountId?: string; limit: number }): Promise<MailMessage[]> {
-  let query = database.db.selectFrom('mailbox').selectAll().orderBy('id', 'desc').limit(options.limit);
+export async function listMail(
+  database: Pick<Database, 'db'>,
+  options: { accountId?: string; limit: number },
+): Promise<MailMessage[]> {
+  let query = database.db
+    .selectFrom('mailbox')
+    .selectAll()
+    .orderBy('id', 'desc')
+    .limit(options.limit);
   if (options.accountId) query = query.where('account_id', '=', options.accountId);
   const rows = await query.execute();
   return rows.reverse().map((r) => ({

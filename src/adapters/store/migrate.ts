@@ -19,14 +19,22 @@ function migrator(database: Database): Migrator {
         ),
       ),
   };
-  return new Migrator({ db: database.db, provider, migrationTableName: 'offboard_migrations', migrationLockTableName: 'offboard_migrations_lock' });
+  return new Migrator({
+    db: database.db,
+    provider,
+    migrationTableName: 'offboard_migrations',
+    migrationLockTableName: 'offboard_migrations_lock',
+  });
 }
 
 /** Brings the schema up to date. Idempotent: a current schema applies nothing. */
 export async function migrateToLatest(database: Database): Promise<MigrateResult> {
   const { error, results } = await migrator(database).migrateToLatest();
   if (error) {
-    throw new OffboardError('OFFBOARD_ERR_INTERNAL', `migration failed: ${(error as Error).message}`);
+    throw new OffboardError(
+      'OFFBOARD_ERR_INTERNAL',
+      `migration failed: ${(error as Error).message}`,
+    );
   }
   const applied = (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
   return { applied, current: MIGRATIONS.map((m) => m.name) };
@@ -39,7 +47,9 @@ export async function isSchemaCurrent(database: Database): Promise<boolean> {
 }
 
 /** Whether the database answers and its schema is current: what a readiness probe asks. */
-export async function databaseReadiness(database: Database): Promise<{ database: string } | 'unreachable' | 'schema_behind'> {
+export async function databaseReadiness(
+  database: Database,
+): Promise<{ database: string } | 'unreachable' | 'schema_behind'> {
   try {
     await sql`select 1`.execute(database.db);
   } catch {

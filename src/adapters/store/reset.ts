@@ -73,7 +73,11 @@ export async function resetDatabase(url: string, guard: ResetGuard): Promise<voi
         `--reset refused: ${location.path} also holds tables that are not offboard's (${foreign.slice(0, 3).join(', ')}); point --db at the demo's own database`,
       );
     await guard(database);
-    await database.store.dropTables(database.db, schema, OWN_TABLES.filter((t) => tables.has(t)));
+    await database.store.dropTables(
+      database.db,
+      schema,
+      OWN_TABLES.filter((t) => tables.has(t)),
+    );
   } finally {
     await database.close();
   }

@@ -64,7 +64,9 @@ export function registerWebhooks(program: Command, deps: CliDeps, exit: ExitBox)
       action(deps, exit, async (ctx, opts) => {
         const status = parseStatus(opts.status);
         const limit = parseCount(opts.limit, '--limit', 1);
-        const deliveries = await (await webhooksModule()).listDeliveries(ctx.database, {
+        const deliveries = await (
+          await webhooksModule()
+        ).listDeliveries(ctx.database, {
           ...(status ? { status } : {}),
           limit,
         });

@@ -22,15 +22,30 @@ export interface WebhookSignatureHeaders {
 const SECRET_PREFIX = 'whsec_';
 
 function key(secret: string): Buffer {
-  return secret.startsWith(SECRET_PREFIX) ? Buffer.from(secret.slice(SECRET_PREFIX.length), 'base64') : Buffer.from(secret, 'utf8');
+  return secret.startsWith(SECRET_PREFIX)
+    ? Buffer.from(secret.slice(SECRET_PREFIX.length), 'base64')
+    : Buffer.from(secret, 'utf8');
 }
 
-function mac(secret: string, id: string, timestampSeconds: number, body: string | Uint8Array): Buffer {
-  return createHmac('sha256', key(secret)).update(`${id}.${timestampSeconds}.`).update(body).digest();
+function mac(
+  secret: string,
+  id: string,
+  timestampSeconds: number,
+  body: string | Uint8Array,
+): Buffer {
+  return createHmac('sha256', key(secret))
+    .update(`${id}.${timestampSeconds}.`)
+    .update(body)
+    .digest();
 }
 
 /** The three headers that sign `body` as delivery `id`, sent at `timestampSeconds`. */
-export function signWebhook(secret: string, id: string, timestampSeconds: number, body: string | Uint8Array): WebhookSignatureHeaders {
+export function signWebhook(
+  secret: string,
+  id: string,
+  timestampSeconds: number,
+  body: string | Uint8Array,
+): WebhookSignatureHeaders {
   return {
     'webhook-id': id,
     'webhook-timestamp': String(timestampSeconds),
@@ -51,11 +66,24 @@ const header = (headers: Headers, name: string): string | null => {
  * space-separated `v1,` signatures are accepted (any one matching), so a sender may sign
  * with two secrets while rotating.
  */
-export function verifyWebhook(secret: string, headers: Headers, body: string | Uint8Array, nowSeconds: number, toleranceSeconds = 300): boolean {
+export function verifyWebhook(
+  secret: string,
+  headers: Headers,
+  body: string | Uint8Array,
+  nowSeconds: number,
+  toleranceSeconds = 300,
+): boolean {
   const id = header(headers, 'webhook-id');
   const timestamp = header(headers, 'webhook-timestamp');
   const signatures = header(headers, 'webhook-signature');
-  if (id === null || id === '' || timestamp === null || signatures === null || !/^\d{1,15}$/.test(timestamp)) return false;
+  if (
+    id === null ||
+    id === '' ||
+    timestamp === null ||
+    signatures === null ||
+    !/^\d{1,15}$/.test(timestamp)
+  )
+    return false;
   if (Math.abs(nowSeconds - Number(timestamp)) > toleranceSeconds) return false;
   const expected = mac(secret, id, Number(timestamp), body);
   // Compare every candidate, without an early exit: the time taken says nothing about which matched.

@@ -19,7 +19,9 @@ export function registerApiKeyCommands(keys: Command, deps: CliDeps, exit: ExitB
     .action(
       action(deps, exit, async (ctx, opts) => {
         const scopes = (await apiKeysModule()).parseScopes(opts.scopes);
-        const { key, info } = await (await apiKeysModule()).createApiKey(ctx.app, {
+        const { key, info } = await (
+          await apiKeysModule()
+        ).createApiKey(ctx.app, {
           name: opts.name,
           scopes,
           now: ctx.clock.now(),
@@ -79,7 +81,9 @@ export function registerApiKeyCommands(keys: Command, deps: CliDeps, exit: ExitB
     .option('--json', 'print the result as JSON')
     .action(
       action(deps, exit, async (ctx, opts, id: string) => {
-        await (await apiKeysModule()).revokeApiKey(ctx.app, {
+        await (
+          await apiKeysModule()
+        ).revokeApiKey(ctx.app, {
           id,
           now: ctx.clock.now(),
           actor: { kind: 'platform', id: 'cli' },

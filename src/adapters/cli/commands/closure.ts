@@ -16,9 +16,16 @@ const closuresModule = () => import('../../../app/closures.js');
 export function parseConsent(text: string | undefined): ClosureConsent {
   const consent = { ...NO_CONSENT };
   if (!text) return consent;
-  for (const item of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const item of text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const named = consentByName(item);
-    if (!named) throw new OffboardError('OFFBOARD_ERR_INVALID_ARGUMENT', `--consent takes ${CONSENT_NAMES.join(', ')}; got "${item}"`);
+    if (!named)
+      throw new OffboardError(
+        'OFFBOARD_ERR_INVALID_ARGUMENT',
+        `--consent takes ${CONSENT_NAMES.join(', ')}; got "${item}"`,
+      );
     consent[named.field] = true;
   }
   return consent;
@@ -38,15 +45,23 @@ function printClosure(io: CliIo, closure: Closure, headline: string): void {
 export function registerClosure(program: Command, deps: CliDeps, exit: ExitBox): void {
   program
     .command('close <account>')
-    .description('request closure: refused with the verdict when the holder or support must act first')
+    .description(
+      'request closure: refused with the verdict when the holder or support must act first',
+    )
     .option('--confirmed', 'the platform already re-authenticated the holder: no one-time code')
-    .option('--consent <list>', `automatic actions the holder agreed to: ${CONSENT_NAMES.join(',')}`)
-    .option('--grace <duration>', 'grace period instead of the policy\'s (e.g. 0, 24h, 7d)')
+    .option(
+      '--consent <list>',
+      `automatic actions the holder agreed to: ${CONSENT_NAMES.join(',')}`,
+    )
+    .option('--grace <duration>', "grace period instead of the policy's (e.g. 0, 24h, 7d)")
     .option('--json', 'print the result as JSON')
     .action(
       action(deps, exit, async (ctx, opts, account: string) => {
-        const gracePeriodMs = opts.grace === undefined ? undefined : parseDurationOption(opts.grace, '--grace');
-        const result = await (await closuresModule()).requestClosure(ctx.app, ctx.rules, {
+        const gracePeriodMs =
+          opts.grace === undefined ? undefined : parseDurationOption(opts.grace, '--grace');
+        const result = await (
+          await closuresModule()
+        ).requestClosure(ctx.app, ctx.rules, {
           accountId: account,
           consent: parseConsent(opts.consent),
           confirmed: Boolean(opts.confirmed),
@@ -54,10 +69,17 @@ export function registerClosure(program: Command, deps: CliDeps, exit: ExitBox):
           actor: { kind: 'platform', id: 'cli' },
         });
         if (opts.json) {
-          printJson(deps.io, { closure: closureJson(result.closure), codeSent: result.codeSent, verdict: result.verdict });
+          printJson(deps.io, {
+            closure: closureJson(result.closure),
+            codeSent: result.codeSent,
+            verdict: result.verdict,
+          });
         } else {
           printClosure(deps.io, result.closure, `closure of ${account} accepted`);
-          if (result.codeSent) deps.io.stdout(`  a one-time code went to every channel on file; confirm with \`offboard confirm ${account} CODE\` (read it with \`offboard mail --account ${account}\`)\n`);
+          if (result.codeSent)
+            deps.io.stdout(
+              `  a one-time code went to every channel on file; confirm with \`offboard confirm ${account} CODE\` (read it with \`offboard mail --account ${account}\`)\n`,
+            );
         }
         return 0;
       }),
@@ -69,7 +91,13 @@ export function registerClosure(program: Command, deps: CliDeps, exit: ExitBox):
     .option('--json', 'print the result as JSON')
     .action(
       action(deps, exit, async (ctx, opts, account: string, code: string) => {
-        const closure = await (await closuresModule()).confirmClosure(ctx.app, ctx.rules, { accountId: account, code, actor: { kind: 'holder', id: account } });
+        const closure = await (
+          await closuresModule()
+        ).confirmClosure(ctx.app, ctx.rules, {
+          accountId: account,
+          code,
+          actor: { kind: 'holder', id: account },
+        });
         if (opts.json) printJson(deps.io, { closure: closureJson(closure) });
         else printClosure(deps.io, closure, `closure of ${account} confirmed`);
         return 0;
@@ -82,7 +110,12 @@ export function registerClosure(program: Command, deps: CliDeps, exit: ExitBox):
     .option('--json', 'print the result as JSON')
     .action(
       action(deps, exit, async (ctx, opts, account: string) => {
-        const closure = await (await closuresModule()).cancelClosure(ctx.app, ctx.rules, { accountId: account, actor: { kind: 'holder', id: account } });
+        const closure = await (
+          await closuresModule()
+        ).cancelClosure(ctx.app, ctx.rules, {
+          accountId: account,
+          actor: { kind: 'holder', id: account },
+        });
         if (opts.json) printJson(deps.io, { closure: closureJson(closure) });
         else printClosure(deps.io, closure, `closure of ${account} cancelled`);
         return 0;
@@ -91,13 +124,17 @@ export function registerClosure(program: Command, deps: CliDeps, exit: ExitBox):
 
   program
     .command('status <account>')
-    .description('the account\'s latest closure: state, next step, last verdict')
+    .description("the account's latest closure: state, next step, last verdict")
     .option('--json', 'print the result as JSON')
     .action(
       action(deps, exit, async (ctx, opts, account: string) => {
         const status = await (await closuresModule()).closureStatus(ctx.app, account);
         if (opts.json) {
-          printJson(deps.io, { accountId: account, closure: closureJson(status.closure), verdict: status.verdict });
+          printJson(deps.io, {
+            accountId: account,
+            closure: closureJson(status.closure),
+            verdict: status.verdict,
+          });
           return 0;
         }
         if (!status.closure) {
@@ -105,7 +142,8 @@ export function registerClosure(program: Command, deps: CliDeps, exit: ExitBox):
           return 0;
         }
         printClosure(deps.io, status.closure, `${account}`);
-        for (const b of status.verdict?.blockers ?? []) deps.io.stdout(`  - ${b.code}: ${escapeControl(b.message)}\n`);
+        for (const b of status.verdict?.blockers ?? [])
+          deps.io.stdout(`  - ${b.code}: ${escapeControl(b.message)}\n`);
         return 0;
       }),
     );

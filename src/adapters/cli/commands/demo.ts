@@ -92,7 +92,9 @@ export function registerDemo(program: Command, deps: CliDeps, exit: ExitBox): vo
           const ctx = await deps.openContext({ db: url, env: deps.io.env, policy });
           let server: RunningServer | null = null;
           try {
-            const seeded = await (await scenariosModule()).seedScenarios(ctx.database, ctx.clock, {
+            const seeded = await (
+              await scenariosModule()
+            ).seedScenarios(ctx.database, ctx.clock, {
               whaleTransactions: whale,
             });
             // Scenario accounts from an earlier run keep what was done to them there.
@@ -187,7 +189,9 @@ async function demoCredentials(
 ): Promise<DemoCredentials> {
   const now = ctx.clock.now();
   const secret = await (await tokensModule()).tokenSecret(ctx.database, env);
-  const { key } = await (await apiKeysModule()).createApiKey(ctx.app, {
+  const { key } = await (
+    await apiKeysModule()
+  ).createApiKey(ctx.app, {
     name: 'demo',
     scopes: ['read', 'write', 'admin'],
     now,

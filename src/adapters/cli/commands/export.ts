@@ -72,18 +72,18 @@ export function registerExport(program: Command, deps: CliDeps, exit: ExitBox): 
               }
             : undefined;
         const started = process.hrtime.bigint();
-        const result = await (await exportStatementsModule()).exportStatements(
-          { database: ctx.database, clock: ctx.clock, signingKey },
-          account,
-          {
+        const result = await (
+          await exportStatementsModule()
+        )
+          .exportStatements({ database: ctx.database, clock: ctx.clock, signingKey }, account, {
             formats,
             from,
             to,
             out: opts.out,
             force: Boolean(opts.force),
             onProgress,
-          },
-        ).finally(() => (progress as Progress | null)?.stop());
+          })
+          .finally(() => (progress as Progress | null)?.stop());
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
         const m = result.manifest;
         const rowsPerSecond = Math.round(m.rows / Math.max(seconds, 1e-9));
@@ -134,10 +134,9 @@ export function registerExport(program: Command, deps: CliDeps, exit: ExitBox): 
         deps,
         exit,
         async (_ctx, opts, dir: string) => {
-          const key = await (await exportStatementsModule()).verificationKey(
-            deps.io.env,
-            opts.publicKey,
-          );
+          const key = await (
+            await exportStatementsModule()
+          ).verificationKey(deps.io.env, opts.publicKey);
           const result = await (await exportStatementsModule()).verifyExport(dir, key);
           const m = result.manifest;
           if (opts.json) {

@@ -21,9 +21,16 @@ export function registerMigrate(program: Command, deps: CliDeps, exit: ExitBox):
         async (ctx, opts) => {
           const result = await (await migrateModule()).migrateToLatest(ctx.database);
           const database = (await databaseUrlModule()).redactDatabaseUrl(ctx.database.url);
-          if (opts.json) printJson(deps.io, { database, applied: result.applied, migrations: result.current });
-          else if (result.applied.length === 0) deps.io.stdout(`schema already current on ${database} (${result.current.length} migrations); nothing applied\n`);
-          else deps.io.stdout(`applied ${result.applied.length} migration${result.applied.length === 1 ? '' : 's'} on ${database}: ${result.applied.join(', ')}; schema current\n`);
+          if (opts.json)
+            printJson(deps.io, { database, applied: result.applied, migrations: result.current });
+          else if (result.applied.length === 0)
+            deps.io.stdout(
+              `schema already current on ${database} (${result.current.length} migrations); nothing applied\n`,
+            );
+          else
+            deps.io.stdout(
+              `applied ${result.applied.length} migration${result.applied.length === 1 ? '' : 's'} on ${database}: ${result.applied.join(', ')}; schema current\n`,
+            );
           return 0;
         },
         // Open without migrating, so this command can say what it applied.

@@ -12,8 +12,13 @@ export function registerPolicy(program: Command, deps: CliDeps, exit: ExitBox): 
   const policy = program.command('policy').description('the closure policy file');
   policy
     .command('check <file>')
-    .description('validate a policy file and print the effective policy (exit 2 with every error when invalid)')
-    .option('--jurisdiction <code>', 'print the policy in force for this ISO 3166 alpha-2 jurisdiction')
+    .description(
+      'validate a policy file and print the effective policy (exit 2 with every error when invalid)',
+    )
+    .option(
+      '--jurisdiction <code>',
+      'print the policy in force for this ISO 3166 alpha-2 jurisdiction',
+    )
     .option('--json', 'print the effective policy as JSON')
     .action(
       action(
@@ -22,11 +27,18 @@ export function registerPolicy(program: Command, deps: CliDeps, exit: ExitBox): 
         async (_ctx, opts, file: string) => {
           const result = (await policyFileModule()).loadPolicyFile(file);
           if (!result.ok) {
-            throw new OffboardError('OFFBOARD_ERR_INVALID_POLICY', `${file} is invalid (${result.errors.length} error${result.errors.length === 1 ? '' : 's'})`, result.errors.map((e) => e.text));
+            throw new OffboardError(
+              'OFFBOARD_ERR_INVALID_POLICY',
+              `${file} is invalid (${result.errors.length} error${result.errors.length === 1 ? '' : 's'})`,
+              result.errors.map((e) => e.text),
+            );
           }
           const jurisdiction = opts.jurisdiction ?? null;
           if (jurisdiction !== null && !/^[A-Za-z]{2}$/.test(jurisdiction)) {
-            throw new OffboardError('OFFBOARD_ERR_INVALID_ARGUMENT', `--jurisdiction takes an ISO 3166 alpha-2 code such as DE, got "${jurisdiction}"`);
+            throw new OffboardError(
+              'OFFBOARD_ERR_INVALID_ARGUMENT',
+              `--jurisdiction takes an ISO 3166 alpha-2 code such as DE, got "${jurisdiction}"`,
+            );
           }
           const effective = describePolicy(policyFor(result.policy, jurisdiction));
           if (opts.json) printJson(deps.io, { file, valid: true, jurisdiction, policy: effective });

@@ -20,27 +20,41 @@ export function registerSeed(program: Command, deps: CliDeps, exit: ExitBox): vo
     .command('seed')
     .description('create the demo scenario accounts, or a synthetic population for benchmarks')
     .option('--scenarios', 'create the demo scenario accounts (demo-clean, demo-dust, ...)')
-    .option('--whale-transactions <n>', `transactions in demo-whale's history when it is created (default: ${DEFAULT_WHALE_TRANSACTIONS})`)
+    .option(
+      '--whale-transactions <n>',
+      `transactions in demo-whale's history when it is created (default: ${DEFAULT_WHALE_TRANSACTIONS})`,
+    )
     .option('--accounts <n>', 'create a synthetic population of N accounts')
     .option('--transactions <m>', 'spread M transactions over the population', '0')
     .option('--random-seed <s>', 'seed of the population generator (same seed, same rows)', '1')
-    .option('--id-prefix <prefix>', 'prefix of the population\'s account ids', 'acct-')
+    .option('--id-prefix <prefix>', "prefix of the population's account ids", 'acct-')
     .option('--json', 'print the result as JSON')
     .action(
       action(deps, exit, async (ctx, opts) => {
         if (!opts.scenarios && opts.accounts === undefined) {
-          throw new OffboardError('OFFBOARD_ERR_USAGE', 'say what to seed: --scenarios, or --accounts N [--transactions M]');
+          throw new OffboardError(
+            'OFFBOARD_ERR_USAGE',
+            'say what to seed: --scenarios, or --accounts N [--transactions M]',
+          );
         }
         if (opts.scenarios) {
           const asked = opts.whaleTransactions;
-          const whale = asked === undefined ? DEFAULT_WHALE_TRANSACTIONS : parseCount(asked, '--whale-transactions', 1);
-          const result = await (await scenariosModule()).seedScenarios(ctx.database, ctx.clock, { whaleTransactions: whale });
+          const whale =
+            asked === undefined
+              ? DEFAULT_WHALE_TRANSACTIONS
+              : parseCount(asked, '--whale-transactions', 1);
+          const result = await (
+            await scenariosModule()
+          ).seedScenarios(ctx.database, ctx.clock, { whaleTransactions: whale });
           // Seeding never rewrites an account's history: say so rather than ignore the number.
           const notices =
             asked !== undefined && !result.created.includes('demo-whale')
-              ? [`demo-whale exists already, so --whale-transactions ${whale} was not applied; seed a fresh database to change its history`]
+              ? [
+                  `demo-whale exists already, so --whale-transactions ${whale} was not applied; seed a fresh database to change its history`,
+                ]
               : [];
-          if (opts.json) printJson(deps.io, { accounts: result.accounts, created: result.created, notices });
+          if (opts.json)
+            printJson(deps.io, { accounts: result.accounts, created: result.created, notices });
           else {
             deps.io.stdout(`scenario accounts (${result.created.length} created now):\n`);
             for (const id of result.accounts) deps.io.stdout(`  ${id}\n`);
@@ -55,7 +69,9 @@ export function registerSeed(program: Command, deps: CliDeps, exit: ExitBox): vo
         const progress = startProgress(deps.io, 'seeding', accounts, Boolean(opts.json));
         const started = process.hrtime.bigint();
         const { emitPopulation } = await populationModule();
-        const summary = await (await bulkLoaderModule()).bulkLoad(ctx.database, (sink) =>
+        const summary = await (
+          await bulkLoaderModule()
+        ).bulkLoad(ctx.database, (sink) =>
           emitPopulation(sink, {
             accounts,
             transactions,

@@ -1,7 +1,14 @@
 import type { Command } from '@commander-js/extra-typings';
 import type { CliDeps, ExitBox } from '../command-kit.js';
 import { action } from '../command-kit.js';
-import { agentKeysModule, port, startServer, statementsConfig, tokensModule, untilSignal } from './server-kit.js';
+import {
+  agentKeysModule,
+  port,
+  startServer,
+  statementsConfig,
+  tokensModule,
+  untilSignal,
+} from './server-kit.js';
 
 export function registerServe(program: Command, deps: CliDeps, exit: ExitBox): void {
   program

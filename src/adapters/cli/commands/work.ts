@@ -61,7 +61,11 @@ export function registerWork(program: Command, deps: CliDeps, exit: ExitBox): vo
     .description('run the worker: finalize due closures, expire unconfirmed ones, deliver webhooks')
     .option('--once', 'do what is due now, then exit')
     .option('--concurrency <n>', 'closures handled at once', '4')
-    .option('--lease <duration>', 'how long a claim lasts before another worker may take over', '60s')
+    .option(
+      '--lease <duration>',
+      'how long a claim lasts before another worker may take over',
+      '60s',
+    )
     .option('--poll <duration>', 'pause between passes when idle', '1s')
     .option('--json', 'print a summary as JSON (with --once)')
     .action(
@@ -80,7 +84,9 @@ export function registerWork(program: Command, deps: CliDeps, exit: ExitBox): vo
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
         try {
-          await (await workerModule()).runWorker(ctx.app, ctx.rules, {
+          await (
+            await workerModule()
+          ).runWorker(ctx.app, ctx.rules, {
             idle: wake.idle,
             owner,
             leaseMs,

@@ -150,7 +150,11 @@ export function registerHolderRoutes(app: App, services: Services): void {
         description:
           'Revokes API keys, sessions, devices and withdrawal addresses, cancels open orders and cancellable withdrawals, blocks login (this token stops working). Balances stay. Re-enabling needs support.',
         body: Closed({
-          reason: Type.Optional(Reason('Why, in the holder’s words (kept in the disablement record; the audit log records only who asked)')),
+          reason: Type.Optional(
+            Reason(
+              'Why, in the holder’s words (kept in the disablement record; the audit log records only who asked)',
+            ),
+          ),
         }),
         response: { 200: Disabled, ...errors(403, 404, 409) },
       },

@@ -179,7 +179,11 @@ export function registerPlatformRoutes(app: App, services: Services): void {
         tags: ['platform'],
         summary: 'Disable the account at once',
         params: AccountParams,
-        body: Closed({ reason: Reason('Why (kept in the disablement record, never shown to the holder; the audit log records only who asked)') }),
+        body: Closed({
+          reason: Reason(
+            'Why (kept in the disablement record, never shown to the holder; the audit log records only who asked)',
+          ),
+        }),
         response: { 200: Disabled, ...errors(403, 404, 409) },
       },
     },

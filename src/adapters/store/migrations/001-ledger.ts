@@ -20,7 +20,9 @@ export const ledgerMigration: OffboardMigration = {
     await db.schema
       .createTable('accounts')
       .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('holder_id', 'text', (c) => c.notNull().references('holders.id').modifyEnd(DEFERRABLE))
+      .addColumn('holder_id', 'text', (c) =>
+        c.notNull().references('holders.id').modifyEnd(DEFERRABLE),
+      )
       .addColumn('status', 'text', (c) => c.notNull())
       .addColumn('jurisdiction', 'text', (c) => c.notNull())
       .addColumn('opened_at', 'bigint', (c) => c.notNull())
@@ -30,10 +32,17 @@ export const ledgerMigration: OffboardMigration = {
       .addColumn('last_withdrawal_at', 'bigint')
       .addColumn('last_deposit_at', 'bigint')
       .addColumn('last_security_change_at', 'bigint')
-      .addCheckConstraint('accounts_status', sql`status in ('active', 'disabled', 'frozen', 'closed')`)
+      .addCheckConstraint(
+        'accounts_status',
+        sql`status in ('active', 'disabled', 'frozen', 'closed')`,
+      )
       .execute();
     await db.schema.createIndex('accounts_holder').on('accounts').column('holder_id').execute();
-    await db.schema.createIndex('accounts_jurisdiction').on('accounts').columns(['jurisdiction', 'id']).execute();
+    await db.schema
+      .createIndex('accounts_jurisdiction')
+      .on('accounts')
+      .columns(['jurisdiction', 'id'])
+      .execute();
 
     await db.schema
       .createTable('assets')
@@ -46,8 +55,12 @@ export const ledgerMigration: OffboardMigration = {
 
     await db.schema
       .createTable('balances')
-      .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id').modifyEnd(DEFERRABLE))
-      .addColumn('asset', 'text', (c) => c.notNull().references('assets.code').modifyEnd(DEFERRABLE))
+      .addColumn('account_id', 'text', (c) =>
+        c.notNull().references('accounts.id').modifyEnd(DEFERRABLE),
+      )
+      .addColumn('asset', 'text', (c) =>
+        c.notNull().references('assets.code').modifyEnd(DEFERRABLE),
+      )
       .addColumn('available', t.money, (c) => c.notNull())
       .addColumn('locked', t.money, (c) => c.notNull())
       .addPrimaryKeyConstraint('balances_pk', ['account_id', 'asset'])
@@ -56,8 +69,12 @@ export const ledgerMigration: OffboardMigration = {
     await db.schema
       .createTable('transactions')
       .addColumn('id', t.serial, t.serialPrimaryKey)
-      .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id').modifyEnd(DEFERRABLE))
-      .addColumn('asset', 'text', (c) => c.notNull().references('assets.code').modifyEnd(DEFERRABLE))
+      .addColumn('account_id', 'text', (c) =>
+        c.notNull().references('accounts.id').modifyEnd(DEFERRABLE),
+      )
+      .addColumn('asset', 'text', (c) =>
+        c.notNull().references('assets.code').modifyEnd(DEFERRABLE),
+      )
       .addColumn('type', 'text', (c) => c.notNull())
       .addColumn('amount', t.money, (c) => c.notNull())
       .addColumn('fee', t.money, (c) => c.notNull())
@@ -73,7 +90,11 @@ export const ledgerMigration: OffboardMigration = {
       )
       .addCheckConstraint('transactions_status', sql`status in ('pending', 'completed', 'failed')`)
       .execute();
-    await db.schema.createIndex('transactions_account').on('transactions').columns(['account_id', 'id']).execute();
+    await db.schema
+      .createIndex('transactions_account')
+      .on('transactions')
+      .columns(['account_id', 'id'])
+      .execute();
     await db.schema
       .createIndex('transactions_pending')
       .on('transactions')
@@ -84,11 +105,17 @@ export const ledgerMigration: OffboardMigration = {
     await db.schema
       .createTable('orders')
       .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id').modifyEnd(DEFERRABLE))
+      .addColumn('account_id', 'text', (c) =>
+        c.notNull().references('accounts.id').modifyEnd(DEFERRABLE),
+      )
       .addColumn('side', 'text', (c) => c.notNull())
-      .addColumn('asset', 'text', (c) => c.notNull().references('assets.code').modifyEnd(DEFERRABLE))
+      .addColumn('asset', 'text', (c) =>
+        c.notNull().references('assets.code').modifyEnd(DEFERRABLE),
+      )
       .addColumn('locked', t.money, (c) => c.notNull())
-      .addColumn('counter_asset', 'text', (c) => c.notNull().references('assets.code').modifyEnd(DEFERRABLE))
+      .addColumn('counter_asset', 'text', (c) =>
+        c.notNull().references('assets.code').modifyEnd(DEFERRABLE),
+      )
       .addColumn('status', 'text', (c) => c.notNull())
       .addColumn('created_at', 'bigint', (c) => c.notNull())
       .addColumn('closed_at', 'bigint')
@@ -103,9 +130,13 @@ export const ledgerMigration: OffboardMigration = {
     await db.schema
       .createTable('disputes')
       .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id').modifyEnd(DEFERRABLE))
+      .addColumn('account_id', 'text', (c) =>
+        c.notNull().references('accounts.id').modifyEnd(DEFERRABLE),
+      )
       .addColumn('kind', 'text', (c) => c.notNull())
-      .addColumn('asset', 'text', (c) => c.notNull().references('assets.code').modifyEnd(DEFERRABLE))
+      .addColumn('asset', 'text', (c) =>
+        c.notNull().references('assets.code').modifyEnd(DEFERRABLE),
+      )
       .addColumn('amount', t.money, (c) => c.notNull())
       .addColumn('status', 'text', (c) => c.notNull())
       .addColumn('opened_at', 'bigint', (c) => c.notNull())
@@ -121,7 +152,9 @@ export const ledgerMigration: OffboardMigration = {
     await db.schema
       .createTable('authorizations')
       .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id').modifyEnd(DEFERRABLE))
+      .addColumn('account_id', 'text', (c) =>
+        c.notNull().references('accounts.id').modifyEnd(DEFERRABLE),
+      )
       .addColumn('kind', 'text', (c) => c.notNull())
       .addColumn('name', 'text', (c) => c.notNull())
       .addColumn('status', 'text', (c) => c.notNull())
@@ -138,7 +171,9 @@ export const ledgerMigration: OffboardMigration = {
     await db.schema
       .createTable('credentials')
       .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id').modifyEnd(DEFERRABLE))
+      .addColumn('account_id', 'text', (c) =>
+        c.notNull().references('accounts.id').modifyEnd(DEFERRABLE),
+      )
       .addColumn('kind', 'text', (c) => c.notNull())
       .addColumn('label', 'text', (c) => c.notNull())
       .addColumn('status', 'text', (c) => c.notNull())
@@ -155,7 +190,9 @@ export const ledgerMigration: OffboardMigration = {
     await db.schema
       .createTable('holds')
       .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id').modifyEnd(DEFERRABLE))
+      .addColumn('account_id', 'text', (c) =>
+        c.notNull().references('accounts.id').modifyEnd(DEFERRABLE),
+      )
       .addColumn('kind', 'text', (c) => c.notNull())
       .addColumn('reason', 'text', (c) => c.notNull())
       .addColumn('status', 'text', (c) => c.notNull())

@@ -31,9 +31,24 @@ export const workflowMigration: OffboardMigration = {
       .addColumn('updated_at', 'bigint', (c) => c.notNull())
       .execute();
     // One open closure per account: a second request finds the first.
-    await db.schema.createIndex('closures_one_open').on('closures').column('account_id').unique().where(OPEN_STATES).execute();
-    await db.schema.createIndex('closures_account').on('closures').columns(['account_id', 'created_at']).execute();
-    await db.schema.createIndex('closures_due').on('closures').column('due_at').where(OPEN_STATES).execute();
+    await db.schema
+      .createIndex('closures_one_open')
+      .on('closures')
+      .column('account_id')
+      .unique()
+      .where(OPEN_STATES)
+      .execute();
+    await db.schema
+      .createIndex('closures_account')
+      .on('closures')
+      .columns(['account_id', 'created_at'])
+      .execute();
+    await db.schema
+      .createIndex('closures_due')
+      .on('closures')
+      .column('due_at')
+      .where(OPEN_STATES)
+      .execute();
 
     await db.schema
       .createTable('audit_log')
@@ -47,7 +62,11 @@ export const workflowMigration: OffboardMigration = {
       .addColumn('prev_hash', 'text', (c) => c.notNull())
       .addColumn('hash', 'text', (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('audit_log_account').on('audit_log').columns(['account_id', 'seq']).execute();
+    await db.schema
+      .createIndex('audit_log_account')
+      .on('audit_log')
+      .columns(['account_id', 'seq'])
+      .execute();
     await db.schema
       .createTable('audit_head')
       .addColumn('id', 'integer', (c) => c.primaryKey())
@@ -64,7 +83,12 @@ export const workflowMigration: OffboardMigration = {
       .addColumn('created_at', 'bigint', (c) => c.notNull())
       .addColumn('dispatched', 'integer', (c) => c.notNull().defaultTo(0))
       .execute();
-    await db.schema.createIndex('outbox_undispatched').on('outbox').column('id').where(sql.ref('dispatched'), '=', 0).execute();
+    await db.schema
+      .createIndex('outbox_undispatched')
+      .on('outbox')
+      .column('id')
+      .where(sql.ref('dispatched'), '=', 0)
+      .execute();
 
     await db.schema
       .createTable('webhook_deliveries')
@@ -99,7 +123,11 @@ export const workflowMigration: OffboardMigration = {
       .addColumn('created_at', 'bigint', (c) => c.notNull())
       .addColumn('dedupe_key', 'text', (c) => c.notNull().unique())
       .execute();
-    await db.schema.createIndex('mailbox_account').on('mailbox').columns(['account_id', 'id']).execute();
+    await db.schema
+      .createIndex('mailbox_account')
+      .on('mailbox')
+      .columns(['account_id', 'id'])
+      .execute();
 
     await db.schema
       .createTable('disable_links')
@@ -128,6 +156,10 @@ export const workflowMigration: OffboardMigration = {
       .addColumn('value', 'text', (c) => c.notNull())
       .execute();
 
-    await db.schema.createIndex('disablements_account').on('disablements').columns(['account_id', 'id']).execute();
+    await db.schema
+      .createIndex('disablements_account')
+      .on('disablements')
+      .columns(['account_id', 'id'])
+      .execute();
   },
 };
