@@ -126,7 +126,7 @@ export async function createOffboard(options: OffboardOptions = {}): Promise<Off
       await ctx.afterWorkerPass(`library:${process.pid}`);
       return outcomes;
     },
-    ...statementsLibrary({ database: ctx.database, clock: ctx.clock }, env),
+    ...statementsLibrary({ platform: ctx.app.platform, clock: ctx.clock }, env),
     close: () => ctx.close(),
   };
 }

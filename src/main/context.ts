@@ -98,14 +98,10 @@ export async function openContext(options: ContextOptions = {}): Promise<Context
     app,
     rules,
     jurisdiction: async (accountId) => {
-      const row = await database.db
-        .selectFrom('accounts')
-        .select('jurisdiction')
-        .where('id', '=', accountId)
-        .executeTakeFirst();
-      if (!row)
+      const jurisdiction = await platform.jurisdiction(accountId);
+      if (jurisdiction === null)
         throw new OffboardError('OFFBOARD_ERR_UNKNOWN_ACCOUNT', `no account "${accountId}"`);
-      return row.jurisdiction;
+      return jurisdiction;
     },
     readiness: () => databaseReadiness(database),
     afterWorkerPass: async (owner) => {
