@@ -100,6 +100,16 @@ describe.each(DIALECTS)('the library over a platform of its own [%s]', (dialect)
     expect((await platform.facts('m-clean'))?.balances[0]?.available).toBe(0n);
   });
 
+  it('disables an account on the platform at once: logins blocked, keys revoked, balances kept', async () => {
+    platform.addCredential('m-rich', { id: 'key-rich', kind: 'api_key', label: 'bot' });
+    await offboard.disable('m-rich', 'lost_device');
+    expect(platform.status('m-rich')).toBe('disabled');
+    const facts = await platform.facts('m-rich');
+    expect(facts?.credentials).toEqual([]);
+    expect(facts?.balances[0]?.available).toBe(1_000_00n);
+    expect(platform.effects).toContain('revoke credential key-rich');
+  });
+
   it("exports statements by paging the platform's transactions, exact to 18 decimals", async () => {
     const out = join(work, 'export');
     const result = await offboard.exportStatements('m-dust', { out, formats: ['csv', 'jsonl'] });
