@@ -17,6 +17,7 @@ import type { Audience, Lang, RenderedVerdict } from './domain/messages.js';
 import type { PolicyDocument } from './domain/policy.js';
 import { openContext } from './main/context.js';
 import type { Clock } from './ports/clock.js';
+import type { PlatformPort } from './ports/platform.js';
 
 export { OffboardError, ERROR_CATALOGUE, ERROR_TEMPLATES, hintFor } from './domain/errors.js';
 export type { ErrorCode, ErrorHints, ErrorParams, TemplatedCode } from './domain/errors.js';
@@ -26,10 +27,29 @@ export { evaluate, BLOCKER_CODES } from './domain/eligibility.js';
 export type { Blocker, BlockerCode, Verdict, Severity } from './domain/eligibility.js';
 export { renderVerdict } from './domain/messages.js';
 export type { RenderedVerdict, Lang, Audience } from './domain/messages.js';
-export type { AccountFacts } from './domain/facts.js';
+export type {
+  AccountFacts,
+  AccountStatus,
+  BalanceFact,
+  OrderFact,
+  TransferFact,
+  DisputeFact,
+  AuthorizationFact,
+  AuthorizationKind,
+  CredentialFact,
+  CredentialKind,
+  HoldFact,
+  HoldKind,
+} from './domain/facts.js';
 export type { Policy, PolicyDocument } from './domain/policy.js';
 export type { Closure, ClosureState } from './domain/closure.js';
-export type { PlatformPort, HolderContact } from './ports/platform.js';
+export type {
+  PlatformPort,
+  HolderContact,
+  TransactionTuple,
+  TransactionPage,
+  TransactionPageRequest,
+} from './ports/platform.js';
 export { signWebhook, verifyWebhook } from './adapters/webhooks/webhooks.js';
 export type { WebhookSignatureHeaders } from './adapters/webhooks/webhooks.js';
 export { STATEMENT_FORMATS } from './adapters/statements/export-statements.js';
@@ -42,6 +62,12 @@ export interface OffboardOptions {
   policy?: string | PolicyDocument;
   clock?: Clock;
   env?: NodeJS.ProcessEnv;
+  /**
+   * The platform whose accounts offboard reads and acts on: any object implementing
+   * `PlatformPort` (docs/library.md shows one). Default: the builtin reference ledger in
+   * offboard's own database (the sandbox platform).
+   */
+  platform?: PlatformPort;
 }
 
 export interface Offboard {
@@ -82,7 +108,13 @@ export async function createOffboard(options: OffboardOptions = {}): Promise<Off
       );
     policy = loaded.policy;
   }
-  const ctx = await openContext({ db: options.db, env, policy, clock: options.clock });
+  const ctx = await openContext({
+    db: options.db,
+    env,
+    policy,
+    clock: options.clock,
+    platform: options.platform,
+  });
   const platformActor = { kind: 'platform' as const, id: 'library' };
   const rulesOf = async (accountId: string) => ctx.rules(await ctx.jurisdiction(accountId));
   return {
@@ -126,7 +158,7 @@ export async function createOffboard(options: OffboardOptions = {}): Promise<Off
       await ctx.afterWorkerPass(`library:${process.pid}`);
       return outcomes;
     },
-    ...statementsLibrary({ database: ctx.database, clock: ctx.clock }, env),
+    ...statementsLibrary({ platform: ctx.app.platform, clock: ctx.clock }, env),
     close: () => ctx.close(),
   };
 }

@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -112,6 +113,88 @@ describe('architecture', () => {
       }
     }
     expect(found).toEqual([]);
+  });
+
+  // The platform port is the only way to the platform (docs/architecture.md): only the
+  // builtin ledger itself, the composition root, the sandbox commands that run the builtin
+  // ledger (seed, ledger, accounts, demo) and the store's schema (its table types, the
+  // migrations, the demo reset and the sandbox's bulk loader) know the ledger's tables.
+  const ledger = join(src, 'adapters', 'ledger');
+  const store = join(src, 'adapters', 'store');
+  const sandboxCommands = ['seed', 'ledger', 'accounts', 'demo'].map((name) =>
+    join(src, 'adapters', 'cli', 'commands', `${name}.ts`),
+  );
+  const schemaFiles = (file: string) =>
+    (inside(file, store) &&
+      (file.endsWith('.table.ts') ||
+        inside(file, join(store, 'migrations')) ||
+        /[/\\](?:reset|bulk-loader|dialects[/\\]\w+-bulk)\.ts$/.test(file))) ||
+    false;
+  const mayKnowTheLedger = (file: string) =>
+    inside(file, ledger) ||
+    inside(file, join(src, 'main')) ||
+    sandboxCommands.includes(file) ||
+    schemaFiles(file);
+  const LEDGER_TABLES =
+    'holders|accounts|assets|balances|transactions|orders|disputes|authorizations|credentials|holds|ledger_effects';
+
+  /** Files that import the ledger module or its tables, or run SQL on a ledger table. */
+  function ledgerReaders(files: readonly string[]): string[] {
+    const query = new RegExp(
+      `\\.(?:selectFrom|insertInto|updateTable|deleteFrom|innerJoin|leftJoin)\\(\\s*['"\`](?:${LEDGER_TABLES})\\b|\\b(?:from|join|into|update)\\s+(?:${LEDGER_TABLES})\\b`,
+    );
+    const found: string[] = [];
+    for (const file of files) {
+      if (mayKnowTheLedger(file)) continue;
+      for (const specifier of specifiers(file)) {
+        const target = specifier.startsWith('.') ? join(dirname(file), specifier) : specifier;
+        if (
+          inside(target, ledger) ||
+          /(?:^|\/)ledger\/[^/]+$/.test(specifier) ||
+          /(?:^|\/)ledger\.table\.js$/.test(specifier)
+        )
+          found.push(`${relative(root, file)} imports ${specifier}`);
+      }
+      // The context's builtin ledger is the sandbox's; anything else uses `app.platform`.
+      if (/\bctx\.ledger\b/.test(readFileSync(file, 'utf8')))
+        found.push(`${relative(root, file)} uses ctx.ledger`);
+      if (query.test(readFileSync(file, 'utf8')))
+        found.push(`${relative(root, file)} reads ledger tables`);
+    }
+    return found;
+  }
+
+  it('nothing outside src/adapters/ledger, the composition root and the sandbox reads the ledger: everything goes through the platform port', () => {
+    expect(ledgerReaders(sourceFiles(src))).toEqual([]);
+  });
+
+  it('catches a ledger import and a ledger query outside the ledger', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'offboard-arch-'));
+    try {
+      const route = join(dir, 'route.ts');
+      writeFileSync(
+        route,
+        [
+          "import { BuiltinLedger } from '../adapters/ledger/ledger.js';",
+          "import type { LedgerTables } from './ledger.table.js';",
+          "const rows = await db.selectFrom('holds').selectAll().execute();",
+          'await placeHold(ctx.app, ctx.ledger, hold);',
+        ].join('\n'),
+      );
+      const raw = join(dir, 'raw.ts');
+      writeFileSync(raw, "const sql = 'select name from holders where id = ?';\n");
+      expect(
+        ledgerReaders([route, raw]).map((line) => line.replace(`${relative(root, dir)}${sep}`, '')),
+      ).toEqual([
+        'route.ts imports ../adapters/ledger/ledger.js',
+        'route.ts imports ./ledger.table.js',
+        'route.ts uses ctx.ledger',
+        'route.ts reads ledger tables',
+        'raw.ts reads ledger tables',
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('finds the files it checks', () => {

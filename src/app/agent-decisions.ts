@@ -7,7 +7,6 @@ import type { EligibilityRules } from './check-eligibility.js';
 import { moveOpenClosure } from './closures.js';
 import type { Actor, AppContext } from './context.js';
 import { hasActiveHold, liftHold } from './holds.js';
-import type { HoldLedger } from './holds.js';
 import { record } from './notifications.js';
 
 /*
@@ -160,7 +159,6 @@ export interface ApprovalOutcome {
 export async function approveRequest(
   ctx: AppContext,
   rules: EligibilityRules,
-  holds: HoldLedger,
   input: { approvalId: string; agentId: string },
 ): Promise<ApprovalOutcome> {
   const row = await pendingApproval(ctx, input.approvalId);
@@ -222,7 +220,7 @@ export async function approveRequest(
       // two agents cannot both act, and give it back if the platform refuses.
       await ctx.unitOfWork.run(settle);
       try {
-        await liftHold(ctx, holds, {
+        await liftHold(ctx, {
           accountId: row.accountId,
           holdId: row.subject,
           actor: agent(input.agentId),

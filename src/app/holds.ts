@@ -6,12 +6,6 @@ import { record } from './notifications.js';
 
 export const HOLD_KINDS: readonly HoldKind[] = ['legal', 'compliance', 'fraud', 'regulator'];
 
-/** Where holds live: the platform's records (the builtin ledger in the sandbox). */
-export interface HoldLedger {
-  placeHold(accountId: string, hold: { id: string; kind: HoldKind; reason: string }): Promise<void>;
-  liftHold(holdId: string): Promise<void>;
-}
-
 export interface PlacedHold {
   holdId: string;
   accountId: string;
@@ -32,13 +26,16 @@ async function requireAccount(ctx: AppContext, accountId: string) {
  */
 export async function placeHold(
   ctx: AppContext,
-  ledger: HoldLedger,
   input: { accountId: string; kind: HoldKind; reason: string; actor: Actor },
 ): Promise<PlacedHold> {
   await requireAccount(ctx, input.accountId);
   const now = ctx.clock.now();
   const holdId = `hold_${randomUUID()}`;
-  await ledger.placeHold(input.accountId, { id: holdId, kind: input.kind, reason: input.reason });
+  await ctx.platform.placeHold(input.accountId, {
+    id: holdId,
+    kind: input.kind,
+    reason: input.reason,
+  });
   // The reason may name an investigation: it stays with the hold, for agents, not in the log.
   await ctx.unitOfWork.run((repos) =>
     record(repos, {
@@ -65,7 +62,6 @@ export async function hasActiveHold(
 /** Lifts a hold. Callers get here only through a second agent's approval (see agent-decisions.ts). */
 export async function liftHold(
   ctx: AppContext,
-  ledger: HoldLedger,
   input: { accountId: string; holdId: string; actor: Actor; approvalId: string },
 ): Promise<void> {
   if (!(await hasActiveHold(ctx, input.accountId, input.holdId))) {
@@ -76,7 +72,7 @@ export async function liftHold(
     });
   }
   const now = ctx.clock.now();
-  await ledger.liftHold(input.holdId);
+  await ctx.platform.liftHold(input.accountId, input.holdId);
   await ctx.unitOfWork.run((repos) =>
     record(repos, {
       actor: input.actor,

@@ -16,10 +16,16 @@ import { DEFAULT_POLICY_DOCUMENT, policyFor } from '../domain/policy.js';
 import type { Policy, PolicyDocument } from '../domain/policy.js';
 import { systemClock } from '../ports/clock.js';
 import type { Clock } from '../ports/clock.js';
+import type { PlatformPort } from '../ports/platform.js';
 
 /** What every entry point needs, wired once: the composition root. */
 export interface Context {
   readonly database: Database;
+  /**
+   * The builtin ledger in offboard's own database: the sandbox platform, for the sandbox
+   * commands (seed, ledger, accounts, demo). Use cases act on `app.platform`, which is this
+   * ledger unless the entry point passed another platform.
+   */
   readonly ledger: BuiltinLedger;
   readonly clock: Clock;
   readonly policy: PolicyDocument;
@@ -44,6 +50,8 @@ export interface ContextOptions {
   clock?: Clock;
   /** Bring the schema up to date first (default: yes; commands need it). */
   migrate?: boolean;
+  /** The platform the use cases read and act on (default: the builtin ledger in this database). */
+  platform?: PlatformPort;
 }
 
 const DAY = 86_400_000;
@@ -61,7 +69,7 @@ export async function openContext(options: ContextOptions = {}): Promise<Context
   }
   const clock = options.clock ?? systemClock;
   const ledger = new BuiltinLedger(database, clock);
-  const platform = new LedgerPlatform(database, ledger);
+  const platform = options.platform ?? new LedgerPlatform(database, ledger);
   const document = options.policy ?? DEFAULT_POLICY_DOCUMENT;
   // Keyed by the policy a jurisdiction resolves to, so it holds at most the document's base
   // and the jurisdictions it names, whatever the accounts say: a fixed set, read on every
@@ -98,14 +106,10 @@ export async function openContext(options: ContextOptions = {}): Promise<Context
     app,
     rules,
     jurisdiction: async (accountId) => {
-      const row = await database.db
-        .selectFrom('accounts')
-        .select('jurisdiction')
-        .where('id', '=', accountId)
-        .executeTakeFirst();
-      if (!row)
+      const jurisdiction = await platform.jurisdiction(accountId);
+      if (jurisdiction === null)
         throw new OffboardError('OFFBOARD_ERR_UNKNOWN_ACCOUNT', `no account "${accountId}"`);
-      return row.jurisdiction;
+      return jurisdiction;
     },
     readiness: () => databaseReadiness(database),
     afterWorkerPass: async (owner) => {

@@ -1,4 +1,4 @@
-import type { AccountFacts } from '../domain/facts.js';
+import type { AccountFacts, HoldKind } from '../domain/facts.js';
 
 /**
  * Who holds the account and where: the channels every closure and security message goes
@@ -10,6 +10,45 @@ export interface HolderContact {
   email: string | null;
   phone: string | null;
   jurisdiction: string;
+}
+
+/**
+ * One recorded transaction of an account, in column order: what statements are made of.
+ * A tuple, not an object: a million-row export reads a million of them.
+ */
+export type TransactionTuple = readonly [
+  /** Positive, unique, and increasing in the order the platform recorded transactions. */
+  id: number,
+  /** When it was created, epoch milliseconds. */
+  createdAt: number,
+  /** `deposit`, `withdrawal`, `trade`, `fee`, `transfer`, `dust_sweep` or `return`. */
+  type: string,
+  asset: string,
+  /** Signed minor units, a decimal-integer string (exact past 64 bits). */
+  amount: string,
+  /** Non-negative minor units, a decimal-integer string. */
+  fee: string,
+  /** `pending`, `completed` or `failed`. */
+  status: string,
+  counterparty: string | null,
+  reference: string | null,
+];
+
+/** Which transactions a page reads: created in `[from, to)` (epoch ms; null leaves a side open). */
+export interface TransactionPageRequest {
+  /** A cursor from `openTransactions` or a page's `next`. */
+  cursor: string;
+  from: number | null;
+  to: number | null;
+  /** At most this many rows (the platform may return fewer; an empty page ends the stream). */
+  limit: number;
+}
+
+/** One page of an account's transactions, oldest first. */
+export interface TransactionPage {
+  transactions: TransactionTuple[];
+  /** The cursor of the next page; null when this page was the last. */
+  next: string | null;
 }
 
 /**
@@ -67,4 +106,30 @@ export interface PlatformPort {
 
   /** Blocks (disabled) or restores (enabled) logins and activity; balances stay. */
   setDisabled(accountId: string, disabled: boolean, idempotencyKey: string): Promise<void>;
+
+  /** The account's jurisdiction (ISO 3166 alpha-2), whose policy applies; null for an unknown account. */
+  jurisdiction(accountId: string): Promise<string | null>;
+
+  /** Decimals of every asset the platform knows, by asset code (to format statement amounts). */
+  assetDecimals(): Promise<ReadonlyMap<string, number>>;
+
+  /**
+   * Starts reading an account's transactions: a cursor that sees exactly the transactions
+   * recorded before this call, so pages stay stable while new ones arrive. The cursor may be
+   * read from again, any number of times, for the same rows. Null for an unknown account.
+   */
+  openTransactions(accountId: string): Promise<string | null>;
+
+  /**
+   * The next page of the stream a cursor points into, oldest first (by id), of the
+   * transactions created in the request's period. Pages hold at most `limit` rows, so
+   * reading a history of any size takes constant memory.
+   */
+  transactionPage(accountId: string, request: TransactionPageRequest): Promise<TransactionPage>;
+
+  /** Places a hold (legal, compliance, fraud, regulator) with the id offboard chose; a repeat with the same id does nothing. */
+  placeHold(accountId: string, hold: { id: string; kind: HoldKind; reason: string }): Promise<void>;
+
+  /** Lifts an active hold of the account; lifting a lifted hold does nothing. */
+  liftHold(accountId: string, holdId: string): Promise<void>;
 }

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BuiltinLedger } from '../../src/adapters/ledger/ledger.js';
+import { LedgerPlatform } from '../../src/adapters/ledger/ledger-platform.js';
 import { seedReferenceData } from '../../src/adapters/ledger/scenarios.js';
 import { NO_PDF_FONTS, shippedPdfFonts } from '../../src/adapters/statements/pdf-text.js';
 import { generateSigningKey } from '../../src/adapters/statements/signing-key.js';
@@ -44,6 +45,7 @@ describe.each(DIALECTS)('statements export [%s]', (dialect) => {
   let url: string;
   let dispose: () => Promise<void>;
   let ledger: BuiltinLedger;
+  let platform: LedgerPlatform;
   let key: SigningKey;
   let work: string;
   let keyFile: string;
@@ -57,6 +59,7 @@ describe.each(DIALECTS)('statements export [%s]', (dialect) => {
     keyFile = join(work, 'signing.pem');
     key = await generateSigningKey(keyFile);
     ledger = await seedReferenceData(database, clock);
+    platform = new LedgerPlatform(database, ledger);
     decimals = new Map((await ledger.assets()).map((a) => [a.code, a.decimals]));
     await ledger.createHolder({ id: 'h-stmt', name: HOLDER, email: 'wang@example.test' });
     await ledger.openAccount({
@@ -106,7 +109,7 @@ describe.each(DIALECTS)('statements export [%s]', (dialect) => {
   let outCount = 0;
   const outDir = () => join(work, `out-${++outCount}`);
   const run = (options: Partial<ExportStatementsOptions> = {}) =>
-    exportStatements({ database, clock, signingKey: key }, ACCOUNT, { out: outDir(), ...options });
+    exportStatements({ platform, clock, signingKey: key }, ACCOUNT, { out: outDir(), ...options });
 
   it('writes CSV and JSON Lines that read back as exactly the ledger rows, amounts and running balances', async () => {
     const result = await run();
@@ -215,7 +218,7 @@ describe.each(DIALECTS)('statements export [%s]', (dialect) => {
       counterparty: 'Őrs 𠮷野家 Жанна Ωμέγα ✓',
       reference: '张伟 💸',
     });
-    const result = await exportStatements({ database, clock, signingKey: key }, account, {
+    const result = await exportStatements({ platform, clock, signingKey: key }, account, {
       out: outDir(),
       formats: ['pdf'],
     });
@@ -238,7 +241,7 @@ describe.each(DIALECTS)('statements export [%s]', (dialect) => {
     await ledger.openAccount({ id: many, holderId: 'h-stmt', jurisdiction: 'DE' });
     for (let i = 0; i < 130; i++)
       await ledger.deposit(many, 'USD', BigInt(i + 1), { counterparty: `payer ${i}` });
-    const result = await exportStatements({ database, clock, signingKey: key }, many, {
+    const result = await exportStatements({ platform, clock, signingKey: key }, many, {
       out: outDir(),
       formats: ['pdf'],
     });
@@ -312,7 +315,7 @@ describe.each(DIALECTS)('statements export [%s]', (dialect) => {
   });
 
   it('exports and verifies through the library, with OFFBOARD_SIGNING_KEY', async () => {
-    const statements = statementsLibrary({ database, clock }, { OFFBOARD_SIGNING_KEY: keyFile });
+    const statements = statementsLibrary({ platform, clock }, { OFFBOARD_SIGNING_KEY: keyFile });
     const out = outDir();
     const result = await statements.exportStatements(ACCOUNT, {
       formats: ['jsonl'],

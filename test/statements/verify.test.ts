@@ -9,6 +9,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LedgerPlatform } from '../../src/adapters/ledger/ledger-platform.js';
 import { seedReferenceData } from '../../src/adapters/ledger/scenarios.js';
 import {
   generateSigningKey,
@@ -30,6 +31,7 @@ interface Verdict {
 // Every kind of tampering is found and named, through the CLI an auditor runs.
 describe.each(DIALECTS)('verify-export [%s]', (dialect) => {
   let database: Database;
+  let platform: LedgerPlatform;
   let url: string;
   let dispose: () => Promise<void>;
   let key: SigningKey;
@@ -52,6 +54,7 @@ describe.each(DIALECTS)('verify-export [%s]', (dialect) => {
     writeFileSync(publicFile, publicKeyPem(key.publicKey));
     writeFileSync(otherPublicFile, publicKeyPem(other.publicKey));
     const ledger = await seedReferenceData(database, clock);
+    platform = new LedgerPlatform(database, ledger);
     await ledger.createHolder({ id: 'h-v', name: 'Vera Verify', email: 'vera@example.test' });
     await ledger.openAccount({ id: 'acct-v', holderId: 'h-v', jurisdiction: 'GB' });
     for (let i = 1; i <= 20; i++) {
@@ -66,7 +69,7 @@ describe.each(DIALECTS)('verify-export [%s]', (dialect) => {
 
   async function freshExport(): Promise<string> {
     const out = join(work, `export-${++n}`);
-    await exportStatements({ database, clock, signingKey: key }, 'acct-v', { out });
+    await exportStatements({ platform, clock, signingKey: key }, 'acct-v', { out });
     return out;
   }
 

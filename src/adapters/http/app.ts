@@ -12,7 +12,6 @@ import type {
   RawRequestDefaultExpression,
   RawServerDefault,
 } from 'fastify';
-import type { HoldLedger } from '../../app/holds.js';
 import { OffboardError } from '../../domain/errors.js';
 import type { Context } from '../../main/context.js';
 import { describeAccess, installAuth } from './auth.js';
@@ -69,7 +68,6 @@ export interface Services {
   ctx: Context;
   secret: string;
   metrics: HttpMetrics;
-  holds: HoldLedger;
   worker: WorkerProbe | null;
 }
 
@@ -118,7 +116,6 @@ export async function buildApp(deps: HttpDeps): Promise<App> {
     ctx: deps.ctx,
     secret: deps.tokenSecret,
     metrics: new HttpMetrics(),
-    holds: deps.ctx.ledger,
     worker: deps.worker ?? null,
   };
 

@@ -1,6 +1,12 @@
-import type { AccountFacts } from '../../domain/facts.js';
+import type { AccountFacts, HoldKind } from '../../domain/facts.js';
 import { OffboardError } from '../../domain/errors.js';
-import type { HolderContact, PlatformPort } from '../../ports/platform.js';
+import type {
+  HolderContact,
+  PlatformPort,
+  TransactionPage,
+  TransactionPageRequest,
+  TransactionTuple,
+} from '../../ports/platform.js';
 import type { Database } from '../store/database.js';
 import type { BuiltinLedger } from './ledger.js';
 import { readLedgerFacts } from './ledger-facts.js';
@@ -124,8 +130,100 @@ export class LedgerPlatform implements PlatformPort {
     await this.ledger.setStatus(accountId, disabled ? 'disabled' : 'active', { idempotencyKey });
   }
 
+  async jurisdiction(accountId: string): Promise<string | null> {
+    const row = await this.database.db
+      .selectFrom('accounts')
+      .select('jurisdiction')
+      .where('id', '=', accountId)
+      .executeTakeFirst();
+    return row?.jurisdiction ?? null;
+  }
+
+  async assetDecimals(): Promise<ReadonlyMap<string, number>> {
+    const rows = await this.database.db.selectFrom('assets').select(['code', 'decimals']).execute();
+    return new Map(rows.map((r) => [r.code, r.decimals]));
+  }
+
+  async openTransactions(accountId: string): Promise<string | null> {
+    if ((await this.jurisdiction(accountId)) === null) return null;
+    // Ids grow as the ledger records: the highest id now bounds what the stream will ever see.
+    const top = await this.database.db
+      .selectFrom('transactions')
+      .select((eb) => eb.fn.max('id').as('top'))
+      .executeTakeFirst();
+    return encodeCursor(Number(top?.top ?? 0), 0);
+  }
+
+  async transactionPage(
+    accountId: string,
+    request: TransactionPageRequest,
+  ): Promise<TransactionPage> {
+    const { ceiling, after } = decodeCursor(request.cursor);
+    let query = this.database.db
+      .selectFrom('transactions')
+      .select([
+        'id',
+        'created_at',
+        'type',
+        'asset',
+        'amount',
+        'fee',
+        'status',
+        'counterparty',
+        'reference',
+      ])
+      .where('account_id', '=', accountId)
+      .where('id', '>', after)
+      .where('id', '<=', ceiling)
+      .orderBy('id')
+      .limit(request.limit);
+    if (request.from !== null) query = query.where('created_at', '>=', request.from);
+    if (request.to !== null) query = query.where('created_at', '<', request.to);
+    const rows = await query.execute();
+    const transactions = rows.map((r): TransactionTuple => [
+      Number(r.id),
+      Number(r.created_at),
+      r.type,
+      r.asset,
+      String(r.amount),
+      String(r.fee),
+      r.status,
+      r.counterparty,
+      r.reference,
+    ]);
+    const last = transactions[transactions.length - 1];
+    return {
+      transactions,
+      next: last && transactions.length >= request.limit ? encodeCursor(ceiling, last[0]) : null,
+    };
+  }
+
+  async placeHold(
+    accountId: string,
+    hold: { id: string; kind: HoldKind; reason: string },
+  ): Promise<void> {
+    const existing = await this.database.db
+      .selectFrom('holds')
+      .select('account_id')
+      .where('id', '=', hold.id)
+      .executeTakeFirst();
+    if (existing?.account_id === accountId) return; // placed already: a repeat
+    await this.ledger.placeHold(accountId, hold);
+  }
+
+  async liftHold(accountId: string, holdId: string): Promise<void> {
+    await this.requireOwned('holds', holdId, accountId);
+    const row = await this.database.db
+      .selectFrom('holds')
+      .select('status')
+      .where('id', '=', holdId)
+      .executeTakeFirstOrThrow();
+    if (row.status !== 'active') return; // lifted already
+    await this.ledger.liftHold(holdId);
+  }
+
   private async requireOwned(
-    table: 'orders' | 'authorizations' | 'credentials',
+    table: 'orders' | 'authorizations' | 'credentials' | 'holds',
     id: string,
     accountId: string,
   ): Promise<void> {
@@ -140,4 +238,19 @@ export class LedgerPlatform implements PlatformPort {
         `no ${table.slice(0, -1)} "${id}" on ${accountId}`,
       );
   }
+}
+
+/** `t1.<ceiling>.<after>`: the stream's upper bound and the last id read. */
+function encodeCursor(ceiling: number, after: number): string {
+  return `t1.${ceiling}.${after}`;
+}
+
+function decodeCursor(cursor: string): { ceiling: number; after: number } {
+  const match = /^t1\.(\d{1,15})\.(\d{1,15})$/.exec(cursor);
+  if (!match)
+    throw new OffboardError(
+      'OFFBOARD_ERR_INVALID_ARGUMENT',
+      `not a transaction cursor: "${cursor}"`,
+    );
+  return { ceiling: Number(match[1]), after: Number(match[2]) };
 }

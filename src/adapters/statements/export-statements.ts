@@ -27,10 +27,10 @@ import type { SigningKey } from './signing-key.js';
 import { openStatementSnapshot } from './source.js';
 import type { Range } from './source.js';
 import { partialName, StatementFiles } from './statement-files.js';
-import type { Database } from '../store/database.js';
 import { raise } from '../../domain/errors.js';
 import { formatAmount } from '../../domain/money.js';
 import type { Clock } from '../../ports/clock.js';
+import type { PlatformPort } from '../../ports/platform.js';
 
 export type {
   ExportVerification,
@@ -42,12 +42,14 @@ export { STATEMENT_FORMATS } from './manifest.js';
 /*
  * Statements before closure (DESIGN.md part 6): the whole history of an account, or a
  * period of it, as CSV, JSON Lines and a PDF, with a signed manifest. One pass over the
- * ledger in id order, in batches, inside one read snapshot: every format is written from
- * the same rows at once, in memory that does not grow with the history.
+ * account's transactions in id order, a page at a time through the platform port, all from
+ * one transaction cursor: every format is written from the same rows at once, in memory
+ * that does not grow with the history.
  */
 
 export interface ExportStatementsDeps {
-  database: Database;
+  /** Where the account's history comes from, a page at a time. */
+  platform: PlatformPort;
   clock: Clock;
   signingKey: SigningKey;
 }
@@ -94,7 +96,7 @@ export async function exportStatements(
   const range = checkRange(options.from, options.to);
   await prepareOutDir(options.out, Boolean(options.force));
 
-  const snapshot = await openStatementSnapshot(deps.database, accountId);
+  const snapshot = await openStatementSnapshot(deps.platform, accountId);
   try {
     const fields = (
       rows: number,
@@ -184,7 +186,7 @@ export async function verificationKey(env: NodeJS.ProcessEnv, file?: string): Pr
  * The signing key is OFFBOARD_SIGNING_KEY's unless `signingKeyFile` names another.
  */
 export function statementsLibrary(
-  ctx: { database: Database; clock: Clock },
+  ctx: { platform: PlatformPort; clock: Clock },
   env: NodeJS.ProcessEnv,
 ) {
   return {

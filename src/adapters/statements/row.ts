@@ -1,23 +1,9 @@
 import { formatAmount } from '../../domain/money.js';
+import type { TransactionTuple } from '../../ports/platform.js';
 import { InstantFormatter } from './instant.js';
 
-/**
- * One ledger row as the statement source reads it, in column order. A tuple, not an
- * object: a million-row export reads a million of them, and both drivers hand out arrays.
- */
-export type LedgerTuple = readonly [
-  id: number,
-  createdAt: number,
-  type: string,
-  asset: string,
-  /** Signed minor units, a decimal-integer string. */
-  amount: string,
-  /** Non-negative minor units, a decimal-integer string. */
-  fee: string,
-  status: string,
-  counterparty: string | null,
-  reference: string | null,
-];
+/** One ledger row as the statement source reads it, in column order (see the platform port). */
+export type LedgerTuple = TransactionTuple;
 
 /** The statement's columns, in file order (CSV header, JSON Lines keys); see docs/statements.md. */
 export const STATEMENT_COLUMNS = [

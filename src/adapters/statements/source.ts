@@ -1,6 +1,5 @@
 import { OffboardError } from '../../domain/errors.js';
-import type { Database } from '../store/database.js';
-import type { LedgerTuple } from './row.js';
+import type { PlatformPort, TransactionTuple } from '../../ports/platform.js';
 
 /** Instants in epoch milliseconds: `from` inclusive, `to` exclusive; null leaves that side open. */
 export interface Range {
@@ -15,43 +14,75 @@ export interface RangeSummary {
 }
 
 /**
- * A consistent, read-only view of one account's history: every query sees the same
- * snapshot, so the opening balance, the row count and the rows streamed afterwards agree
- * even while the platform writes. Close it when done.
+ * One account's history as the platform recorded it when the snapshot was opened: every
+ * read pages through the same transaction cursor, so transactions that arrive while the
+ * export runs are in none of them, and the opening balance, the row count and the rows
+ * agree.
  */
 export interface StatementSnapshot {
   readonly accountId: string;
   readonly holderName: string;
-  /** Decimals of every asset the ledger knows. */
+  /** Decimals of every asset the platform knows. */
   readonly decimals: ReadonlyMap<string, number>;
   summarize(range: Range): Promise<RangeSummary>;
   count(range: Range): Promise<number>;
   /**
-   * The rows of the range in id order, in batches: constant memory whatever the history.
-   * Consume each batch before asking for the next; a batch may be read only once.
+   * The rows of the range in id order, a page at a time: constant memory whatever the
+   * history. Consume each page before asking for the next.
    */
-  batches(range: Range): AsyncIterable<Iterable<LedgerTuple>>;
+  batches(range: Range): AsyncIterable<Iterable<TransactionTuple>>;
   close(): Promise<void>;
 }
 
-// Rows per batch. A batch is awaited as a whole (file writes happen between batches); on
-// PostgreSQL it also sits in memory whole, and 1,000 rows kept the export's peak 20 MB lower
-// than 5,000 at the same speed.
-export const BATCH = 5000;
-export const BATCH_PG = 1000;
-// Past any instant a Date can hold: an open side without a second query shape.
-export const BEGINNING = -8.64e15;
-export const END = 8.64e15 + 1;
+// Rows per page read from the platform. A page is awaited as a whole (file writes happen
+// between pages) and sits in memory whole: 1,000 rows kept the export's peak low.
+export const PAGE_ROWS = 1000;
 
-export const COLUMNS = 'id, created_at, type, asset, amount, fee, status, counterparty, reference';
-export const PERIOD = 'account_id = ? and created_at >= ? and created_at < ?';
-
+/** Opens a statement snapshot of `accountId` over the platform port. */
 export async function openStatementSnapshot(
-  database: Database,
+  platform: PlatformPort,
   accountId: string,
 ): Promise<StatementSnapshot> {
-  // Each database takes its snapshot its own way (store/dialects).
-  return database.store.openStatementSnapshot(database, accountId);
+  const contact = await platform.contact(accountId);
+  const start = contact ? await platform.openTransactions(accountId) : null;
+  if (!contact || start === null) throw unknownAccount(accountId);
+  const decimals = await platform.assetDecimals();
+  async function* pages(range: Range): AsyncGenerator<TransactionTuple[]> {
+    let cursor: string | null = start;
+    while (cursor !== null) {
+      const page = await platform.transactionPage(accountId, {
+        cursor,
+        from: range.from,
+        to: range.to,
+        limit: PAGE_ROWS,
+      });
+      if (page.transactions.length > 0) yield page.transactions;
+      cursor = page.next;
+    }
+  }
+  return {
+    accountId,
+    holderName: contact.name,
+    decimals,
+    summarize: async (range) => {
+      const net = new Map<string, bigint>();
+      let rows = 0;
+      for await (const page of pages(range)) {
+        for (const [, , , asset, amount, fee, status] of page)
+          addNet(net, asset, status, amount, fee);
+        rows += page.length;
+      }
+      return { rows, net };
+    },
+    count: async (range) => {
+      let rows = 0;
+      for await (const page of pages(range)) rows += page.length;
+      return rows;
+    },
+    batches: pages,
+    // Nothing is held open: the cursor is a value.
+    close: async () => undefined,
+  };
 }
 
 export function unknownAccount(accountId: string): OffboardError {

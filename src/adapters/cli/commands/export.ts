@@ -75,7 +75,7 @@ export function registerExport(program: Command, deps: CliDeps, exit: ExitBox): 
         const result = await (
           await exportStatementsModule()
         )
-          .exportStatements({ database: ctx.database, clock: ctx.clock, signingKey }, account, {
+          .exportStatements({ platform: ctx.app.platform, clock: ctx.clock, signingKey }, account, {
             formats,
             from,
             to,

@@ -175,7 +175,7 @@ export function registerAgentRoutes(app: App, services: Services): void {
     },
     async (request, reply) => {
       const caller = callerFor(request, request.params.id);
-      const hold = await placeHold(ctx.app, services.holds, {
+      const hold = await placeHold(ctx.app, {
         accountId: caller.accountId,
         kind: request.body.kind,
         reason: request.body.reason,
@@ -254,7 +254,7 @@ export function registerAgentRoutes(app: App, services: Services): void {
       },
     },
     async (request) => {
-      const outcome = await approveRequest(ctx.app, ctx.rules, services.holds, {
+      const outcome = await approveRequest(ctx.app, ctx.rules, {
         approvalId: request.params.approvalId,
         agentId: agentOf(request),
       });

@@ -147,7 +147,7 @@ export function registerExportRoutes(
       const out = join(accountDir(dir, caller.accountId), id);
       await mkdir(out, { recursive: true });
       const result = await exportStatements(
-        { database: ctx.database, clock: ctx.clock, signingKey: await signingKey() },
+        { platform: ctx.app.platform, clock: ctx.clock, signingKey: await signingKey() },
         caller.accountId,
         { formats: request.body.formats as StatementFormat[] | undefined, from, to, out },
       );

@@ -1,5 +1,4 @@
 import type { ColumnDefinitionBuilder } from 'kysely';
-import type { StatementSnapshot } from '../../statements/source.js';
 import type { BulkSink } from '../bulk-loader.js';
 import type { ClosureTable } from '../workflow.table.js';
 import type { Database, Db, Dialect, Tx } from '../database.js';
@@ -48,11 +47,6 @@ export interface StoreDialect {
     database: Database,
     options: { owner: string; now: number; until: number; limit: number },
   ): Promise<ClosureTable[]>;
-  /** A consistent read-only view of one account's history, for statements (close it when done). */
-  openStatementSnapshot(
-    database: Database,
-    accountId: string,
-  ): Promise<StatementSnapshot> | StatementSnapshot;
   /** Runs `fn` with a sink of generated ledger rows; all of them commit together, or none do. */
   bulkLoad<T>(database: Database, fn: (sink: BulkSink) => Promise<T>): Promise<T>;
   /** The tables of the database's own schema, and that schema's name. */

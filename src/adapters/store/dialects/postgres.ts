@@ -3,7 +3,6 @@ import type { Database, Db, Tx } from '../database.js';
 import type { ClosureTable } from '../workflow.table.js';
 import { dueClosureIds } from './claim.js';
 import { loadPostgres } from './postgres-bulk.js';
-import { openPostgresSnapshot } from './postgres-statements.js';
 import type { StoreDialect } from './dialect.js';
 
 /** The PostgreSQL channel on which due work is announced to idle workers. */
@@ -60,7 +59,6 @@ export const postgresDialect: StoreDialect = {
         await sql`drop table ${sql.table(`${schema}.${table}`)} cascade`.execute(tx);
     });
   },
-  openStatementSnapshot: openPostgresSnapshot,
   bulkLoad: loadPostgres,
   async ownTables(db) {
     const current = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);

@@ -3,7 +3,6 @@ import type { Database, Db, Tx } from '../database.js';
 import type { ClosureTable } from '../workflow.table.js';
 import { dueClosureIds } from './claim.js';
 import { loadSqlite } from './sqlite-bulk.js';
-import { openSqliteSnapshot } from './sqlite-statements.js';
 import type { StoreDialect } from './dialect.js';
 
 /** SQLite: one writer at a time, so the write lock does what PostgreSQL needs row locks for. */
@@ -53,7 +52,6 @@ export const sqliteDialect: StoreDialect = {
   },
   // The reset deletes the database file (and its -wal and -shm) once the connection is closed.
   dropTables: async () => undefined,
-  openStatementSnapshot: openSqliteSnapshot,
   bulkLoad: loadSqlite,
   async ownTables(db) {
     const rows = await sql<{
