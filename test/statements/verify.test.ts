@@ -211,14 +211,7 @@ describe.each(DIALECTS)('verify-export [%s]', (dialect) => {
     );
     expect(forced.code).toBe(0);
     expect((await verify(dir)).code).toBe(0);
-    const keyless = await cli([
-      'export',
-      'acct-v',
-      '--db',
-      url,
-      '--out',
-      join(work, 'keyless'),
-    ]);
+    const keyless = await cli(['export', 'acct-v', '--db', url, '--out', join(work, 'keyless')]);
     expect(keyless.code).toBe(2);
     expect(keyless.stderr).toContain('OFFBOARD_ERR_SIGNING_KEY');
     const unknown = await cli(

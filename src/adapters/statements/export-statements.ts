@@ -32,11 +32,7 @@ import { formatAmount } from '../../domain/money.js';
 import type { Clock } from '../../ports/clock.js';
 import type { PlatformPort } from '../../ports/platform.js';
 
-export type {
-  ExportVerification,
-  Manifest,
-  StatementFormat,
-} from './manifest.js';
+export type { ExportVerification, Manifest, StatementFormat } from './manifest.js';
 export { STATEMENT_FORMATS } from './manifest.js';
 
 /*
