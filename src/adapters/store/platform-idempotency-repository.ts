@@ -40,13 +40,4 @@ export class PlatformIdempotencyRepository {
       .execute();
     return (await this.find(key)) ?? answer;
   }
-
-  /** Forgets keys first used before `before`; returns how many. */
-  async purge(before: Date): Promise<number> {
-    const result = await this.db
-      .deleteFrom('platform_idempotency_keys')
-      .where('created_at', '<', before.getTime())
-      .executeTakeFirst();
-    return Number(result.numDeletedRows);
-  }
 }
