@@ -269,6 +269,12 @@ describe.each(DIALECTS)('the sandbox platform server on %s', (dialect) => {
     });
     expect(badAmount.status).toBe(400);
     expect((badAmount.body['error'] as { code: string }).code).toBe('OFFBOARD_ERR_INVALID_REQUEST');
+    const zero = await call('POST', '/test/accounts/demo-dust/deposits', {
+      asset: 'USD',
+      amount: '0',
+    });
+    expect(zero.status).toBe(400);
+    expect((zero.body['error'] as { code: string }).code).toBe('OFFBOARD_ERR_INVALID_AMOUNT');
     const extra = await call('POST', '/accounts/demo-dust/sweep-dust', { asset: 'USD', x: 1 });
     expect(extra.status).toBe(400);
     const unknownAsset = await call('POST', '/accounts/demo-dust/sweep-dust', { asset: 'XXX' });
@@ -341,6 +347,37 @@ describe.each(DIALECTS)('the sandbox platform server on %s', (dialect) => {
     });
     expect(tampered.statusCode).toBe(401);
     expect(await balance('demo-balance', 'EUR')).toBe('25000');
+  });
+});
+
+describe('the sandbox platform server outside test mode', () => {
+  it('serves no fixtures endpoint', async () => {
+    const { database, dispose } = await openTestDatabase('sqlite');
+    const clock = new FixedClock(new Date('2026-06-01T12:00:00Z'));
+    const app = await buildSandboxApp({ database, clock, secret: SECRET, testMode: false });
+    try {
+      const url = `${PREFIX}/test/fixtures`;
+      const response = await app.inject({
+        method: 'POST',
+        url,
+        headers: {
+          'content-type': 'application/json',
+          'idempotency-key': 'k',
+          ...signatureHeaders(
+            SECRET,
+            { method: 'POST', path: url, idempotencyKey: 'k', body: '{}' },
+            clock.now(),
+          ),
+        },
+        payload: '{}',
+      });
+      expect(response.statusCode).toBe(404);
+      expect(response.json().error.code).toBe('OFFBOARD_ERR_UNKNOWN_ROUTE');
+      expect(await database.db.selectFrom('accounts').select('id').execute()).toEqual([]);
+    } finally {
+      await app.close();
+      await dispose();
+    }
   });
 });
 
