@@ -84,9 +84,9 @@ export const ERROR_CATALOGUE = {
     'A request to the platform contract is signed with the wrong secret, or was changed after it was signed.',
   OFFBOARD_ERR_PLATFORM_STALE_REQUEST:
     'A request to the platform contract is signed with a timestamp more than 5 minutes from the platform clock: check both clocks.',
-  OFFBOARD_ERR_PLATFORM_IDEMPOTENCY_CONFLICT:
+  OFFBOARD_ERR_PLATFORM_KEY_REUSED:
     'This Idempotency-Key was used before with another method, path or body: use a new key for a new request.',
-  OFFBOARD_ERR_PLATFORM_IDEMPOTENCY_KEY_REQUIRED:
+  OFFBOARD_ERR_PLATFORM_KEY_MISSING:
     'A write to the platform contract carries no Idempotency-Key header (1 to 200 visible ASCII characters).',
 } as const;
 

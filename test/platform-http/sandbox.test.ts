@@ -168,7 +168,7 @@ describe.each(DIALECTS)('the sandbox platform server on %s', (dialect) => {
     );
     expect(other.status).toBe(409);
     expect(other.body).toEqual({
-      error: { code: 'OFFBOARD_ERR_PLATFORM_IDEMPOTENCY_CONFLICT', message: expect.any(String) },
+      error: { code: 'OFFBOARD_ERR_PLATFORM_KEY_REUSED', message: expect.any(String) },
     });
     expect(await balance('demo-balance', 'EUR')).toBe('25000');
     const noKey = await app.inject({
@@ -186,7 +186,7 @@ describe.each(DIALECTS)('the sandbox platform server on %s', (dialect) => {
       ),
     });
     expect(noKey.statusCode).toBe(400);
-    expect(noKey.json().error.code).toBe('OFFBOARD_ERR_PLATFORM_IDEMPOTENCY_KEY_REQUIRED');
+    expect(noKey.json().error.code).toBe('OFFBOARD_ERR_PLATFORM_KEY_MISSING');
   });
 
   it('returns a deposit that arrives while frozen, and credits after unfreeze', async () => {

@@ -141,7 +141,7 @@ export async function buildSandboxApp(deps: SandboxDeps) {
     const key = request.headers[IDEMPOTENCY_HEADER];
     if (typeof key !== 'string' || !/^[\x21-\x7e]{1,200}$/.test(key))
       throw new OffboardError(
-        'OFFBOARD_ERR_PLATFORM_IDEMPOTENCY_KEY_REQUIRED',
+        'OFFBOARD_ERR_PLATFORM_KEY_MISSING',
         'send an Idempotency-Key header of 1 to 200 visible ASCII characters on every POST',
       );
     const requestHash = createHash('sha256')
@@ -159,7 +159,7 @@ export async function buildSandboxApp(deps: SandboxDeps) {
     }
     if (answer.requestHash !== requestHash)
       throw new OffboardError(
-        'OFFBOARD_ERR_PLATFORM_IDEMPOTENCY_CONFLICT',
+        'OFFBOARD_ERR_PLATFORM_KEY_REUSED',
         `Idempotency-Key "${key}" was used before for another request; use a new key`,
       );
     return reply
