@@ -78,6 +78,16 @@ export const ERROR_CATALOGUE = {
     'The account is closed: its holder token may still read its status and download statements, nothing else.',
   OFFBOARD_ERR_PORT_IN_USE:
     'Another process listens on the port the service was asked to use: choose another port.',
+  OFFBOARD_ERR_PLATFORM_UNSIGNED:
+    'A request to the platform contract carries no offboard-timestamp or offboard-signature header: sign every request.',
+  OFFBOARD_ERR_PLATFORM_BAD_SIGNATURE:
+    'A request to the platform contract is signed with the wrong secret, or was changed after it was signed.',
+  OFFBOARD_ERR_PLATFORM_STALE_REQUEST:
+    'A request to the platform contract is signed with a timestamp more than 5 minutes from the platform clock: check both clocks.',
+  OFFBOARD_ERR_PLATFORM_KEY_REUSED:
+    'This Idempotency-Key was used before with another method, path or body: use a new key for a new request.',
+  OFFBOARD_ERR_PLATFORM_KEY_MISSING:
+    'A write to the platform contract carries no Idempotency-Key header (1 to 200 visible ASCII characters).',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

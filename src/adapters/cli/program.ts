@@ -15,6 +15,7 @@ import { registerPolicy } from './commands/policy.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerSeed } from './commands/seed.js';
 import { registerDemo } from './commands/demo.js';
+import { registerSandbox, registerPlatform } from './commands/sandbox.js';
 import { registerServe } from './commands/serve.js';
 import { registerToken } from './commands/token.js';
 import { registerExport } from './commands/export.js';
@@ -58,6 +59,8 @@ export function buildProgram(deps: CliDeps, exit: ExitBox): Command {
   registerServe(program, deps, exit);
   registerDemo(program, deps, exit);
   registerToken(program, deps, exit);
+  registerSandbox(program, deps, exit);
+  registerPlatform(program, deps, exit);
   // Subcommands inherit the output settings and the exit override.
   for (const command of program.commands) applyErrorHandling(command, deps);
   return program;

@@ -63,6 +63,12 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   OFFBOARD_ERR_ACCOUNT_CLOSED: 403,
   // Only `offboard serve` and `demo` meet it, before any request.
   OFFBOARD_ERR_PORT_IN_USE: 500,
+  // The platform contract's own refusals (the sandbox platform server answers them).
+  OFFBOARD_ERR_PLATFORM_UNSIGNED: 401,
+  OFFBOARD_ERR_PLATFORM_BAD_SIGNATURE: 401,
+  OFFBOARD_ERR_PLATFORM_STALE_REQUEST: 401,
+  OFFBOARD_ERR_PLATFORM_KEY_REUSED: 409,
+  OFFBOARD_ERR_PLATFORM_KEY_MISSING: 400,
 };
 
 export interface ErrorBody {

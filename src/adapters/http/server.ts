@@ -128,7 +128,7 @@ export async function startServer(ctx: Context, options: ServeOptions): Promise<
 }
 
 /** Why the service could not listen, in words that say what to do (`--port`, `--host`). */
-function listenError(error: unknown, options: { port: number; host: string }): unknown {
+export function listenError(error: unknown, options: { port: number; host: string }): unknown {
   const code = (error as { code?: unknown }).code;
   const where = `${options.host}:${options.port}`;
   if (code === 'EADDRINUSE')

@@ -1,0 +1,251 @@
+import { OffboardError } from '../../domain/errors.js';
+import { seedScenarios } from '../ledger/scenarios.js';
+import * as C from './contract.js';
+import { json } from './sandbox-kit.js';
+import type { SandboxApp, SandboxTools } from './sandbox-kit.js';
+
+/** The contract's writes, each once per Idempotency-Key; and the test-mode fixtures. */
+export function registerActionRoutes(app: SandboxApp, tools: SandboxTools): void {
+  const { deps, ledger, once, requireAccount, requireAsset, requireOwned, status } = tools;
+  const P = C.PREFIX;
+
+  const statusAction = (
+    path: string,
+    summary: string,
+    act: (id: string, key: string) => Promise<unknown>,
+  ) =>
+    app.post(
+      `${P}/accounts/:accountId/${path}`,
+      {
+        schema: { summary, params: C.AccountParams, body: C.Empty, response: json(C.StatusResult) },
+      },
+      (request, reply) =>
+        once(request, reply, async (key) => {
+          await requireAccount(request.params.accountId);
+          await act(request.params.accountId, key);
+          return status(request.params.accountId);
+        }),
+    );
+  statusAction('freeze', 'Freeze: deposits are returned, nothing leaves', (id, key) =>
+    ledger.freeze(id, { idempotencyKey: key }),
+  );
+  statusAction('unfreeze', 'Lift a freeze', (id, key) =>
+    ledger.unfreeze(id, { idempotencyKey: key }),
+  );
+  statusAction('close', 'Mark closed, for good', (id, key) =>
+    ledger.close(id, { idempotencyKey: key }),
+  );
+
+  app.post(
+    `${P}/accounts/:accountId/disabled`,
+    {
+      schema: {
+        summary: 'Disable or enable logins and activity',
+        params: C.AccountParams,
+        body: C.DisabledBody,
+        response: json(C.StatusResult),
+      },
+    },
+    (request, reply) =>
+      once(request, reply, async (key) => {
+        await requireAccount(request.params.accountId);
+        await ledger.setStatus(
+          request.params.accountId,
+          request.body.disabled ? 'disabled' : 'active',
+          {
+            idempotencyKey: key,
+          },
+        );
+        return status(request.params.accountId);
+      }),
+  );
+
+  app.post(
+    `${P}/accounts/:accountId/sweep-dust`,
+    {
+      schema: {
+        summary: "Move an asset's whole available balance to the platform",
+        params: C.AccountParams,
+        body: C.SweepBody,
+        response: json(C.SweepResult),
+      },
+    },
+    (request, reply) =>
+      once(request, reply, async (key) => {
+        await requireAccount(request.params.accountId);
+        await requireAsset(request.body.asset);
+        const amount = await ledger.sweepDust(request.params.accountId, request.body.asset, {
+          idempotencyKey: key,
+        });
+        return {
+          accountId: request.params.accountId,
+          asset: request.body.asset,
+          amount: amount.toString(),
+        };
+      }),
+  );
+
+  const recordAction = (
+    path: string,
+    table: 'orders' | 'authorizations' | 'credentials' | 'holds',
+    summary: string,
+    act: (accountId: string, id: string, key: string) => Promise<unknown>,
+  ) =>
+    app.post(
+      `${P}/accounts/:accountId/${path}`,
+      { schema: { summary, params: C.SubjectParams, body: C.Empty, response: json(C.DoneResult) } },
+      (request, reply) =>
+        once(request, reply, async (key) => {
+          const { accountId, id } = request.params;
+          await requireOwned(table, id, accountId);
+          await act(accountId, id, key);
+          return { accountId, id };
+        }),
+    );
+  recordAction(
+    'orders/:id/cancel',
+    'orders',
+    'Cancel an open order and release its funds',
+    (_a, id, key) => ledger.cancelOrder(id, { idempotencyKey: key }),
+  );
+  recordAction(
+    'authorizations/:id/revoke',
+    'authorizations',
+    'Revoke a third-party authorization for good',
+    async (_a, id) => {
+      // A revoked grant stays revoked: revoking twice has one effect.
+      const row = await deps.database.db
+        .selectFrom('authorizations')
+        .select('status')
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+      if (row.status === 'active') await ledger.revokeAuthorization(id);
+    },
+  );
+  recordAction(
+    'credentials/:id/revoke',
+    'credentials',
+    'Revoke a credential for good',
+    async (_a, id) => {
+      const row = await deps.database.db
+        .selectFrom('credentials')
+        .select('status')
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+      if (row.status === 'active') await ledger.revokeCredential(id);
+    },
+  );
+  recordAction('holds/:id/lift', 'holds', 'Lift a hold', async (accountId, id) => {
+    const row = await deps.database.db
+      .selectFrom('holds')
+      .select('status')
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    if (row.status === 'active') await ledger.liftHold(id);
+  });
+
+  app.post(
+    `${P}/accounts/:accountId/withdrawals/:id/cancel`,
+    {
+      schema: {
+        summary: 'Stop a cancellable pending withdrawal and release its funds',
+        params: C.SubjectParams,
+        body: C.Empty,
+        response: json(C.DoneResult),
+      },
+    },
+    (request, reply) =>
+      once(request, reply, async (key) => {
+        const { accountId, id } = request.params;
+        await requireAccount(accountId);
+        const row = /^\d{1,15}$/.test(id)
+          ? await deps.database.db
+              .selectFrom('transactions')
+              .select(['account_id', 'status', 'type', 'cancellable'])
+              .where('id', '=', Number(id))
+              .executeTakeFirst()
+          : undefined;
+        if (!row || row.account_id !== accountId || row.type !== 'withdrawal')
+          throw new OffboardError(
+            'OFFBOARD_ERR_NOT_FOUND',
+            `no withdrawal "${id}" on ${accountId}`,
+          );
+        if (row.status === 'pending') {
+          if (!row.cancellable)
+            throw new OffboardError(
+              'OFFBOARD_ERR_INVALID_STATE',
+              `withdrawal "${id}" can no longer be stopped`,
+            );
+          await ledger.failWithdrawal(Number(id), { idempotencyKey: key });
+        }
+        return { accountId, id };
+      }),
+  );
+
+  app.post(
+    `${P}/accounts/:accountId/holds`,
+    {
+      schema: {
+        summary: 'Place a hold',
+        params: C.AccountParams,
+        body: C.HoldBody,
+        response: json(C.DoneResult),
+      },
+    },
+    (request, reply) =>
+      once(request, reply, async () => {
+        const { accountId } = request.params;
+        await requireAccount(accountId);
+        await ledger.placeHold(accountId, request.body);
+        return { accountId, id: request.body.id };
+      }),
+  );
+
+  if (deps.testMode) {
+    app.post(
+      `${P}/test/fixtures`,
+      {
+        schema: {
+          summary: 'Test mode only: create the demo scenario accounts',
+          body: C.FixturesBody,
+          response: json(C.FixturesResult),
+        },
+      },
+      (request, reply) =>
+        once(request, reply, async () => {
+          const seeded = await seedScenarios(deps.database, deps.clock, {
+            whaleTransactions: deps.whaleTransactions ?? 200,
+          });
+          return { accountIds: seeded.accounts };
+        }),
+    );
+    app.post(
+      `${P}/test/accounts/:accountId/deposits`,
+      {
+        schema: {
+          summary: 'Test mode only: money arrives for the account',
+          params: C.AccountParams,
+          body: C.DepositBody,
+          response: json(C.DepositResult),
+        },
+      },
+      (request, reply) =>
+        once(request, reply, async (key) => {
+          const { accountId } = request.params;
+          await requireAccount(accountId);
+          await requireAsset(request.body.asset);
+          const amount = BigInt(request.body.amount);
+          if (amount <= 0n)
+            throw new OffboardError(
+              'OFFBOARD_ERR_INVALID_AMOUNT',
+              'a deposit amount must be positive',
+            );
+          const result = await ledger.deposit(accountId, request.body.asset, amount, {
+            idempotencyKey: key,
+            ...(request.body.counterparty ? { counterparty: request.body.counterparty } : {}),
+          });
+          return { transactionId: String(result.transactionId), returned: result.returned };
+        }),
+    );
+  }
+}
