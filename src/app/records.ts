@@ -1,4 +1,5 @@
-import type { AuditEntry, ChainVerdict } from '../domain/audit-chain.js';
+import type { AuditCheckpoint, AuditEntry, ChainVerdict } from '../domain/audit-chain.js';
+import type { AuditVerifyOptions, CheckpointSigner } from '../ports/audit.js';
 import type { ClosureState } from '../domain/closure.js';
 import type { ClosurePage } from '../ports/closures.js';
 import type { MailMessage } from '../ports/mailbox.js';
@@ -33,12 +34,23 @@ export function auditPage(
   return ctx.repos.audit.page(options);
 }
 
-/** Walks the whole audit chain and names the first entry altered, removed or reordered. */
+/**
+ * Walks every audit chain and checkpoint (and `external`, a checkpoint kept outside the
+ * database) and names the first entry altered, removed, reordered or rewritten.
+ */
 export function verifyAuditChain(
   ctx: Pick<AppContext, 'repos'>,
-  onProgress?: (checked: number) => void,
+  options: AuditVerifyOptions = {},
 ): Promise<ChainVerdict> {
-  return ctx.repos.audit.verify(onProgress);
+  return ctx.repos.audit.verify(options);
+}
+
+/** Signs every chain's head now and stores the checkpoint; the sealer calls this. */
+export function writeAuditCheckpoint(
+  ctx: Pick<AppContext, 'repos' | 'clock'>,
+  signer: CheckpointSigner,
+): Promise<AuditCheckpoint> {
+  return ctx.repos.audit.checkpoint(ctx.clock.now().getTime(), signer);
 }
 
 /** The sandbox mailbox: messages sent to holders, oldest first. */

@@ -78,6 +78,8 @@ export const ERROR_CATALOGUE = {
     'The account is closed: its holder token may still read its status and download statements, nothing else.',
   OFFBOARD_ERR_PORT_IN_USE:
     'Another process listens on the port the service was asked to use: choose another port.',
+  OFFBOARD_ERR_BAD_CHECKPOINT:
+    'The audit checkpoint file is unreadable or is not an offboard audit checkpoint (JSON written by `offboard audit checkpoint --out`).',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -63,6 +63,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   OFFBOARD_ERR_ACCOUNT_CLOSED: 403,
   // Only `offboard serve` and `demo` meet it, before any request.
   OFFBOARD_ERR_PORT_IN_USE: 500,
+  // Only `offboard audit verify --checkpoint FILE` reads a checkpoint file.
+  OFFBOARD_ERR_BAD_CHECKPOINT: 400,
 };
 
 export interface ErrorBody {

@@ -2,6 +2,7 @@ import { ledgerMigration } from './001-ledger.js';
 import { workflowMigration } from './002-workflow.js';
 import { httpMigration } from './003-http.js';
 import { holderTokensMigration } from './004-holder-tokens.js';
+import { auditChainsMigration } from './006-audit-chains.js';
 import type { OffboardMigration } from './types.js';
 
 /** Every migration, in order. Append only: a shipped migration never changes. */
@@ -10,4 +11,5 @@ export const MIGRATIONS: readonly OffboardMigration[] = [
   workflowMigration,
   httpMigration,
   holderTokensMigration,
+  auditChainsMigration,
 ];
