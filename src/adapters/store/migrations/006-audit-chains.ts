@@ -12,6 +12,14 @@ export const auditChainsMigration: OffboardMigration = {
     await db.schema.alterTable('audit_log').addColumn('chain', 'integer').execute();
     await db.schema.alterTable('audit_log').addColumn('chain_seq', 'bigint').execute();
     await sql`update audit_log set chain_seq = seq where chain is null`.execute(db);
+    // The single-chain writer chose `seq` itself; from now on the database does. On
+    // PostgreSQL the column's sequence never saw those values, so it starts after them
+    // (SQLite's AUTOINCREMENT already does).
+    if (t.serial === 'bigserial') {
+      await sql`select setval(pg_get_serial_sequence('audit_log', 'seq'), coalesce(max(seq), 0) + 1, false) from audit_log`.execute(
+        db,
+      );
+    }
     await db.schema
       .createIndex('audit_log_chain')
       .on('audit_log')
