@@ -53,6 +53,21 @@ export function writeAuditCheckpoint(
   return ctx.repos.audit.checkpoint(ctx.clock.now().getTime(), signer);
 }
 
+/**
+ * The worker's sealer: writes a checkpoint when the newest is `everyMs` old or there is
+ * none; returns it, or null when none was due. Two workers sealing at once write two valid
+ * checkpoints, which costs a row and weakens nothing.
+ */
+export async function sealIfDue(
+  ctx: Pick<AppContext, 'repos' | 'clock'>,
+  signer: CheckpointSigner,
+  everyMs: number,
+): Promise<AuditCheckpoint | null> {
+  const latest = await ctx.repos.audit.latestCheckpoint();
+  if (latest && ctx.clock.now().getTime() - latest.at < everyMs) return null;
+  return writeAuditCheckpoint(ctx, signer);
+}
+
 /** The sandbox mailbox: messages sent to holders, oldest first. */
 export function listMailbox(
   ctx: Pick<AppContext, 'repos'>,

@@ -286,3 +286,44 @@ describe.each(DIALECTS)('audit checkpoints [%s]', (dialect) => {
     },
   );
 });
+
+describe.each(DIALECTS)('the worker seals checkpoints [%s]', (dialect) => {
+  let url: string;
+  let dispose: () => Promise<void>;
+  let database: Database;
+  let dir: string;
+  let keyFile: string;
+
+  beforeAll(async () => {
+    ({ database, url, dispose } = await openTestDatabase(dialect));
+    dir = mkdtempSync(join(tmpdir(), 'offboard-sealer-'));
+    keyFile = join(dir, 'signing.pem');
+    writeFileSync(keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
+  });
+  afterAll(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    await dispose();
+  });
+
+  const stored = async () =>
+    (await database.db.selectFrom('audit_checkpoints').select('id').execute()).length;
+
+  it('writes one when a signing key is set and the newest is old enough, and none without a key', async () => {
+    expect((await cli(['--db', url, 'work', '--once', '--json'])).code).toBe(0);
+    expect(await stored()).toBe(0);
+    const env = { OFFBOARD_SIGNING_KEY: keyFile };
+    const first = await cli(['--db', url, 'work', '--once', '--json'], env);
+    expect(first.code, first.stderr).toBe(0);
+    expect(await stored()).toBe(1);
+    // Not due again within the interval; due at once with an interval of zero.
+    await cli(['--db', url, 'work', '--once', '--json'], env);
+    expect(await stored()).toBe(1);
+    await cli(['--db', url, 'work', '--once', '--json', '--checkpoint-every', '0s'], env);
+    const now = await stored();
+    expect(now).toBeGreaterThan(1); // one per housekeeping pass: --once makes one or two
+    expect(await verifyAudit(database, { verifier })).toMatchObject({
+      intact: true,
+      checkpoints: now,
+    });
+  });
+});
