@@ -79,7 +79,7 @@ export const ERROR_CATALOGUE = {
   OFFBOARD_ERR_PORT_IN_USE:
     'Another process listens on the port the service was asked to use: choose another port.',
   OFFBOARD_ERR_BAD_CHECKPOINT:
-    'The audit checkpoint file is unreadable or is not an offboard audit checkpoint (JSON written by `offboard audit checkpoint --out`).',
+    'The audit checkpoint file is unreadable or is not an offboard audit checkpoint (the signed JSON a published checkpoint is).',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
