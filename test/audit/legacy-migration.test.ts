@@ -107,3 +107,18 @@ describe.each(['sqlite', 'postgres'] as const)('the legacy audit chain [%s]', (d
     });
   });
 });
+
+describe('the number of audit chains', () => {
+  it('is read from OFFBOARD_AUDIT_CHAINS, and a bad value is refused with a clear error', async () => {
+    const { auditChainsFromEnv } = await import('../../src/adapters/store/migrate.js');
+    expect(auditChainsFromEnv({})).toEqual({});
+    expect(auditChainsFromEnv({ OFFBOARD_AUDIT_CHAINS: '64' })).toEqual({ auditChains: 64 });
+    for (const bad of ['0', '2000', 'many', '1.5'])
+      expect(() => auditChainsFromEnv({ OFFBOARD_AUDIT_CHAINS: bad })).toThrow(
+        expect.objectContaining({
+          code: 'OFFBOARD_ERR_INVALID_ARGUMENT',
+          message: expect.stringContaining(`not "${bad}"`),
+        }),
+      );
+  });
+});
