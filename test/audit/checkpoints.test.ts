@@ -243,6 +243,19 @@ describe.each(DIALECTS)('audit checkpoints [%s]', (dialect) => {
     expect(unsigned.stdout + unsigned.stderr).toContain('OFFBOARD_ERR_SIGNING_KEY');
   });
 
+  it('verifies intact while writers keep appending to every chain', async () => {
+    const verdicts: boolean[] = [];
+    let writing = true;
+    const writers = (async () => {
+      for (let i = 0; i < 60; i++) await append(`acc-busy-${i % 7}`, 'test.busy');
+      writing = false;
+    })();
+    while (writing) verdicts.push((await verifyAudit(database)).intact);
+    await writers;
+    verdicts.push((await verifyAudit(database)).intact);
+    expect(verdicts.every(Boolean)).toBe(true);
+  });
+
   // SQLite has one writer at a time by design (one process claims work): nothing to race there.
   it.runIf(dialect === 'postgres')(
     'lets writers of different chains append while another chain is held',

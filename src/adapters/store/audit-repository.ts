@@ -106,30 +106,57 @@ export async function auditHeads(db: Db): Promise<ChainHead[]> {
   ];
 }
 
-/** Walks one chain in pages (constant memory) against its stored head. */
+/**
+ * Walks one chain in pages (constant memory) up to the head read before the walk, then
+ * checks nothing lies beyond it. Writers keep appending while `verify` runs: an entry past
+ * that head is theirs if the head has moved past it since, and was put there by hand if not.
+ */
 async function verifyChain(
   db: Db,
   chain: number | null,
   stored: ChainHead | undefined,
   onPage: (rows: number) => void,
 ): Promise<ChainHead | Extract<ChainVerdict, { intact: false }>> {
+  const headSeq = stored?.seq ?? 0;
   const verifier = new ChainVerifier(sha256, chain);
   let after = 0;
   for (;;) {
-    let query = db
+    const page = db
       .selectFrom('audit_log')
       .selectAll()
       .where('chain_seq', '>', after)
+      .where('chain_seq', '<=', headSeq)
       .orderBy('chain_seq')
       .limit(PAGE);
-    query = chain === null ? query.where('chain', 'is', null) : query.where('chain', '=', chain);
-    const rows = await query.execute();
+    const rows = await (
+      chain === null ? page.where('chain', 'is', null) : page.where('chain', '=', chain)
+    ).execute();
     for (const row of rows) {
       if (!verifier.push(toAuditEntry(row))) return verifier.finish(null);
     }
     onPage(rows.length);
     if (rows.length < PAGE) break;
     after = Number(rows[rows.length - 1]!.chain_seq);
+  }
+  const last = db
+    .selectFrom('audit_log')
+    .select('chain_seq')
+    .where('chain_seq', '>', headSeq)
+    .orderBy('chain_seq', 'desc')
+    .limit(1);
+  const beyond = await (
+    chain === null ? last.where('chain', 'is', null) : last.where('chain', '=', chain)
+  ).executeTakeFirst();
+  if (beyond) {
+    const now = (await auditHeads(db)).find((h) => h.chain === chain)?.seq ?? 0;
+    if (now < Number(beyond.chain_seq)) {
+      return brokenAt(
+        verifier.entries,
+        { chain, seq: now + 1 },
+        'unexpected',
+        `entry ${now + 1} was inserted: the chain's head ends at ${now}`,
+      );
+    }
   }
   return verifier.finish(stored ?? null);
 }
