@@ -1,4 +1,5 @@
-import type { AuditEntry, ChainVerdict } from '../domain/audit-chain.js';
+import type { AuditCheckpoint, AuditEntry, ChainVerdict } from '../domain/audit-chain.js';
+import type { AuditVerifyOptions, CheckpointSigner } from '../ports/audit.js';
 import type { ClosureState } from '../domain/closure.js';
 import type { ClosurePage } from '../ports/closures.js';
 import type { MailMessage } from '../ports/mailbox.js';
@@ -33,12 +34,38 @@ export function auditPage(
   return ctx.repos.audit.page(options);
 }
 
-/** Walks the whole audit chain and names the first entry altered, removed or reordered. */
+/**
+ * Walks every audit chain and checkpoint (and `external`, a checkpoint kept outside the
+ * database) and names the first entry altered, removed, reordered or rewritten.
+ */
 export function verifyAuditChain(
   ctx: Pick<AppContext, 'repos'>,
-  onProgress?: (checked: number) => void,
+  options: AuditVerifyOptions = {},
 ): Promise<ChainVerdict> {
-  return ctx.repos.audit.verify(onProgress);
+  return ctx.repos.audit.verify(options);
+}
+
+/** Signs every chain's head now and stores the checkpoint; the sealer calls this. */
+export function writeAuditCheckpoint(
+  ctx: Pick<AppContext, 'repos' | 'clock'>,
+  signer: CheckpointSigner,
+): Promise<AuditCheckpoint> {
+  return ctx.repos.audit.checkpoint(ctx.clock.now().getTime(), signer);
+}
+
+/**
+ * The worker's sealer: writes a checkpoint when the newest is `everyMs` old or there is
+ * none; returns it, or null when none was due. Two workers sealing at once write two valid
+ * checkpoints, which costs a row and weakens nothing.
+ */
+export async function sealIfDue(
+  ctx: Pick<AppContext, 'repos' | 'clock'>,
+  signer: CheckpointSigner,
+  everyMs: number,
+): Promise<AuditCheckpoint | null> {
+  const latest = await ctx.repos.audit.latestCheckpoint();
+  if (latest && ctx.clock.now().getTime() - latest.at < everyMs) return null;
+  return writeAuditCheckpoint(ctx, signer);
 }
 
 /** The sandbox mailbox: messages sent to holders, oldest first. */

@@ -88,6 +88,8 @@ export const ERROR_CATALOGUE = {
     'This Idempotency-Key was used before with another method, path or body: use a new key for a new request.',
   OFFBOARD_ERR_PLATFORM_KEY_MISSING:
     'A write to the platform contract carries no Idempotency-Key header (1 to 200 visible ASCII characters).',
+  OFFBOARD_ERR_BAD_CHECKPOINT:
+    'The audit checkpoint file is unreadable or is not an offboard audit checkpoint (the signed JSON a published checkpoint is).',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -7,7 +7,11 @@ import { BuiltinLedger } from '../adapters/ledger/ledger.js';
 import { openDatabase } from '../adapters/store/database.js';
 import type { Database } from '../adapters/store/database.js';
 import { resolveDatabaseUrl } from '../adapters/store/database-url.js';
-import { databaseReadiness, migrateToLatest } from '../adapters/store/migrate.js';
+import {
+  auditChainsFromEnv,
+  databaseReadiness,
+  migrateToLatest,
+} from '../adapters/store/migrate.js';
 import { storeOf } from '../adapters/store/repositories.js';
 import { databaseSecret } from '../adapters/store/settings-repository.js';
 import { deliverDue, dispatchOutbox, webhookConfigFromEnv } from '../adapters/webhooks/webhooks.js';
@@ -62,7 +66,7 @@ export async function openContext(options: ContextOptions = {}): Promise<Context
   const webhooks = webhookConfigFromEnv(env);
   const database = await openDatabase(url);
   try {
-    if (options.migrate !== false) await migrateToLatest(database);
+    if (options.migrate !== false) await migrateToLatest(database, auditChainsFromEnv(env));
   } catch (error) {
     await database.close();
     throw error;

@@ -368,10 +368,12 @@ describe.each(CASES)('HTTP routes [%s, %s]', (dialect, transport) => {
 
     it('pages through the audit log and verifies the chain', async () => {
       const page = (await h.call('GET', '/v1/audit?limit=2', { token: h.keys.admin })).json<{
-        entries: { seq: number; action: string }[];
+        entries: { seq: number; action: string; chain: number | null; chainSeq: number }[];
         next: number | null;
       }>();
       expect(page.entries).toHaveLength(2);
+      // Each entry says where it sits, so a reader can re-check its chain.
+      expect(page.entries[0]).toMatchObject({ chain: expect.any(Number), chainSeq: 1 });
       const next = (
         await h.call('GET', `/v1/audit?after=${page.next}&account=demo-clean`, {
           token: h.keys.admin,
@@ -380,7 +382,7 @@ describe.each(CASES)('HTTP routes [%s, %s]', (dialect, transport) => {
       expect(next.entries.map((e) => e.action)).toContain('closure.confirm');
       expect(
         (await h.call('GET', '/v1/audit/verify', { token: h.keys.admin })).json(),
-      ).toMatchObject({ intact: true });
+      ).toMatchObject({ intact: true, chains: 17, checkpoints: 0 });
     });
 
     it('reads the sandbox mailbox', async () => {

@@ -152,30 +152,52 @@ describe.each(DIALECTS)('disable, enable, disable links and the audit chain [%s]
   });
 
   describe('tamper detection', () => {
-    // Each case breaks a copy of the intact log, checks verify names the entry, then restores.
+    // Each case breaks a copy of the intact log, checks verify names the entry (its chain
+    // and its position there), then restores. The cases work on the busiest chain.
     async function entries() {
       return database.db.selectFrom('audit_log').selectAll().orderBy('seq').execute();
+    }
+    async function busiestChain() {
+      const rows = await entries();
+      const counts = new Map<number, number>();
+      for (const r of rows) counts.set(r.chain!, (counts.get(r.chain!) ?? 0) + 1);
+      const chain = [...counts].sort((a, b) => b[1] - a[1])[0]![0];
+      const inChain = rows
+        .filter((r) => r.chain === chain)
+        .sort((a, b) => Number(a.chain_seq) - Number(b.chain_seq));
+      return { rows, chain, inChain };
     }
     async function restore(rows: Awaited<ReturnType<typeof entries>>) {
       await database.db.deleteFrom('audit_log').execute();
       for (const row of rows) await database.db.insertInto('audit_log').values(row).execute();
     }
 
-    it('verifies the intact chain', async () => {
+    it('verifies the intact chains, one per account and none shared', async () => {
       const verdict = await verifyAudit(database);
       expect(verdict).toMatchObject({ intact: true });
-      expect((await entries()).length).toBeGreaterThanOrEqual(4);
+      const { rows, inChain } = await busiestChain();
+      expect(rows.length).toBeGreaterThanOrEqual(4);
+      expect(inChain.length).toBeGreaterThanOrEqual(3);
+      // Every entry of an account sits on the same chain.
+      const chainsOf = new Map<string, Set<number>>();
+      for (const r of rows) {
+        if (r.account_id === null) continue;
+        chainsOf.set(r.account_id, (chainsOf.get(r.account_id) ?? new Set()).add(r.chain!));
+      }
+      expect([...chainsOf.values()].every((set) => set.size === 1)).toBe(true);
     });
 
     it('names an altered entry', async () => {
-      const rows = await entries();
+      const { rows, chain } = await busiestChain();
       await database.db
         .updateTable('audit_log')
         .set({ data: '{"reason":"nothing to see"}' })
-        .where('seq', '=', 2)
+        .where('chain', '=', chain)
+        .where('chain_seq', '=', 2)
         .execute();
       expect(await verifyAudit(database)).toMatchObject({
         intact: false,
+        chain,
         seq: 2,
         problem: 'altered',
       });
@@ -183,50 +205,83 @@ describe.each(DIALECTS)('disable, enable, disable links and the audit chain [%s]
     });
 
     it('names a deleted entry, in the middle and at the end', async () => {
-      const rows = await entries();
-      await database.db.deleteFrom('audit_log').where('seq', '=', 2).execute();
+      const { rows, chain, inChain } = await busiestChain();
+      const inChainOnly = (q: number) =>
+        database.db
+          .deleteFrom('audit_log')
+          .where('chain', '=', chain)
+          .where('chain_seq', '=', q)
+          .execute();
+      await inChainOnly(2);
       expect(await verifyAudit(database)).toMatchObject({
         intact: false,
+        chain,
         seq: 3,
         problem: 'missing',
       });
       await restore(rows);
-      await database.db.deleteFrom('audit_log').where('seq', '=', rows.length).execute();
+      await inChainOnly(inChain.length);
       expect(await verifyAudit(database)).toMatchObject({
         intact: false,
-        seq: rows.length,
+        chain,
+        seq: inChain.length,
         problem: 'missing',
       });
       await restore(rows);
     });
 
     it('names an inserted entry', async () => {
-      const rows = await entries();
-      const last = rows[rows.length - 1]!;
+      const { rows, chain, inChain } = await busiestChain();
+      const last = inChain[inChain.length - 1]!;
+      const { seq: _seq, ...content } = last;
       await database.db
         .insertInto('audit_log')
-        .values({ ...last, seq: last.seq + 1, action: 'account.enable', prev_hash: last.hash })
+        .values({
+          ...content,
+          chain_seq: inChain.length + 1,
+          action: 'account.enable',
+          prev_hash: last.hash,
+        })
         .execute();
-      expect(await verifyAudit(database)).toMatchObject({ intact: false, seq: last.seq + 1 });
+      expect(await verifyAudit(database)).toMatchObject({
+        intact: false,
+        chain,
+        seq: inChain.length + 1,
+      });
       await restore(rows);
     });
 
     it('names reordered entries', async () => {
-      const rows = await entries();
-      const [a, b] = [rows[1]!, rows[2]!];
+      const { rows, chain, inChain } = await busiestChain();
+      const [a, b] = [inChain[1]!, inChain[2]!];
       await database.db.deleteFrom('audit_log').where('seq', 'in', [a.seq, b.seq]).execute();
       await database.db
         .insertInto('audit_log')
-        .values({ ...b, seq: a.seq })
+        .values({ ...b, chain_seq: a.chain_seq })
         .execute();
       await database.db
         .insertInto('audit_log')
-        .values({ ...a, seq: b.seq })
+        .values({ ...a, chain_seq: b.chain_seq })
         .execute();
       const verdict = await verifyAudit(database);
-      expect(verdict).toMatchObject({ intact: false, seq: a.seq });
+      expect(verdict).toMatchObject({ intact: false, chain, seq: Number(a.chain_seq) });
       await restore(rows);
       expect(await verifyAudit(database)).toMatchObject({ intact: true });
+    });
+
+    it('names an entry moved to another chain', async () => {
+      const { rows, inChain } = await busiestChain();
+      const moved = inChain[inChain.length - 1]!;
+      // To a chain with no entries yet, as its first entry: only the hash can tell.
+      const used = new Set(rows.map((r) => r.chain));
+      const other = [1, 2, 3, 4, 5, 6].find((c) => !used.has(c))!;
+      await database.db
+        .updateTable('audit_log')
+        .set({ chain: other, chain_seq: 1, prev_hash: '0'.repeat(64) })
+        .where('seq', '=', moved.seq)
+        .execute();
+      expect(await verifyAudit(database)).toMatchObject({ intact: false });
+      await restore(rows);
     });
   });
 });

@@ -69,6 +69,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   OFFBOARD_ERR_PLATFORM_STALE_REQUEST: 401,
   OFFBOARD_ERR_PLATFORM_KEY_REUSED: 409,
   OFFBOARD_ERR_PLATFORM_KEY_MISSING: 400,
+  // Only `offboard audit verify --checkpoint FILE` reads a checkpoint file.
+  OFFBOARD_ERR_BAD_CHECKPOINT: 400,
 };
 
 export interface ErrorBody {

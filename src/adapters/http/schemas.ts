@@ -256,7 +256,11 @@ export const Disabled = Closed({
 // ---- audit, keys, approvals, holds ------------------------------------------------
 
 export const AuditEntry = Closed({
-  seq: Type.Integer(),
+  seq: Type.Integer({ description: "The entry's id in the whole log, in insertion order" }),
+  chain: Type.Union([Type.Integer(), Type.Null()], {
+    description: 'Its chain: 0 system, 1..P accounts, null the legacy chain (docs/audit.md)',
+  }),
+  chainSeq: Type.Integer({ description: 'Its position in its chain, from 1' }),
   at: Instant(),
   actorKind: Type.String(),
   actorId: Type.String(),

@@ -105,6 +105,8 @@ export function auditView(e: AuditEntry) {
   }
   return {
     seq: e.seq,
+    chain: e.chain,
+    chainSeq: e.chainSeq,
     at: new Date(e.at).toISOString(),
     actorKind: e.actorKind,
     actorId: e.actorId,

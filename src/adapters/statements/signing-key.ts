@@ -122,6 +122,22 @@ export function signBytes(key: SigningKey, bytes: Uint8Array): string {
   return sign(null, bytes, key.privateKey).toString('base64');
 }
 
+/** The key as a signer of text (audit checkpoints). */
+export function textSigner(key: SigningKey): { keyId: string; sign(text: string): string } {
+  return { keyId: key.keyId, sign: (text) => signBytes(key, Buffer.from(text, 'utf8')) };
+}
+
+/** The public key as a verifier of text signatures (audit checkpoints). */
+export function textVerifier(publicKey: KeyObject): {
+  keyId: string;
+  verify(text: string, signature: string): boolean;
+} {
+  return {
+    keyId: keyIdOf(publicKey),
+    verify: (text, signature) => verifyBytes(publicKey, Buffer.from(text, 'utf8'), signature),
+  };
+}
+
 export function verifyBytes(
   publicKey: KeyObject,
   bytes: Uint8Array,

@@ -3,19 +3,27 @@ import type { Migration, MigrationProvider } from 'kysely';
 import { OffboardError } from '../../domain/errors.js';
 import type { Database } from './database.js';
 import { MIGRATIONS } from './migrations/index.js';
+import { DEFAULT_AUDIT_CHAINS, MAX_AUDIT_CHAINS } from './migrations/types.js';
+import type { MigrationOptions } from './migrations/types.js';
 
 export interface MigrateResult {
   applied: string[];
   current: string[];
 }
 
-function migrator(database: Database): Migrator {
+function migrator(database: Database, options: Partial<MigrationOptions> = {}): Migrator {
   const types = database.store.columnTypes;
+  const chosen: MigrationOptions = {
+    auditChains: options.auditChains ?? DEFAULT_AUDIT_CHAINS,
+  };
   const provider: MigrationProvider = {
     getMigrations: () =>
       Promise.resolve(
         Object.fromEntries(
-          MIGRATIONS.map((m): [string, Migration] => [m.name, { up: (db) => m.up(db, types) }]),
+          MIGRATIONS.map((m): [string, Migration] => [
+            m.name,
+            { up: (db) => m.up(db, types, chosen) },
+          ]),
         ),
       ),
   };
@@ -27,9 +35,38 @@ function migrator(database: Database): Migrator {
   });
 }
 
-/** Brings the schema up to date. Idempotent: a current schema applies nothing. */
-export async function migrateToLatest(database: Database): Promise<MigrateResult> {
-  const { error, results } = await migrator(database).migrateToLatest();
+/** OFFBOARD_AUDIT_CHAINS: how many account chains a new audit log gets (read by migration 006 only). */
+export function auditChainsFromEnv(env: NodeJS.ProcessEnv): Partial<MigrationOptions> {
+  const text = env['OFFBOARD_AUDIT_CHAINS'];
+  if (text === undefined || text === '') return {};
+  if (!/^\d+$/.test(text.trim()) || Number(text) < 1 || Number(text) > MAX_AUDIT_CHAINS) {
+    throw new OffboardError(
+      'OFFBOARD_ERR_INVALID_ARGUMENT',
+      `OFFBOARD_AUDIT_CHAINS must be a whole number from 1 to ${MAX_AUDIT_CHAINS}, not "${text}"`,
+    );
+  }
+  return { auditChains: Number(text) };
+}
+
+/**
+ * Brings the schema up to date. Idempotent: a current schema applies nothing. `options`
+ * matter only to the migration that first needs them (`auditChains`: 006).
+ */
+export async function migrateToLatest(
+  database: Database,
+  options: Partial<MigrationOptions> = {},
+): Promise<MigrateResult> {
+  const { auditChains } = options;
+  if (
+    auditChains !== undefined &&
+    (!Number.isInteger(auditChains) || auditChains < 1 || auditChains > MAX_AUDIT_CHAINS)
+  ) {
+    throw new OffboardError(
+      'OFFBOARD_ERR_INVALID_ARGUMENT',
+      `the number of audit chains must be a whole number from 1 to ${MAX_AUDIT_CHAINS}, not ${auditChains}`,
+    );
+  }
+  const { error, results } = await migrator(database, options).migrateToLatest();
   if (error) {
     throw new OffboardError(
       'OFFBOARD_ERR_INTERNAL',

@@ -24,6 +24,8 @@ export const OWN_TABLES: readonly string[] = [
   'closures',
   'audit_log',
   'audit_head',
+  'audit_chains',
+  'audit_checkpoints',
   'outbox',
   'webhook_deliveries',
   'mailbox',

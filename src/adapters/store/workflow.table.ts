@@ -47,13 +47,35 @@ export interface AuditLogTable {
   data: string;
   prev_hash: string;
   hash: string;
+  /** The entry's chain; null for the legacy single chain written before migration 006. */
+  chain: number | null;
+  /** The entry's position in its chain (the legacy chain: its `seq`). */
+  chain_seq: number | null;
 }
 
-/** The chain's head, written with every append: removing the newest entries is detectable. */
+/** The legacy chain's head: removing its newest entries is detectable. */
 export interface AuditHeadTable {
   id: number;
   seq: number;
   hash: string;
+}
+
+/** One head per chain, advanced by every append to it: its row is the chain's lock. */
+export interface AuditChainTable {
+  chain: number;
+  seq: number;
+  hash: string;
+}
+
+/** Signed checkpoints: every chain's head at one instant, and a signature over them. */
+export interface AuditCheckpointTable {
+  id: Generated<number>;
+  at: EpochMs;
+  /** JSON: [{ chain, seq, hash }]. */
+  heads: string;
+  root: string;
+  key_id: string;
+  signature: string;
 }
 
 /** Events written in the same transaction as the state change they announce. */
@@ -125,6 +147,8 @@ export interface WorkflowTables {
   closures: ClosureTable;
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;
+  audit_chains: AuditChainTable;
+  audit_checkpoints: AuditCheckpointTable;
   outbox: OutboxTable;
   webhook_deliveries: WebhookDeliveryTable;
   mailbox: MailboxTable;

@@ -7,6 +7,10 @@ import { printJson } from '../output.js';
 
 // Loaded when the command runs: `offboard --help` must not load the database stack.
 const workerModule = () => import('../../../app/worker.js');
+const recordsModule = () => import('../../../app/records.js');
+const signingKeyModule = () => import('../../statements/signing-key.js');
+// A constant, not the module: the module loads only when a key is set.
+const SIGNING_KEY_ENV = 'OFFBOARD_SIGNING_KEY';
 
 // Loaded when the command runs: `offboard --help` must not load the database stack.
 
@@ -67,12 +71,22 @@ export function registerWork(program: Command, deps: CliDeps, exit: ExitBox): vo
       '60s',
     )
     .option('--poll <duration>', 'pause between passes when idle', '1s')
+    .option(
+      '--checkpoint-every <duration>',
+      'sign an audit checkpoint this often, when OFFBOARD_SIGNING_KEY is set',
+      '10m',
+    )
     .option('--json', 'print a summary as JSON (with --once)')
     .action(
       action(deps, exit, async (ctx, opts) => {
         const concurrency = parseCount(opts.concurrency, '--concurrency', 1);
         const leaseMs = parseDurationOption(opts.lease, '--lease');
         const pollMs = parseDurationOption(opts.poll, '--poll');
+        const checkpointMs = parseDurationOption(opts.checkpointEvery, '--checkpoint-every');
+        // The sealer runs only where the platform's key is: without it there is nothing to sign with.
+        const keys = deps.io.env[SIGNING_KEY_ENV] ? await signingKeyModule() : null;
+        const signer = keys ? keys.textSigner(await keys.signingKeyFromEnv(deps.io.env)) : null;
+        const records = signer ? await recordsModule() : null;
         const owner = `${hostname()}:${process.pid}`;
         const counts: Record<string, number> = {};
         const wake = await idler(ctx.database);
@@ -98,7 +112,10 @@ export function registerWork(program: Command, deps: CliDeps, exit: ExitBox): vo
             onIdle: () => {
               if (!opts.json) deps.io.stdout(`idle: nothing due (polling every ${opts.poll})\n`);
             },
-            afterPass: () => ctx.afterWorkerPass(owner),
+            afterPass: async () => {
+              await ctx.afterWorkerPass(owner);
+              if (signer && records) await records.sealIfDue(ctx.app, signer, checkpointMs);
+            },
             onOutcome: (o) => {
               if (!o.to) return;
               counts[o.to] = (counts[o.to] ?? 0) + 1;

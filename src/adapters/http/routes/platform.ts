@@ -401,13 +401,23 @@ export function registerPlatformRoutes(app: App, services: Services): void {
       config: admin,
       schema: {
         tags: ['platform'],
-        summary: 'Walk the audit chain and name the first entry altered, removed or reordered',
+        summary:
+          'Walk every audit chain and stored checkpoint and name the first entry altered, removed or reordered',
         response: {
           200: Closed({
             intact: Type.Boolean(),
             entries: Type.Integer(),
             headSeq: Type.Optional(Type.Integer()),
-            seq: Type.Optional(Type.Integer()),
+            chains: Type.Optional(Type.Integer({ description: 'Chains walked' })),
+            checkpoints: Type.Optional(Type.Integer({ description: 'Checkpoints checked' })),
+            chain: Type.Optional(
+              Type.Union([Type.Integer(), Type.Null()], {
+                description: 'The broken chain: 0 system, 1..P accounts, null legacy',
+              }),
+            ),
+            seq: Type.Optional(
+              Type.Integer({ description: "The bad entry's position in its chain" }),
+            ),
             problem: Type.Optional(Type.String()),
             message: Type.Optional(Type.String()),
           }),

@@ -33,8 +33,6 @@ export interface StoreDialect {
   forUpdate<Q extends Lockable<Q>>(query: Q): Q;
   /** Locks the selected rows, skipping rows another transaction holds, so many workers share the work. */
   forUpdateSkipLocked<Q extends Lockable<Q>>(query: Q): Q;
-  /** Serializes audit chain appends until commit: two writers reading the same head would fork the chain. */
-  lockAuditChain(tx: Db): Promise<void>;
   /** Tells idle workers, when `tx` commits, that a closure is due now. */
   announceWorkDue(tx: Db, closureId: string): Promise<void>;
   /** Calls `onNotice` whenever work is announced; null where nothing is announced (idle workers poll). */

@@ -8,9 +8,6 @@ import type { StoreDialect } from './dialect.js';
 /** The PostgreSQL channel on which due work is announced to idle workers. */
 export const WORK_CHANNEL = 'offboard_work_due';
 
-// Any constant: the advisory lock that serializes audit appends.
-const AUDIT_LOCK = 0x0ff_b0a2d;
-
 /** PostgreSQL: many processes over one database, so rows are locked and work is announced. */
 export const postgresDialect: StoreDialect = {
   name: 'postgres',
@@ -24,9 +21,6 @@ export const postgresDialect: StoreDialect = {
   },
   forUpdate: (query) => query.forUpdate(),
   forUpdateSkipLocked: (query) => query.forUpdate().skipLocked(),
-  async lockAuditChain(tx) {
-    await sql`select pg_advisory_xact_lock(${AUDIT_LOCK})`.execute(tx);
-  },
   async announceWorkDue(tx, closureId) {
     await sql`select pg_notify(${WORK_CHANNEL}, ${closureId})`.execute(tx);
   },

@@ -34,7 +34,6 @@ export const sqliteDialect: StoreDialect = {
   },
   forUpdate: (query) => query,
   forUpdateSkipLocked: (query) => query,
-  lockAuditChain: async () => undefined,
   announceWorkDue: async () => undefined,
   listenForWork: async () => null,
   claimDueClosures(database: Database, options): Promise<ClosureTable[]> {

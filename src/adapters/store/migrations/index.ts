@@ -3,6 +3,7 @@ import { workflowMigration } from './002-workflow.js';
 import { httpMigration } from './003-http.js';
 import { holderTokensMigration } from './004-holder-tokens.js';
 import { platformIdempotencyMigration } from './005-platform-idempotency.js';
+import { auditChainsMigration } from './006-audit-chains.js';
 import type { OffboardMigration } from './types.js';
 
 /** Every migration, in order. Append only: a shipped migration never changes. */
@@ -12,4 +13,5 @@ export const MIGRATIONS: readonly OffboardMigration[] = [
   httpMigration,
   holderTokensMigration,
   platformIdempotencyMigration,
+  auditChainsMigration,
 ];
