@@ -136,14 +136,17 @@ function findSeedPhrases(kit: RedactionKit, text: string): Finding[] {
   const found: Finding[] = [];
   for (const list of kit.wordlists) {
     const words = wordSet(list);
+    // Spaced Chinese words are single characters with no Han character beside them.
     const tokens = list.ideographic
-      ? [...text.matchAll(/\p{Script=Han}/gu)].map((m) => token(m[0], m.index))
+      ? [...text.matchAll(/(?<!\p{Script=Han})\p{Script=Han}(?!\p{Script=Han})/gu)].map((m) =>
+          token(m[0], m.index),
+        )
       : [...text.matchAll(/[A-Za-z]+/g)].map((m) => token(m[0].toLowerCase(), m.index));
     const listed = tokens.filter((t) => words.has(t.word));
     for (const run of runs(text, listed, (between) => RUN_SEPARATOR.test(between))) {
       found.push(...anchoredPhrases(kit, list, run));
     }
-    if (list.ideographic) found.push(...unspacedPhrases(kit, list, text, listed));
+    if (list.ideographic) found.push(...unspacedPhrases(kit, list, text, words));
   }
   return found;
 }
@@ -216,10 +219,13 @@ function unspacedPhrases(
   kit: RedactionKit,
   list: MnemonicWordlist,
   text: string,
-  listed: readonly Token[],
+  words: ReadonlySet<string>,
 ): Finding[] {
   const found: Finding[] = [];
   const cued = SEED_CUES.test(text);
+  const listed = [...text.matchAll(/\p{Script=Han}/gu)]
+    .filter((m) => words.has(m[0]))
+    .map((m) => token(m[0], m.index));
   for (const stretch of runs(text, listed, (between) => between === '')) {
     if (!(MNEMONIC_SIZES as readonly number[]).includes(stretch.length)) continue;
     const start = stretch[0]!.start;
@@ -368,16 +374,29 @@ const PASSWORD_EN =
   /\b(?:password|passcode|passwd|pwd|pass ?word|pin)\b(?:\s*(?:is|was|=|:)\s*|\s+(?:is|was)\s*:?\s*)(["'“]?)(\S+)/gi;
 const PASSWORD_ZH = /(?:密码|密碼|口令)\s*(?:是|为|為|:|：|=)\s*([\x21-\x7e]+)/g;
 const NOT_A_PASSWORD = new Set(
-  'wrong incorrect not no too correct right expired locked reset invalid changed the a an my your still being required forgotten lost fine ok okay working compromised stolen weak strong same different case sensitive at in on of for and or but that this it empty blank changed, reset. wrong. incorrect. expired.'.split(
-    ' ',
-  ),
+  [
+    'wrong incorrect not no too correct right expired locked reset invalid changed the a an my',
+    'your still being required forgotten lost fine ok okay working compromised stolen weak',
+    'strong same different case sensitive at in on of for and or but that this it empty blank',
+    'i none unknown needed necessary set saved',
+  ]
+    .join(' ')
+    .split(' '),
 );
+
+/** The value's words without the brackets, quotes and punctuation around it. */
+function bare(value: string): string {
+  return value
+    .replace(/^[("'“]+/, '')
+    .replace(/[.,;:!?)"'”]+$/, '')
+    .toLowerCase();
+}
 
 function findPasswords(text: string): Finding[] {
   const found: Finding[] = [];
   for (const m of text.matchAll(PASSWORD_EN)) {
     const value = m[2]!;
-    if (NOT_A_PASSWORD.has(value.toLowerCase()) || /^\W+$/.test(value)) continue;
+    if (NOT_A_PASSWORD.has(bare(value)) || /^\W+$/.test(value)) continue;
     const start = m.index + m[0].length - value.length;
     found.push({ kind: 'password', start, end: start + value.length });
   }

@@ -17,7 +17,8 @@ export async function findApiSecrets(text: string): Promise<Finding[]> {
     options: { config: CONFIG, noPhysicFilePath: true },
   });
   return result.messages.map((message) => ({
-    kind: 'api_secret',
+    // secretlint's PEM rule finds private keys: name them so.
+    kind: message.ruleId.endsWith('-privatekey') ? 'private_key' : 'api_secret',
     start: message.range[0],
     end: message.range[1],
   }));
