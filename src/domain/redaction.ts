@@ -241,8 +241,9 @@ function unspacedPhrases(
 // Private keys
 
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?)-----[\s\S]*?-----END \1-----/g;
-/** A BEGIN line and whatever base64 follows it, for keys pasted without their END line. */
-const PEM_TRUNCATED = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----[A-Za-z0-9+/=\s:,-]*/g;
+/** A BEGIN line, its headers and the base64 lines after it: keys pasted without their END line. */
+const PEM_TRUNCATED =
+  /-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----(?:\s*(?:[A-Za-z-]+: [^\n]*|[A-Za-z0-9+/=]{16,}))*/g;
 const HEX_KEY = /(?<![0-9A-Za-z])(?:0x)?[0-9a-fA-F]{64}(?![0-9A-Za-z])/g;
 const WIF = /(?<![0-9A-Za-z])[5KL][1-9A-HJ-NP-Za-km-z]{50,51}(?![0-9A-Za-z])/g;
 

@@ -15,41 +15,45 @@ interface ReplyRule {
   patterns: readonly RegExp[];
 }
 
-const ASK = String.raw`(?:send|give|tell|share|provide|confirm|paste|type|reply with|read out|forward|dm|email|text|let me know|what(?:'s| is)|need)`;
+const ASK = String.raw`(?:send|give|tell|share|provide|paste|type|reply with|read out|forward|dm|email|text|let me know|what(?:'s| is)|need)`;
 const ZH_ASK =
   '(?:提供|发送|發送|发给|發給|告诉|告訴|给我|給我|回复|回覆|输入|輸入|需要|报一下|報一下|说一下|說一下)';
 const WITHIN = '[^.?!\\n]{0,40}';
 const ZH_WITHIN = '[^。？！\\n]{0,20}';
+
+/** "send us your <noun>", and for secrets a holder never confirms, "confirm your <noun>". */
+function asksFor(nouns: string, confirmed = true): RegExp {
+  const confirm = confirmed ? String.raw`|\bconfirm (?:your|the) ` : '';
+  return new RegExp(String.raw`(?:\b${ASK}\b${WITHIN}\b${confirm})(?:${nouns})\b`, 'i');
+}
+
+/** Either order: "请提供您的密码" and "请把您的密码发给我们". */
+function zhAsksFor(nouns: string): RegExp {
+  return new RegExp(`${ZH_ASK}${ZH_WITHIN}(?:${nouns})|(?:${nouns})${ZH_WITHIN}${ZH_ASK}`);
+}
 
 const REPLY_RULES: readonly ReplyRule[] = [
   {
     rule: 'asks_for_seed_phrase',
     reason: 'support never asks for a seed phrase, recovery phrase or private key',
     patterns: [
-      new RegExp(
-        `${ASK}\\b${WITHIN}\\b(?:seed|recovery|secret|backup|mnemonic) ?(?:phrase|words?)|${ASK}\\b${WITHIN}\\b(?:mnemonic|private key|(?:12|24)[- ]word)`,
-        'i',
+      asksFor(
+        '(?:seed|recovery|secret|backup|mnemonic) ?(?:phrase|words?)|mnemonic|private key|(?:12|24)[- ]word',
       ),
-      new RegExp(`${ZH_ASK}${ZH_WITHIN}(?:助记词|助記詞|私钥|私鑰|种子|種子|恢复短语|恢復短語)`),
+      zhAsksFor('助记词|助記詞|私钥|私鑰|种子|種子|恢复短语|恢復短語'),
     ],
   },
   {
     rule: 'asks_for_password',
     reason: 'support never asks for a password',
-    patterns: [
-      new RegExp(`${ASK}\\b${WITHIN}\\b(?:password|passcode|pin)\\b`, 'i'),
-      new RegExp(`${ZH_ASK}${ZH_WITHIN}(?:密码|密碼)`),
-    ],
+    patterns: [asksFor('password|passcode|pin'), zhAsksFor('密码|密碼')],
   },
   {
     rule: 'asks_for_one_time_code',
     reason: 'support never asks for a one-time code: it is the holder’s alone to type',
     patterns: [
-      new RegExp(
-        `${ASK}\\b${WITHIN}\\b(?:code|otp|2fa|verification number)\\b|\\b(?:one[- ]time|verification|sms|2fa|authenticator|confirmation|security) code\\b${WITHIN}\\b(?:to me|to us|here|in (?:this|the) (?:chat|ticket|reply))`,
-        'i',
-      ),
-      new RegExp(`${ZH_ASK}${ZH_WITHIN}(?:验证码|驗證碼|动态码|動態碼|短信码|一次性密码|校验码)`),
+      asksFor('code|otp|2fa|verification number', false),
+      zhAsksFor('验证码|驗證碼|动态码|動態碼|短信码|一次性密码|校验码'),
     ],
   },
   {
