@@ -4,8 +4,8 @@ import type { SecretLintCoreConfig } from '@secretlint/types';
 import type { Finding } from '../../domain/redaction.js';
 
 /*
- * API secrets and tokens, found by secretlint's recommended preset (GitHub, GitLab, Slack,
- * npm, AWS, GCP, OpenAI, Anthropic, private keys in PEM, basic auth in URLs, ...): a
+ * API secrets and tokens, found by secretlint's recommended preset (AWS, GCP, GitHub,
+ * npm, Slack, OpenAI, SendGrid, Shopify, Linear, 1Password, basic auth in URLs, PEM keys): a
  * maintained rule set instead of regexes of our own. secretlint is async, so the scanner's
  * async entry point awaits this and hands the findings to the pure scanner.
  */
