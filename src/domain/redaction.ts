@@ -223,6 +223,7 @@ function unspacedPhrases(
 ): Finding[] {
   const found: Finding[] = [];
   const cued = SEED_CUES.test(text);
+  const whole = text.trim();
   const listed = [...text.matchAll(/\p{Script=Han}/gu)]
     .filter((m) => words.has(m[0]))
     .map((m) => token(m[0], m.index));
@@ -230,7 +231,7 @@ function unspacedPhrases(
     if (!(MNEMONIC_SIZES as readonly number[]).includes(stretch.length)) continue;
     const start = stretch[0]!.start;
     const end = stretch.at(-1)!.end;
-    const alone = text.slice(0, start).trim() === '' && text.slice(end).trim() === '';
+    const alone = end - start === whole.length && text.slice(start, end) === whole;
     if ((cued || alone) && isPhrase(kit, list, stretch))
       found.push({ kind: 'seed_phrase', start, end });
   }

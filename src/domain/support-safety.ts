@@ -138,7 +138,27 @@ const HOMOGLYPHS: Readonly<Record<string, string>> = {
   i: 'l',
 };
 
-const HOST = /(?:https?:\/\/)?((?:[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?\.)+\p{L}{2,})/giu;
+/*
+ * Host names: stretches of letters, digits, dots and dashes (one linear pass), kept when they
+ * split into at least two labels and end in a top-level domain of letters. A single regex for
+ * "labels then a TLD" backtracks quadratically on text like "a.a.a.a...".
+ */
+const HOST_CHARS = /[\p{L}\p{N}.-]+/gu;
+const LABEL = /^[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?$/u;
+const TLD = /^\p{L}{2,63}$/u;
+
+function hostsIn(text: string): string[] {
+  const hosts = new Set<string>();
+  for (const m of text.matchAll(HOST_CHARS)) {
+    const labels = m[0]
+      .toLowerCase()
+      .replace(/^[.-]+|[.-]+$/g, '')
+      .split('.');
+    if (labels.length >= 2 && TLD.test(labels.at(-1)!) && labels.every((l) => LABEL.test(l)))
+      hosts.add(labels.join('.'));
+  }
+  return [...hosts];
+}
 
 /** Reasons to tell the agent that a message the holder sent looks like a phishing lure. */
 export function phishingSignals(
@@ -152,11 +172,7 @@ export function phishingSignals(
         'offers to close the account for a fee: only the platform closes accounts, and it charges nothing to do so',
     });
   const platforms = options.platformDomains.map((d) => d.toLowerCase().replace(/\.$/, ''));
-  const seen = new Set<string>();
-  for (const m of text.matchAll(HOST)) {
-    const host = m[1]!.toLowerCase();
-    if (seen.has(host)) continue;
-    seen.add(host);
+  for (const host of hostsIn(text)) {
     const lookalike = platforms.map((p) => lookalikeOf(host, p)).find((r) => r !== undefined);
     if (lookalike) signals.push({ reason: lookalike });
   }

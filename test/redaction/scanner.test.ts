@@ -4,7 +4,12 @@ import { wordlist as english } from '@scure/bip39/wordlists/english.js';
 import { wordlist as simplified } from '@scure/bip39/wordlists/simplified-chinese.js';
 import { describe, expect, it } from 'vitest';
 import { redact, scanMessage } from '../../src/adapters/redaction/scanner.js';
-import { luhn, PLACEHOLDERS } from '../../src/domain/redaction.js';
+import {
+  checkAgentReply,
+  luhn,
+  phishingSignals,
+  PLACEHOLDERS,
+} from '../../src/domain/redaction.js';
 
 // The scanner with its real libraries (@scure/bip39, node:crypto, secretlint). Every secret
 // here is made up in the test.
@@ -179,3 +184,27 @@ function toWif(payload: Uint8Array): string {
   }
   return out;
 }
+
+describe('long and hostile input', () => {
+  // A regex that backtracks quadratically takes minutes on these; the linear scanner takes
+  // milliseconds. The limit only guards against such a hang, generously.
+  const n = 200_000;
+  it.each([
+    ['letters', 'a'.repeat(n)],
+    ['dotted letters', 'a.'.repeat(n / 2)],
+    ['digits', '4'.repeat(n)],
+    ['spaced digits', '4 '.repeat(n / 2)],
+    ['hex', 'ab'.repeat(n / 2)],
+    ['base58', 'K'.repeat(n)],
+    ['a PEM line without end', `-----BEGIN PRIVATE KEY-----${'A'.repeat(n)}`],
+    ['password cues', 'password: '.repeat(n / 10)],
+  ])(
+    'scans %s in linear time',
+    async (_name, text) => {
+      await scanMessage(text);
+      checkAgentReply(text);
+      phishingSignals(text, { platformDomains: ['examplewallet.com'] });
+    },
+    60_000,
+  );
+});
