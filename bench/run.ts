@@ -9,6 +9,7 @@ const BENCHES: Record<string, () => Promise<{ run(args: string[]): Promise<void>
   closures: () => import('./closures.js'),
   export: () => import('./export.js'),
   startup: () => import('./startup.js'),
+  redact: () => import('./redact.js'),
 };
 
 const [name, ...rest] = argv.slice(2);
