@@ -222,21 +222,8 @@ export class LedgerPlatform implements PlatformPort {
     await this.ledger.liftHold(holdId);
   }
 
-  private async requireOwned(
-    table: 'orders' | 'authorizations' | 'credentials' | 'holds',
-    id: string,
-    accountId: string,
-  ): Promise<void> {
-    const row = await this.database.db
-      .selectFrom(table)
-      .select('account_id')
-      .where('id', '=', id)
-      .executeTakeFirst();
-    if (!row || row.account_id !== accountId)
-      throw new OffboardError(
-        'OFFBOARD_ERR_NOT_FOUND',
-        `no ${table.slice(0, -1)} "${id}" on ${accountId}`,
-      );
+  private requireOwned(table: OwnedRecordTable, id: string, accountId: string): Promise<void> {
+    return requireOwnedRecord(this.database, table, id, accountId);
   }
 }
 
@@ -253,4 +240,26 @@ function decodeCursor(cursor: string): { ceiling: number; after: number } {
       `not a transaction cursor: "${cursor}"`,
     );
   return { ceiling: Number(match[1]), after: Number(match[2]) };
+}
+
+/** The ledger tables whose rows belong to one account. */
+export type OwnedRecordTable = 'orders' | 'authorizations' | 'credentials' | 'holds';
+
+/** Refuses (not found) a record that does not exist or belongs to another account. */
+export async function requireOwnedRecord(
+  database: Database,
+  table: OwnedRecordTable,
+  id: string,
+  accountId: string,
+): Promise<void> {
+  const row = await database.db
+    .selectFrom(table)
+    .select('account_id')
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!row || row.account_id !== accountId)
+    throw new OffboardError(
+      'OFFBOARD_ERR_NOT_FOUND',
+      `no ${table.slice(0, -1)} "${id}" on ${accountId}`,
+    );
 }

@@ -12,6 +12,8 @@ import type {
 import { OffboardError } from '../../domain/errors.js';
 import type { Clock } from '../../ports/clock.js';
 import { BuiltinLedger, PLATFORM_HOLDER_ID } from '../ledger/ledger.js';
+import { requireOwnedRecord } from '../ledger/ledger-platform.js';
+import type { OwnedRecordTable } from '../ledger/ledger-platform.js';
 import type { Database } from '../store/database.js';
 import { PlatformIdempotencyRepository } from '../store/platform-idempotency-repository.js';
 import * as C from './contract.js';
@@ -108,22 +110,9 @@ export function sandboxTools(deps: SandboxDeps) {
       .executeTakeFirst();
     if (!row) throw new OffboardError('OFFBOARD_ERR_UNKNOWN_ASSET', `no asset "${code}"`);
   };
-  const requireOwned = async (
-    table: 'orders' | 'authorizations' | 'credentials' | 'holds',
-    id: string,
-    accountId: string,
-  ) => {
+  const requireOwned = async (table: OwnedRecordTable, id: string, accountId: string) => {
     await requireAccount(accountId);
-    const row = await deps.database.db
-      .selectFrom(table)
-      .select('account_id')
-      .where('id', '=', id)
-      .executeTakeFirst();
-    if (!row || row.account_id !== accountId)
-      throw new OffboardError(
-        'OFFBOARD_ERR_NOT_FOUND',
-        `no ${table.slice(0, -1)} "${id}" on ${accountId}`,
-      );
+    await requireOwnedRecord(deps.database, table, id, accountId);
   };
   const status = async (accountId: string) => {
     const row = await ledger.account(accountId);
