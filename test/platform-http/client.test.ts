@@ -17,6 +17,8 @@ import { OffboardError } from '../../src/domain/errors.js';
 import { openContext } from '../../src/main/context.js';
 import type { Context } from '../../src/main/context.js';
 import { FixedClock, systemClock } from '../../src/ports/clock.js';
+import { cli } from '../support/cli.js';
+import { waitFor } from '../support/wait.js';
 import { createTestDatabase, DIALECTS, openTestDatabase } from '../support/databases.js';
 
 // offboard's HTTP platform client against a real sandbox platform server listening on
@@ -249,5 +251,127 @@ describe.each(DIALECTS)('the HTTP platform client against the sandbox server [%s
       await workOnce(app, ctx.rules, { owner: 'w2', leaseMs: 60_000, concurrency: 4 });
     expect((await closureStatus(app, 'demo-dust')).closure?.state).toBe('closed');
     expect((await builtin.facts('demo-dust'))?.status).toBe('closed');
+  });
+
+  it('takes --platform on the command line, and a down platform is exit 3 naming the call', async () => {
+    const env = { OFFBOARD_PLATFORM_SECRET: SECRET };
+    const checked = await cli(
+      ['--db', offboardDb.url, '--platform', proxy.url, 'check', 'demo-balance', '--json'],
+      env,
+    );
+    expect(checked.code).toBe(1);
+    expect(checked.stdout).toContain('balance_remaining');
+
+    const gone = await startProxy(sandboxUrl);
+    await gone.close();
+    const down = await cli(
+      ['--db', offboardDb.url, '--platform', gone.url, 'check', 'demo-clean'],
+      env,
+    );
+    expect(down.code).toBe(3);
+    expect(down.stderr).toContain('OFFBOARD_ERR_PLATFORM_UNAVAILABLE');
+    expect(down.stderr).toContain('facts(demo-clean)');
+    expect(down.stderr).not.toMatch(/\n\s+at /);
+
+    const badUrl = await cli(['--db', offboardDb.url, '--platform', 'ftp://x', 'check', 'a'], env);
+    expect(badUrl.code).toBe(2);
+    expect(badUrl.stderr).toContain('OFFBOARD_ERR_INVALID_ARGUMENT');
+    const noSecret = await cli(['--db', offboardDb.url, '--platform', proxy.url, 'check', 'a']);
+    expect(noSecret.code).toBe(2);
+    expect(noSecret.stderr).toContain('OFFBOARD_PLATFORM_SECRET');
+  });
+});
+
+describe('the HTTP platform client on its own', () => {
+  /** A loopback platform that answers `{"count":1}` to every request `answer` lets through. */
+  async function startPlatform(answer: (n: number, res: ServerResponse) => boolean) {
+    const seen: (string | undefined)[] = [];
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const server = createServer((req, res) => {
+      const key = req.headers['idempotency-key'];
+      seen.push(typeof key === 'string' ? key : undefined);
+      inFlight += 1;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      res.on('close', () => (inFlight -= 1));
+      req.resume();
+      if (!answer(seen.length, res)) return; // held: never answered
+      // Answer on the next turn, so requests that are let through overlap.
+      setImmediate(() => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"count":1,"accountId":"a","status":"frozen"}');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return {
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      seen,
+      maxInFlight: () => maxInFlight,
+      close: () =>
+        new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
+    };
+  }
+
+  it('retries a write that timed out with the same key', async () => {
+    const platform = await startPlatform((n) => n > 1);
+    try {
+      const client = new HttpPlatform({
+        url: platform.url,
+        secret: SECRET,
+        timeoutMs: 200,
+        backoffMs: 1,
+        maxAttempts: 3,
+      });
+      await client.freeze('a', 'closure-1:freeze');
+      expect(platform.seen).toEqual(['closure-1:freeze', 'closure-1:freeze']);
+    } finally {
+      await platform.close();
+    }
+  });
+
+  it('keeps at most `concurrency` requests in flight', async () => {
+    // A fetch that holds every request until the test lets it through. The client decides
+    // what to send synchronously, so what is held right after the calls is all it sent.
+    const held: (() => void)[] = [];
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const holdingFetch: typeof fetch = () => {
+      inFlight += 1;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      return new Promise<Response>((resolve) =>
+        held.push(() => {
+          inFlight -= 1;
+          resolve(new Response('{"count":1}', { status: 200 }));
+        }),
+      );
+    };
+    const client = new HttpPlatform({
+      url: 'http://127.0.0.1:9',
+      secret: SECRET,
+      concurrency: 2,
+      fetch: holdingFetch,
+    });
+    const all = Promise.all(Array.from({ length: 8 }, () => client.countAccounts({})));
+    let released = 0;
+    while (released < 8) {
+      expect(held.length).toBeLessThanOrEqual(2);
+      await waitFor('the next request', () => held.length > 0);
+      held.shift()!();
+      released += 1;
+    }
+    expect(await all).toEqual(Array(8).fill(1));
+    expect(maxInFlight).toBe(2);
+  });
+
+  it('refuses an amount that is not an exact decimal integer', async () => {
+    const { parseAmount } = await import('../../src/adapters/platform-http/client.js');
+    expect(parseAmount('-123456789012345678901234567890', 'x')).toBe(
+      -123456789012345678901234567890n,
+    );
+    for (const bad of ['1.5', '1e3', '', '01', ' 1'])
+      expect(() => parseAmount(bad, 'facts(a)'), bad).toThrow(/facts\(a\)/);
   });
 });

@@ -35,6 +35,8 @@ export interface HttpPlatformOptions {
   concurrency?: number;
   /** Signing time: the wall clock, since the platform checks it against its own. */
   now?: () => Date;
+  /** The fetch to send with (default: the global one); tests observe requests with it. */
+  fetch?: typeof fetch;
 }
 
 /**
@@ -66,6 +68,7 @@ export class HttpPlatform implements PlatformPort {
       maxBackoffMs: config.maxBackoffMs ?? 2_000,
       concurrency: Math.max(1, config.concurrency ?? 8),
       now: config.now ?? (() => new Date()),
+      fetch: config.fetch ?? ((input, init) => fetch(input, init)),
     };
     this.slots = new Semaphore(this.options.concurrency);
   }
@@ -360,7 +363,7 @@ export class HttpPlatform implements PlatformPort {
     if (body !== '') headers['content-type'] = 'application/json';
     let response: Response;
     try {
-      response = await fetch(`${this.base}${fullPath}`, {
+      response = await this.options.fetch(`${this.base}${fullPath}`, {
         method,
         headers,
         ...(body === '' ? {} : { body }),
