@@ -17,6 +17,7 @@ import { OffboardError } from '../../src/domain/errors.js';
 import { openContext } from '../../src/main/context.js';
 import type { Context } from '../../src/main/context.js';
 import { FixedClock, systemClock } from '../../src/ports/clock.js';
+import { openHarness } from '../http/harness.js';
 import { cli } from '../support/cli.js';
 import { waitFor } from '../support/wait.js';
 import { createTestDatabase, DIALECTS, openTestDatabase } from '../support/databases.js';
@@ -279,6 +280,29 @@ describe.each(DIALECTS)('the HTTP platform client against the sandbox server [%s
     const noSecret = await cli(['--db', offboardDb.url, '--platform', proxy.url, 'check', 'a']);
     expect(noSecret.code).toBe(2);
     expect(noSecret.stderr).toContain('OFFBOARD_PLATFORM_SECRET');
+  });
+});
+
+describe.each(DIALECTS)('the API over a platform that is down [%s]', (dialect) => {
+  it('answers 503 OFFBOARD_ERR_PLATFORM_UNAVAILABLE, never a 500 or a stack', async () => {
+    const gone = await startProxy('http://127.0.0.1:9');
+    await gone.close();
+    const h = await openHarness(dialect, {
+      env: { OFFBOARD_PLATFORM_URL: gone.url, OFFBOARD_PLATFORM_SECRET: SECRET },
+    });
+    try {
+      const answer = await h.call('GET', '/v1/accounts/demo-clean/eligibility', {
+        token: h.keys.read,
+      });
+      expect(answer.status).toBe(503);
+      expect(answer.json()).toMatchObject({
+        error: { code: 'OFFBOARD_ERR_PLATFORM_UNAVAILABLE' },
+      });
+      expect(answer.body).toContain('the platform is unavailable');
+      expect(answer.body).not.toContain('127.0.0.1');
+    } finally {
+      await h.dispose();
+    }
   });
 });
 
