@@ -170,6 +170,28 @@ describe.each(DIALECTS)('the HTTP platform client against the sandbox server [%s
     expect(await ctx.app.platform.countAccounts({})).toBe(await builtin.countAccounts({}));
   });
 
+  it('reads the same transactions as the builtin, page by page, oldest first', async () => {
+    const readAll = async (platform: typeof builtin | HttpPlatform, id: string) => {
+      const rows: unknown[] = [];
+      let cursor = await platform.openTransactions(id);
+      while (cursor !== null) {
+        const page = await platform.transactionPage(id, { cursor, from: null, to: null, limit: 2 });
+        rows.push(...page.transactions);
+        cursor = page.next;
+      }
+      return rows;
+    };
+    const http = client();
+    for (const id of ['demo-everything', 'demo-negative']) {
+      const expected = await readAll(builtin, id);
+      expect(expected.length).toBeGreaterThan(0);
+      expect(await readAll(http, id), id).toEqual(expected);
+    }
+    const decimals = await http.assetDecimals();
+    for (const [asset, d] of decimals) expect((await builtin.assetDecimals()).get(asset)).toBe(d);
+    expect(await http.openTransactions('nobody')).toBeNull();
+  });
+
   it('closes an account from request to closed with the worker, through the client', async () => {
     await requestClosure(ctx.app, ctx.rules, {
       accountId: 'demo-clean',
