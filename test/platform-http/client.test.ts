@@ -294,6 +294,7 @@ describe.each(DIALECTS)('the HTTP platform client against the sandbox server [%s
     expect(down.code).toBe(3);
     expect(down.stderr).toContain('OFFBOARD_ERR_PLATFORM_UNAVAILABLE');
     expect(down.stderr).toContain('facts(demo-clean)');
+    expect(down.stderr).toContain('OFFBOARD_PLATFORM_URL');
     expect(down.stderr).not.toMatch(/\n\s+at /);
 
     const badUrl = await cli(['--db', offboardDb.url, '--platform', 'ftp://x', 'check', 'a'], env);
