@@ -77,6 +77,7 @@ describe('interface words', () => {
 /** One set of parameters for each templated code. */
 const SAMPLES: { [C in TemplatedCode]: ErrorParams<C> } = {
   OFFBOARD_ERR_UNKNOWN_ACCOUNT: { accountId: 'acct-1' },
+  OFFBOARD_ERR_PLATFORM_UNAVAILABLE: { call: 'freeze(acct-1)', attempts: 4, cause: 'HTTP 503' },
   OFFBOARD_ERR_NOT_FOUND: { record: 'api_key', id: 'key-1' },
   OFFBOARD_ERR_CONSENT_REQUIRED: { accountId: 'acct-1', consents: ['cancel-orders', 'sweep-dust'] },
   OFFBOARD_ERR_ACCOUNT_NOT_ACTIVE: {

@@ -88,6 +88,8 @@ export const ERROR_CATALOGUE = {
     'This Idempotency-Key was used before with another method, path or body: use a new key for a new request.',
   OFFBOARD_ERR_PLATFORM_KEY_MISSING:
     'A write to the platform contract carries no Idempotency-Key header (1 to 200 visible ASCII characters).',
+  OFFBOARD_ERR_PLATFORM_UNAVAILABLE:
+    'The platform (OFFBOARD_PLATFORM_URL) did not answer, timed out or failed after every retry; the message names the call. Closures wait and are retried.',
   OFFBOARD_ERR_BAD_CHECKPOINT:
     'The audit checkpoint file is unreadable or is not an offboard audit checkpoint (the signed JSON a published checkpoint is).',
 } as const;
@@ -103,6 +105,8 @@ export type ErrorCode = keyof typeof ERROR_CATALOGUE;
  * situations names the situation in its parameters.
  */
 export const ERROR_TEMPLATES = {
+  OFFBOARD_ERR_PLATFORM_UNAVAILABLE: (p: { call: string; attempts: number; cause: string }) =>
+    `the platform call ${p.call} failed after ${p.attempts} attempt${p.attempts === 1 ? '' : 's'}: ${p.cause}`,
   OFFBOARD_ERR_UNKNOWN_ACCOUNT: (p: { accountId: string }) => `no account "${p.accountId}"`,
   OFFBOARD_ERR_INVALID_ARGUMENT: (
     p:

@@ -3,6 +3,7 @@ import type { AppContext } from '../app/context.js';
 import { effectivePolicy } from '../app/check-eligibility.js';
 import type { EffectivePolicy, EligibilityRules } from '../app/check-eligibility.js';
 import { LedgerPlatform } from '../adapters/ledger/ledger-platform.js';
+import { HttpPlatform } from '../adapters/platform-http/client.js';
 import { BuiltinLedger } from '../adapters/ledger/ledger.js';
 import { openDatabase } from '../adapters/store/database.js';
 import type { Database } from '../adapters/store/database.js';
@@ -56,9 +57,46 @@ export interface ContextOptions {
   migrate?: boolean;
   /** The platform the use cases read and act on (default: the builtin ledger in this database). */
   platform?: PlatformPort;
+  /**
+   * The `--platform` flag: an HTTP platform's URL, or `builtin`; else OFFBOARD_PLATFORM_URL;
+   * else the builtin ledger. Null keeps the builtin ledger whatever the environment says
+   * (the sandbox commands: seed, ledger, accounts, demo).
+   */
+  platformUrl?: string | null;
 }
 
 const DAY = 86_400_000;
+
+/**
+ * The HTTP platform client when a platform URL is given (flag, else OFFBOARD_PLATFORM_URL),
+ * signed with OFFBOARD_PLATFORM_SECRET; null for the builtin ledger.
+ */
+export function httpPlatformFrom(
+  flag: string | null | undefined,
+  env: NodeJS.ProcessEnv,
+): PlatformPort | null {
+  if (flag === null) return null;
+  const url = flag ?? env['OFFBOARD_PLATFORM_URL'];
+  if (url === undefined || url === '' || url === 'builtin') return null;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = new URL('invalid:');
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    throw new OffboardError(
+      'OFFBOARD_ERR_INVALID_ARGUMENT',
+      `the platform URL must be http://... or https://... (or builtin), got "${url}"`,
+    );
+  const secret = env['OFFBOARD_PLATFORM_SECRET'] ?? '';
+  if (secret.length < 16)
+    throw new OffboardError(
+      'OFFBOARD_ERR_INVALID_ARGUMENT',
+      'OFFBOARD_PLATFORM_SECRET must hold the secret shared with the platform (at least 16 characters)',
+    );
+  return new HttpPlatform({ url, secret });
+}
 
 export async function openContext(options: ContextOptions = {}): Promise<Context> {
   const env = options.env ?? process.env;
@@ -73,7 +111,16 @@ export async function openContext(options: ContextOptions = {}): Promise<Context
   }
   const clock = options.clock ?? systemClock;
   const ledger = new BuiltinLedger(database, clock);
-  const platform = options.platform ?? new LedgerPlatform(database, ledger);
+  let platform: PlatformPort;
+  try {
+    platform =
+      options.platform ??
+      httpPlatformFrom(options.platformUrl, env) ??
+      new LedgerPlatform(database, ledger);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
   const document = options.policy ?? DEFAULT_POLICY_DOCUMENT;
   // Keyed by the policy a jurisdiction resolves to, so it holds at most the document's base
   // and the jurisdictions it names, whatever the accounts say: a fixed set, read on every

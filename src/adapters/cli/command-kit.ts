@@ -15,6 +15,7 @@ export interface CliDeps {
 export interface GlobalOptions {
   db?: string;
   policy?: string;
+  platform?: string;
   json?: boolean;
 }
 
@@ -55,6 +56,8 @@ export function action<Args extends unknown[], Opts extends OptionValues>(
   options: {
     needsContext?: boolean;
     /** Bring the schema up to date on opening (default: yes). */ migrate?: boolean;
+    /** A sandbox command: always the builtin ledger, whatever --platform says. */
+    builtinLedger?: boolean;
   } = {},
 ): (...received: [...Args, Opts, CommandUnknownOpts]) => Promise<void> {
   return async (...received): Promise<void> => {
@@ -70,6 +73,7 @@ export function action<Args extends unknown[], Opts extends OptionValues>(
           db: opts.db,
           env: deps.io.env,
           policy,
+          platformUrl: options.builtinLedger ? null : opts.platform,
           ...(options.migrate === false ? { migrate: false } : {}),
         });
       }

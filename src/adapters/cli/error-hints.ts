@@ -7,6 +7,8 @@ import type { ErrorHints } from '../../domain/errors.js';
  */
 export const CLI_HINTS: ErrorHints = {
   OFFBOARD_ERR_UNKNOWN_ACCOUNT: () => 'list the accounts with `offboard accounts list`',
+  OFFBOARD_ERR_PLATFORM_UNAVAILABLE: () =>
+    'check that the platform --platform or OFFBOARD_PLATFORM_URL names runs and answers; `offboard work` retries closures by itself',
   OFFBOARD_ERR_NOT_FOUND: (p) =>
     p.record === 'api_key' ? '`offboard keys list` shows them' : undefined,
   OFFBOARD_ERR_CONSENT_REQUIRED: (p) =>

@@ -38,6 +38,10 @@ export function buildProgram(deps: CliDeps, exit: ExitBox): Command {
       '--policy <file>',
       'policy YAML file (default: OFFBOARD_POLICY, else the built-in defaults)',
     )
+    .option(
+      '--platform <url>',
+      'the platform to drive: an HTTP platform contract URL, or builtin (default: OFFBOARD_PLATFORM_URL, else builtin; secret in OFFBOARD_PLATFORM_SECRET)',
+    )
     .exitOverride()
     .configureOutput(outputOf(deps));
   registerMigrate(program, deps, exit);

@@ -69,6 +69,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   OFFBOARD_ERR_PLATFORM_STALE_REQUEST: 401,
   OFFBOARD_ERR_PLATFORM_KEY_REUSED: 409,
   OFFBOARD_ERR_PLATFORM_KEY_MISSING: 400,
+  OFFBOARD_ERR_PLATFORM_UNAVAILABLE: 503,
   // Only `offboard audit verify --checkpoint FILE` reads a checkpoint file.
   OFFBOARD_ERR_BAD_CHECKPOINT: 400,
 };
@@ -215,6 +216,8 @@ export function toErrorResponse(
 function genericMessage(code: ErrorCode): string {
   if (code === 'OFFBOARD_ERR_DATABASE_UNREACHABLE')
     return 'the database is unreachable; retry shortly';
+  if (code === 'OFFBOARD_ERR_PLATFORM_UNAVAILABLE')
+    return 'the platform is unavailable; retry shortly';
   if (code === 'OFFBOARD_ERR_NOT_READY') return 'the service is not ready; retry shortly';
   return 'an unexpected failure; it is logged. Retry, and report it if it persists';
 }

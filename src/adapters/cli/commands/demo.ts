@@ -89,7 +89,12 @@ export function registerDemo(program: Command, deps: CliDeps, exit: ExitBox): vo
             await ensurePortFree(listenPort, opts.host);
             await (await resetModule()).resetDatabase(url, refuseNonDemoData);
           }
-          const ctx = await deps.openContext({ db: url, env: deps.io.env, policy });
+          const ctx = await deps.openContext({
+            db: url,
+            env: deps.io.env,
+            policy,
+            platformUrl: null,
+          });
           let server: RunningServer | null = null;
           try {
             const seeded = await (

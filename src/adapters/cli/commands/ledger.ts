@@ -70,53 +70,60 @@ export function registerLedger(program: Command, deps: CliDeps, exit: ExitBox): 
     .option('--phone <number>', "the holder's phone for SMS, e.g. +49 30 1234567 (default: none)")
     .option('--json', 'print the result as JSON')
     .action(
-      action(deps, exit, async (ctx, opts, account: string) => {
-        if (!ACCOUNT_ID.test(account)) {
-          throw new OffboardError(
-            'OFFBOARD_ERR_INVALID_ARGUMENT',
-            `account id "${account}": use 1 to 64 letters, digits, ".", "_" or "-", starting with a letter or digit`,
-          );
-        }
-        const jurisdiction = opts.jurisdiction;
-        if (!isJurisdiction(jurisdiction)) {
-          const hint = isJurisdiction(jurisdiction.toUpperCase())
-            ? `; did you mean ${jurisdiction.toUpperCase()}?`
-            : '';
-          throw new OffboardError(
-            'OFFBOARD_ERR_INVALID_ARGUMENT',
-            `--jurisdiction takes an assigned ISO 3166 alpha-2 code such as DE, GB or US, got "${jurisdiction}"${hint}`,
-          );
-        }
-        const name = readText(opts.holder, '--holder');
-        const email =
-          opts.email === undefined ? `${account}@example.invalid` : readText(opts.email, '--email');
-        if (!/^[^\s@]+@[^\s@]+$/.test(email))
-          throw new OffboardError(
-            'OFFBOARD_ERR_INVALID_ARGUMENT',
-            `--email takes an address such as ana@example.com, got "${email}"`,
-          );
-        const phone = opts.phone === undefined ? null : readText(opts.phone, '--phone');
-        if (phone !== null && !/^\+?[0-9][0-9 ()-]{3,24}$/.test(phone)) {
-          throw new OffboardError(
-            'OFFBOARD_ERR_INVALID_ARGUMENT',
-            `--phone takes a number such as "+49 30 1234567", got "${phone}"`,
-          );
-        }
-        const { holderId } = await ctx.ledger.openHolderAccount({
-          accountId: account,
-          name,
-          email,
-          phone,
-          jurisdiction,
-        });
-        if (opts.json)
-          printJson(deps.io, { account, holderId, status: 'active', jurisdiction, email, phone });
-        else
-          deps.io.stdout(
-            `opened ${account} (${jurisdiction}) for ${escapeControl(name)}; holder ${holderId}\n`,
-          );
-        return 0;
-      }),
+      action(
+        deps,
+        exit,
+        async (ctx, opts, account: string) => {
+          if (!ACCOUNT_ID.test(account)) {
+            throw new OffboardError(
+              'OFFBOARD_ERR_INVALID_ARGUMENT',
+              `account id "${account}": use 1 to 64 letters, digits, ".", "_" or "-", starting with a letter or digit`,
+            );
+          }
+          const jurisdiction = opts.jurisdiction;
+          if (!isJurisdiction(jurisdiction)) {
+            const hint = isJurisdiction(jurisdiction.toUpperCase())
+              ? `; did you mean ${jurisdiction.toUpperCase()}?`
+              : '';
+            throw new OffboardError(
+              'OFFBOARD_ERR_INVALID_ARGUMENT',
+              `--jurisdiction takes an assigned ISO 3166 alpha-2 code such as DE, GB or US, got "${jurisdiction}"${hint}`,
+            );
+          }
+          const name = readText(opts.holder, '--holder');
+          const email =
+            opts.email === undefined
+              ? `${account}@example.invalid`
+              : readText(opts.email, '--email');
+          if (!/^[^\s@]+@[^\s@]+$/.test(email))
+            throw new OffboardError(
+              'OFFBOARD_ERR_INVALID_ARGUMENT',
+              `--email takes an address such as ana@example.com, got "${email}"`,
+            );
+          const phone = opts.phone === undefined ? null : readText(opts.phone, '--phone');
+          if (phone !== null && !/^\+?[0-9][0-9 ()-]{3,24}$/.test(phone)) {
+            throw new OffboardError(
+              'OFFBOARD_ERR_INVALID_ARGUMENT',
+              `--phone takes a number such as "+49 30 1234567", got "${phone}"`,
+            );
+          }
+          const { holderId } = await ctx.ledger.openHolderAccount({
+            accountId: account,
+            name,
+            email,
+            phone,
+            jurisdiction,
+          });
+          if (opts.json)
+            printJson(deps.io, { account, holderId, status: 'active', jurisdiction, email, phone });
+          else
+            deps.io.stdout(
+              `opened ${account} (${jurisdiction}) for ${escapeControl(name)}; holder ${holderId}\n`,
+            );
+          return 0;
+        },
+        { builtinLedger: true },
+      ),
     );
 
   ledger
@@ -128,32 +135,37 @@ export function registerLedger(program: Command, deps: CliDeps, exit: ExitBox): 
     .option('--memo <text>', 'the same as --reference')
     .option('--json', 'print the result as JSON')
     .action(
-      action(deps, exit, async (ctx, opts, account: string, asset: string, amountText: string) => {
-        const reference = readReference(opts);
-        const amount = await readAmount(ctx.ledger, asset, amountText);
-        const result = await ctx.ledger.deposit(account, asset, amount, {
-          pending: Boolean(opts.pending),
-          counterparty: readText(opts.counterparty, '--counterparty'),
-          reference,
-        });
-        if (opts.json)
-          printJson(deps.io, {
-            ...result,
-            account,
-            asset,
-            amount: amountText,
-            reference: reference ?? null,
+      action(
+        deps,
+        exit,
+        async (ctx, opts, account: string, asset: string, amountText: string) => {
+          const reference = readReference(opts);
+          const amount = await readAmount(ctx.ledger, asset, amountText);
+          const result = await ctx.ledger.deposit(account, asset, amount, {
+            pending: Boolean(opts.pending),
+            counterparty: readText(opts.counterparty, '--counterparty'),
+            reference,
           });
-        else if (result.returned)
-          deps.io.stdout(
-            `returned ${amountText} ${asset} to its sender: ${account} cannot take money (transaction ${result.transactionId})\n`,
-          );
-        else
-          deps.io.stdout(
-            `${opts.pending ? 'pending' : 'credited'} ${amountText} ${asset} to ${account} (transaction ${result.transactionId})\n`,
-          );
-        return 0;
-      }),
+          if (opts.json)
+            printJson(deps.io, {
+              ...result,
+              account,
+              asset,
+              amount: amountText,
+              reference: reference ?? null,
+            });
+          else if (result.returned)
+            deps.io.stdout(
+              `returned ${amountText} ${asset} to its sender: ${account} cannot take money (transaction ${result.transactionId})\n`,
+            );
+          else
+            deps.io.stdout(
+              `${opts.pending ? 'pending' : 'credited'} ${amountText} ${asset} to ${account} (transaction ${result.transactionId})\n`,
+            );
+          return 0;
+        },
+        { builtinLedger: true },
+      ),
     );
 
   ledger
@@ -161,17 +173,24 @@ export function registerLedger(program: Command, deps: CliDeps, exit: ExitBox): 
     .description('complete a pending deposit')
     .option('--json', 'print the result as JSON')
     .action(
-      action(deps, exit, async (ctx, opts, transaction: string) => {
-        const result = await ctx.ledger.completeDeposit(parseCount(transaction, 'transaction', 1));
-        if (opts.json) printJson(deps.io, result);
-        else
-          deps.io.stdout(
-            result.returned
-              ? `deposit ${transaction} returned to its sender\n`
-              : `deposit ${transaction} credited\n`,
+      action(
+        deps,
+        exit,
+        async (ctx, opts, transaction: string) => {
+          const result = await ctx.ledger.completeDeposit(
+            parseCount(transaction, 'transaction', 1),
           );
-        return 0;
-      }),
+          if (opts.json) printJson(deps.io, result);
+          else
+            deps.io.stdout(
+              result.returned
+                ? `deposit ${transaction} returned to its sender\n`
+                : `deposit ${transaction} credited\n`,
+            );
+          return 0;
+        },
+        { builtinLedger: true },
+      ),
     );
 
   ledger
@@ -186,30 +205,35 @@ export function registerLedger(program: Command, deps: CliDeps, exit: ExitBox): 
     .option('--memo <text>', 'the same as --reference')
     .option('--json', 'print the result as JSON')
     .action(
-      action(deps, exit, async (ctx, opts, account: string, asset: string, amountText: string) => {
-        const reference = readReference(opts);
-        const amount = await readAmount(ctx.ledger, asset, amountText);
-        const id = await ctx.ledger.withdraw(account, asset, amount, {
-          counterparty: readText(opts.counterparty, '--counterparty'),
-          reference,
-        });
-        if (!opts.pending) await ctx.ledger.completeWithdrawal(id);
-        const status = opts.pending ? 'pending' : 'completed';
-        if (opts.json)
-          printJson(deps.io, {
-            transactionId: id,
-            status,
-            account,
-            asset,
-            amount: amountText,
-            reference: reference ?? null,
+      action(
+        deps,
+        exit,
+        async (ctx, opts, account: string, asset: string, amountText: string) => {
+          const reference = readReference(opts);
+          const amount = await readAmount(ctx.ledger, asset, amountText);
+          const id = await ctx.ledger.withdraw(account, asset, amount, {
+            counterparty: readText(opts.counterparty, '--counterparty'),
+            reference,
           });
-        else
-          deps.io.stdout(
-            `withdrawal of ${amountText} ${asset} from ${account} ${status} (transaction ${id})\n`,
-          );
-        return 0;
-      }),
+          if (!opts.pending) await ctx.ledger.completeWithdrawal(id);
+          const status = opts.pending ? 'pending' : 'completed';
+          if (opts.json)
+            printJson(deps.io, {
+              transactionId: id,
+              status,
+              account,
+              asset,
+              amount: amountText,
+              reference: reference ?? null,
+            });
+          else
+            deps.io.stdout(
+              `withdrawal of ${amountText} ${asset} from ${account} ${status} (transaction ${id})\n`,
+            );
+          return 0;
+        },
+        { builtinLedger: true },
+      ),
     );
 
   for (const [name, verb] of [
@@ -244,30 +268,35 @@ export function registerLedger(program: Command, deps: CliDeps, exit: ExitBox): 
     .description("the account's balances per asset")
     .option('--json', 'print the balances as JSON')
     .action(
-      action(deps, exit, async (ctx, opts, account: string) => {
-        const balances = await ctx.ledger.balances(account);
-        const status = (await ctx.ledger.account(account)).status;
-        const rows = balances.map((b) => ({
-          asset: b.asset,
-          decimals: b.decimals,
-          available: formatAmount(b.available, b.decimals),
-          locked: formatAmount(b.locked, b.decimals),
-          total: formatAmount(b.available + b.locked, b.decimals),
-          availableMinor: b.available.toString(),
-          lockedMinor: b.locked.toString(),
-        }));
-        if (opts.json) {
-          printJson(deps.io, { account, status, balances: rows });
+      action(
+        deps,
+        exit,
+        async (ctx, opts, account: string) => {
+          const balances = await ctx.ledger.balances(account);
+          const status = (await ctx.ledger.account(account)).status;
+          const rows = balances.map((b) => ({
+            asset: b.asset,
+            decimals: b.decimals,
+            available: formatAmount(b.available, b.decimals),
+            locked: formatAmount(b.locked, b.decimals),
+            total: formatAmount(b.available + b.locked, b.decimals),
+            availableMinor: b.available.toString(),
+            lockedMinor: b.locked.toString(),
+          }));
+          if (opts.json) {
+            printJson(deps.io, { account, status, balances: rows });
+            return 0;
+          }
+          deps.io.stdout(`${account} (${status})\n`);
+          if (rows.length === 0) deps.io.stdout('  no balances\n');
+          for (const r of rows)
+            deps.io.stdout(
+              `  ${r.asset.padEnd(5)} available ${r.available.padStart(24)}  locked ${r.locked.padStart(24)}\n`,
+            );
           return 0;
-        }
-        deps.io.stdout(`${account} (${status})\n`);
-        if (rows.length === 0) deps.io.stdout('  no balances\n');
-        for (const r of rows)
-          deps.io.stdout(
-            `  ${r.asset.padEnd(5)} available ${r.available.padStart(24)}  locked ${r.locked.padStart(24)}\n`,
-          );
-        return 0;
-      }),
+        },
+        { builtinLedger: true },
+      ),
     );
 
   ledger
@@ -276,32 +305,37 @@ export function registerLedger(program: Command, deps: CliDeps, exit: ExitBox): 
     .option('--limit <n>', 'at most N rows (the newest)', '50')
     .option('--json', 'print the rows as JSON')
     .action(
-      action(deps, exit, async (ctx, opts, account: string) => {
-        const limit = parseCount(opts.limit, '--limit', 1);
-        await ctx.ledger.account(account);
-        const decimals = new Map((await ctx.ledger.assets()).map((a) => [a.code, a.decimals]));
-        const rows = (await ctx.ledger.recentTransactions(account, limit)).map((t) => ({
-          id: t.id,
-          at: t.createdAt.toISOString(),
-          type: t.type,
-          asset: t.asset,
-          amount: formatAmount(t.amount, decimals.get(t.asset) ?? 0),
-          fee: formatAmount(t.fee, decimals.get(t.asset) ?? 0),
-          status: t.status,
-          counterparty: t.counterparty,
-          reference: t.reference,
-        }));
-        if (opts.json) printJson(deps.io, { account, transactions: rows });
-        else {
-          for (const r of rows) {
-            const reference = r.reference === null ? '' : `  ${escapeControl(r.reference)}`;
-            deps.io.stdout(
-              `${String(r.id).padStart(8)} ${r.at} ${r.type.padEnd(10)} ${r.amount.padStart(24)} ${r.asset.padEnd(5)} ${r.status}${reference}\n`,
-            );
+      action(
+        deps,
+        exit,
+        async (ctx, opts, account: string) => {
+          const limit = parseCount(opts.limit, '--limit', 1);
+          await ctx.ledger.account(account);
+          const decimals = new Map((await ctx.ledger.assets()).map((a) => [a.code, a.decimals]));
+          const rows = (await ctx.ledger.recentTransactions(account, limit)).map((t) => ({
+            id: t.id,
+            at: t.createdAt.toISOString(),
+            type: t.type,
+            asset: t.asset,
+            amount: formatAmount(t.amount, decimals.get(t.asset) ?? 0),
+            fee: formatAmount(t.fee, decimals.get(t.asset) ?? 0),
+            status: t.status,
+            counterparty: t.counterparty,
+            reference: t.reference,
+          }));
+          if (opts.json) printJson(deps.io, { account, transactions: rows });
+          else {
+            for (const r of rows) {
+              const reference = r.reference === null ? '' : `  ${escapeControl(r.reference)}`;
+              deps.io.stdout(
+                `${String(r.id).padStart(8)} ${r.at} ${r.type.padEnd(10)} ${r.amount.padStart(24)} ${r.asset.padEnd(5)} ${r.status}${reference}\n`,
+              );
+            }
           }
-        }
-        return 0;
-      }),
+          return 0;
+        },
+        { builtinLedger: true },
+      ),
     );
 
   ledger
@@ -311,26 +345,31 @@ export function registerLedger(program: Command, deps: CliDeps, exit: ExitBox): 
     )
     .option('--json', 'print the assets as JSON')
     .action(
-      action(deps, exit, async (ctx, opts) => {
-        const { referenceCurrency, referenceDecimals } = ctx.policy.base;
-        const assets = (await ctx.ledger.assets()).map((a) => ({
-          code: a.code,
-          decimals: a.decimals,
-          priceMinor: a.priceMinor?.toString() ?? null,
-          price: a.priceMinor === null ? null : formatAmount(a.priceMinor, referenceDecimals),
-          currency: referenceCurrency,
-          allowNegative: a.allowNegative,
-        }));
-        if (opts.json) printJson(deps.io, { assets });
-        else {
-          for (const a of assets) {
-            const price = a.price === null ? 'no price' : `price ${a.price} ${a.currency}`;
-            deps.io.stdout(
-              `${a.code.padEnd(5)} ${String(a.decimals).padStart(2)} decimals, ${price}${a.allowNegative ? ', may go negative' : ''}\n`,
-            );
+      action(
+        deps,
+        exit,
+        async (ctx, opts) => {
+          const { referenceCurrency, referenceDecimals } = ctx.policy.base;
+          const assets = (await ctx.ledger.assets()).map((a) => ({
+            code: a.code,
+            decimals: a.decimals,
+            priceMinor: a.priceMinor?.toString() ?? null,
+            price: a.priceMinor === null ? null : formatAmount(a.priceMinor, referenceDecimals),
+            currency: referenceCurrency,
+            allowNegative: a.allowNegative,
+          }));
+          if (opts.json) printJson(deps.io, { assets });
+          else {
+            for (const a of assets) {
+              const price = a.price === null ? 'no price' : `price ${a.price} ${a.currency}`;
+              deps.io.stdout(
+                `${a.code.padEnd(5)} ${String(a.decimals).padStart(2)} decimals, ${price}${a.allowNegative ? ', may go negative' : ''}\n`,
+              );
+            }
           }
-        }
-        return 0;
-      }),
+          return 0;
+        },
+        { builtinLedger: true },
+      ),
     );
 }

@@ -31,37 +31,42 @@ export function registerSandbox(program: Command, deps: CliDeps, exit: ExitBox):
       'also serve the test-only fixtures endpoints (/offboard-platform/v1/test/...)',
     )
     .action(
-      action(deps, exit, async (ctx, opts) => {
-        const secret = opts.secret ?? deps.io.env[PLATFORM_SECRET_ENV];
-        if (!secret || secret.length < 16)
-          throw new OffboardError(
-            'OFFBOARD_ERR_INVALID_ARGUMENT',
-            `the sandbox platform needs a shared secret of at least 16 characters: set ${PLATFORM_SECRET_ENV} (or pass --secret)`,
+      action(
+        deps,
+        exit,
+        async (ctx, opts) => {
+          const secret = opts.secret ?? deps.io.env[PLATFORM_SECRET_ENV];
+          if (!secret || secret.length < 16)
+            throw new OffboardError(
+              'OFFBOARD_ERR_INVALID_ARGUMENT',
+              `the sandbox platform needs a shared secret of at least 16 characters: set ${PLATFORM_SECRET_ENV} (or pass --secret)`,
+            );
+          const listenOn = { port: port(opts.port), host: opts.host };
+          const { buildSandboxApp } = await sandboxModule();
+          const app = await buildSandboxApp({
+            database: ctx.database,
+            clock: ctx.clock,
+            secret,
+            testMode: Boolean(opts.testMode),
+          });
+          let address: string;
+          try {
+            address = await app.listen(listenOn);
+          } catch (error) {
+            await app.close();
+            throw (await listenModule()).listenError(error, listenOn);
+          }
+          // Listen for signals before saying so: a test may stop the process as soon as it reads the line.
+          const stopped = untilSignal();
+          deps.io.stdout(
+            `offboard sandbox: listening on ${address}/offboard-platform/v1${opts.testMode ? ' (test mode: fixtures on)' : ''}\n`,
           );
-        const listenOn = { port: port(opts.port), host: opts.host };
-        const { buildSandboxApp } = await sandboxModule();
-        const app = await buildSandboxApp({
-          database: ctx.database,
-          clock: ctx.clock,
-          secret,
-          testMode: Boolean(opts.testMode),
-        });
-        let address: string;
-        try {
-          address = await app.listen(listenOn);
-        } catch (error) {
+          await stopped;
           await app.close();
-          throw (await listenModule()).listenError(error, listenOn);
-        }
-        // Listen for signals before saying so: a test may stop the process as soon as it reads the line.
-        const stopped = untilSignal();
-        deps.io.stdout(
-          `offboard sandbox: listening on ${address}/offboard-platform/v1${opts.testMode ? ' (test mode: fixtures on)' : ''}\n`,
-        );
-        await stopped;
-        await app.close();
-        return 0;
-      }),
+          return 0;
+        },
+        { builtinLedger: true },
+      ),
     );
 }
 
