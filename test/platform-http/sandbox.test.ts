@@ -277,7 +277,8 @@ describe.each(DIALECTS)('the sandbox platform server on %s', (dialect) => {
     expect((zero.body['error'] as { code: string }).code).toBe('OFFBOARD_ERR_INVALID_AMOUNT');
     const extra = await call('POST', '/accounts/demo-dust/sweep-dust', { asset: 'USD', x: 1 });
     expect(extra.status).toBe(400);
-    const unknownAsset = await call('POST', '/accounts/demo-dust/sweep-dust', { asset: 'XXX' });
+    // An asset code no ledger lists (a real test value, not a placeholder).
+    const unknownAsset = await call('POST', '/accounts/demo-dust/sweep-dust', { asset: 'ZZZ' });
     expect(unknownAsset.status).toBe(404);
     expect(Object.keys(unknownAsset.body['error'] as object).sort()).toEqual(['code', 'message']);
   });
