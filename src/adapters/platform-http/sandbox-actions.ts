@@ -6,7 +6,8 @@ import type { SandboxApp, SandboxTools } from './sandbox-kit.js';
 
 /** The contract's writes, each once per Idempotency-Key; and the test-mode fixtures. */
 export function registerActionRoutes(app: SandboxApp, tools: SandboxTools): void {
-  const { deps, ledger, once, requireAccount, requireAsset, requireOwned, status } = tools;
+  const { deps, ledger, platform, once, requireAccount, requireAsset, requireOwned, status } =
+    tools;
   const P = C.PREFIX;
 
   const statusAction = (
@@ -112,37 +113,17 @@ export function registerActionRoutes(app: SandboxApp, tools: SandboxTools): void
     'authorizations/:id/revoke',
     'authorizations',
     'Revoke a third-party authorization for good',
-    async (_a, id) => {
-      // A revoked grant stays revoked: revoking twice has one effect.
-      const row = await deps.database.db
-        .selectFrom('authorizations')
-        .select('status')
-        .where('id', '=', id)
-        .executeTakeFirstOrThrow();
-      if (row.status === 'active') await ledger.revokeAuthorization(id);
-    },
+    (accountId, id, key) => platform.revokeAuthorization(accountId, id, key),
   );
   recordAction(
     'credentials/:id/revoke',
     'credentials',
     'Revoke a credential for good',
-    async (_a, id) => {
-      const row = await deps.database.db
-        .selectFrom('credentials')
-        .select('status')
-        .where('id', '=', id)
-        .executeTakeFirstOrThrow();
-      if (row.status === 'active') await ledger.revokeCredential(id);
-    },
+    (accountId, id, key) => platform.revokeCredential(accountId, id, key),
   );
-  recordAction('holds/:id/lift', 'holds', 'Lift a hold', async (accountId, id) => {
-    const row = await deps.database.db
-      .selectFrom('holds')
-      .select('status')
-      .where('id', '=', id)
-      .executeTakeFirstOrThrow();
-    if (row.status === 'active') await ledger.liftHold(id);
-  });
+  recordAction('holds/:id/lift', 'holds', 'Lift a hold', (accountId, id) =>
+    platform.liftHold(accountId, id),
+  );
 
   app.post(
     `${P}/accounts/:accountId/withdrawals/:id/cancel`,

@@ -12,7 +12,7 @@ import type {
 import { OffboardError } from '../../domain/errors.js';
 import type { Clock } from '../../ports/clock.js';
 import { BuiltinLedger, PLATFORM_HOLDER_ID } from '../ledger/ledger.js';
-import { requireOwnedRecord } from '../ledger/ledger-platform.js';
+import { LedgerPlatform, requireOwnedRecord } from '../ledger/ledger-platform.js';
 import type { OwnedRecordTable } from '../ledger/ledger-platform.js';
 import type { Database } from '../store/database.js';
 import { PlatformIdempotencyRepository } from '../store/platform-idempotency-repository.js';
@@ -51,6 +51,8 @@ export const json = (schema: unknown) => ({ 200: schema, '4xx': C.ErrorBody });
 
 export function sandboxTools(deps: SandboxDeps) {
   const ledger = new BuiltinLedger(deps.database, deps.clock);
+  // The builtin ledger's own port implementation: the sandbox serves exactly its semantics.
+  const platform = new LedgerPlatform(deps.database, ledger);
   const keys = new PlatformIdempotencyRepository(deps.database.db);
 
   /**
@@ -119,7 +121,7 @@ export function sandboxTools(deps: SandboxDeps) {
     return { accountId, status: row.status };
   };
 
-  return { deps, ledger, once, requireAccount, requireAsset, requireOwned, status };
+  return { deps, ledger, platform, once, requireAccount, requireAsset, requireOwned, status };
 }
 
 export type SandboxTools = ReturnType<typeof sandboxTools>;
