@@ -2,6 +2,7 @@ import { transition } from '../domain/closure.js';
 import type { Closure, ClosureEvent } from '../domain/closure.js';
 import type { AccountFacts } from '../domain/facts.js';
 import { planFinalization } from '../domain/finalization.js';
+import { renderVerdict } from '../domain/messages.js';
 import type { FinalizationPlan } from '../domain/finalization.js';
 import { formatAmount } from '../domain/money.js';
 import type { StoredClosure } from '../ports/closures.js';
@@ -291,13 +292,14 @@ async function finalize(
       decision = 'close';
     } else {
       const now = ctx.clock.now();
-      verdict = evaluateFacts(rules, withoutOwnClosure(facts), now);
       const plan = planFinalization(
         withoutOwnClosure(facts),
         rules(facts.jurisdiction).policy,
         closure.consent,
         now,
       );
+      // The plan evaluated the facts as they are: render that verdict instead of evaluating again.
+      verdict = renderVerdict(plan.before, { lang: 'en', audience: 'agent', now });
       if (!plan.after.eligible) {
         // Something the holder or support must fix stands: touch nothing, tell them why.
         decision = 'block';

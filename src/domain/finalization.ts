@@ -9,6 +9,8 @@ export interface FinalizationPlan {
   cancelOrders: string[];
   sweepAssets: string[];
   revokeAuthorizations: string[];
+  /** The verdict on the facts as they are, before any action. */
+  before: Verdict;
   /** The verdict on the facts as they would be after every planned action. */
   after: Verdict;
 }
@@ -32,7 +34,8 @@ export function planFinalization(
   now: Date,
 ): FinalizationPlan {
   let current = facts;
-  let verdict = evaluate(current, policy, now);
+  const before = evaluate(current, policy, now);
+  let verdict = before;
   const cancelOrders: string[] = [];
   if (consent.cancelOrders && verdict.blockers.some((b) => isAutomatic(b, 'open_orders'))) {
     cancelOrders.push(...current.openOrders.map((o) => o.id));
@@ -54,7 +57,13 @@ export function planFinalization(
     balances: current.balances.map((b) => (swept.has(b.asset) ? { ...b, available: 0n } : b)),
     authorizations: current.authorizations.filter((a) => !revoked.has(a.id)),
   };
-  return { cancelOrders, sweepAssets, revokeAuthorizations, after: evaluate(current, policy, now) };
+  return {
+    cancelOrders,
+    sweepAssets,
+    revokeAuthorizations,
+    before,
+    after: evaluate(current, policy, now),
+  };
 }
 
 /** Cancelling an order releases what it locked into the available balance. */
