@@ -46,7 +46,7 @@ export function registerAudit(program: Command, deps: CliDeps, exit: ExitBox): v
           printJson(deps.io, { ...verdict, signaturesChecked: verifier !== undefined });
         else if (verdict.intact)
           deps.io.stdout(
-            `audit log intact: ${verdict.entries} entries in ${verdict.chains} chains, ${verdict.checkpoints} checkpoints ${verifier ? 'verified' : 'consistent (signatures not checked: no key)'}\n`,
+            `audit log intact: ${count(verdict.entries, 'entry', 'entries')} in ${count(verdict.chains, 'chain', 'chains')}, ${count(verdict.checkpoints, 'checkpoint', 'checkpoints')} ${verifier ? 'verified' : 'consistent (signatures not checked: no key)'}\n`,
           );
         else
           deps.io.stdout(
@@ -82,4 +82,9 @@ export function registerAudit(program: Command, deps: CliDeps, exit: ExitBox): v
         return 0;
       }),
     );
+}
+
+/** `1 entry`, `3 entries`. */
+function count(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
 }
