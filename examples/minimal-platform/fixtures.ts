@@ -1,0 +1,244 @@
+import { account, adjustBalance, deposit, record } from './store.js';
+import type { Db } from './store.js';
+
+/*
+ * Test mode's scenario accounts: the ids and shapes docs/platform-contract.md lists, so
+ * offboard's checks against this platform are deterministic. Histories are dated back from
+ * `now`; only the scenarios meant to trip a cooling-off have recent activity. Every name
+ * and address is synthetic.
+ */
+
+const DAY = 86_400_000;
+const HOUR = 3_600_000;
+
+export const SCENARIO_IDS = [
+  'demo-clean',
+  'demo-dust',
+  'demo-balance',
+  'demo-negative',
+  'demo-open-order',
+  'demo-pending-withdrawal',
+  'demo-pending-deposit',
+  'demo-dispute',
+  'demo-linked-app',
+  'demo-cooling-off',
+  'demo-hold-legal',
+  'demo-hold-compliance',
+  'demo-everything',
+  'demo-whale',
+];
+
+/** Creates every scenario account that does not exist yet; answers all their ids. */
+export function createFixtures(db: Db, nowMs: number): { accountIds: string[] } {
+  let clock = nowMs;
+  const at = (ago: number) => void (clock = nowMs - ago);
+  const t = () => new Date(clock).toISOString();
+
+  const insert = (table: string, ...values: unknown[]) =>
+    db.prepare(`INSERT INTO ${table} VALUES (${values.map(() => '?').join(', ')})`).run(...values);
+  const securityChange = (id: string) =>
+    db.prepare('UPDATE accounts SET last_security_change_at = ? WHERE id = ?').run(t(), id);
+  const fee = (id: string, asset: string, amount: bigint) => {
+    adjustBalance(db, id, asset, -amount, 0n);
+    record(db, {
+      accountId: id,
+      asset,
+      type: 'fee',
+      amount: -amount,
+      counterparty: 'platform',
+      reference: 'chargeback fee',
+      at: t(),
+    });
+  };
+  /** A withdrawal starts: its amount is locked until it leaves (or is stopped). */
+  const withdraw = (id: string, asset: string, amount: bigint, counterparty: string | null) => {
+    adjustBalance(db, id, asset, -amount, amount);
+    return record(db, {
+      accountId: id,
+      asset,
+      type: 'withdrawal',
+      amount: -amount,
+      status: 'pending',
+      cancellable: true,
+      counterparty,
+      at: t(),
+    });
+  };
+  /** The withdrawal left the platform: its locked funds are gone. */
+  const completeWithdrawal = (id: string, asset: string, transactionId: number, amount: bigint) => {
+    adjustBalance(db, id, asset, 0n, -amount);
+    db.prepare(
+      `UPDATE transactions SET status = 'completed', cancellable = 0, completed_at = ? WHERE id = ?`,
+    ).run(t(), transactionId);
+    db.prepare('UPDATE accounts SET last_withdrawal_at = ? WHERE id = ?').run(t(), id);
+  };
+  const pendingDeposit = (id: string, asset: string, amount: bigint, counterparty: string | null) =>
+    record(db, {
+      accountId: id,
+      asset,
+      type: 'deposit',
+      amount,
+      status: 'pending',
+      counterparty,
+      at: t(),
+    });
+  const order = (id: string, orderId: string, side: string, asset: string, locked: bigint) => {
+    adjustBalance(db, id, asset, -locked, locked);
+    insert('orders', orderId, id, asset, side, locked.toString(), 'open', t());
+  };
+  const hold = (id: string, holdId: string, kind: string, reason: string) =>
+    insert('holds', holdId, id, kind, reason, 'active', t());
+
+  /** A holder of a year's ordinary use, ending four months ago, with nothing left. */
+  const open = (id: string, name: string, jurisdiction = 'DE') => {
+    at(400 * DAY);
+    insert(
+      'accounts',
+      id,
+      name,
+      `${id}@example.test`,
+      '+49 30 0000000',
+      jurisdiction,
+      t(),
+      'active',
+      null,
+      null,
+      null,
+      null,
+      t(),
+    );
+    insert('credentials', `${id}-session`, id, 'session', 'web session', 'active', t());
+    insert('credentials', `${id}-totp`, id, 'totp', 'authenticator app', 'active', t());
+    at(200 * DAY);
+    deposit(db, id, 'USD', 50_000n, t(), 'bank-transfer');
+    at(150 * DAY);
+    completeWithdrawal(id, 'USD', withdraw(id, 'USD', 50_000n, 'bank-transfer'), 50_000n);
+    at(120 * DAY);
+  };
+
+  const builders: Record<string, (id: string) => void> = {
+    'demo-clean': (id) => open(id, 'Clara Clean'),
+    'demo-dust': (id) => {
+      open(id, 'Dusty Miller');
+      deposit(db, id, 'USD', 37n, t()); // 0.37 USD, below a 1.00 dust threshold
+    },
+    'demo-balance': (id) => {
+      open(id, 'Bal Anders', 'GB');
+      deposit(db, id, 'EUR', 25_000n, t()); // 250.00 EUR
+    },
+    'demo-negative': (id) => {
+      open(id, 'Nora Negative', 'US');
+      fee(id, 'USD', 1_250n); // -12.50 USD: the holder owes money
+    },
+    'demo-open-order': (id) => {
+      open(id, 'Otto Order');
+      deposit(db, id, 'USD', 10_000n, t());
+      order(id, 'demo-open-order-1', 'buy', 'USD', 10_000n);
+    },
+    'demo-pending-withdrawal': (id) => {
+      open(id, 'Paula Pending');
+      deposit(db, id, 'BTC', 5_000_000n, t()); // 0.05 BTC
+      at(2 * HOUR);
+      withdraw(id, 'BTC', 5_000_000n, 'external-wallet');
+    },
+    'demo-pending-deposit': (id) => {
+      open(id, 'Dee Posit');
+      at(3 * HOUR);
+      pendingDeposit(id, 'EUR', 2_000n, 'SEPA transfer');
+    },
+    'demo-dispute': (id) => {
+      open(id, 'Dirk Dispute', 'FR');
+      insert('disputes', 'demo-dispute-1', id, 'chargeback', 'USD', '4999', 'open', t());
+    },
+    'demo-linked-app': (id) => {
+      open(id, 'Linda Linked');
+      insert(
+        'authorizations',
+        'demo-linked-app-1',
+        id,
+        'direct_debit',
+        'City Utilities direct debit',
+        'active',
+        t(),
+      );
+    },
+    'demo-cooling-off': (id) => {
+      open(id, 'Colin Cooling');
+      at(2 * HOUR);
+      securityChange(id); // a password reset two hours ago
+    },
+    'demo-hold-legal': (id) => {
+      open(id, 'Lex Legal');
+      hold(id, 'demo-hold-legal-1', 'legal', 'garnishment order 2026/0042 (synthetic)');
+    },
+    'demo-hold-compliance': (id) => {
+      open(id, 'Cora Compliance', 'GB');
+      hold(
+        id,
+        'demo-hold-compliance-1',
+        'compliance',
+        'suspicious activity review SAR-7781 (synthetic)',
+      );
+    },
+    'demo-everything': (id) => {
+      open(id, 'Evelyn Everything 李雪');
+      deposit(db, id, 'EUR', 50_000n, t()); // balance_remaining
+      deposit(db, id, 'ETH', 100_000_000_000_000n, t()); // 0.0001 ETH, about 0.30 USD: dust
+      fee(id, 'USD', 500n); // negative_balance
+      deposit(db, id, 'BTC', 100_000_000n, t()); // 1 BTC
+      order(id, 'demo-everything-order-1', 'sell', 'BTC', 10_000_000n);
+      adjustBalance(db, id, 'BTC', -5_000_000n, 5_000_000n); // a margin lock no order explains
+      insert('disputes', 'demo-everything-dispute-1', id, 'dispute', 'EUR', '1000', 'open', t());
+      insert(
+        'authorizations',
+        'demo-everything-auth-1',
+        id,
+        'subscription',
+        'Streamly subscription',
+        'active',
+        t(),
+      );
+      hold(id, 'demo-everything-hold-1', 'legal', 'court order 2026/0099 (synthetic)');
+      hold(
+        id,
+        'demo-everything-hold-2',
+        'compliance',
+        'enhanced due diligence EDD-512 (synthetic)',
+      );
+      at(3 * HOUR);
+      pendingDeposit(id, 'USDC', 1_000_000n, null);
+      withdraw(id, 'BTC', 10_000_000n, null);
+      securityChange(id);
+    },
+    'demo-whale': (id) => {
+      // An eligible account with a longer history: 60 deposits and withdrawals, settled.
+      at(1500 * DAY);
+      insert(
+        'accounts',
+        id,
+        'Walter Whale 鲸鱼 🐋',
+        `${id}@example.test`,
+        null,
+        'US',
+        t(),
+        'active',
+        null,
+        null,
+        null,
+        null,
+        null,
+      );
+      insert('credentials', `${id}-session`, id, 'session', 'web session', 'active', t());
+      for (let i = 0; i < 30; i++) {
+        at((1400 - i * 40) * DAY);
+        const amount = BigInt(1_000 + i * 137);
+        deposit(db, id, 'USD', amount, t(), 'bank-transfer');
+        at((1390 - i * 40) * DAY);
+        completeWithdrawal(id, 'USD', withdraw(id, 'USD', amount, 'bank-transfer'), amount);
+      }
+    },
+  };
+
+  for (const id of SCENARIO_IDS) if (!account(db, id)) builders[id]!(id);
+  return { accountIds: [...SCENARIO_IDS] };
+}
