@@ -197,19 +197,18 @@ export function placeHold(
 export function testDeposit(
   db: Db,
   accountId: string,
-  body: { asset: string; amount: string; counterparty?: string },
+  body: { asset: string; amount: bigint; counterparty: string | null },
   now: string,
 ) {
   requireAccount(db, accountId);
   if (!asset(db, body.asset))
     throw new ContractError(404, 'OFFBOARD_ERR_UNKNOWN_ASSET', `no asset "${body.asset}"`);
-  const amount = BigInt(body.amount);
-  if (amount <= 0n)
+  if (body.amount <= 0n)
     throw new ContractError(
       400,
       'OFFBOARD_ERR_INVALID_AMOUNT',
       'a deposit amount must be positive',
     );
-  const result = deposit(db, accountId, body.asset, amount, now, body.counterparty ?? null);
+  const result = deposit(db, accountId, body.asset, body.amount, now, body.counterparty);
   return { transactionId: String(result.transactionId), returned: result.returned };
 }

@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import * as act from './actions.js';
 import { ContractError, requireAccount } from './actions.js';
 import { createFixtures } from './fixtures.js';
-import * as read from './reads.js';
+import * as reads from './reads.js';
 import { openStore } from './store.js';
 import type { Db } from './store.js';
 
@@ -165,47 +165,57 @@ function routes(db: Db, testMode: boolean): Route[] {
     const pattern = new RegExp(`^${PREFIX}${template.replace(/:\w+/g, '([^/]+)')}$`);
     list.push({ method, pattern, names, handle });
   };
-  // A read runs in one transaction: its queries see one consistent snapshot.
-  const add = (method: Route['method'], template: string, handle: (req: Request) => unknown) =>
+  // A read runs in one transaction, so its queries see one consistent snapshot.
+  const read = (method: Route['method'], template: string, handle: (req: Request) => unknown) =>
     route(method, template, (req) => ({
       status: 200,
       body: JSON.stringify(db.transaction(handle)(req)),
     }));
-  const noBody = (req: Request) => closed(req.body, [], 'the body');
+  // A write checks its body, then runs once per Idempotency-Key.
+  const write = <T>(
+    template: string,
+    parse: (body: unknown) => T,
+    run: (p: Record<string, string>, body: T, now: string) => unknown,
+  ) =>
+    route('POST', template, (req) => {
+      const body = parse(req.body);
+      return once(db, req, (now) => run(req.params, body, now));
+    });
+  const noBody = (body: unknown) => closed(body, [], 'the body');
   const noQuery = (req: Request) => closed(req.query, [], 'the query');
 
-  add('POST', '/facts/query', (req) => {
+  read('POST', '/facts/query', (req) => {
     const { accountIds } = closed(req.body, ['accountIds'], 'the body');
     if (!Array.isArray(accountIds) || accountIds.length < 1 || accountIds.length > 500)
       throw invalid('accountIds must be a list of 1 to 500 account ids');
     const ids = [...new Set(accountIds.map((id) => text(id, 'accountIds[]')))];
-    const found = ids.map((id) => read.facts(db, id));
+    const found = ids.map((id) => reads.facts(db, id));
     return {
       accounts: found.filter((f) => f !== null),
       missing: ids.filter((_, i) => found[i] === null),
     };
   });
-  add('GET', '/accounts/:accountId/facts', (req) => {
+  read('GET', '/accounts/:accountId/facts', (req) => {
     noQuery(req);
-    return read.facts(db, requireAccount(db, req.params['accountId']!).id);
+    return reads.facts(db, requireAccount(db, req.params['accountId']!).id);
   });
-  add('GET', '/accounts', (req) => {
+  read('GET', '/accounts', (req) => {
     const q = closed(req.query, ['after', 'limit', 'jurisdiction'], 'the query');
-    return read.listAccounts(db, {
+    return reads.listAccounts(db, {
       after: optional(q['after'], (v) => text(v, 'after')),
       limit: optional(q['limit'], limit(1000)) ?? 100,
       jurisdiction: optional(q['jurisdiction'], jurisdiction),
     });
   });
-  add('GET', '/accounts/count', (req) => {
+  read('GET', '/accounts/count', (req) => {
     const q = closed(req.query, ['jurisdiction'], 'the query');
-    return read.countAccounts(db, optional(q['jurisdiction'], jurisdiction));
+    return reads.countAccounts(db, optional(q['jurisdiction'], jurisdiction));
   });
-  add('GET', '/accounts/:accountId/contact', (req) => {
+  read('GET', '/accounts/:accountId/contact', (req) => {
     noQuery(req);
-    return read.contact(requireAccount(db, req.params['accountId']!));
+    return reads.contact(requireAccount(db, req.params['accountId']!));
   });
-  add('GET', '/accounts/:accountId/transactions', (req) => {
+  read('GET', '/accounts/:accountId/transactions', (req) => {
     const q = closed(req.query, ['after', 'limit'], 'the query');
     const after = optional(q['after'], (v) => text(v, 'after'));
     const size = optional(q['limit'], limit(1000)) ?? 500;
@@ -216,92 +226,73 @@ function routes(db: Db, testMode: boolean): Route[] {
         'OFFBOARD_ERR_INVALID_ARGUMENT',
         '`after` must be the `next` cursor of an earlier page',
       );
-    return read.transactions(db, accountId, Number(after ?? 0), size);
+    return reads.transactions(db, accountId, Number(after ?? 0), size);
   });
 
-  // Writes: each once per Idempotency-Key, validated before anything is remembered.
-  const write = (
-    template: string,
-    validate: (req: Request) => void,
-    run: (req: Request, now: string) => unknown,
-  ) =>
-    route('POST', template, (req) => {
-      validate(req);
-      return once(db, req, (now) => run(req, now));
-    });
-  const account = (req: Request) => req.params['accountId']!;
-  const subject = (req: Request) => req.params['id']!;
-
-  write('/accounts/:accountId/freeze', noBody, (req) => act.freeze(db, account(req)));
-  write('/accounts/:accountId/unfreeze', noBody, (req) => act.unfreeze(db, account(req)));
-  write('/accounts/:accountId/close', noBody, (req) => act.close(db, account(req)));
+  write('/accounts/:accountId/freeze', noBody, (p) => act.freeze(db, p['accountId']!));
+  write('/accounts/:accountId/unfreeze', noBody, (p) => act.unfreeze(db, p['accountId']!));
+  write('/accounts/:accountId/close', noBody, (p) => act.close(db, p['accountId']!));
   write(
     '/accounts/:accountId/disabled',
-    (req) => {
-      const { disabled } = closed(req.body, ['disabled'], 'the body');
+    (body) => {
+      const { disabled } = closed(body, ['disabled'], 'the body');
       if (typeof disabled !== 'boolean') throw invalid('disabled must be true or false');
+      return disabled;
     },
-    (req) => act.setDisabled(db, account(req), (req.body as { disabled: boolean }).disabled),
+    (p, disabled) => act.setDisabled(db, p['accountId']!, disabled),
   );
   write(
     '/accounts/:accountId/sweep-dust',
-    (req) => text(closed(req.body, ['asset'], 'the body')['asset'], 'asset'),
-    (req, now) => act.sweepDust(db, account(req), (req.body as { asset: string }).asset, now),
+    (body) => text(closed(body, ['asset'], 'the body')['asset'], 'asset'),
+    (p, asset, now) => act.sweepDust(db, p['accountId']!, asset, now),
   );
-  write('/accounts/:accountId/orders/:id/cancel', noBody, (req) =>
-    act.cancelOrder(db, account(req), subject(req)),
+  write('/accounts/:accountId/orders/:id/cancel', noBody, (p) =>
+    act.cancelOrder(db, p['accountId']!, p['id']!),
   );
-  write('/accounts/:accountId/withdrawals/:id/cancel', noBody, (req, now) =>
-    act.cancelWithdrawal(db, account(req), subject(req), now),
+  write('/accounts/:accountId/withdrawals/:id/cancel', noBody, (p, _, now) =>
+    act.cancelWithdrawal(db, p['accountId']!, p['id']!, now),
   );
-  write('/accounts/:accountId/authorizations/:id/revoke', noBody, (req) =>
-    act.endRecord(db, 'authorizations', account(req), subject(req)),
-  );
-  write('/accounts/:accountId/credentials/:id/revoke', noBody, (req) =>
-    act.endRecord(db, 'credentials', account(req), subject(req)),
-  );
-  write('/accounts/:accountId/holds/:id/lift', noBody, (req) =>
-    act.endRecord(db, 'holds', account(req), subject(req)),
-  );
+  for (const [path, table] of [
+    ['authorizations/:id/revoke', 'authorizations'],
+    ['credentials/:id/revoke', 'credentials'],
+    ['holds/:id/lift', 'holds'],
+  ] as const)
+    write(`/accounts/:accountId/${path}`, noBody, (p) =>
+      act.endRecord(db, table, p['accountId']!, p['id']!),
+    );
   write(
     '/accounts/:accountId/holds',
-    (req) => {
-      const body = closed(req.body, ['id', 'kind', 'reason'], 'the body');
-      text(body['id'], 'id');
-      if (!['legal', 'compliance', 'fraud', 'regulator'].includes(body['kind'] as string))
+    (body) => {
+      const b = closed(body, ['id', 'kind', 'reason'], 'the body');
+      if (!['legal', 'compliance', 'fraud', 'regulator'].includes(b['kind'] as string))
         throw invalid('kind must be legal, compliance, fraud or regulator');
-      text(body['reason'], 'reason', 1000);
+      return {
+        id: text(b['id'], 'id'),
+        kind: b['kind'] as string,
+        reason: text(b['reason'], 'reason', 1000),
+      };
     },
-    (req, now) =>
-      act.placeHold(
-        db,
-        account(req),
-        req.body as { id: string; kind: string; reason: string },
-        now,
-      ),
+    (p, hold, now) => act.placeHold(db, p['accountId']!, hold, now),
   );
 
   // Test mode only: outside it these routes do not exist (404 OFFBOARD_ERR_UNKNOWN_ROUTE).
-  if (testMode) {
-    write('/test/fixtures', noBody, () => createFixtures(db, Date.now()));
-    write(
-      '/test/accounts/:accountId/deposits',
-      (req) => {
-        const body = closed(req.body, ['asset', 'amount', 'counterparty'], 'the body');
-        text(body['asset'], 'asset');
-        if (typeof body['amount'] !== 'string' || !/^-?(0|[1-9][0-9]{0,77})$/.test(body['amount']))
-          throw invalid('amount must be a decimal-integer string of minor units, such as "500"');
-        optional(body['counterparty'], (v) => text(v, 'counterparty'));
-      },
-      (req, now) =>
-        act.testDeposit(
-          db,
-          account(req),
-          req.body as { asset: string; amount: string; counterparty?: string },
-          now,
-        ),
-    );
-  }
+  if (!testMode) return list;
+  write('/test/fixtures', noBody, () => createFixtures(db, Date.now()));
+  write(
+    '/test/accounts/:accountId/deposits',
+    (body) => {
+      const b = closed(body, ['asset', 'amount', 'counterparty'], 'the body');
+      const amount = b['amount'];
+      if (typeof amount !== 'string' || !/^-?(0|[1-9][0-9]{0,77})$/.test(amount))
+        throw invalid('amount must be a decimal-integer string of minor units, such as "500"');
+      return {
+        asset: text(b['asset'], 'asset'),
+        amount: BigInt(amount),
+        counterparty: optional(b['counterparty'], (v) => text(v, 'counterparty')) ?? null,
+      };
+    },
+    (p, deposit, now) => act.testDeposit(db, p['accountId']!, deposit, now),
+  );
   return list;
 }
 
@@ -348,11 +339,13 @@ async function handle(
 
   const params: Record<string, string> = {};
   for (const [i, name] of match.route.names.entries()) {
+    let value: string;
     try {
-      params[name] = text(decodeURIComponent(match.values[i]!), name);
+      value = decodeURIComponent(match.values[i]!);
     } catch {
-      throw invalid(`${name} is not a valid path segment`);
+      throw invalid(`${name} is not a valid percent-encoded path segment`);
     }
+    params[name] = text(value, name);
   }
   const query: Record<string, string> = {};
   for (const [name, value] of new URLSearchParams(search)) {

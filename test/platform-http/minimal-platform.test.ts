@@ -64,6 +64,41 @@ type Facts = {
   balances: { asset: string; available: string; locked: string; decimals: number }[];
 };
 
+let keys = 0;
+interface CallOptions {
+  key?: string | null;
+  signedAt?: Date;
+  secret?: string;
+  unsigned?: boolean;
+}
+
+/** A signed request (unless told otherwise), a fresh Idempotency-Key on every POST. */
+async function send(
+  base: string,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+  options: CallOptions = {},
+): Promise<Answer> {
+  const url = new URL(`${base}${path}`);
+  const payload = body === undefined ? '' : JSON.stringify(body);
+  const key = options.key !== undefined ? options.key : method === 'POST' ? `t-${++keys}` : null;
+  const headers: Record<string, string> = {};
+  if (key !== null) headers['idempotency-key'] = key;
+  if (payload !== '') headers['content-type'] = 'application/json';
+  if (!options.unsigned)
+    Object.assign(
+      headers,
+      signatureHeaders(
+        options.secret ?? SECRET,
+        { method, path: url.pathname + url.search, idempotencyKey: key, body: payload },
+        options.signedAt ?? new Date(),
+      ),
+    );
+  const response = await fetch(url, { method, headers, ...(payload ? { body: payload } : {}) });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
 describe.each(DIALECTS)(
   'examples/minimal-platform driven by offboard [offboard on %s]',
   (dialect) => {
@@ -73,35 +108,10 @@ describe.each(DIALECTS)(
     let root: string; // http://127.0.0.1:PORT, what --platform takes
     let offboardDb: { url: string; dispose(): Promise<void> };
     let ctx: Context;
-    let keys = 0;
     const env = { OFFBOARD_PLATFORM_SECRET: SECRET };
 
-    /** A signed request (unless told otherwise), a fresh Idempotency-Key on every POST. */
-    const call = async (
-      method: 'GET' | 'POST',
-      path: string,
-      body?: unknown,
-      options: { key?: string | null; signedAt?: Date; secret?: string; unsigned?: boolean } = {},
-    ): Promise<Answer> => {
-      const url = new URL(`${base}${path}`);
-      const payload = body === undefined ? '' : JSON.stringify(body);
-      const key =
-        options.key !== undefined ? options.key : method === 'POST' ? `t-${++keys}` : null;
-      const headers: Record<string, string> = {};
-      if (key !== null) headers['idempotency-key'] = key;
-      if (payload !== '') headers['content-type'] = 'application/json';
-      if (!options.unsigned)
-        Object.assign(
-          headers,
-          signatureHeaders(
-            options.secret ?? SECRET,
-            { method, path: url.pathname + url.search, idempotencyKey: key, body: payload },
-            options.signedAt ?? new Date(),
-          ),
-        );
-      const response = await fetch(url, { method, headers, ...(payload ? { body: payload } : {}) });
-      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-    };
+    const call = (method: 'GET' | 'POST', path: string, body?: unknown, options?: CallOptions) =>
+      send(base, method, path, body, options);
     const facts = async (id: string) => {
       const answer = await call('GET', `/accounts/${id}/facts`);
       expect(answer.status).toBe(200);
@@ -415,6 +425,35 @@ describe.each(DIALECTS)(
     });
   },
 );
+
+describe('examples/minimal-platform on its own', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'offboard-minimal-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('does not start without a shared secret', async () => {
+    const exited = await startExample(['--port', '0', '--db', join(dir, 'none.db')]).exited;
+    expect(exited.code).toBe(2);
+    expect(exited.stderr).toContain('OFFBOARD_PLATFORM_SECRET');
+  });
+
+  it('serves no test endpoints outside test mode', async () => {
+    const running = startExample(['--port', '0', '--db', join(dir, 'live.db'), '--secret', SECRET]);
+    try {
+      const line = await waitForLine(running, /^minimal-platform: listening on /, HANG_MS);
+      expect(line).not.toContain('test mode');
+      const base = /listening on (http:\/\/\S+)/.exec(line)![1]!;
+      const fixtures = await send(base, 'POST', '/test/fixtures', {});
+      expect(fixtures).toEqual({
+        status: 404,
+        body: { error: { code: 'OFFBOARD_ERR_UNKNOWN_ROUTE', message: expect.any(String) } },
+      });
+      expect((await send(base, 'GET', '/accounts/count')).body).toEqual({ count: 0 });
+    } finally {
+      running.child.kill('SIGTERM');
+    }
+    expect((await running.exited).code).toBe(0);
+  });
+});
 
 /** Facts as both implementations must agree on them: ids and instants are their own. */
 function comparable(f: AccountFacts) {
