@@ -1,4 +1,4 @@
-import { account, adjustBalance, deposit, record } from './store.js';
+import { account as findAccount, adjustBalance, deposit, record } from './store.js';
 import type { Db } from './store.js';
 
 /*
@@ -36,6 +36,14 @@ export function createFixtures(db: Db, nowMs: number): { accountIds: string[] } 
 
   const insert = (table: string, ...values: unknown[]) =>
     db.prepare(`INSERT INTO ${table} VALUES (${values.map(() => '?').join(', ')})`).run(...values);
+  /** A holder and their account, opened at the seeder's clock. */
+  const account = (id: string, name: string, phone: string | null, jurisdiction: string) =>
+    db
+      .prepare(
+        `INSERT INTO accounts (id, name, email, phone, jurisdiction, opened_at, status)
+         VALUES (?, ?, ?, ?, ?, ?, 'active')`,
+      )
+      .run(id, name, `${id}@example.test`, phone, jurisdiction, t());
   const securityChange = (id: string) =>
     db.prepare('UPDATE accounts SET last_security_change_at = ? WHERE id = ?').run(t(), id);
   const fee = (id: string, asset: string, amount: bigint) => {
@@ -92,23 +100,10 @@ export function createFixtures(db: Db, nowMs: number): { accountIds: string[] } 
   /** A holder of a year's ordinary use, ending four months ago, with nothing left. */
   const open = (id: string, name: string, jurisdiction = 'DE') => {
     at(400 * DAY);
-    insert(
-      'accounts',
-      id,
-      name,
-      `${id}@example.test`,
-      '+49 30 0000000',
-      jurisdiction,
-      t(),
-      'active',
-      null,
-      null,
-      null,
-      null,
-      t(),
-    );
+    account(id, name, '+49 30 0000000', jurisdiction);
     insert('credentials', `${id}-session`, id, 'session', 'web session', 'active', t());
     insert('credentials', `${id}-totp`, id, 'totp', 'authenticator app', 'active', t());
+    securityChange(id); // setting up a second factor is a security change
     at(200 * DAY);
     deposit(db, id, 'USD', 50_000n, t(), 'bank-transfer');
     at(150 * DAY);
@@ -213,21 +208,7 @@ export function createFixtures(db: Db, nowMs: number): { accountIds: string[] } 
     'demo-whale': (id) => {
       // An eligible account with a longer history: 60 deposits and withdrawals, settled.
       at(1500 * DAY);
-      insert(
-        'accounts',
-        id,
-        'Walter Whale 鲸鱼 🐋',
-        `${id}@example.test`,
-        null,
-        'US',
-        t(),
-        'active',
-        null,
-        null,
-        null,
-        null,
-        null,
-      );
+      account(id, 'Walter Whale 鲸鱼 🐋', null, 'US');
       insert('credentials', `${id}-session`, id, 'session', 'web session', 'active', t());
       for (let i = 0; i < 30; i++) {
         at((1400 - i * 40) * DAY);
@@ -239,6 +220,6 @@ export function createFixtures(db: Db, nowMs: number): { accountIds: string[] } 
     },
   };
 
-  for (const id of SCENARIO_IDS) if (!account(db, id)) builders[id]!(id);
+  for (const id of SCENARIO_IDS) if (!findAccount(db, id)) builders[id]!(id);
   return { accountIds: [...SCENARIO_IDS] };
 }
