@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -326,6 +326,19 @@ describe.each(DIALECTS)(
         status: 409,
         body: { error: { code: 'OFFBOARD_ERR_PLATFORM_KEY_REUSED', message: expect.any(String) } },
       });
+      // Identical requests racing each other: one deposit, one answer for all of them.
+      const racing = await Promise.all(
+        Array.from({ length: 4 }, () =>
+          call(
+            'POST',
+            '/test/accounts/demo-dust/deposits',
+            { asset: 'USD', amount: '5' },
+            { key: 'racing-deposit' },
+          ),
+        ),
+      );
+      expect(new Set(racing.map((r) => JSON.stringify(r))).size).toBe(1);
+      expect(await available('demo-dust', 'USD')).toBe('255');
       const keyless = await call('POST', '/accounts/demo-dust/freeze', {}, { key: null });
       expect(keyless.status).toBe(400);
       expect(keyless.body).toMatchObject({ error: { code: 'OFFBOARD_ERR_PLATFORM_KEY_MISSING' } });
@@ -407,6 +420,31 @@ describe.each(DIALECTS)(
       }
     });
 
+    it('lists account ids in id order, in pages, a full last page followed by an empty one', async () => {
+      const seen: string[] = [];
+      let after: string | null = null;
+      let pages = 0;
+      do {
+        const page: Answer = await call(
+          'GET',
+          `/accounts?limit=7${after ? `&after=${encodeURIComponent(after)}` : ''}`,
+        );
+        expect(page.status).toBe(200);
+        seen.push(...(page.body['accountIds'] as string[]));
+        after = page.body['next'] as string | null;
+        pages += 1;
+      } while (after !== null);
+      expect(pages).toBe(3); // 7 + 7 + an empty page
+      expect(seen).toEqual([...seen].sort());
+      expect(seen).toHaveLength(14);
+      expect(
+        (await call('GET', '/accounts?limit=3&after=demo-balance&jurisdiction=DE')).body,
+      ).toEqual({
+        accountIds: ['demo-clean', 'demo-cooling-off', 'demo-dust'], // demo-dispute is FR
+        next: 'demo-dust',
+      });
+    });
+
     it('pages transactions by a cursor that only grows: one recorded meanwhile comes last, once', async () => {
       const seen: string[] = [];
       let after: string | null = null;
@@ -434,6 +472,21 @@ describe.each(DIALECTS)(
 describe('examples/minimal-platform on its own', () => {
   const dir = mkdtempSync(join(tmpdir(), 'offboard-minimal-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('imports nothing from offboard: node:*, better-sqlite3 and its own files only', () => {
+    const folder = fileURLToPath(new URL('../../examples/minimal-platform/', import.meta.url));
+    const files = readdirSync(folder).filter((f) => f.endsWith('.ts'));
+    expect(files).toContain('server.ts');
+    for (const file of files) {
+      const source = readFileSync(join(folder, file), 'utf8');
+      const specifiers = [...source.matchAll(/^(?:import|export)\s[^;]*?from\s+'([^']+)'/gm)].map(
+        (m) => m[1]!,
+      );
+      expect(specifiers.length, file).toBeGreaterThan(0);
+      for (const specifier of specifiers)
+        expect(specifier, file).toMatch(/^(node:[a-z_/]+|better-sqlite3|\.\/[a-z-]+\.js)$/);
+    }
+  });
 
   it('does not start without a shared secret', async () => {
     const exited = await startExample(['--port', '0', '--db', join(dir, 'none.db')]).exited;
