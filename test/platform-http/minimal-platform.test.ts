@@ -360,6 +360,45 @@ describe.each(DIALECTS)(
       expect(await available('demo-open-order', 'USD')).toBe('10000');
     });
 
+    it('takes offboard’s client’s actions: revoke, cancel a withdrawal, place and lift a hold', async () => {
+      const platform = ctx.app.platform;
+      const live = async (id: string) => (await platform.facts(id))!;
+      await platform.revokeAuthorization('demo-linked-app', 'demo-linked-app-1', 'k-auth');
+      await platform.revokeAuthorization('demo-linked-app', 'demo-linked-app-1', 'k-auth-again');
+      expect((await live('demo-linked-app')).authorizations).toEqual([]);
+      await platform.revokeCredential('demo-linked-app', 'demo-linked-app-totp', 'k-cred');
+      expect((await live('demo-linked-app')).credentials.map((c) => c.id)).toEqual([
+        'demo-linked-app-session',
+      ]);
+
+      const [withdrawal] = (await live('demo-pending-withdrawal')).pendingTransfers;
+      await platform.cancelWithdrawal('demo-pending-withdrawal', withdrawal!.id, 'k-wd');
+      const stopped = await live('demo-pending-withdrawal');
+      expect(stopped.pendingTransfers).toEqual([]);
+      expect(stopped.balances.find((b) => b.asset === 'BTC')).toMatchObject({
+        available: 5_000_000n,
+        locked: 0n,
+      });
+      // Settled already: 200, and nothing changes.
+      await platform.cancelWithdrawal('demo-pending-withdrawal', withdrawal!.id, 'k-wd-2');
+
+      const hold = { id: 'fraud-1', kind: 'fraud' as const, reason: 'card testing (synthetic)' };
+      await platform.placeHold('demo-whale', hold);
+      expect((await live('demo-whale')).holds).toEqual([
+        expect.objectContaining({ id: 'fraud-1', kind: 'fraud' }),
+      ]);
+      const held = await offboard('check', 'demo-whale', '--json');
+      expect(held.code).toBe(1);
+      // The holder is never told what kind of hold it is, nor why.
+      expect(held.stdout).not.toMatch(/fraud|card testing/);
+      await platform.liftHold('demo-whale', 'fraud-1');
+      expect((await live('demo-whale')).holds).toEqual([]);
+      const missing = await platform
+        .liftHold('demo-whale', 'no-such-hold')
+        .catch((e: unknown) => e);
+      expect(missing).toMatchObject({ code: 'OFFBOARD_ERR_NOT_FOUND' });
+    });
+
     it('refuses unsigned, stale and wrongly signed requests with 401, before reading the body', async () => {
       const expectRefused = (answer: Answer, code: string) =>
         expect(answer).toEqual({
