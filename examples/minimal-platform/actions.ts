@@ -130,16 +130,26 @@ export function cancelOrder(db: Db, accountId: string, id: string) {
   return { accountId, id };
 }
 
+/** The credential kinds whose change is a security change. */
+export const SECURITY_KINDS = ['totp', 'sms', 'webauthn', 'withdrawal_address'];
+
 /** Revoking an authorization or a credential, or lifting a hold: for good. */
 export function endRecord(
   db: Db,
   table: Exclude<RecordTable, 'orders'>,
   accountId: string,
   id: string,
+  now: string,
 ) {
-  const row = owned<{ status: string }>(db, table, accountId, id);
-  const [from, to] = table === 'holds' ? ['active', 'lifted'] : ['active', 'revoked'];
-  if (row.status === from) db.prepare(`UPDATE ${table} SET status = ? WHERE id = ?`).run(to, id);
+  const row = owned<{ status: string; kind: string }>(db, table, accountId, id);
+  if (row.status !== 'active') return { accountId, id };
+  db.prepare(`UPDATE ${table} SET status = ? WHERE id = ?`).run(
+    table === 'holds' ? 'lifted' : 'revoked',
+    id,
+  );
+  // Losing a second factor or a withdrawal address is a security change: it starts a cooling-off.
+  if (table === 'credentials' && SECURITY_KINDS.includes(row.kind))
+    db.prepare('UPDATE accounts SET last_security_change_at = ? WHERE id = ?').run(now, accountId);
   return { accountId, id };
 }
 

@@ -254,8 +254,8 @@ function routes(db: Db, testMode: boolean): Route[] {
     ['credentials/:id/revoke', 'credentials'],
     ['holds/:id/lift', 'holds'],
   ] as const)
-    write(`/accounts/:accountId/${path}`, noBody, (p) =>
-      act.endRecord(db, table, p['accountId']!, p['id']!),
+    write(`/accounts/:accountId/${path}`, noBody, (p, _, now) =>
+      act.endRecord(db, table, p['accountId']!, p['id']!, now),
     );
   write(
     '/accounts/:accountId/holds',

@@ -367,9 +367,10 @@ describe.each(DIALECTS)(
       await platform.revokeAuthorization('demo-linked-app', 'demo-linked-app-1', 'k-auth-again');
       expect((await live('demo-linked-app')).authorizations).toEqual([]);
       await platform.revokeCredential('demo-linked-app', 'demo-linked-app-totp', 'k-cred');
-      expect((await live('demo-linked-app')).credentials.map((c) => c.id)).toEqual([
-        'demo-linked-app-session',
-      ]);
+      const revoked = await live('demo-linked-app');
+      expect(revoked.credentials.map((c) => c.id)).toEqual(['demo-linked-app-session']);
+      // Losing a second factor is a security change: a cooling-off starts now.
+      expect(revoked.lastActivity.securityChange!.getTime()).toBeGreaterThan(Date.now() - 600_000);
 
       const [withdrawal] = (await live('demo-pending-withdrawal')).pendingTransfers;
       await platform.cancelWithdrawal('demo-pending-withdrawal', withdrawal!.id, 'k-wd');
