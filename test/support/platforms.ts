@@ -30,10 +30,8 @@ import type { Running } from './workflow-processes.js';
 export const PLATFORMS = ['builtin', 'http'] as const;
 export type PlatformKind = (typeof PLATFORMS)[number];
 
-export interface MatrixCell {
-  dialect: Dialect;
-  platform: PlatformKind;
-}
+/** One cell: `describe.each(platformMatrix())('... [%s, %s]', (dialect, platform) => ...)`. */
+export type MatrixCell = readonly [dialect: Dialect, platform: PlatformKind];
 
 /**
  * Every dialect on the builtin platform, and `http` on `httpDialects` (all by default).
@@ -42,8 +40,8 @@ export interface MatrixCell {
  */
 export function platformMatrix(httpDialects: readonly Dialect[] = DIALECTS): MatrixCell[] {
   return [
-    ...DIALECTS.map((dialect) => ({ dialect, platform: 'builtin' as const })),
-    ...httpDialects.map((dialect) => ({ dialect, platform: 'http' as const })),
+    ...DIALECTS.map((dialect): MatrixCell => [dialect, 'builtin']),
+    ...httpDialects.map((dialect): MatrixCell => [dialect, 'http']),
   ];
 }
 
