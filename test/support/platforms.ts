@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { BuiltinLedger } from '../../src/adapters/ledger/ledger.js';
+import { LedgerPlatform } from '../../src/adapters/ledger/ledger-platform.js';
 import { seedReferenceData } from '../../src/adapters/ledger/scenarios.js';
 import { HttpPlatform } from '../../src/adapters/platform-http/client.js';
 import type { HttpPlatformOptions } from '../../src/adapters/platform-http/client.js';
@@ -13,7 +14,8 @@ import { openContext } from '../../src/main/context.js';
 import type { Context } from '../../src/main/context.js';
 import { systemClock } from '../../src/ports/clock.js';
 import type { Clock } from '../../src/ports/clock.js';
-import { createTestDatabase, DIALECTS } from './databases.js';
+import type { PlatformPort } from '../../src/ports/platform.js';
+import { createTestDatabase, DIALECTS, openTestDatabase } from './databases.js';
 import { HANG_MS } from './wait.js';
 import { startOffboard, waitForLine } from './workflow-processes.js';
 import type { Running } from './workflow-processes.js';
@@ -249,6 +251,60 @@ export async function openPlatformWorld(
       await ctx.close();
       await sandbox.close();
       await db.dispose();
+    },
+  };
+}
+
+/** A platform of the matrix without offboard's composition root: the port and the ledger behind it. */
+export interface PlatformLedger {
+  readonly ledger: BuiltinLedger;
+  readonly ledgerDatabase: Database;
+  readonly ledgerUrl: string;
+  /** The port offboard uses: the ledger's own, or the HTTP client to the sandbox. */
+  readonly platform: PlatformPort;
+  /** offboard's database, for commands such as `export --db` (the ledger's on builtin). */
+  readonly offboardUrl: string;
+  readonly cliArgs: readonly string[];
+  readonly cliEnv: Readonly<Record<string, string>>;
+  dispose(): Promise<void>;
+}
+
+/**
+ * A migrated database of `dialect` with the ledger's reference data, and the port to it:
+ * on builtin offboard's own; on http the sandbox server's, with a second, empty database
+ * for offboard.
+ */
+export async function openPlatformLedger(
+  dialect: Dialect,
+  kind: PlatformKind,
+  clock: Clock,
+): Promise<PlatformLedger> {
+  const offboard = await openTestDatabase(dialect);
+  if (kind === 'builtin') {
+    const ledger = await seedReferenceData(offboard.database, clock);
+    return {
+      ledger,
+      ledgerDatabase: offboard.database,
+      ledgerUrl: offboard.url,
+      platform: new LedgerPlatform(offboard.database, ledger),
+      offboardUrl: offboard.url,
+      cliArgs: [],
+      cliEnv: {},
+      dispose: offboard.dispose,
+    };
+  }
+  const sandbox = await startSandbox(dialect, clock);
+  return {
+    ledger: sandbox.ledger,
+    ledgerDatabase: sandbox.database,
+    ledgerUrl: sandbox.databaseUrl,
+    platform: sandbox.client(),
+    offboardUrl: offboard.url,
+    cliArgs: ['--platform', sandbox.url],
+    cliEnv: { OFFBOARD_PLATFORM_SECRET: sandbox.secret },
+    dispose: async () => {
+      await sandbox.close();
+      await offboard.dispose();
     },
   };
 }
