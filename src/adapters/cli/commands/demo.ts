@@ -342,7 +342,7 @@ function demoText(
     ...(info.reused
       ? [
           '',
-          `  Reusing the demo accounts already in ${info.database}: they keep what earlier runs`,
+          `  Reusing the demo accounts already in ${info.platformDatabase ?? info.database}: they keep what earlier runs`,
           '  did to them (demo-clean may be closed already, and the walkthrough below then',
           '  answers 409). Run `offboard demo --reset` to start from a fresh sandbox.',
         ]
