@@ -5,6 +5,7 @@ import PgBoss from 'pg-boss';
 import { evaluateFacts } from '../src/app/check-eligibility.js';
 import { requestClosure } from '../src/app/closures.js';
 import { openContext } from '../src/main/context.js';
+import type { PlatformPort } from '../src/ports/platform.js';
 import {
   CLI,
   benchPostgresUrl,
@@ -15,6 +16,7 @@ import {
   scratchDir,
   scratchPostgres,
   spawnTimed,
+  textFlag,
 } from './util.js';
 
 /*
@@ -32,6 +34,9 @@ const QUEUE = 'bench';
 const OPEN_STATES = ['requested', 'grace', 'finalizing', 'escalated'];
 
 export async function run(args: string[]): Promise<void> {
+  const platform = textFlag(args, 'platform', 'builtin');
+  if (platform === 'http') return (await import('./platform-http.js')).closuresOverHttp(args);
+  if (platform !== 'builtin') throw new Error('--platform takes builtin or http');
   const closures = flag(args, 'closures', 2000);
   const concurrency = flag(args, 'concurrency', 4);
   // pg-boss's work() sleeps its polling interval after every fetch, so its rate is capped
@@ -117,14 +122,14 @@ export async function run(args: string[]): Promise<void> {
   );
 }
 
-interface Measured {
+export interface Measured {
   count: number;
   seconds: number;
   perSecond: number;
   note: string;
 }
 
-function report(label: string, m: Measured): void {
+export function report(label: string, m: Measured): void {
   line(
     label,
     `${round(m.seconds)} s, ${round(m.perSecond, 1)}/s (${m.count}${m.note ? `; ${m.note}` : ''})`,
@@ -205,8 +210,12 @@ async function measureOffboard(
  * Requests closures, in id order, on the accounts consent alone can close (no blocker the
  * holder, support or time must clear), until there are `closures` of them.
  */
-async function requestClosures(url: string, closures: number): Promise<void> {
-  const ctx = await openContext({ db: url });
+export async function requestClosures(
+  url: string,
+  closures: number,
+  platform?: PlatformPort,
+): Promise<void> {
+  const ctx = await openContext({ db: url, ...(platform ? { platform } : {}) });
   try {
     const consent = { sweepDust: true, cancelOrders: true, revokeApps: true };
     const actor = { kind: 'platform', id: 'bench' } as const;
@@ -251,7 +260,7 @@ async function requestClosures(url: string, closures: number): Promise<void> {
   }
 }
 
-async function closureStates(url: string): Promise<Record<string, number>> {
+export async function closureStates(url: string): Promise<Record<string, number>> {
   const ctx = await openContext({ db: url, migrate: false });
   try {
     const rows = await ctx.database.db

@@ -18,6 +18,9 @@ const CHECKS = 2000;
 const WARM_UP = 300;
 
 export async function run(args: string[]): Promise<void> {
+  const platform = textFlag(args, 'platform', 'builtin');
+  if (platform === 'http') return (await import('./platform-http.js')).scanOverHttp(args);
+  if (platform !== 'builtin') throw new Error('--platform takes builtin or http');
   const accounts = flag(args, 'accounts', 1_000_000);
   const transactions = flag(args, 'transactions', 10_000_000);
   const seed = flag(args, 'random-seed', 1);

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { AppContext } from '../app/context.js';
 import { effectivePolicy } from '../app/check-eligibility.js';
@@ -95,7 +96,45 @@ export function httpPlatformFrom(
       'OFFBOARD_ERR_INVALID_ARGUMENT',
       'OFFBOARD_PLATFORM_SECRET must hold the secret shared with the platform (at least 16 characters)',
     );
-  return new HttpPlatform({ url, secret });
+  const tls = platformTlsFrom(env);
+  if (tls && parsed.protocol !== 'https:')
+    throw new OffboardError(
+      'OFFBOARD_ERR_INVALID_ARGUMENT',
+      `OFFBOARD_PLATFORM_CA and OFFBOARD_PLATFORM_CLIENT_CERT need an https:// platform URL, got "${url}"`,
+    );
+  return new HttpPlatform({ url, secret, ...(tls ? { tls } : {}) });
+}
+
+/**
+ * Mutual TLS for the HTTP platform: the CA to trust (OFFBOARD_PLATFORM_CA) and the client
+ * certificate and key to present (OFFBOARD_PLATFORM_CLIENT_CERT, OFFBOARD_PLATFORM_CLIENT_KEY),
+ * each a PEM file; null when none is set.
+ */
+function platformTlsFrom(
+  env: NodeJS.ProcessEnv,
+): { ca?: Buffer; cert?: Buffer; key?: Buffer } | null {
+  const file = (name: string): Buffer | undefined => {
+    const path = env[name];
+    if (path === undefined || path === '') return undefined;
+    try {
+      return readFileSync(path);
+    } catch (error) {
+      throw new OffboardError(
+        'OFFBOARD_ERR_INVALID_ARGUMENT',
+        `${name}: cannot read "${path}" (${(error as NodeJS.ErrnoException).code ?? 'unreadable'}); it names a PEM file`,
+      );
+    }
+  };
+  const ca = file('OFFBOARD_PLATFORM_CA');
+  const cert = file('OFFBOARD_PLATFORM_CLIENT_CERT');
+  const key = file('OFFBOARD_PLATFORM_CLIENT_KEY');
+  if ((cert === undefined) !== (key === undefined))
+    throw new OffboardError(
+      'OFFBOARD_ERR_INVALID_ARGUMENT',
+      'OFFBOARD_PLATFORM_CLIENT_CERT and OFFBOARD_PLATFORM_CLIENT_KEY go together: set both or neither',
+    );
+  if (ca === undefined && cert === undefined) return null;
+  return { ...(ca ? { ca } : {}), ...(cert && key ? { cert, key } : {}) };
 }
 
 export async function openContext(options: ContextOptions = {}): Promise<Context> {

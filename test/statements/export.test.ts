@@ -11,12 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BuiltinLedger } from '../../src/adapters/ledger/ledger.js';
-import { LedgerPlatform } from '../../src/adapters/ledger/ledger-platform.js';
-import { seedReferenceData } from '../../src/adapters/ledger/scenarios.js';
 import { NO_PDF_FONTS, shippedPdfFonts } from '../../src/adapters/statements/pdf-text.js';
 import { generateSigningKey } from '../../src/adapters/statements/signing-key.js';
 import type { SigningKey } from '../../src/adapters/statements/signing-key.js';
-import type { Database } from '../../src/adapters/store/database.js';
 import {
   exportStatements,
   statementsLibrary,
@@ -24,7 +21,9 @@ import {
 } from '../../src/adapters/statements/export-statements.js';
 import type { ExportStatementsOptions } from '../../src/adapters/statements/export-statements.js';
 import { FixedClock } from '../../src/ports/clock.js';
-import { DIALECTS, openTestDatabase } from '../support/databases.js';
+import type { PlatformPort } from '../../src/ports/platform.js';
+import { openPlatformLedger, platformMatrix } from '../support/platforms.js';
+import type { PlatformLedger } from '../support/platforms.js';
 import { expectedRows, pdfPages, readCsvRows, readJsonlRows } from './helpers.js';
 import { cli } from '../support/cli.js';
 
@@ -40,12 +39,13 @@ const FORMULAS = {
   "'quoted": 'comma, "quote"\nand a new line',
 } as const;
 
-describe.each(DIALECTS)('statements export [%s]', (dialect) => {
-  let database: Database;
+// On http the statements are read page by page from the sandbox platform over HTTP; the
+// ledger rows they must match are read from the sandbox's own database.
+describe.each(platformMatrix())('statements export [%s, %s]', (dialect, kind) => {
+  let world: PlatformLedger;
   let url: string;
-  let dispose: () => Promise<void>;
   let ledger: BuiltinLedger;
-  let platform: LedgerPlatform;
+  let platform: PlatformPort;
   let key: SigningKey;
   let work: string;
   let keyFile: string;
@@ -54,12 +54,13 @@ describe.each(DIALECTS)('statements export [%s]', (dialect) => {
   let decimals: Map<string, number>;
 
   beforeAll(async () => {
-    ({ database, url, dispose } = await openTestDatabase(dialect));
+    world = await openPlatformLedger(dialect, kind, clock);
+    url = world.offboardUrl;
     work = mkdtempSync(join(tmpdir(), 'offboard-statements-'));
     keyFile = join(work, 'signing.pem');
     key = await generateSigningKey(keyFile);
-    ledger = await seedReferenceData(database, clock);
-    platform = new LedgerPlatform(database, ledger);
+    ledger = world.ledger;
+    platform = world.platform;
     decimals = new Map((await ledger.assets()).map((a) => [a.code, a.decimals]));
     await ledger.createHolder({ id: 'h-stmt', name: HOLDER, email: 'wang@example.test' });
     await ledger.openAccount({
@@ -102,7 +103,7 @@ describe.each(DIALECTS)('statements export [%s]', (dialect) => {
     step();
   });
   afterAll(async () => {
-    await dispose();
+    await world.dispose();
     rmSync(work, { recursive: true, force: true });
   });
 
@@ -138,7 +139,7 @@ describe.each(DIALECTS)('statements export [%s]', (dialect) => {
     const result = await run({ formats: ['jsonl'] });
     const rows = readJsonlRows(join(result.out, 'statement.jsonl'));
     const last = new Map(rows.map((r) => [r.asset, r.balance]));
-    const reported = await cli(['ledger', 'balances', ACCOUNT, '--db', url, '--json']);
+    const reported = await cli(['ledger', 'balances', ACCOUNT, '--db', world.ledgerUrl, '--json']);
     expect(reported.code).toBe(0);
     const balances = reported.json<{ balances: { asset: string; total: string }[] }>().balances;
     expect(Object.fromEntries(last)).toEqual(
@@ -341,7 +342,10 @@ describe.each(DIALECTS)('statements export [%s]', (dialect) => {
       ],
       [['--to', '2026-01-01T23:59:60Z'], '--to', 'not a time of day'],
     ] as const) {
-      const result = await cli(['export', ACCOUNT, '--db', url, '--out', out, ...args], env);
+      const result = await cli(
+        ['export', ACCOUNT, '--db', url, '--out', out, ...args, ...world.cliArgs],
+        { ...env, ...world.cliEnv },
+      );
       expect(result.code).toBe(2);
       expect(result.stderr).toContain('OFFBOARD_ERR_INVALID_ARGUMENT');
       expect(result.stderr).toContain(`${option}: "`);
@@ -354,8 +358,19 @@ describe.each(DIALECTS)('statements export [%s]', (dialect) => {
     const out = outDir();
     const env = { OFFBOARD_SIGNING_KEY: keyFile };
     const exported = await cli(
-      ['export', ACCOUNT, '--db', url, '--out', out, '--format', 'csv,jsonl', '--json'],
-      env,
+      [
+        'export',
+        ACCOUNT,
+        '--db',
+        url,
+        '--out',
+        out,
+        '--format',
+        'csv,jsonl',
+        '--json',
+        ...world.cliArgs,
+      ],
+      { ...env, ...world.cliEnv },
     );
     expect(exported.stderr).toBe('');
     expect(exported.code).toBe(0);

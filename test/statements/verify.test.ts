@@ -9,18 +9,17 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LedgerPlatform } from '../../src/adapters/ledger/ledger-platform.js';
-import { seedReferenceData } from '../../src/adapters/ledger/scenarios.js';
 import {
   generateSigningKey,
   publicKeyPem,
   signBytes,
 } from '../../src/adapters/statements/signing-key.js';
 import type { SigningKey } from '../../src/adapters/statements/signing-key.js';
-import type { Database } from '../../src/adapters/store/database.js';
 import { exportStatements } from '../../src/adapters/statements/export-statements.js';
 import { FixedClock } from '../../src/ports/clock.js';
-import { DIALECTS, openTestDatabase } from '../support/databases.js';
+import type { PlatformPort } from '../../src/ports/platform.js';
+import { openPlatformLedger, platformMatrix } from '../support/platforms.js';
+import type { PlatformLedger } from '../support/platforms.js';
 import { cli } from '../support/cli.js';
 
 interface Verdict {
@@ -29,11 +28,11 @@ interface Verdict {
 }
 
 // Every kind of tampering is found and named, through the CLI an auditor runs.
-describe.each(DIALECTS)('verify-export [%s]', (dialect) => {
-  let database: Database;
-  let platform: LedgerPlatform;
+// Exports read from the builtin ledger, or from the sandbox platform over HTTP.
+describe.each(platformMatrix())('verify-export [%s, %s]', (dialect, kind) => {
+  let world: PlatformLedger;
+  let platform: PlatformPort;
   let url: string;
-  let dispose: () => Promise<void>;
   let key: SigningKey;
   let other: SigningKey;
   let work: string;
@@ -44,7 +43,8 @@ describe.each(DIALECTS)('verify-export [%s]', (dialect) => {
   let n = 0;
 
   beforeAll(async () => {
-    ({ database, url, dispose } = await openTestDatabase(dialect));
+    world = await openPlatformLedger(dialect, kind, clock);
+    url = world.offboardUrl;
     work = mkdtempSync(join(tmpdir(), 'offboard-verify-'));
     keyFile = join(work, 'platform.pem');
     key = await generateSigningKey(keyFile);
@@ -53,8 +53,8 @@ describe.each(DIALECTS)('verify-export [%s]', (dialect) => {
     otherPublicFile = join(work, 'other.pub.pem');
     writeFileSync(publicFile, publicKeyPem(key.publicKey));
     writeFileSync(otherPublicFile, publicKeyPem(other.publicKey));
-    const ledger = await seedReferenceData(database, clock);
-    platform = new LedgerPlatform(database, ledger);
+    const ledger = world.ledger;
+    platform = world.platform;
     await ledger.createHolder({ id: 'h-v', name: 'Vera Verify', email: 'vera@example.test' });
     await ledger.openAccount({ id: 'acct-v', holderId: 'h-v', jurisdiction: 'GB' });
     for (let i = 1; i <= 20; i++) {
@@ -63,9 +63,13 @@ describe.each(DIALECTS)('verify-export [%s]', (dialect) => {
     }
   });
   afterAll(async () => {
-    await dispose();
+    await world.dispose();
     rmSync(work, { recursive: true, force: true });
   });
+
+  /** `offboard export ...` against this cell's platform. */
+  const exportCli = (args: string[], env: Record<string, string> = {}) =>
+    cli(['export', ...args, ...world.cliArgs], { ...env, ...world.cliEnv });
 
   async function freshExport(): Promise<string> {
     const out = join(work, `export-${++n}`);
@@ -202,26 +206,23 @@ describe.each(DIALECTS)('verify-export [%s]', (dialect) => {
   it('refuses a folder that is not empty unless --force, and needs a signing key', async () => {
     const dir = await freshExport();
     const env = { OFFBOARD_SIGNING_KEY: keyFile };
-    const refused = await cli(['export', 'acct-v', '--db', url, '--out', dir], env);
+    const refused = await exportCli(['acct-v', '--db', url, '--out', dir], env);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('OFFBOARD_ERR_OUT_DIR_NOT_EMPTY');
-    const forced = await cli(
-      ['export', 'acct-v', '--db', url, '--out', dir, '--force', '--format', 'csv'],
+    const forced = await exportCli(
+      ['acct-v', '--db', url, '--out', dir, '--force', '--format', 'csv'],
       env,
     );
     expect(forced.code).toBe(0);
     expect((await verify(dir)).code).toBe(0);
-    const keyless = await cli(['export', 'acct-v', '--db', url, '--out', join(work, 'keyless')]);
+    const keyless = await exportCli(['acct-v', '--db', url, '--out', join(work, 'keyless')]);
     expect(keyless.code).toBe(2);
     expect(keyless.stderr).toContain('OFFBOARD_ERR_SIGNING_KEY');
-    const unknown = await cli(
-      ['export', 'nobody', '--db', url, '--out', join(work, 'unknown')],
-      env,
-    );
+    const unknown = await exportCli(['nobody', '--db', url, '--out', join(work, 'unknown')], env);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('OFFBOARD_ERR_UNKNOWN_ACCOUNT');
-    const badFormat = await cli(
-      ['export', 'acct-v', '--db', url, '--out', join(work, 'bad'), '--format', 'xlsx'],
+    const badFormat = await exportCli(
+      ['acct-v', '--db', url, '--out', join(work, 'bad'), '--format', 'xlsx'],
       env,
     );
     expect(badFormat.code).toBe(2);

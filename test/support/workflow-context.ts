@@ -1,3 +1,4 @@
+import type { BuiltinLedger } from '../../src/adapters/ledger/ledger.js';
 import type { Dialect } from '../../src/adapters/store/database.js';
 import { seedReferenceData } from '../../src/adapters/ledger/scenarios.js';
 import { openContext } from '../../src/main/context.js';
@@ -25,8 +26,15 @@ export async function openWorkflowContext(
   };
 }
 
-/** Opens `prefix-1`, `prefix-2`, ...: each a new holder (email and phone on file) with an empty account in DE. */
-export function accountOpener(ctx: Context, prefix: string): () => Promise<string> {
+/**
+ * Opens `prefix-1`, `prefix-2`, ...: each a new holder (email and phone on file) with an
+ * empty account in DE, in the ledger that holds the accounts (a context's, or a platform
+ * world's: the sandbox's on http).
+ */
+export function accountOpener(
+  ctx: { readonly ledger: BuiltinLedger },
+  prefix: string,
+): () => Promise<string> {
   let n = 0;
   return async () => {
     n += 1;

@@ -279,8 +279,14 @@ export async function assertMoneyConserved(
  * Every step's durable effects exist once per closure: one request, one timer and one
  * finalization audit entry; one freeze, and one close or one unfreeze, in the ledger's
  * idempotency records; one completion or blocking event and one notice per channel.
+ * `ledger` is where the accounts live when that is not offboard's database (a platform
+ * behind HTTP), and the prefix its ledger puts before the keys offboard sent.
  */
-export async function assertOneEffectEach(database: Database, outcome: Outcome): Promise<void> {
+export async function assertOneEffectEach(
+  database: Database,
+  outcome: Outcome,
+  ledger: { database: Database; keyPrefix: string } = { database, keyPrefix: '' },
+): Promise<void> {
   const audit = await database.db
     .selectFrom('audit_log')
     .select(['action', 'data'])
@@ -304,12 +310,12 @@ export async function assertOneEffectEach(database: Database, outcome: Outcome):
     .sort();
   expect(wrong, 'audit entries per closure and action').toEqual([]);
 
-  const effects = await database.db
+  const effects = await ledger.database.db
     .selectFrom('ledger_effects')
     .select(['key', 'action'])
-    .where('key', 'like', 'closure:%')
+    .where('key', 'like', `${ledger.keyPrefix}closure:%`)
     .execute();
-  const has = new Set(effects.map((e) => e.key));
+  const has = new Set(effects.map((e) => e.key.slice(ledger.keyPrefix.length)));
   const missing: string[] = [];
   const unexpected: string[] = [];
   const want = (k: string, present: boolean) => {

@@ -5,8 +5,11 @@ import { openDatabase } from '../../src/adapters/store/database.js';
 import { OffboardError } from '../../src/domain/errors.js';
 import { openContext } from '../../src/main/context.js';
 import type { Database, Dialect } from '../../src/adapters/store/database.js';
+import type { PlatformPort } from '../../src/ports/platform.js';
 import { createTestDatabase } from './databases.js';
 import type { TestDatabase } from './databases.js';
+import { startSandboxProcess } from './platforms.js';
+import type { PlatformKind, TestSandbox } from './platforms.js';
 import { snapshotLedger } from './workflow-invariants.js';
 import type { LedgerSnapshot } from './workflow-invariants.js';
 import { cli } from './cli.js';
@@ -76,8 +79,9 @@ export async function holderAccounts(database: Database): Promise<string[]> {
 export async function requestClosures(
   url: string,
   accountIds: readonly string[],
+  platform?: PlatformPort,
 ): Promise<RequestedClosure[]> {
-  const ctx = await openContext({ db: url, env: {} });
+  const ctx = await openContext({ db: url, env: {}, ...(platform ? { platform } : {}) });
   try {
     const request = async (accountId: string): Promise<RequestedClosure | null> => {
       let result: Awaited<ReturnType<typeof requestClosure>>;
@@ -143,8 +147,16 @@ export async function requestClosures(
 
 /** What a closure suite works on: a seeded database, the closures requested, the ledger before. */
 export interface ClosurePopulation {
+  /** offboard's database: what `work --db` is given. */
   readonly url: string;
   readonly database: Database;
+  /** The database holding the accounts: offboard's own (builtin), or the sandbox's (http). */
+  readonly ledgerDatabase: Database;
+  /** What the ledger records for a port's idempotency key (the sandbox prefixes its own). */
+  readonly effectKeyPrefix: string;
+  /** `offboard` flags and environment that drive the platform (`--platform URL` on http). */
+  readonly platformArgs: readonly string[];
+  readonly platformEnv: Readonly<Record<string, string>>;
   readonly requested: RequestedClosure[];
   readonly before: LedgerSnapshot;
 }
@@ -153,12 +165,19 @@ export interface ClosurePopulation {
  * Registers the suite's setup and teardown: a fresh database of the dialect, seeded, with a
  * closure requested (with every consent) on every holder account, and the ledger snapshot
  * taken before any worker runs. Read the fields inside tests, after `beforeAll` ran.
+ *
+ * On `http` the population is seeded into a database of the sandbox platform's own, served
+ * by `offboard sandbox serve` as a process of its own; offboard's database holds only its
+ * closures, and the workers reach the accounts through `--platform URL`.
  */
 export function useClosurePopulation(
   dialect: Dialect,
   population: { accounts: number; transactions: number; randomSeed: number },
+  platform: PlatformKind = 'builtin',
 ): ClosurePopulation {
   let test: TestDatabase | undefined;
+  let sandboxTest: TestDatabase | undefined;
+  let sandbox: TestSandbox | undefined;
   const state: {
     url?: string;
     database?: Database;
@@ -168,14 +187,29 @@ export function useClosurePopulation(
   beforeAll(async () => {
     test = await createTestDatabase(dialect);
     state.url = test.url;
-    await seedPopulation(test.url, population);
+    if (platform === 'builtin') {
+      await seedPopulation(test.url, population);
+      state.database = await openDatabase(test.url);
+      state.requested = await requestClosures(test.url, await holderAccounts(state.database));
+      state.before = await snapshotLedger(state.database);
+      return;
+    }
+    sandboxTest = await createTestDatabase(dialect);
+    await seedPopulation(sandboxTest.url, population);
+    sandbox = await startSandboxProcess(sandboxTest.url);
+    state.requested = await requestClosures(
+      test.url,
+      await holderAccounts(sandbox.database),
+      sandbox.client(),
+    );
     state.database = await openDatabase(test.url);
-    state.requested = await requestClosures(test.url, await holderAccounts(state.database));
-    state.before = await snapshotLedger(state.database);
+    state.before = await snapshotLedger(sandbox.database);
   });
   afterAll(async () => {
     await state.database?.close();
+    await sandbox?.close();
     await test?.dispose();
+    await sandboxTest?.dispose();
   });
   const ready = <T>(value: T | undefined): T => {
     if (value === undefined) throw new Error('the closure population is set up in beforeAll');
@@ -187,6 +221,16 @@ export function useClosurePopulation(
     },
     get database() {
       return ready(state.database);
+    },
+    get ledgerDatabase() {
+      return platform === 'builtin' ? ready(state.database) : ready(sandbox).database;
+    },
+    effectKeyPrefix: platform === 'builtin' ? '' : 'platform:',
+    get platformArgs() {
+      return platform === 'builtin' ? [] : ['--platform', ready(sandbox).url];
+    },
+    get platformEnv(): Readonly<Record<string, string>> {
+      return platform === 'builtin' ? {} : { OFFBOARD_PLATFORM_SECRET: ready(sandbox).secret };
     },
     get requested() {
       return ready(state.requested);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../src/adapters/ledger/population.js';
 import type { Database } from '../../src/adapters/store/database.js';
-import { DIALECTS } from '../support/databases.js';
+import { platformMatrix } from '../support/platforms.js';
 import {
   assertAccountsMatchOutcome,
   assertAuditIntact,
@@ -55,74 +55,88 @@ interface Kill {
   decided: number;
 }
 
-describe.each(DIALECTS)('a worker killed at any instant loses nothing [%s]', (dialect) => {
-  const suite = useClosurePopulation(dialect, POPULATION);
+// Both databases on the builtin ledger; on http the platform is `offboard sandbox serve`, a
+// process of its own over its own database, that the killed workers reach only through the
+// HTTP client. Its cell runs on SQLite alone: the suite is the slowest there is, and what the
+// HTTP cell adds (a request in flight when its caller dies, repeated under the same key by
+// the next worker) does not depend on offboard's database.
+describe.each(platformMatrix(['sqlite']))(
+  'a worker killed at any instant loses nothing [%s, %s]',
+  (dialect, platform) => {
+    const suite = useClosurePopulation(dialect, POPULATION, platform);
 
-  it(
-    'ends every closure closed or blocked exactly once, with every effect single and money conserved',
-    async () => {
-      const now = () => new Date();
-      const due = suite.requested.filter((r) => r.dueAt <= now());
-      expect(due.length, 'enough closures to interrupt').toBeGreaterThanOrEqual(20);
-      expect(
-        due.filter((r) => r.dustAssets.length > 0).length,
-        'several with dust to sweep',
-      ).toBeGreaterThanOrEqual(5);
+    it(
+      'ends every closure closed or blocked exactly once, with every effect single and money conserved',
+      async () => {
+        const now = () => new Date();
+        const due = suite.requested.filter((r) => r.dueAt <= now());
+        expect(due.length, 'enough closures to interrupt').toBeGreaterThanOrEqual(20);
+        expect(
+          due.filter((r) => r.dustAssets.length > 0).length,
+          'several with dust to sweep',
+        ).toBeGreaterThanOrEqual(5);
 
-      const random = new Random(KILL_SEED);
-      const kills: Kill[] = [];
-      for (let i = 0; i < KILLS; i++) {
-        const spawnedAt = Date.now();
-        const worker = startOffboard([...WORKER, '--db', suite.url]);
-        const afterMs = random.int(0, 150);
-        const exited = await killAfterLine(worker, TRANSITION, afterMs);
-        // `work` without --once runs until signalled: any other end is a crash of its own.
-        expect(exited.signal, describeExit(`worker ${i}`, exited)).toBe('SIGKILL');
-        kills.push({
-          afterMs,
-          ...(await interruptedBy(suite.database, worker.leaseOwner, spawnedAt)),
+        const random = new Random(KILL_SEED);
+        const kills: Kill[] = [];
+        for (let i = 0; i < KILLS; i++) {
+          const spawnedAt = Date.now();
+          const worker = startOffboard(
+            [...WORKER, '--db', suite.url, ...suite.platformArgs],
+            suite.platformEnv,
+          );
+          const afterMs = random.int(0, 150);
+          const exited = await killAfterLine(worker, TRANSITION, afterMs);
+          // `work` without --once runs until signalled: any other end is a crash of its own.
+          expect(exited.signal, describeExit(`worker ${i}`, exited)).toBe('SIGKILL');
+          kills.push({
+            afterMs,
+            ...(await interruptedBy(suite.database, worker.leaseOwner, spawnedAt)),
+          });
+          if ((await openDue(suite.database)) === 0) break;
+        }
+
+        // The dead workers' claims lapse; one more worker finishes what they left.
+        await waitFor(
+          "the dead workers' leases to lapse",
+          async () => (await liveLeases(suite.database)) === 0,
+        );
+        const finish = await runOffboard(
+          ['work', '--once', '--json', '--lease', '30s', '--db', suite.url, ...suite.platformArgs],
+          suite.platformEnv,
+        );
+        expect(finish.code, describeExit('work --once', finish)).toBe(0);
+
+        const summary = `kills at ${kills.map((k) => `${k.afterMs}ms:${k.interrupted}/${k.decided}`).join(' ')} (ms after first transition: interrupted/decided; seed ${KILL_SEED})`;
+        const outcome = await assertEveryClosureSettled(suite.database, suite.requested, now());
+        await assertAccountsMatchOutcome(suite.ledgerDatabase, outcome);
+        const swept = await assertDustSweptOnce(
+          suite.ledgerDatabase,
+          suite.requested,
+          suite.before,
+          now(),
+        );
+        await assertMoneyConserved(suite.ledgerDatabase, suite.before);
+        await assertOneEffectEach(suite.database, outcome, {
+          database: suite.ledgerDatabase,
+          keyPrefix: suite.effectKeyPrefix,
         });
-        if ((await openDue(suite.database)) === 0) break;
-      }
+        await assertAuditIntact(suite.url);
 
-      // The dead workers' claims lapse; one more worker finishes what they left.
-      await waitFor(
-        "the dead workers' leases to lapse",
-        async () => (await liveLeases(suite.database)) === 0,
-      );
-      const finish = await runOffboard([
-        'work',
-        '--once',
-        '--json',
-        '--lease',
-        '30s',
-        '--db',
-        suite.url,
-      ]);
-      expect(finish.code, describeExit('work --once', finish)).toBe(0);
-
-      const summary = `kills at ${kills.map((k) => `${k.afterMs}ms:${k.interrupted}/${k.decided}`).join(' ')} (ms after first transition: interrupted/decided; seed ${KILL_SEED})`;
-      const outcome = await assertEveryClosureSettled(suite.database, suite.requested, now());
-      await assertAccountsMatchOutcome(suite.database, outcome);
-      const swept = await assertDustSweptOnce(suite.database, suite.requested, suite.before, now());
-      await assertMoneyConserved(suite.database, suite.before);
-      await assertOneEffectEach(suite.database, outcome);
-      await assertAuditIntact(suite.url);
-
-      // The schedule must have hit workers mid-step, or the test proved nothing.
-      expect(
-        kills.filter((k) => k.interrupted > 0).length,
-        `kills that interrupted work: ${summary}`,
-      ).toBeGreaterThanOrEqual(3);
-      expect(outcome.closed.length + outcome.blocked.length).toBe(due.length);
-      expect(swept).toBeGreaterThanOrEqual(5);
-      console.info(
-        `[crash ${dialect}] ${outcome.closed.length} closed, ${outcome.blocked.length} blocked, ${outcome.waiting.length} waiting, ${swept} sweeps; ${summary}`,
-      );
-    },
-    SUITE_TIMEOUT_MS,
-  );
-});
+        // The schedule must have hit workers mid-step, or the test proved nothing.
+        expect(
+          kills.filter((k) => k.interrupted > 0).length,
+          `kills that interrupted work: ${summary}`,
+        ).toBeGreaterThanOrEqual(3);
+        expect(outcome.closed.length + outcome.blocked.length).toBe(due.length);
+        expect(swept).toBeGreaterThanOrEqual(5);
+        console.info(
+          `[crash ${dialect} ${platform}] ${outcome.closed.length} closed, ${outcome.blocked.length} blocked, ${outcome.waiting.length} waiting, ${swept} sweeps; ${summary}`,
+        );
+      },
+      SUITE_TIMEOUT_MS,
+    );
+  },
+);
 
 /** Open closures a worker still holds a claim on (a dead worker's lasts until it expires). */
 async function liveLeases(database: Database): Promise<number> {

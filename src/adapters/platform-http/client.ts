@@ -10,6 +10,8 @@ import type {
   TransactionTuple,
 } from '../../ports/platform.js';
 import { IDEMPOTENCY_HEADER, signatureHeaders } from './signing.js';
+import { tlsFetch } from './tls.js';
+import type { PlatformTls } from './tls.js';
 
 /*
  * offboard's side of the platform contract: a PlatformPort that reads facts and acts over
@@ -37,6 +39,11 @@ export interface HttpPlatformOptions {
   now?: () => Date;
   /** The fetch to send with (default: the global one); tests observe requests with it. */
   fetch?: typeof fetch;
+  /**
+   * Mutual TLS: the client certificate to present and the CA to trust (an `https://` URL).
+   * Ignored when `fetch` is given.
+   */
+  tls?: PlatformTls;
 }
 
 /**
@@ -55,7 +62,7 @@ class Transient extends Error {}
 
 export class HttpPlatform implements PlatformPort {
   private readonly base: string;
-  private readonly options: Required<Omit<HttpPlatformOptions, 'url' | 'secret'>>;
+  private readonly options: Required<Omit<HttpPlatformOptions, 'url' | 'secret' | 'tls'>>;
   private readonly slots: Semaphore;
   private readonly decimals = new Map<string, number>();
 
@@ -68,7 +75,8 @@ export class HttpPlatform implements PlatformPort {
       maxBackoffMs: config.maxBackoffMs ?? 2_000,
       concurrency: Math.max(1, config.concurrency ?? 8),
       now: config.now ?? (() => new Date()),
-      fetch: config.fetch ?? ((input, init) => fetch(input, init)),
+      fetch:
+        config.fetch ?? (config.tls ? tlsFetch(config.tls) : (input, init) => fetch(input, init)),
     };
     this.slots = new Semaphore(this.options.concurrency);
   }

@@ -4,6 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify from 'fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { OffboardError } from '../../domain/errors.js';
+import type { Clock } from '../../ports/clock.js';
 import { toErrorResponse } from '../http/errors.js';
 import * as C from './contract.js';
 import { registerActionRoutes } from './sandbox-actions.js';
@@ -26,11 +27,51 @@ import {
 export type { SandboxApp, SandboxDeps } from './sandbox-kit.js';
 export { factsToWire } from './sandbox-reads.js';
 
-export async function buildSandboxApp(deps: SandboxDeps): Promise<SandboxApp> {
+/** One request the sandbox answered, as `offboard demo --platform-http` prints it. */
+export interface SandboxExchange {
+  method: string;
+  /** The path, query string included. */
+  path: string;
+  status: number;
+  ms: number;
+}
+
+export interface SandboxServerOptions {
+  /**
+   * Serve HTTPS with this certificate and key; with `clientCa`, require a client
+   * certificate signed by it (mutual TLS) and refuse the connection without one.
+   */
+  tls?: { cert: string | Buffer; key: string | Buffer; clientCa?: string | Buffer };
+  /** Told of every answered request (the demo prints the contract's traffic). */
+  onExchange?: (exchange: SandboxExchange) => void;
+  /**
+   * The clock signatures are checked against (default: the ledger's). Tests that move the
+   * ledger's clock keep this one on the wall clock their callers sign with.
+   */
+  signatureClock?: Clock;
+}
+
+export async function buildSandboxApp(
+  deps: SandboxDeps,
+  options: SandboxServerOptions = {},
+): Promise<SandboxApp> {
+  const tls = options.tls;
   const app = Fastify({
     logger: false,
     bodyLimit: 256 * 1024,
-  }).withTypeProvider<TypeBoxTypeProvider>();
+    ...(tls
+      ? {
+          https: {
+            cert: tls.cert,
+            key: tls.key,
+            ...(tls.clientCa
+              ? { ca: tls.clientCa, requestCert: true, rejectUnauthorized: true }
+              : {}),
+          },
+        }
+      : {}),
+    // The routes' types do not depend on whether the server speaks HTTP or HTTPS.
+  }).withTypeProvider<TypeBoxTypeProvider>() as unknown as SandboxApp;
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
 
   // The signature covers the exact bytes sent: keep them beside the parsed body.
@@ -64,11 +105,22 @@ export async function buildSandboxApp(deps: SandboxDeps): Promise<SandboxApp> {
         timestamp: header(TIMESTAMP_HEADER),
         signature: header(SIGNATURE_HEADER),
       },
-      deps.clock.now(),
+      (options.signatureClock ?? deps.clock).now(),
     );
     if (!verdict.ok) throw new OffboardError(verdict.code, verdict.message);
     if (request.method === 'POST' && request.body === undefined) request.body = {};
   });
+
+  const onExchange = options.onExchange;
+  if (onExchange)
+    app.addHook('onResponse', async (request, reply) => {
+      onExchange({
+        method: request.method,
+        path: request.url,
+        status: reply.statusCode,
+        ms: reply.elapsedTime,
+      });
+    });
 
   app.setErrorHandler((error, request, reply) => sendContractError(request, reply, error));
   app.setNotFoundHandler((request, reply) =>

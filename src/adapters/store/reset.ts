@@ -98,3 +98,15 @@ export async function ownTables(
 ): Promise<{ schema: string; tables: Set<string> }> {
   return database.store.ownTables(database.db);
 }
+
+/**
+ * Where `offboard demo --platform-http` keeps its sandbox platform's database beside the
+ * demo's own: `sqlite:./offboard.db` gives `sqlite:./offboard.platform.db`. Null when the
+ * demo's database is not an SQLite file (PostgreSQL, or in memory): the caller then uses a
+ * temporary file, since a platform's accounts must not share offboard's database.
+ */
+export function platformSiblingUrl(url: string): string | null {
+  const location = parseDatabaseUrl(url);
+  if (location.dialect === 'postgres' || location.path === ':memory:') return null;
+  return `sqlite:${location.path.replace(/(\.db)?$/, '.platform.db')}`;
+}

@@ -1,9 +1,14 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import type { Command } from '@commander-js/extra-typings';
 import { OffboardError } from '../../../domain/errors.js';
 import type { Policy, PolicyDocument } from '../../../domain/policy.js';
 import type { Context } from '../../../main/context.js';
+import type { PlatformPort } from '../../../ports/platform.js';
 import { SCENARIO_IDS } from '../../ledger/scenario-catalogue.js';
 import { redactDatabaseUrl, resolveDatabaseUrl } from '../../store/database-url.js';
 import type { Database } from '../../store/database.js';
@@ -29,6 +34,10 @@ const scenariosModule = () => import('../../ledger/scenarios.js');
 
 // Loaded when the command runs: `offboard --help` must not load the database stack.
 const apiKeysModule = () => import('../../../app/api-keys.js');
+
+// Loaded with --platform-http only: the sandbox platform server and offboard's client.
+const sandboxModule = () => import('../../platform-http/sandbox-server.js');
+const clientModule = () => import('../../platform-http/client.js');
 
 const DEMO_WHALE_TRANSACTIONS = 20_000;
 const DEMO_AGENTS: readonly { id: string; roles: AgentRole[] }[] = [
@@ -70,6 +79,10 @@ export function registerDemo(program: Command, deps: CliDeps, exit: ExitBox): vo
       "start from a fresh sandbox: empty the demo's database first (refused if it holds accounts that are not the demo's)",
     )
     .option('--json', 'print the URLs and credentials as one JSON line')
+    .option(
+      '--platform-http',
+      'run the sandbox platform server beside the demo, over its own database, drive it through the HTTP platform contract, and print each request to it',
+    )
     .action(
       action(
         deps,
@@ -83,23 +96,37 @@ export function registerDemo(program: Command, deps: CliDeps, exit: ExitBox): vo
           const whale = parseCount(opts.whaleTransactions, '--whale-transactions', 1);
           const listenPort = port(opts.port);
           const url = resolveDatabaseUrl(opts.db, deps.io.env);
+          const { platformSiblingUrl, resetDatabase } = await resetModule();
+          const platformHttp = Boolean(opts.platformHttp);
+          // The platform's accounts live in a database of their own, never in offboard's.
+          const sibling = platformHttp ? platformSiblingUrl(url) : null;
           if (opts.reset) {
             // An earlier demo still running on the port would have its database emptied
             // under it, and this one would then fail anyway: find out first.
             await ensurePortFree(listenPort, opts.host);
-            await (await resetModule()).resetDatabase(url, refuseNonDemoData);
+            await resetDatabase(url, refuseNonDemoData);
+            if (sibling) await resetDatabase(sibling, refuseNonDemoData);
           }
-          const ctx = await deps.openContext({
-            db: url,
-            env: deps.io.env,
-            policy,
-            platformUrl: null,
-          });
+          const platform = platformHttp
+            ? await startDemoPlatform(deps, sibling, opts.json ? 'stderr' : 'stdout')
+            : null;
+          let ctx: Context;
+          try {
+            ctx = await deps.openContext({
+              db: url,
+              env: deps.io.env,
+              policy,
+              ...(platform ? { platform: platform.client } : { platformUrl: null }),
+            });
+          } catch (error) {
+            await platform?.close();
+            throw error;
+          }
           let server: RunningServer | null = null;
           try {
             const seeded = await (
               await scenariosModule()
-            ).seedScenarios(ctx.database, ctx.clock, {
+            ).seedScenarios(platform?.ctx.database ?? ctx.database, ctx.clock, {
               whaleTransactions: whale,
             });
             // Scenario accounts from an earlier run keep what was done to them there.
@@ -132,6 +159,12 @@ export function registerDemo(program: Command, deps: CliDeps, exit: ExitBox): vo
               docs: `${server.url}/docs`,
               openapi: `${server.url}/openapi.json`,
               database: redactDatabaseUrl(ctx.database.url),
+              ...(platform
+                ? {
+                    platform: platform.url,
+                    platformDatabase: redactDatabaseUrl(platform.ctx.database.url),
+                  }
+                : {}),
               reused,
               ...credentials,
             };
@@ -143,12 +176,83 @@ export function registerDemo(program: Command, deps: CliDeps, exit: ExitBox): vo
           } finally {
             await server?.close();
             await ctx.close();
+            await platform?.close();
           }
           return 0;
         },
         { needsContext: false },
       ),
     );
+}
+
+interface DemoPlatform {
+  /** Where the sandbox platform listens (the contract's prefix added). */
+  url: string;
+  /** The sandbox's own context: its database holds the scenario accounts. */
+  ctx: Context;
+  /** offboard's HTTP client, pointed at it. */
+  client: PlatformPort;
+  close(): Promise<void>;
+}
+
+/**
+ * `demo --platform-http`: the sandbox platform server in this process on a free loopback
+ * port, over the database beside the demo's (`sibling`; else a temporary file, removed at
+ * the end), with a random secret only this process knows. Every request it answers is
+ * printed as one line, so a newcomer watches the contract's traffic.
+ */
+async function startDemoPlatform(
+  deps: CliDeps,
+  sibling: string | null,
+  stream: 'stdout' | 'stderr',
+): Promise<DemoPlatform> {
+  const temporary = sibling ? null : mkdtempSync(join(tmpdir(), 'offboard-demo-platform-'));
+  const removeTemporary = () => {
+    if (temporary) rmSync(temporary, { recursive: true, force: true });
+  };
+  let ctx: Context;
+  try {
+    ctx = await deps.openContext({
+      db: sibling ?? `sqlite:${join(temporary!, 'platform.db')}`,
+      env: deps.io.env,
+      platformUrl: null,
+    });
+  } catch (error) {
+    removeTemporary();
+    throw error;
+  }
+  const secret = randomBytes(32).toString('hex');
+  const { buildSandboxApp } = await sandboxModule();
+  const { HttpPlatform, PREFIX } = await clientModule();
+  const print = deps.io[stream];
+  const app = await buildSandboxApp(
+    { database: ctx.database, clock: ctx.clock, secret, testMode: true },
+    {
+      onExchange: (e) => {
+        const path = e.path.startsWith(PREFIX) ? e.path.slice(PREFIX.length) : e.path;
+        print(`platform  ${e.method.padEnd(4)} ${path} ${e.status} ${e.ms.toFixed(1)} ms\n`);
+      },
+    },
+  );
+  let address: string;
+  try {
+    address = await app.listen({ port: 0, host: '127.0.0.1' });
+  } catch (error) {
+    await app.close();
+    await ctx.close();
+    removeTemporary();
+    throw error;
+  }
+  return {
+    url: `${address}${PREFIX}`,
+    ctx,
+    client: new HttpPlatform({ url: address, secret }),
+    close: async () => {
+      await app.close();
+      await ctx.close();
+      removeTemporary();
+    },
+  };
 }
 
 /** Fails with OFFBOARD_ERR_PORT_IN_USE when something listens on the port now (0 is always free). */
@@ -227,6 +331,8 @@ function demoText(
     docs: string;
     openapi: string;
     database: string;
+    platform?: string;
+    platformDatabase?: string;
     reused: boolean;
   },
 ): string {
@@ -236,7 +342,7 @@ function demoText(
     ...(info.reused
       ? [
           '',
-          `  Reusing the demo accounts already in ${info.database}: they keep what earlier runs`,
+          `  Reusing the demo accounts already in ${info.platformDatabase ?? info.database}: they keep what earlier runs`,
           '  did to them (demo-clean may be closed already, and the walkthrough below then',
           '  answers 409). Run `offboard demo --reset` to start from a fresh sandbox.',
         ]
@@ -245,6 +351,14 @@ function demoText(
     `  API       ${info.url}`,
     `  docs      ${info.docs}`,
     `  OpenAPI   ${info.openapi}`,
+    ...(info.platform
+      ? [
+          `  platform  ${info.platform} (the sandbox platform over HTTP, on ${info.platformDatabase})`,
+          '',
+          '  Every request offboard sends the platform prints as a line below the walkthrough:',
+          '  platform  METHOD PATH STATUS TIME (docs/platform-contract.md explains each path).',
+        ]
+      : []),
     '',
     'API key (scopes read, write, admin; shown once):',
     `  ${info.apiKey}`,

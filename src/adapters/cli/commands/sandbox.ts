@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Command } from '@commander-js/extra-typings';
 import { OffboardError } from '../../../domain/errors.js';
 import type { CliDeps, ExitBox } from '../command-kit.js';
@@ -30,11 +31,18 @@ export function registerSandbox(program: Command, deps: CliDeps, exit: ExitBox):
       '--test-mode',
       'also serve the test-only fixtures endpoints (/offboard-platform/v1/test/...)',
     )
+    .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (with --tls-key)')
+    .option('--tls-key <file>', "the PEM private key of --tls-cert's certificate")
+    .option(
+      '--client-ca <file>',
+      'require mutual TLS: refuse connections without a client certificate signed by this PEM CA (needs --tls-cert)',
+    )
     .action(
       action(
         deps,
         exit,
         async (ctx, opts) => {
+          const tls = sandboxTls(opts);
           const secret = opts.secret ?? deps.io.env[PLATFORM_SECRET_ENV];
           if (!secret || secret.length < 16)
             throw new OffboardError(
@@ -43,11 +51,21 @@ export function registerSandbox(program: Command, deps: CliDeps, exit: ExitBox):
             );
           const listenOn = { port: port(opts.port), host: opts.host };
           const { buildSandboxApp } = await sandboxModule();
-          const app = await buildSandboxApp({
-            database: ctx.database,
-            clock: ctx.clock,
-            secret,
-            testMode: Boolean(opts.testMode),
+          const app = await buildSandboxApp(
+            {
+              database: ctx.database,
+              clock: ctx.clock,
+              secret,
+              testMode: Boolean(opts.testMode),
+            },
+            tls ? { tls } : {},
+          ).catch((error: unknown) => {
+            // Node refuses a certificate and key that do not parse or do not match.
+            if (!tls) throw error;
+            throw new OffboardError(
+              'OFFBOARD_ERR_INVALID_ARGUMENT',
+              `--tls-cert, --tls-key and --client-ca must hold PEM certificates and the certificate's own key (${(error as Error).message})`,
+            );
           });
           let address: string;
           try {
@@ -59,7 +77,7 @@ export function registerSandbox(program: Command, deps: CliDeps, exit: ExitBox):
           // Listen for signals before saying so: a test may stop the process as soon as it reads the line.
           const stopped = untilSignal();
           deps.io.stdout(
-            `offboard sandbox: listening on ${address}/offboard-platform/v1${opts.testMode ? ' (test mode: fixtures on)' : ''}\n`,
+            `offboard sandbox: listening on ${address}/offboard-platform/v1${tls?.clientCa ? ' (client certificates required)' : ''}${opts.testMode ? ' (test mode: fixtures on)' : ''}\n`,
           );
           await stopped;
           await app.close();
@@ -68,6 +86,42 @@ export function registerSandbox(program: Command, deps: CliDeps, exit: ExitBox):
         { builtinLedger: true },
       ),
     );
+}
+
+/** The sandbox's TLS files: --tls-cert and --tls-key together, --client-ca only with them. */
+function sandboxTls(opts: {
+  tlsCert?: string;
+  tlsKey?: string;
+  clientCa?: string;
+}): { cert: Buffer; key: Buffer; clientCa?: Buffer } | null {
+  if (opts.tlsCert === undefined && opts.tlsKey === undefined) {
+    if (opts.clientCa !== undefined)
+      throw new OffboardError(
+        'OFFBOARD_ERR_INVALID_ARGUMENT',
+        '--client-ca needs --tls-cert and --tls-key: client certificates are asked for over TLS only',
+      );
+    return null;
+  }
+  if (opts.tlsCert === undefined || opts.tlsKey === undefined)
+    throw new OffboardError(
+      'OFFBOARD_ERR_INVALID_ARGUMENT',
+      '--tls-cert and --tls-key go together: pass both',
+    );
+  const read = (option: string, path: string) => {
+    try {
+      return readFileSync(path);
+    } catch (error) {
+      throw new OffboardError(
+        'OFFBOARD_ERR_INVALID_ARGUMENT',
+        `${option}: cannot read "${path}" (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`,
+      );
+    }
+  };
+  return {
+    cert: read('--tls-cert', opts.tlsCert),
+    key: read('--tls-key', opts.tlsKey),
+    ...(opts.clientCa === undefined ? {} : { clientCa: read('--client-ca', opts.clientCa) }),
+  };
 }
 
 /** `offboard platform contract`: the contract's OpenAPI 3.1 document on stdout. */
