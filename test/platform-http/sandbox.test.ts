@@ -219,6 +219,11 @@ describe.each(DIALECTS)('the sandbox platform server on %s', (dialect) => {
     const enable = await call('POST', '/accounts/demo-cooling-off/disabled', { disabled: false });
     expect(enable.status).toBe(409);
     expect((enable.body['error'] as { code: string }).code).toBe('OFFBOARD_ERR_ACCOUNT_NOT_ACTIVE');
+    const unfreeze = await call('POST', '/accounts/demo-cooling-off/unfreeze');
+    expect([unfreeze.status, (unfreeze.body['error'] as { code: string }).code]).toEqual([
+      409,
+      'OFFBOARD_ERR_ACCOUNT_NOT_ACTIVE',
+    ]);
     expect((await facts('demo-cooling-off')).status).toBe('closed');
   });
 
