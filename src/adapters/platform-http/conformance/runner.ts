@@ -99,6 +99,12 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       attempts: 1,
       cause: probe.error ?? 'no answer',
     });
+  if (probe.response.status === 401 && probe.response.body.includes('BAD_SIGNATURE'))
+    // Every check would fail alike: say what is most likely wrong instead.
+    throw new OffboardError(
+      'OFFBOARD_ERR_PLATFORM_BAD_SIGNATURE',
+      `the platform at ${origin} refused the kit's signed GET ${probe.request.path}: check that --secret (or OFFBOARD_PLATFORM_SECRET) is the secret the platform checks, and that it verifies signatures as docs/platform-contract.md says`,
+    );
 
   let proxy: FaultProxy | null = null;
   const proxyFor = async () => {
