@@ -12,7 +12,8 @@ export const BODY_LIMIT = 2_000;
 
 export function cut(text: string, limit = BODY_LIMIT): string {
   if (text.length <= limit) return text;
-  return `${text.slice(0, limit)}… (${text.length - limit} more characters)`;
+  const more = text.length - limit;
+  return `${text.slice(0, limit)}… (${more} more character${more === 1 ? '' : 's'})`;
 }
 
 /** Newlines and other controls as escapes: a body is always one line of the report. */
