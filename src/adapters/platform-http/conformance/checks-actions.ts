@@ -163,7 +163,9 @@ export const ACTION_CHECKS: Check[] = [
     title: 'a revoked credential is gone from the next facts; the others stay',
     async run(ctx) {
       const id = await ctx.account('clean');
-      const before = (await ctx.facts(id)).value.credentials.map((c) => c.id);
+      const read = await ctx.facts(id);
+      const before = read.value.credentials.map((c) => c.id);
+      ctx.expect(before.length > 0, 'the clean copy has a credential to revoke', read.exchange);
       await ctx.post(
         `/accounts/${id}/credentials/${before[0] ?? 'none'}/revoke`,
         {},
@@ -458,8 +460,14 @@ export const TRANSACTION_CHECKS: Check[] = [
     title: "pages have the contract's shape, oldest first, each id once, fees not negative",
     async run(ctx) {
       const id = await ctx.account('dust');
+      for (const amount of ['100', '200', '300']) await ctx.deposit(id, 'USD', amount);
       const { items, exchange } = await ctx.transactions(id);
-      ctx.expect(items.length >= 3, "the dust copy's history (at least 3 transactions)", exchange);
+      ctx.equal(
+        items.slice(-3).map((t) => [t.type, t.asset, t.decimals, t.amount]),
+        ['100', '200', '300'].map((a) => ['deposit', 'USD', 2, a]),
+        'the three deposits just made, last and in order',
+        exchange,
+      );
       ctx.expect(new Set(ids(items)).size === items.length, 'each transaction once', exchange);
       const times = items.map((t) => Date.parse(t.createdAt));
       ctx.expect(

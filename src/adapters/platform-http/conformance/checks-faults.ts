@@ -114,8 +114,8 @@ export const FAULT_CHECKS: Check[] = [
         via: proxy.origin,
       });
       await fault.arrived;
-      const retry = await ctx.deposit(id, 'USD', '500', key);
-      fault.release();
+      // Released whatever the retry meets, so the original always ends.
+      const retry = await ctx.deposit(id, 'USD', '500', key).finally(() => fault.release());
       const late = ctx.ok<unknown>(await original, C.DepositResult);
       ctx.equal(late, retry.value, 'the delayed original’s answer', await original);
       const balance = await usdOf(ctx, id);

@@ -35,6 +35,8 @@ interface Pending extends ArmedFault {
 
 export class FaultProxy {
   private readonly queue: Pending[] = [];
+  /** Every fault armed since the last disarm, applied or not. */
+  private readonly armed: Pending[] = [];
 
   private constructor(
     private readonly server: http.Server,
@@ -73,11 +75,21 @@ export class FaultProxy {
       release: () => release(),
     };
     this.queue.push(pending);
+    this.armed.push(pending);
     return pending;
   }
 
+  /**
+   * Forgets every fault not yet applied and lets every held request go: what one check
+   * armed never reaches the next one's requests, even when the check failed half-way.
+   */
+  disarm(): void {
+    this.queue.splice(0);
+    for (const pending of this.armed.splice(0)) pending.release();
+  }
+
   async close(): Promise<void> {
-    for (const pending of this.queue.splice(0)) pending.release();
+    this.disarm();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }

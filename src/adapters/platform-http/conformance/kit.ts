@@ -75,6 +75,7 @@ export function shapeErrors(schema: TSchema, value: unknown): string[] {
 export interface WireFacts {
   accountId: string;
   status: string;
+  jurisdiction: string;
   balances: {
     asset: string;
     decimals: number;
@@ -221,12 +222,6 @@ export class CheckContext {
 
   async facts(accountId: string): Promise<{ value: WireFacts; exchange: Exchange }> {
     return this.get<WireFacts>(`/accounts/${encodeURIComponent(accountId)}/facts`, C.Facts);
-  }
-
-  /** The available balance of `asset`, or null when the facts list no such balance. */
-  async available(accountId: string, asset: string): Promise<string | null> {
-    const { value } = await this.facts(accountId);
-    return value.balances.find((b) => b.asset === asset)?.available ?? null;
   }
 
   async deposit(

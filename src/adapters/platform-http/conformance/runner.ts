@@ -127,6 +127,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       const result = fixturesFailed
         ? notRun(check, fixturesFailed)
         : await runOne(check, new CheckContext(caller, `${runId}-${index}`, proxyFor));
+      (proxy as FaultProxy | null)?.disarm();
       if (!result.passed && result.group === 'fixtures') fixturesFailed ??= check.id;
       results.push(result);
       options.onCheck?.(result, results.length, checks.length);
