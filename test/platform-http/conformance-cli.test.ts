@@ -162,4 +162,21 @@ describe('offboard conformance against a faulty platform', () => {
       await faulty.close();
     }
   });
+
+  it('exits 0 when only a SHOULD check fails, and says so', async () => {
+    const faulty = await startFaultyPlatform(sandbox, SECRET, ['bare-404']);
+    try {
+      const out = await runOffboard(
+        ['conformance', '--platform', faulty.url, '--only', 'errors'],
+        env,
+      );
+      expect(out.code, out.stderr).toBe(0);
+      expect(out.stdout).toContain('FAIL SHOULD errors.unknown-route');
+      expect(out.stdout.trim().split('\n').at(-1)).toMatch(
+        /checks: \d+ passed, 1 failed \(0 MUST, 1 SHOULD\): every MUST passed$/,
+      );
+    } finally {
+      await faulty.close();
+    }
+  });
 });

@@ -87,6 +87,13 @@ describe('the conformance kit against a faulty platform (sqlite)', () => {
     return runConformance({ platform: faulty.url, secret: SECRET });
   };
 
+  it('counts a failed SHOULD check without failing the run', async () => {
+    const report = await against(['bare-404']);
+    expect(failing(report)).toEqual(['errors.unknown-route']);
+    expect(report.summary).toMatchObject({ mustFailed: 0, shouldFailed: 1 });
+    expect(report.ok).toBe(true);
+  });
+
   it('passes every check with no fault switched on (the front itself is faithful)', async () => {
     const report = await against([]);
     expect(why(report)).toBe('');

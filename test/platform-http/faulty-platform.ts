@@ -18,7 +18,9 @@ export type PlatformFault =
   /** A deposit to a frozen account is credited. */
   | 'ignore-freeze'
   /** A full transaction page loses its last transaction. */
-  | 'lose-page';
+  | 'lose-page'
+  /** An unknown route answers a bare text 404, not the error shape (a SHOULD only). */
+  | 'bare-404';
 
 export interface FaultyPlatform {
   url: string;
@@ -124,6 +126,8 @@ export async function startFaultyPlatform(
       const url = incoming.url ?? '/';
       handle(incoming.method ?? 'GET', url, incoming.headers, body).then(
         (answer) => {
+          if (on.has('bare-404') && answer.body.includes('OFFBOARD_ERR_UNKNOWN_ROUTE'))
+            return void outgoing.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found');
           outgoing
             .writeHead(answer.statusCode, { 'content-type': 'application/json' })
             .end(rewrite(url, answer.statusCode, answer.body));
