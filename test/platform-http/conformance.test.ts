@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderText } from '../../src/adapters/platform-http/conformance/report.js';
 import { CHECKS, runConformance } from '../../src/adapters/platform-http/conformance/runner.js';
 import type { ConformanceReport } from '../../src/adapters/platform-http/conformance/runner.js';
 import { buildSandboxApp } from '../../src/adapters/platform-http/sandbox-server.js';
 import type { SandboxApp } from '../../src/adapters/platform-http/sandbox-server.js';
+import type { Database } from '../../src/adapters/store/database.js';
 import { systemClock } from '../../src/ports/clock.js';
 import { DIALECTS, openTestDatabase } from '../support/databases.js';
 import { startFaultyPlatform } from './faulty-platform.js';
@@ -63,10 +65,12 @@ describe('the conformance kit against a faulty platform (sqlite)', () => {
   let sandbox: SandboxApp;
   let dispose: () => Promise<void>;
   let faulty: FaultyPlatform | null = null;
+  let database: Database | null = null;
 
   beforeAll(async () => {
     const opened = await openTestDatabase('sqlite');
     dispose = opened.dispose;
+    database = opened.database;
     sandbox = await buildSandboxApp({
       database: opened.database,
       clock: systemClock,
@@ -86,6 +90,31 @@ describe('the conformance kit against a faulty platform (sqlite)', () => {
     faulty = await startFaultyPlatform(sandbox, SECRET, faults);
     return runConformance({ platform: faulty.url, secret: SECRET });
   };
+
+  it('fails the fixtures and runs nothing else against a platform not in test mode', async () => {
+    const live = await buildSandboxApp({
+      database: database!,
+      clock: systemClock,
+      secret: SECRET,
+      testMode: false,
+    });
+    try {
+      const report = await runConformance({
+        platform: await live.listen({ port: 0, host: '127.0.0.1' }),
+        secret: SECRET,
+        only: ['auth'],
+      });
+      const [first, ...rest] = report.checks;
+      expect(first).toMatchObject({ id: 'fixtures.scenarios', passed: false, got: 'HTTP 404' });
+      expect(first!.exchange?.response?.body).toContain('OFFBOARD_ERR_UNKNOWN_ROUTE');
+      expect(rest.map((c) => [c.passed, c.got])).toEqual(rest.map(() => [false, 'not run']));
+      expect(renderText(report)).toContain(
+        'not run: it builds on the fixtures, and fixtures.scenarios failed',
+      );
+    } finally {
+      await live.close();
+    }
+  });
 
   it('counts a failed SHOULD check without failing the run', async () => {
     const report = await against(['bare-404']);

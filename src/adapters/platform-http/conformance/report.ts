@@ -40,6 +40,7 @@ export function exchangeLines(exchange: Exchange, indent: string): string[] {
 export function checkLines(result: CheckResult): string[] {
   const head = `${result.passed ? 'PASS' : 'FAIL'} ${result.level.padEnd(6)} ${result.id}  ${result.title}`;
   if (result.passed) return [head];
+  if (result.got === 'not run') return [head, `       not run: ${oneLine(result.expected ?? '')}`];
   const lines = [head, `       expected: ${oneLine(result.expected ?? '')}`];
   if (result.got) lines.push(`       got:      ${oneLine(cut(result.got))}`);
   if (result.exchange) lines.push(...exchangeLines(result.exchange, '       '));

@@ -184,7 +184,7 @@ function notRun(check: Check, because: string): CheckResult {
     level: check.level,
     title: check.title,
     passed: false,
-    expected: `the fixtures endpoint to work (${because} failed)`,
+    expected: `it builds on the fixtures, and ${because} failed`,
     got: 'not run',
     exchange: null,
   };
