@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { CHECKS } from '../../src/adapters/platform-http/conformance/runner.js';
 import { contractDocument } from '../../src/adapters/platform-http/sandbox-server.js';
 import { signatureHeaders, signRequest } from '../../src/adapters/platform-http/signing.js';
 import { ERROR_CATALOGUE } from '../../src/domain/errors.js';
@@ -78,6 +79,14 @@ describe('docs/platform-contract.md', () => {
     expect(check(headers, '{}', new Date(now.getTime() + 301_000))).toBe(
       'OFFBOARD_ERR_PLATFORM_STALE_REQUEST',
     );
+  });
+
+  it('lists every conformance check, with its level and what it proves, in run order', () => {
+    const section = doc.slice(doc.indexOf('## Conformance kit'));
+    const documented = [
+      ...section.matchAll(/^\|\s*`([a-z]+\.[a-z0-9-]+)`\s*\|\s*(MUST|SHOULD)\s*\|\s*(.*?)\s*\|$/gm),
+    ].map((m) => [m[1], m[2], m[3]!.replace(/\\\|/g, '|')]);
+    expect(documented).toEqual(CHECKS.map((c) => [c.id, c.level, c.title]));
   });
 
   it('names only codes that exist', () => {

@@ -96,6 +96,31 @@ describe.each(DIALECTS)('the sandbox platform server on %s', (dialect) => {
     expect(negative.balances.find((b) => b.asset === 'USD')?.available).toBe('-1250');
   });
 
+  it('creates a fresh copy of a scenario under a new id, once; both fields or neither', async () => {
+    const copy = await call('POST', '/test/fixtures', {
+      scenario: 'open-order',
+      accountId: 'copy-1',
+    });
+    expect(copy).toEqual({ status: 200, body: { accountIds: ['copy-1'] } });
+    const copied = await facts('copy-1');
+    expect([copied.status, copied.openOrders.map((o) => o.id)]).toEqual(['active', ['copy-1-1']]);
+    expect(await balance('copy-1', 'USD')).toBe('0');
+    // Asked again (another key), it leaves the account as it is.
+    await call('POST', '/accounts/copy-1/orders/copy-1-1/cancel');
+    expect(
+      (await call('POST', '/test/fixtures', { scenario: 'open-order', accountId: 'copy-1' }))
+        .status,
+    ).toBe(200);
+    expect((await facts('copy-1')).openOrders).toEqual([]);
+    const half = await call('POST', '/test/fixtures', { scenario: 'dust' });
+    expect([half.status, (half.body['error'] as { code: string }).code]).toEqual([
+      400,
+      'OFFBOARD_ERR_INVALID_REQUEST',
+    ]);
+    const unknown = await call('POST', '/test/fixtures', { scenario: 'nope', accountId: 'copy-2' });
+    expect(unknown.status).toBe(400);
+  });
+
   it('reads facts in batches, naming the ids it does not know', async () => {
     const answer = await call('POST', '/facts/query', {
       accountIds: ['demo-dust', 'nobody', 'demo-clean'],
@@ -219,6 +244,11 @@ describe.each(DIALECTS)('the sandbox platform server on %s', (dialect) => {
     const enable = await call('POST', '/accounts/demo-cooling-off/disabled', { disabled: false });
     expect(enable.status).toBe(409);
     expect((enable.body['error'] as { code: string }).code).toBe('OFFBOARD_ERR_ACCOUNT_NOT_ACTIVE');
+    const unfreeze = await call('POST', '/accounts/demo-cooling-off/unfreeze');
+    expect([unfreeze.status, (unfreeze.body['error'] as { code: string }).code]).toEqual([
+      409,
+      'OFFBOARD_ERR_ACCOUNT_NOT_ACTIVE',
+    ]);
     expect((await facts('demo-cooling-off')).status).toBe('closed');
   });
 

@@ -8,6 +8,7 @@ import { registerApiKeyCommands } from './commands/api-keys.js';
 import { registerAudit } from './commands/audit.js';
 import { registerCheck } from './commands/check.js';
 import { registerClosure } from './commands/closure.js';
+import { registerConformance } from './commands/conformance.js';
 import { registerDisable } from './commands/disable.js';
 import { registerLedger } from './commands/ledger.js';
 import { registerMail } from './commands/mail.js';
@@ -65,6 +66,7 @@ export function buildProgram(deps: CliDeps, exit: ExitBox): Command {
   registerToken(program, deps, exit);
   registerSandbox(program, deps, exit);
   registerPlatform(program, deps, exit);
+  registerConformance(program, deps, exit);
   // Subcommands inherit the output settings and the exit override.
   for (const command of program.commands) applyErrorHandling(command, deps);
   return program;

@@ -40,11 +40,7 @@ export async function seedScenarios(
   clock: Clock,
   options: SeedScenariosOptions = {},
 ): Promise<SeedScenariosResult> {
-  const now = clock.now().getTime();
   await seedReferenceData(database, clock);
-  // The scenarios' past: a clock the seeder moves, so histories carry real dates.
-  const past = new FixedClock(new Date(now - 120 * DAY));
-  const ledger = new BuiltinLedger(database, past);
   const existing = new Set(
     (
       await database.db
@@ -54,9 +50,47 @@ export async function seedScenarios(
         .execute()
     ).map((r) => r.id),
   );
+  const build = scenarioBuilder(database, clock, options);
   const created: ScenarioId[] = [];
+  for (const id of SCENARIO_IDS) {
+    if (existing.has(id)) continue;
+    await build(id, id);
+    created.push(id);
+  }
+  return { accounts: [...SCENARIO_IDS], created };
+}
 
-  const open = async (id: ScenarioId, name: string, jurisdiction = 'DE') => {
+/**
+ * Creates one scenario's account under another id (`demo-dust` as `conf-7f3a-dust`), with
+ * its records named after that id, unless an account with the id exists. Conformance runs
+ * use fresh copies, so a run never meets the state an earlier run left behind.
+ */
+export async function seedScenarioCopy(
+  database: Database,
+  clock: Clock,
+  scenario: ScenarioId,
+  accountId: string,
+  options: SeedScenariosOptions = {},
+): Promise<{ created: boolean }> {
+  await seedReferenceData(database, clock);
+  const found = await database.db
+    .selectFrom('accounts')
+    .select('id')
+    .where('id', '=', accountId)
+    .executeTakeFirst();
+  if (found) return { created: false };
+  await scenarioBuilder(database, clock, options)(scenario, accountId);
+  return { created: true };
+}
+
+/** Builds scenario accounts under any id; the reference data must exist. */
+function scenarioBuilder(database: Database, clock: Clock, options: SeedScenariosOptions) {
+  const now = clock.now().getTime();
+  // The scenarios' past: a clock the seeder moves, so histories carry real dates.
+  const past = new FixedClock(new Date(now - 120 * DAY));
+  const ledger = new BuiltinLedger(database, past);
+
+  const open = async (id: string, name: string, jurisdiction = 'DE') => {
     past.set(new Date(now - 400 * DAY));
     await ledger.createHolder({
       id: `holder-${id}`,
@@ -78,89 +112,88 @@ export async function seedScenarios(
   /** Moves the seeder's clock to `ago` before now. */
   const at = (ago: number) => past.set(new Date(now - ago));
 
-  const builders: Record<Exclude<ScenarioId, 'demo-whale'>, () => Promise<void>> = {
-    'demo-clean': async () => {
-      await open('demo-clean', 'Clara Clean');
+  const builders: Record<Exclude<ScenarioId, 'demo-whale'>, (id: string) => Promise<void>> = {
+    'demo-clean': async (id) => {
+      await open(id, 'Clara Clean');
     },
-    'demo-dust': async () => {
-      await open('demo-dust', 'Dusty Miller');
-      await ledger.deposit('demo-dust', 'USD', 37n); // 0.37, below the 1.00 threshold
+    'demo-dust': async (id) => {
+      await open(id, 'Dusty Miller');
+      await ledger.deposit(id, 'USD', 37n); // 0.37, below the 1.00 threshold
     },
-    'demo-balance': async () => {
-      await open('demo-balance', 'Bal Anders', 'GB');
-      await ledger.deposit('demo-balance', 'EUR', 25_000n); // 250.00
+    'demo-balance': async (id) => {
+      await open(id, 'Bal Anders', 'GB');
+      await ledger.deposit(id, 'EUR', 25_000n); // 250.00
     },
-    'demo-negative': async () => {
-      await open('demo-negative', 'Nora Negative', 'US');
-      await ledger.chargeFee('demo-negative', 'USD', 1_250n, { reference: 'chargeback fee' }); // -12.50
+    'demo-negative': async (id) => {
+      await open(id, 'Nora Negative', 'US');
+      await ledger.chargeFee(id, 'USD', 1_250n, { reference: 'chargeback fee' }); // -12.50
     },
-    'demo-open-order': async () => {
-      await open('demo-open-order', 'Otto Order');
-      await ledger.deposit('demo-open-order', 'USD', 10_000n); // 100.00, all locked by the order
-      await ledger.placeOrder('demo-open-order', {
-        id: 'demo-open-order-1',
+    'demo-open-order': async (id) => {
+      await open(id, 'Otto Order');
+      await ledger.deposit(id, 'USD', 10_000n); // 100.00, all locked by the order
+      await ledger.placeOrder(id, {
+        id: `${id}-1`,
         side: 'buy',
         asset: 'USD',
         locked: 10_000n,
         counterAsset: 'BTC',
       });
     },
-    'demo-pending-withdrawal': async () => {
-      await open('demo-pending-withdrawal', 'Paula Pending');
-      await ledger.deposit('demo-pending-withdrawal', 'BTC', 5_000_000n); // 0.05 BTC
+    'demo-pending-withdrawal': async (id) => {
+      await open(id, 'Paula Pending');
+      await ledger.deposit(id, 'BTC', 5_000_000n); // 0.05 BTC
       at(2 * HOUR);
-      await ledger.withdraw('demo-pending-withdrawal', 'BTC', 5_000_000n, {
+      await ledger.withdraw(id, 'BTC', 5_000_000n, {
         counterparty: 'external-wallet',
       });
     },
-    'demo-pending-deposit': async () => {
-      await open('demo-pending-deposit', 'Dee Posit');
+    'demo-pending-deposit': async (id) => {
+      await open(id, 'Dee Posit');
       at(3 * HOUR);
-      await ledger.deposit('demo-pending-deposit', 'EUR', 2_000n, {
+      await ledger.deposit(id, 'EUR', 2_000n, {
         pending: true,
         counterparty: 'SEPA transfer',
       }); // 20.00
     },
-    'demo-dispute': async () => {
-      await open('demo-dispute', 'Dirk Dispute', 'FR');
-      await ledger.openDispute('demo-dispute', {
-        id: 'demo-dispute-1',
+    'demo-dispute': async (id) => {
+      await open(id, 'Dirk Dispute', 'FR');
+      await ledger.openDispute(id, {
+        id: `${id}-1`,
         kind: 'chargeback',
         asset: 'USD',
         amount: 4_999n,
       });
     },
-    'demo-linked-app': async () => {
-      await open('demo-linked-app', 'Linda Linked');
-      await ledger.grantAuthorization('demo-linked-app', {
-        id: 'demo-linked-app-1',
+    'demo-linked-app': async (id) => {
+      await open(id, 'Linda Linked');
+      await ledger.grantAuthorization(id, {
+        id: `${id}-1`,
         kind: 'direct_debit',
         name: 'City Utilities direct debit',
       });
     },
-    'demo-cooling-off': async () => {
-      await open('demo-cooling-off', 'Colin Cooling');
+    'demo-cooling-off': async (id) => {
+      await open(id, 'Colin Cooling');
       at(2 * HOUR);
-      await ledger.recordSecurityChange('demo-cooling-off'); // a password reset two hours ago
+      await ledger.recordSecurityChange(id); // a password reset two hours ago
     },
-    'demo-hold-legal': async () => {
-      await open('demo-hold-legal', 'Lex Legal');
-      await ledger.placeHold('demo-hold-legal', {
-        id: 'demo-hold-legal-1',
+    'demo-hold-legal': async (id) => {
+      await open(id, 'Lex Legal');
+      await ledger.placeHold(id, {
+        id: `${id}-1`,
         kind: 'legal',
         reason: 'garnishment order 2026/0042 (synthetic)',
       });
     },
-    'demo-hold-compliance': async () => {
-      await open('demo-hold-compliance', 'Cora Compliance', 'GB');
-      await ledger.placeHold('demo-hold-compliance', {
-        id: 'demo-hold-compliance-1',
+    'demo-hold-compliance': async (id) => {
+      await open(id, 'Cora Compliance', 'GB');
+      await ledger.placeHold(id, {
+        id: `${id}-1`,
         kind: 'compliance',
         reason: 'suspicious activity review SAR-7781 (synthetic)',
       });
     },
-    'demo-everything': async () => {
-      const id = 'demo-everything';
+    'demo-everything': async (id) => {
       await open(id, 'Evelyn Everything 李雪');
       await ledger.deposit(id, 'EUR', 50_000n); // 500.00 → balance_remaining
       await ledger.deposit(id, 'ETH', 100_000_000_000_000n); // 0.0001 ETH ≈ 0.30 USD → dust_remaining
@@ -202,33 +235,33 @@ export async function seedScenarios(
     },
   };
 
-  for (const id of SCENARIO_IDS) {
-    if (existing.has(id)) continue;
-    if (id === 'demo-whale') {
-      await seedWhale(database, now, options.whaleTransactions ?? DEFAULT_WHALE_TRANSACTIONS);
-    } else {
-      await builders[id]();
-    }
-    created.push(id);
-  }
-  return { accounts: [...SCENARIO_IDS], created };
+  return async (scenario: ScenarioId, id: string): Promise<void> => {
+    if (scenario === 'demo-whale')
+      await seedWhale(database, now, options.whaleTransactions ?? DEFAULT_WHALE_TRANSACTIONS, id);
+    else await builders[scenario](id);
+  };
 }
 
 /** The whale: an eligible account with a very long history, bulk-loaded. */
-async function seedWhale(database: Database, now: number, transactions: number): Promise<void> {
+async function seedWhale(
+  database: Database,
+  now: number,
+  transactions: number,
+  id: string,
+): Promise<void> {
   await bulkLoad(database, async (sink) => {
     sink.holder({
-      id: 'holder-demo-whale',
+      id: `holder-${id}`,
       name: 'Walter Whale 鲸鱼 🐋',
-      email: 'demo-whale@example.test',
+      email: `${id}@example.test`,
       phone: null,
       created_at: now - 1500 * DAY,
     });
     await emitAccount(
       sink,
       {
-        id: 'demo-whale',
-        holderId: 'holder-demo-whale',
+        id,
+        holderId: `holder-${id}`,
         jurisdiction: 'US',
         condition: 'clean',
         transactions,

@@ -211,9 +211,33 @@ export const TransactionPage = Closed({
   }),
 });
 
+/** The scenarios a fixtures call may copy: the demo accounts' ids without `demo-`. */
+export const FIXTURE_SCENARIOS = [
+  'clean',
+  'dust',
+  'balance',
+  'negative',
+  'open-order',
+  'pending-withdrawal',
+  'pending-deposit',
+  'dispute',
+  'linked-app',
+  'cooling-off',
+  'hold-legal',
+  'hold-compliance',
+  'everything',
+  'whale',
+] as const;
+export type FixtureScenario = (typeof FIXTURE_SCENARIOS)[number];
+
 export const FixturesBody = Closed(
-  {},
-  'Creates every demo scenario account that does not exist yet (demo-clean, demo-dust, ..., demo-everything with an 18-decimal ETH dust balance)',
+  {
+    scenario: Type.Optional(
+      Enum(FIXTURE_SCENARIOS, 'With accountId: the scenario to create a fresh copy of'),
+    ),
+    accountId: Type.Optional(Id('With scenario: the id the copy gets')),
+  },
+  'Empty: creates every demo scenario account that does not exist yet (demo-clean, demo-dust, ..., demo-everything with an 18-decimal ETH dust balance). With scenario and accountId: creates one copy of that scenario under accountId, unless the id exists',
 );
 export const FixturesResult = Closed({ accountIds: Type.Array(Id('Account id')) });
 export const DepositBody = Closed({

@@ -1,5 +1,5 @@
 import { OffboardError } from '../../domain/errors.js';
-import { seedScenarios } from '../ledger/scenarios.js';
+import { seedScenarioCopy, seedScenarios } from '../ledger/scenarios.js';
 import * as C from './contract.js';
 import { json } from './sandbox-kit.js';
 import type { SandboxApp, SandboxTools } from './sandbox-kit.js';
@@ -30,9 +30,16 @@ export function registerActionRoutes(app: SandboxApp, tools: SandboxTools): void
   statusAction('freeze', 'Freeze: deposits are returned, nothing leaves', (id, key) =>
     ledger.freeze(id, { idempotencyKey: key }),
   );
-  statusAction('unfreeze', 'Lift a freeze', (id, key) =>
-    ledger.unfreeze(id, { idempotencyKey: key }),
-  );
+  statusAction('unfreeze', 'Lift a freeze', async (id, key) => {
+    // The ledger's unfreeze is a no-op on a closed account; the contract refuses it, so
+    // nothing ever looks like it reopened one.
+    if ((await ledger.account(id)).status === 'closed')
+      throw new OffboardError(
+        'OFFBOARD_ERR_ACCOUNT_NOT_ACTIVE',
+        `account "${id}" is closed for good`,
+      );
+    return ledger.unfreeze(id, { idempotencyKey: key });
+  });
   statusAction('close', 'Mark closed, for good', (id, key) =>
     ledger.close(id, { idempotencyKey: key }),
   );
@@ -194,10 +201,19 @@ export function registerActionRoutes(app: SandboxApp, tools: SandboxTools): void
       },
       (request, reply) =>
         once(request, reply, async () => {
-          const seeded = await seedScenarios(deps.database, deps.clock, {
-            whaleTransactions: deps.whaleTransactions ?? 200,
-          });
-          return { accountIds: seeded.accounts };
+          const options = { whaleTransactions: deps.whaleTransactions ?? 200 };
+          const { scenario, accountId } = request.body;
+          if (scenario === undefined && accountId === undefined) {
+            const seeded = await seedScenarios(deps.database, deps.clock, options);
+            return { accountIds: seeded.accounts };
+          }
+          if (scenario === undefined || accountId === undefined)
+            throw new OffboardError(
+              'OFFBOARD_ERR_INVALID_REQUEST',
+              'send both `scenario` and `accountId` to copy a scenario, or neither',
+            );
+          await seedScenarioCopy(deps.database, deps.clock, `demo-${scenario}`, accountId, options);
+          return { accountIds: [accountId] };
         }),
     );
     app.post(

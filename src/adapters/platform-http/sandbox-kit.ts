@@ -76,8 +76,17 @@ export function sandboxTools(deps: SandboxDeps) {
       .digest('hex');
     let answer = await keys.find(key);
     if (!answer) {
-      // The ledger's own idempotency makes a racing duplicate act once as well.
-      const result = await run(`platform:${key}`);
+      // The ledger's own idempotency makes a racing duplicate act once as well: the loser's
+      // transaction fails on the ledger's key and rolls back; run again, it reads the
+      // winner's result, so both callers get the first answer rather than a 409.
+      const result = await run(`platform:${key}`).catch((error: unknown) => {
+        if (
+          error instanceof Error &&
+          /UNIQUE constraint failed|duplicate key value/i.test(error.message)
+        )
+          return run(`platform:${key}`);
+        throw error;
+      });
       answer = await keys.remember(
         key,
         { requestHash, status: 200, response: JSON.stringify(result) },
