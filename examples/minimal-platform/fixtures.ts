@@ -11,25 +11,36 @@ import type { Db } from './store.js';
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 
-export const SCENARIO_IDS = [
-  'demo-clean',
-  'demo-dust',
-  'demo-balance',
-  'demo-negative',
-  'demo-open-order',
-  'demo-pending-withdrawal',
-  'demo-pending-deposit',
-  'demo-dispute',
-  'demo-linked-app',
-  'demo-cooling-off',
-  'demo-hold-legal',
-  'demo-hold-compliance',
-  'demo-everything',
-  'demo-whale',
-];
+/** The scenarios, by name: `demo-<name>` is each one's demo account. */
+export const SCENARIOS = [
+  'clean',
+  'dust',
+  'balance',
+  'negative',
+  'open-order',
+  'pending-withdrawal',
+  'pending-deposit',
+  'dispute',
+  'linked-app',
+  'cooling-off',
+  'hold-legal',
+  'hold-compliance',
+  'everything',
+  'whale',
+] as const;
+export type Scenario = (typeof SCENARIOS)[number];
 
-/** Creates every scenario account that does not exist yet; answers all their ids. */
-export function createFixtures(db: Db, nowMs: number): { accountIds: string[] } {
+/** One scenario to copy under a new account id; none means every demo account. */
+export interface FreshCopy {
+  scenario: Scenario;
+  accountId: string;
+}
+
+/**
+ * Creates every demo scenario account that does not exist yet, or with `copy` one account
+ * shaped like a scenario under a new id (unless that id exists); answers the ids.
+ */
+export function createFixtures(db: Db, nowMs: number, copy?: FreshCopy): { accountIds: string[] } {
   let clock = nowMs;
   const at = (ago: number) => void (clock = nowMs - ago);
   const t = () => new Date(clock).toISOString();
@@ -111,45 +122,45 @@ export function createFixtures(db: Db, nowMs: number): { accountIds: string[] } 
     at(120 * DAY);
   };
 
-  const builders: Record<string, (id: string) => void> = {
-    'demo-clean': (id) => open(id, 'Clara Clean'),
-    'demo-dust': (id) => {
+  const builders: Record<Scenario, (id: string) => void> = {
+    clean: (id) => open(id, 'Clara Clean'),
+    dust: (id) => {
       open(id, 'Dusty Miller');
       deposit(db, id, 'USD', 37n, t()); // 0.37 USD, below a 1.00 dust threshold
     },
-    'demo-balance': (id) => {
+    balance: (id) => {
       open(id, 'Bal Anders', 'GB');
       deposit(db, id, 'EUR', 25_000n, t()); // 250.00 EUR
     },
-    'demo-negative': (id) => {
+    negative: (id) => {
       open(id, 'Nora Negative', 'US');
       fee(id, 'USD', 1_250n); // -12.50 USD: the holder owes money
     },
-    'demo-open-order': (id) => {
+    'open-order': (id) => {
       open(id, 'Otto Order');
       deposit(db, id, 'USD', 10_000n, t());
-      order(id, 'demo-open-order-1', 'buy', 'USD', 10_000n);
+      order(id, `${id}-1`, 'buy', 'USD', 10_000n);
     },
-    'demo-pending-withdrawal': (id) => {
+    'pending-withdrawal': (id) => {
       open(id, 'Paula Pending');
       deposit(db, id, 'BTC', 5_000_000n, t()); // 0.05 BTC
       at(2 * HOUR);
       withdraw(id, 'BTC', 5_000_000n, 'external-wallet');
     },
-    'demo-pending-deposit': (id) => {
+    'pending-deposit': (id) => {
       open(id, 'Dee Posit');
       at(3 * HOUR);
       pendingDeposit(id, 'EUR', 2_000n, 'SEPA transfer');
     },
-    'demo-dispute': (id) => {
+    dispute: (id) => {
       open(id, 'Dirk Dispute', 'FR');
-      insert('disputes', 'demo-dispute-1', id, 'chargeback', 'USD', '4999', 'open', t());
+      insert('disputes', `${id}-1`, id, 'chargeback', 'USD', '4999', 'open', t());
     },
-    'demo-linked-app': (id) => {
+    'linked-app': (id) => {
       open(id, 'Linda Linked');
       insert(
         'authorizations',
-        'demo-linked-app-1',
+        `${id}-1`,
         id,
         'direct_debit',
         'City Utilities direct debit',
@@ -157,55 +168,45 @@ export function createFixtures(db: Db, nowMs: number): { accountIds: string[] } 
         t(),
       );
     },
-    'demo-cooling-off': (id) => {
+    'cooling-off': (id) => {
       open(id, 'Colin Cooling');
       at(2 * HOUR);
       securityChange(id); // a password reset two hours ago
     },
-    'demo-hold-legal': (id) => {
+    'hold-legal': (id) => {
       open(id, 'Lex Legal');
-      hold(id, 'demo-hold-legal-1', 'legal', 'garnishment order 2026/0042 (synthetic)');
+      hold(id, `${id}-1`, 'legal', 'garnishment order 2026/0042 (synthetic)');
     },
-    'demo-hold-compliance': (id) => {
+    'hold-compliance': (id) => {
       open(id, 'Cora Compliance', 'GB');
-      hold(
-        id,
-        'demo-hold-compliance-1',
-        'compliance',
-        'suspicious activity review SAR-7781 (synthetic)',
-      );
+      hold(id, `${id}-1`, 'compliance', 'suspicious activity review SAR-7781 (synthetic)');
     },
-    'demo-everything': (id) => {
+    everything: (id) => {
       open(id, 'Evelyn Everything 李雪');
       deposit(db, id, 'EUR', 50_000n, t()); // balance_remaining
       deposit(db, id, 'ETH', 100_000_000_000_000n, t()); // 0.0001 ETH, about 0.30 USD: dust
       fee(id, 'USD', 500n); // negative_balance
       deposit(db, id, 'BTC', 100_000_000n, t()); // 1 BTC
-      order(id, 'demo-everything-order-1', 'sell', 'BTC', 10_000_000n);
+      order(id, `${id}-order-1`, 'sell', 'BTC', 10_000_000n);
       adjustBalance(db, id, 'BTC', -5_000_000n, 5_000_000n); // a margin lock no order explains
-      insert('disputes', 'demo-everything-dispute-1', id, 'dispute', 'EUR', '1000', 'open', t());
+      insert('disputes', `${id}-dispute-1`, id, 'dispute', 'EUR', '1000', 'open', t());
       insert(
         'authorizations',
-        'demo-everything-auth-1',
+        `${id}-auth-1`,
         id,
         'subscription',
         'Streamly subscription',
         'active',
         t(),
       );
-      hold(id, 'demo-everything-hold-1', 'legal', 'court order 2026/0099 (synthetic)');
-      hold(
-        id,
-        'demo-everything-hold-2',
-        'compliance',
-        'enhanced due diligence EDD-512 (synthetic)',
-      );
+      hold(id, `${id}-hold-1`, 'legal', 'court order 2026/0099 (synthetic)');
+      hold(id, `${id}-hold-2`, 'compliance', 'enhanced due diligence EDD-512 (synthetic)');
       at(3 * HOUR);
       pendingDeposit(id, 'USDC', 1_000_000n, null);
       withdraw(id, 'BTC', 10_000_000n, null);
       securityChange(id);
     },
-    'demo-whale': (id) => {
+    whale: (id) => {
       // An eligible account with a longer history: 60 deposits and withdrawals, settled.
       at(1500 * DAY);
       account(id, 'Walter Whale 鲸鱼 🐋', null, 'US');
@@ -220,6 +221,11 @@ export function createFixtures(db: Db, nowMs: number): { accountIds: string[] } 
     },
   };
 
-  for (const id of SCENARIO_IDS) if (!findAccount(db, id)) builders[id]!(id);
-  return { accountIds: [...SCENARIO_IDS] };
+  if (copy) {
+    if (!findAccount(db, copy.accountId)) builders[copy.scenario](copy.accountId);
+    return { accountIds: [copy.accountId] };
+  }
+  for (const name of SCENARIOS)
+    if (!findAccount(db, `demo-${name}`)) builders[name](`demo-${name}`);
+  return { accountIds: SCENARIOS.map((name) => `demo-${name}`) };
 }

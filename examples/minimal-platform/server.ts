@@ -4,7 +4,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseArgs } from 'node:util';
 import * as act from './actions.js';
 import { ContractError, requireAccount } from './actions.js';
-import { createFixtures } from './fixtures.js';
+import { createFixtures, SCENARIOS } from './fixtures.js';
+import type { FreshCopy, Scenario } from './fixtures.js';
 import * as reads from './reads.js';
 import { openStore } from './store.js';
 import type { Db } from './store.js';
@@ -274,7 +275,20 @@ function routes(db: Db, testMode: boolean): Route[] {
 
   // Test mode only: outside it these routes do not exist (404 OFFBOARD_ERR_UNKNOWN_ROUTE).
   if (!testMode) return list;
-  write('/test/fixtures', noBody, () => createFixtures(db, Date.now()));
+  write(
+    '/test/fixtures',
+    (body): FreshCopy | undefined => {
+      const b = closed(body, ['scenario', 'accountId'], 'the body');
+      if (b['scenario'] === undefined && b['accountId'] === undefined) return undefined;
+      if (b['scenario'] === undefined || b['accountId'] === undefined)
+        throw invalid('give both scenario and accountId, or neither');
+      const scenario = text(b['scenario'], 'scenario');
+      if (!(SCENARIOS as readonly string[]).includes(scenario))
+        throw invalid(`scenario must be one of ${SCENARIOS.join(', ')}`);
+      return { scenario: scenario as Scenario, accountId: text(b['accountId'], 'accountId') };
+    },
+    (_, copy) => createFixtures(db, Date.now(), copy),
+  );
   write(
     '/test/accounts/:accountId/deposits',
     (body) => {
