@@ -8,6 +8,8 @@ import { LedgerPlatform } from '../../src/adapters/ledger/ledger-platform.js';
 import { BuiltinLedger } from '../../src/adapters/ledger/ledger.js';
 import { seedScenarios } from '../../src/adapters/ledger/scenarios.js';
 import { HttpPlatform } from '../../src/adapters/platform-http/client.js';
+import { CHECKS } from '../../src/adapters/platform-http/conformance/runner.js';
+import type { ConformanceReport } from '../../src/adapters/platform-http/conformance/runner.js';
 import { signatureHeaders } from '../../src/adapters/platform-http/signing.js';
 import { evaluateFacts } from '../../src/app/check-eligibility.js';
 import type { AccountFacts } from '../../src/domain/facts.js';
@@ -453,6 +455,22 @@ describe.each(DIALECTS)(
           400,
           'OFFBOARD_ERR_INVALID_AMOUNT',
         ],
+        // A fresh copy names both its scenario and its new id, and only a known scenario.
+        [
+          await call('POST', '/test/fixtures', { scenario: 'dust' }),
+          400,
+          'OFFBOARD_ERR_INVALID_REQUEST',
+        ],
+        [
+          await call('POST', '/test/fixtures', { accountId: 'copy-1' }),
+          400,
+          'OFFBOARD_ERR_INVALID_REQUEST',
+        ],
+        [
+          await call('POST', '/test/fixtures', { scenario: 'demo-dust', accountId: 'copy-1' }),
+          400,
+          'OFFBOARD_ERR_INVALID_REQUEST',
+        ],
       ];
       for (const [answer, status, code] of cases) {
         expect(answer.status, code).toBe(status);
@@ -532,6 +550,52 @@ describe('examples/minimal-platform on its own', () => {
     const exited = await startExample(['--port', '0', '--db', join(dir, 'none.db')]).exited;
     expect(exited.code).toBe(2);
     expect(exited.stderr).toContain('OFFBOARD_PLATFORM_SECRET');
+  });
+
+  it('passes every conformance check, MUST and SHOULD, and again on a second run', async () => {
+    // Its own platform database, so the kit's fresh accounts touch no other test's counts.
+    const running = startExample([
+      '--port',
+      '0',
+      '--db',
+      join(dir, 'conformance.db'),
+      '--secret',
+      SECRET,
+      '--test-mode',
+    ]);
+    try {
+      const line = await waitForLine(running, /^minimal-platform: listening on /, HANG_MS);
+      const root = new URL(/listening on (http:\/\/\S+)/.exec(line)![1]!).origin;
+      const runIds: string[] = [];
+      // The second run meets the first run's accounts: the kit must still pass.
+      for (let run = 0; run < 2; run++) {
+        const out = await runOffboard(['conformance', '--platform', root, '--json'], {
+          OFFBOARD_PLATFORM_SECRET: SECRET,
+        });
+        expect(out.stdout, out.stderr).toMatch(/^\{/);
+        const report = JSON.parse(out.stdout) as ConformanceReport;
+        // The failed checks, what each expected and got: the first thing to read if it breaks.
+        const failed = report.checks
+          .filter((c) => !c.passed)
+          .map(({ id, expected, got }) => ({ id, expected, got }));
+        expect(failed).toEqual([]);
+        expect(out.code, out.stderr).toBe(0);
+        expect(report.checks.map((c) => [c.id, c.passed])).toEqual(CHECKS.map((c) => [c.id, true]));
+        expect(report.summary).toEqual({
+          total: CHECKS.length,
+          passed: CHECKS.length,
+          failed: 0,
+          mustFailed: 0,
+          shouldFailed: 0,
+        });
+        expect(report.ok).toBe(true);
+        runIds.push(report.runId);
+      }
+      expect(new Set(runIds).size).toBe(2);
+    } finally {
+      running.child.kill('SIGTERM');
+    }
+    expect((await running.exited).code).toBe(0);
   });
 
   it('serves no test endpoints outside test mode', async () => {
