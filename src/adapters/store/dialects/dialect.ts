@@ -1,4 +1,5 @@
 import type { ColumnDefinitionBuilder } from 'kysely';
+import type { jsonArrayFrom } from 'kysely/helpers/sqlite';
 import type { BulkSink } from '../bulk-loader.js';
 import type { ClosureTable } from '../workflow.table.js';
 import type { Database, Db, Dialect, Tx } from '../database.js';
@@ -49,6 +50,11 @@ export interface StoreDialect {
   bulkLoad<T>(database: Database, fn: (sink: BulkSink) => Promise<T>): Promise<T>;
   /** The tables of the database's own schema, and that schema's name. */
   ownTables(db: Db): Promise<{ schema: string; tables: Set<string> }>;
+  /**
+   * A subquery's rows as one JSON array column (kysely's helper for the dialect): on
+   * PostgreSQL the driver parses it, on SQLite it arrives as JSON text.
+   */
+  readonly jsonArrayFrom: typeof jsonArrayFrom;
   /** Drops offboard's `tables` of `schema` in one transaction (on SQLite nothing: the reset deletes the file). */
   dropTables(db: Db, schema: string, tables: readonly string[]): Promise<void>;
 }

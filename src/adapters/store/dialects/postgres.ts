@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Database, Db, Tx } from '../database.js';
 import type { ClosureTable } from '../workflow.table.js';
 import { dueClosureIds } from './claim.js';
@@ -53,6 +54,7 @@ export const postgresDialect: StoreDialect = {
         await sql`drop table ${sql.table(`${schema}.${table}`)} cascade`.execute(tx);
     });
   },
+  jsonArrayFrom,
   bulkLoad: loadPostgres,
   async ownTables(db) {
     const current = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { jsonArrayFrom } from 'kysely/helpers/sqlite';
 import type { Database, Db, Tx } from '../database.js';
 import type { ClosureTable } from '../workflow.table.js';
 import { dueClosureIds } from './claim.js';
@@ -47,6 +48,7 @@ export const sqliteDialect: StoreDialect = {
   },
   // The reset deletes the database file (and its -wal and -shm) once the connection is closed.
   dropTables: async () => undefined,
+  jsonArrayFrom,
   bulkLoad: loadSqlite,
   async ownTables(db) {
     const rows = await sql<{
