@@ -48,6 +48,16 @@ export const postgresDialect: StoreDialect = {
       .execute();
     return rows;
   },
+  async insertAuditEntry(tx, entry) {
+    const row = await tx
+      .with('entry', (db) => db.insertInto('audit_log').values(entry).returning('seq'))
+      .updateTable('audit_chains')
+      .set({ hash: entry.hash })
+      .where('chain', '=', entry.chain)
+      .returning((eb) => eb.selectFrom('entry').select('entry.seq').as('seq'))
+      .executeTakeFirstOrThrow();
+    return Number(row.seq);
+  },
   async dropTables(db, schema, tables) {
     await db.transaction().execute(async (tx) => {
       for (const table of tables)

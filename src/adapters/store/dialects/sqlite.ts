@@ -46,6 +46,19 @@ export const sqliteDialect: StoreDialect = {
       .returningAll()
       .execute();
   },
+  async insertAuditEntry(tx, entry) {
+    const row = await tx
+      .insertInto('audit_log')
+      .values(entry)
+      .returning('seq')
+      .executeTakeFirstOrThrow();
+    await tx
+      .updateTable('audit_chains')
+      .set({ hash: entry.hash })
+      .where('chain', '=', entry.chain)
+      .execute();
+    return Number(row.seq);
+  },
   // The reset deletes the database file (and its -wal and -shm) once the connection is closed.
   dropTables: async () => undefined,
   jsonArrayFrom,
