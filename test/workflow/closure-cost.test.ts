@@ -1,8 +1,12 @@
 import { readFileSync } from 'node:fs';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closureStatus, requestClosure } from '../../src/app/closures.js';
 import { workOnce } from '../../src/app/worker.js';
 import { seedReferenceData } from '../../src/adapters/ledger/scenarios.js';
+import { openDatabase } from '../../src/adapters/store/database.js';
+import { migrateToLatest } from '../../src/adapters/store/migrate.js';
+import { storeOf } from '../../src/adapters/store/repositories.js';
 import { openContext } from '../../src/main/context.js';
 import type { Context } from '../../src/main/context.js';
 import { FixedClock } from '../../src/ports/clock.js';
@@ -199,5 +203,28 @@ describe.each(DIALECTS)('what one finalization costs [%s]', (dialect) => {
     within('consented dust sweep', cost);
     expect(cost.factsReads).toBe(2);
     expect(cost.contactReads).toBe(1);
+  });
+});
+
+describe('the claim commits without waiting for the WAL flush, and only the claim [postgres]', () => {
+  it('leaves synchronous_commit on for the next statement on the same connection', async () => {
+    const test = await createTestDatabase('postgres');
+    const clock = new FixedClock(new Date('2026-05-01T00:00:00Z'));
+    const database = await openDatabase(test.url, { poolSize: 1 });
+    try {
+      await migrateToLatest(database);
+      const store = storeOf(database);
+      expect(
+        await store.repos.closures.claimDue({ owner: 'w', now: clock.now(), leaseMs: 1, limit: 4 }),
+      ).toEqual([]);
+      // One connection in the pool: the claim ran on it, and its setting ended with it.
+      const shown = await sql<{
+        synchronous_commit: string;
+      }>`show synchronous_commit`.execute(database.db);
+      expect(shown.rows[0]?.synchronous_commit).toBe('on');
+    } finally {
+      await database.close();
+      await test.dispose();
+    }
   });
 });

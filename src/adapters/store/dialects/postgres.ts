@@ -37,13 +37,22 @@ export const postgresDialect: StoreDialect = {
       },
     };
   },
-  /** One statement: the claim skips rows other workers hold, so any number of workers share the work. */
+  /**
+   * One statement: the claim skips rows other workers hold, so any number of workers share
+   * the work. It commits without waiting for its WAL flush (`synchronous_commit` off for
+   * this statement's own transaction only; the scalar subquery runs once): a claim is only
+   * a lease, and a lease lost with a server crash makes the closure due again, which a
+   * lapsed lease does anyway. Every transition after it still waits for the flush, and
+   * flushing it flushes the claim too (the WAL is written in order). On a disk where a
+   * flush takes milliseconds this saves one flush per closure.
+   */
   async claimDueClosures(database: Database, options): Promise<ClosureTable[]> {
     const due = dueClosureIds(database.db, options.now, options.limit).forUpdate().skipLocked();
     const rows = await database.db
       .updateTable('closures')
       .set({ lease_owner: options.owner, lease_expires_at: options.until })
       .where('id', 'in', due)
+      .where(sql<string>`(select set_config('synchronous_commit', 'off', true))`, '=', 'off')
       .returningAll()
       .execute();
     return rows;
