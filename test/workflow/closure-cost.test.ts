@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closureStatus, requestClosure } from '../../src/app/closures.js';
+import { FactsBatcher } from '../../src/app/facts-batcher.js';
 import { workOnce } from '../../src/app/worker.js';
 import { seedReferenceData } from '../../src/adapters/ledger/scenarios.js';
 import { openDatabase } from '../../src/adapters/store/database.js';
@@ -194,6 +195,18 @@ describe.each(DIALECTS)('what one finalization costs [%s]', (dialect) => {
     within('no consented action', cost);
     expect(cost.factsReads).toBe(1);
     expect(cost.contactReads).toBe(1);
+  });
+
+  it('reads the facts asked for in one turn of the event loop in one factsBatch call', async () => {
+    const ids = [await account(), await account(), await account()];
+    const batcher = new FactsBatcher(ctx.app.platform);
+    const cost = await meter.measure(async () => {
+      const read = await Promise.all(ids.map((id) => batcher.facts(id)));
+      expect(read.map((f) => f?.accountId)).toEqual(ids);
+      // Asked for later: a batch of its own, and an unknown account is null.
+      expect(await batcher.facts('cost-nobody')).toBeNull();
+    });
+    expect(cost.factsReads).toBe(2);
   });
 
   it('re-reads facts only after a consented dust sweep changed them', async () => {
