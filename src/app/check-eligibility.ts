@@ -71,9 +71,13 @@ export async function checkEligibility(
   accountId: string,
   options: CheckOptions,
 ): Promise<EligibilityCheck> {
-  const facts = await ctx.platform.facts(accountId);
+  // Side by side: the platform's facts and offboard's own open closure are independent reads.
+  const [facts, open] = await Promise.all([
+    ctx.platform.facts(accountId),
+    ctx.repos.closures.openFor([accountId]),
+  ]);
   if (!facts) throw raise('OFFBOARD_ERR_UNKNOWN_ACCOUNT', { accountId });
-  facts.closure = (await ctx.repos.closures.openFor([accountId])).get(accountId) ?? null;
+  facts.closure = open.get(accountId) ?? null;
   const policy = rules(facts.jurisdiction);
   const verdict = forAudience(
     renderVerdict(evaluate(facts, policy.policy, options.now), {

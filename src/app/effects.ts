@@ -1,4 +1,5 @@
 import type { Closure, ClosureEffect } from '../domain/closure.js';
+import type { AccountFacts } from '../domain/facts.js';
 import type { HolderContact } from '../ports/platform.js';
 import type { Repositories } from '../ports/unit-of-work.js';
 import type { Actor, AppContext } from './context.js';
@@ -24,6 +25,11 @@ export interface EffectRun {
   /** The audit action, e.g. `closure.confirm`. */
   action: string;
   contact: HolderContact | null;
+  /**
+   * The facts the final check decided on (read after the freeze and after any consented
+   * action), for `close_account` to revoke from; absent, it reads them (a repeated step).
+   */
+  facts?: AccountFacts;
   /** Template variables for the holder's notices. */
   vars?: Record<string, string>;
   /** Recorded in the audit entry and the outbox events. */
@@ -141,7 +147,7 @@ export async function performEffect(
       await ctx.platform.unfreeze(closure.accountId, key('unfreeze'));
       return;
     case 'close_account': {
-      const facts = await ctx.platform.facts(closure.accountId);
+      const facts = run.facts ?? (await ctx.platform.facts(closure.accountId));
       if (!facts) throw new Error(`account ${closure.accountId} vanished during finalization`);
       for (const credential of facts.credentials)
         await ctx.platform.revokeCredential(

@@ -45,12 +45,24 @@ export function verifyAuditChain(
   return ctx.repos.audit.verify(options);
 }
 
-/** Signs every chain's head now and stores the checkpoint; the sealer calls this. */
+/** The outbox event that publishes a checkpoint, so a copy lives outside the database. */
+export const CHECKPOINT_EVENT = 'audit.checkpoint';
+
+/**
+ * Signs every chain's head now and stores the checkpoint, with the `audit.checkpoint`
+ * event that carries it to the webhook endpoints, in one unit of work: a checkpoint is
+ * published exactly when it is stored.
+ */
 export function writeAuditCheckpoint(
-  ctx: Pick<AppContext, 'repos' | 'clock'>,
+  ctx: Pick<AppContext, 'unitOfWork' | 'clock'>,
   signer: CheckpointSigner,
 ): Promise<AuditCheckpoint> {
-  return ctx.repos.audit.checkpoint(ctx.clock.now().getTime(), signer);
+  const now = ctx.clock.now();
+  return ctx.unitOfWork.run(async (repos) => {
+    const checkpoint = await repos.audit.checkpoint(now.getTime(), signer);
+    await repos.outbox.emit(CHECKPOINT_EVENT, null, { checkpoint }, now);
+    return checkpoint;
+  });
 }
 
 /**
@@ -59,7 +71,7 @@ export function writeAuditCheckpoint(
  * checkpoints, which costs a row and weakens nothing.
  */
 export async function sealIfDue(
-  ctx: Pick<AppContext, 'repos' | 'clock'>,
+  ctx: Pick<AppContext, 'repos' | 'unitOfWork' | 'clock'>,
   signer: CheckpointSigner,
   everyMs: number,
 ): Promise<AuditCheckpoint | null> {

@@ -6,10 +6,12 @@ import { renderVerdict } from '../domain/messages.js';
 import type { FinalizationPlan } from '../domain/finalization.js';
 import { formatAmount } from '../domain/money.js';
 import type { StoredClosure } from '../ports/closures.js';
+import type { HolderContact } from '../ports/platform.js';
 import type { Actor, AppContext } from './context.js';
 import { evaluateFacts } from './check-eligibility.js';
 import type { EligibilityRules, RenderedVerdict } from './check-eligibility.js';
 import { performEffects } from './effects.js';
+import { FactsBatcher } from './facts-batcher.js';
 import { holderReasons } from './notifications.js';
 
 export interface WorkerOptions {
@@ -41,8 +43,9 @@ export async function workOnce(
     leaseMs: options.leaseMs,
     limit: options.concurrency,
   });
+  const facts = new FactsBatcher(ctx.platform);
   const outcomes = await Promise.all(
-    claimed.map((stored) => advance(ctx, rules, stored, options.owner)),
+    claimed.map((stored) => advance(ctx, rules, stored, options.owner, facts)),
   );
   return outcomes;
 }
@@ -105,6 +108,8 @@ export async function runWorker(
   const elapsedSince = (instant: number) => ctx.clock.now().getTime() - instant;
   let lastPass = ctx.clock.now().getTime();
   let idling = false;
+  // Closures claimed together read their facts together (one factsBatch), each after its own freeze.
+  const facts = new FactsBatcher(ctx.platform);
   while (!options.shouldStop()) {
     const free = options.concurrency - inFlight.size;
     let started = 0;
@@ -121,7 +126,7 @@ export async function runWorker(
           continue;
         }
         started += 1;
-        const work: Promise<void> = advance(ctx, rules, stored, options.owner)
+        const work: Promise<void> = advance(ctx, rules, stored, options.owner, facts)
           .then((outcome) => {
             if (outcome.to === null) stalled.add(outcome.closureId);
             options.onOutcome?.(outcome);
@@ -189,17 +194,19 @@ async function advance(
   rules: EligibilityRules,
   stored: StoredClosure,
   owner: string,
+  facts: FactsBatcher,
 ): Promise<StepOutcome> {
   const from = stored.closure.state;
   try {
     if (stored.closure.state === 'requested' || stored.closure.state === 'grace') {
       let ended: string | null | undefined;
-      // The finalize effect: this worker keeps its lease and finalizes at once.
-      const finalizeNow = async () => {
-        const reread = await ctx.repos.closures.get(stored.closure.id);
-        ended = reread ? await finalize(ctx, rules, reread) : null;
+      // The finalize effect: this worker keeps its lease and finalizes at once, from the
+      // closure it just stored (no re-read) and the contact the step read.
+      const finalizeNow = async (closure: Closure, contact: HolderContact | null) => {
+        const entered: StoredClosure = { ...stored, closure, decision: null };
+        ended = await finalize(ctx, rules, entered, facts, contact);
       };
-      const moved = await step(ctx, rules, stored, { type: 'timer' }, null, '', finalizeNow);
+      const moved = await step(ctx, rules, stored, { type: 'timer' }, { finalizeNow });
       if (!moved) {
         await ctx.repos.closures.releaseLease(stored.closure.id, owner);
         return { closureId: stored.closure.id, from, to: null };
@@ -208,7 +215,7 @@ async function advance(
     }
     if (stored.closure.state === 'finalizing') {
       // Claimed in finalizing: a worker died during the finalize effect; repeat it.
-      const ended = await finalize(ctx, rules, stored);
+      const ended = await finalize(ctx, rules, stored, facts);
       return { closureId: stored.closure.id, from, to: ended };
     }
     return { closureId: stored.closure.id, from, to: stored.closure.state };
@@ -222,18 +229,32 @@ async function advance(
 
 const WORKER: Actor = { kind: 'worker', id: 'worker' };
 
+interface StepInputs {
+  /** The final check's verdict (the agents' rendering), for a `finalized` event. */
+  verdict?: RenderedVerdict | null;
+  actionsTaken?: string;
+  /** The holder's contact when the caller read it already (null: none on file). */
+  contact?: HolderContact | null;
+  /** The facts the final check decided on, for the `close_account` effect. */
+  facts?: AccountFacts;
+  /** Runs the finalize effect with the stored closure and the contact this step used. */
+  finalizeNow?: (closure: Closure, contact: HolderContact | null) => Promise<void>;
+}
+
 /** Applies one event and runs its effects (see effects.ts); null when refused or raced. */
 async function step(
   ctx: AppContext,
   rules: EligibilityRules,
   stored: StoredClosure,
   event: ClosureEvent,
-  verdict: RenderedVerdict | null,
-  actionsTaken = '',
-  finalizeNow?: () => Promise<void>,
+  inputs: StepInputs = {},
 ): Promise<Closure | null> {
   const now = ctx.clock.now();
-  const contact = await ctx.platform.contact(stored.closure.accountId);
+  const verdict = inputs.verdict ?? null;
+  const contact =
+    inputs.contact === undefined
+      ? await ctx.platform.contact(stored.closure.accountId)
+      : inputs.contact;
   const policy = rules(contact?.jurisdiction ?? 'ZZ');
   const result = transition(stored.closure, event, now, {
     gracePeriodMs: policy.gracePeriodMs,
@@ -243,15 +264,17 @@ async function step(
   // Entering finalizing keeps the claim: the closure is due at once, and another worker
   // must not take it while this one freezes, sweeps and decides.
   const releaseLease = result.closure.state !== 'finalizing';
+  const finalizeNow = inputs.finalizeNow;
   const saved = await performEffects(ctx, {
     closure: result.closure,
     effects: result.effects,
     actor: WORKER,
     action: `closure.${event.type}`,
     contact,
+    ...(inputs.facts ? { facts: inputs.facts } : {}),
     // The stored verdict is the agents' (hold kinds and reasons): holders read it only
     // through the holder rendering.
-    vars: { reasons: holderReasons(verdict), actions: actionsTaken },
+    vars: { reasons: holderReasons(verdict), actions: inputs.actionsTaken ?? '' },
     data: verdict ? { blockers: verdict.blockers.map((b) => b.code) } : {},
     now,
     store: (repos) =>
@@ -260,7 +283,7 @@ async function step(
         releaseLease,
         ...(verdict ? { verdict } : {}),
       }),
-    ...(finalizeNow ? { finalize: finalizeNow } : {}),
+    ...(finalizeNow ? { finalize: () => finalizeNow(result.closure, contact) } : {}),
   });
   return saved ? result.closure : null;
 }
@@ -277,15 +300,19 @@ async function finalize(
   ctx: AppContext,
   rules: EligibilityRules,
   stored: StoredClosure,
+  reader: FactsBatcher,
+  contact?: HolderContact | null,
 ): Promise<string | null> {
   const { closure } = stored;
   const key = (suffix: string) => `closure:${closure.id}:${suffix}`;
   let decision = stored.decision;
   let verdict = stored.verdict;
   let actionsTaken = '';
+  // The facts the decision was made on; unknown when a repeated step finds it stored.
+  let decidedOn: AccountFacts | undefined;
   if (decision === null) {
     await ctx.platform.freeze(closure.accountId, key('freeze'));
-    let facts = await requireFacts(ctx, closure.accountId);
+    let facts = await requireFacts(reader, closure.accountId);
     if (facts.status === 'closed') {
       // Closed already (the platform closed it meanwhile): evaluating would only report
       // account_closed, and unfreezing a closed account is impossible. Finish the closure.
@@ -304,16 +331,17 @@ async function finalize(
         // Something the holder or support must fix stands: touch nothing, tell them why.
         decision = 'block';
       } else {
-        const taken = await performPlan(ctx, closure.accountId, plan, facts, key);
+        const taken = await performPlan(ctx, reader, closure.accountId, plan, facts, key);
         actionsTaken = describeActions(taken);
         // Facts are read again only when an action changed them.
         if (taken.length > 0) {
-          facts = await requireFacts(ctx, closure.accountId);
+          facts = await requireFacts(reader, closure.accountId);
           verdict = evaluateFacts(rules, withoutOwnClosure(facts), ctx.clock.now());
         }
         decision = verdict.eligible ? 'close' : 'block';
       }
     }
+    decidedOn = facts;
     const stuck = await ctx.unitOfWork.run((repos) =>
       repos.closures.recordDecision(closure.id, closure.version, decision!, verdict),
     );
@@ -322,6 +350,7 @@ async function finalize(
       if (!reread || reread.decision === null) return null;
       decision = reread.decision;
       verdict = reread.verdict;
+      decidedOn = undefined; // another worker's decision, on facts it read
     }
   }
   // The decision's platform actions (close_account or unfreeze) are the `finalized`
@@ -331,8 +360,12 @@ async function finalize(
     rules,
     stored,
     { type: 'finalized', eligible: decision === 'close' },
-    verdict,
-    actionsTaken,
+    {
+      verdict,
+      actionsTaken,
+      ...(contact === undefined ? {} : { contact }),
+      ...(decidedOn ? { facts: decidedOn } : {}),
+    },
   );
   return done?.state ?? null;
 }
@@ -345,6 +378,7 @@ type TakenAction =
 /** Cancels orders first (releasing funds), then sweeps dust and revokes apps, as planned. */
 async function performPlan(
   ctx: AppContext,
+  reader: FactsBatcher,
   accountId: string,
   plan: FinalizationPlan,
   facts: AccountFacts,
@@ -356,7 +390,7 @@ async function performPlan(
     taken.push({ kind: 'cancel_order', id });
   }
   if (plan.cancelOrders.length > 0 && plan.sweepAssets.length > 0)
-    facts = await requireFacts(ctx, accountId);
+    facts = await requireFacts(reader, accountId);
   for (const asset of plan.sweepAssets) {
     const balance = facts.balances.find((b) => b.asset === asset);
     await ctx.platform.sweepDust(accountId, asset, key(`sweep:${asset}`));
@@ -389,8 +423,8 @@ function describeActions(taken: readonly TakenAction[]): string {
   return `With your consent we ${parts.join(', ')}.`;
 }
 
-async function requireFacts(ctx: AppContext, accountId: string): Promise<AccountFacts> {
-  const facts = await ctx.platform.facts(accountId);
+async function requireFacts(reader: FactsBatcher, accountId: string): Promise<AccountFacts> {
+  const facts = await reader.facts(accountId);
   if (!facts) throw new Error(`account ${accountId} vanished during finalization`);
   return facts;
 }

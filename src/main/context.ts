@@ -64,6 +64,8 @@ export interface ContextOptions {
    * (the sandbox commands: seed, ledger, accounts, demo).
    */
   platformUrl?: string | null;
+  /** Told the SQL of every statement the database runs (see `OpenOptions.onQuery`). */
+  onQuery?: (sql: string) => void;
 }
 
 const DAY = 86_400_000;
@@ -141,7 +143,7 @@ export async function openContext(options: ContextOptions = {}): Promise<Context
   const env = options.env ?? process.env;
   const url = resolveDatabaseUrl(options.db, env);
   const webhooks = webhookConfigFromEnv(env);
-  const database = await openDatabase(url);
+  const database = await openDatabase(url, options.onQuery ? { onQuery: options.onQuery } : {});
   try {
     if (options.migrate !== false) await migrateToLatest(database, auditChainsFromEnv(env));
   } catch (error) {

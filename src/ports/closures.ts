@@ -27,7 +27,8 @@ export interface ClosureRepository {
   /**
    * Stores a transition only if nobody moved the closure since it was read (`version`
    * guard): a holder's cancel and the worker's finalization cannot both win. Returns
-   * whether this write won. A closure due by `now` wakes idle workers when the unit of work commits.
+   * whether this write won. A closure due by `now` wakes idle workers when the unit of work
+   * commits, unless `releaseLease` is false: the worker that holds it goes on itself.
    */
   saveTransition(
     next: Closure,

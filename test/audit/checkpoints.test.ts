@@ -118,7 +118,7 @@ describe.each(DIALECTS)('audit checkpoints [%s]', (dialect) => {
   });
 
   it('signs every chain head and verifies the stored checkpoint', async () => {
-    const checkpoint = await writeAuditCheckpoint({ repos: store.repos, clock }, signer);
+    const checkpoint = await writeAuditCheckpoint({ ...store, clock }, signer);
     expect(checkpoint.heads).toHaveLength(17); // the system chain and 16 account chains
     expect(checkpoint.heads.reduce((n, h) => n + h.seq, 0)).toBe(6);
     expect(await verifyAudit(database, { verifier })).toMatchObject({

@@ -9,21 +9,26 @@ import type {
 } from '../../ports/platform.js';
 import type { Database } from '../store/database.js';
 import type { BuiltinLedger } from './ledger.js';
-import { readLedgerFacts } from './ledger-facts.js';
+import { CompiledFactsReader } from './ledger-facts.js';
 
 /** The builtin ledger behind the platform port. */
 export class LedgerPlatform implements PlatformPort {
+  /** One statement for an account's facts (or a few accounts'); big batches table by table. */
+  private readonly reader: CompiledFactsReader;
+
   constructor(
     private readonly database: Database,
     private readonly ledger: BuiltinLedger,
-  ) {}
+  ) {
+    this.reader = new CompiledFactsReader(database);
+  }
 
   async facts(accountId: string): Promise<AccountFacts | null> {
-    return (await readLedgerFacts(this.database, [accountId])).get(accountId) ?? null;
+    return (await this.reader.read([accountId])).get(accountId) ?? null;
   }
 
   factsBatch(accountIds: readonly string[]): Promise<Map<string, AccountFacts>> {
-    return readLedgerFacts(this.database, accountIds);
+    return this.reader.read(accountIds);
   }
 
   async listAccounts(options: {

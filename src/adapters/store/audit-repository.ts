@@ -62,28 +62,19 @@ export async function appendAudit(
     .returning(['seq', 'hash'])
     .executeTakeFirstOrThrow();
   const entry = chainEntry(chain, Number(head.seq), head.hash, content, sha256);
-  const row = await tx
-    .insertInto('audit_log')
-    .values({
-      at: entry.at,
-      actor_kind: entry.actorKind,
-      actor_id: entry.actorId,
-      action: entry.action,
-      account_id: entry.accountId,
-      data: entry.data,
-      prev_hash: entry.prevHash,
-      hash: entry.hash,
-      chain: entry.chain,
-      chain_seq: entry.chainSeq,
-    })
-    .returning('seq')
-    .executeTakeFirstOrThrow();
-  await tx
-    .updateTable('audit_chains')
-    .set({ hash: entry.hash })
-    .where('chain', '=', chain)
-    .execute();
-  return { ...entry, seq: Number(row.seq) };
+  const seq = await database.store.insertAuditEntry(tx, {
+    at: entry.at,
+    actor_kind: entry.actorKind,
+    actor_id: entry.actorId,
+    action: entry.action,
+    account_id: entry.accountId,
+    data: entry.data,
+    prev_hash: entry.prevHash,
+    hash: entry.hash,
+    chain,
+    chain_seq: entry.chainSeq,
+  });
+  return { ...entry, seq };
 }
 
 const PAGE = 5000;

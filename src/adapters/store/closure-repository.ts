@@ -287,7 +287,9 @@ export class KyselyClosureRepository implements ClosureRepository {
     extra: { now: Date; verdict?: RenderedVerdict; releaseLease?: boolean },
   ): Promise<boolean> {
     const saved = await saveTransition(this.db, next, previousVersion, extra);
-    if (saved) await this.announceIfDue(next, extra.now);
+    // A worker that keeps its claim (entering finalizing) goes on at once: waking the
+    // others would only send them to claim a row they must skip.
+    if (saved && extra.releaseLease !== false) await this.announceIfDue(next, extra.now);
     return saved;
   }
 

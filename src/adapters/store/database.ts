@@ -1,6 +1,6 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
-import type { SqliteDatabase, Transaction } from 'kysely';
+import type { KyselyConfig, SqliteDatabase, Transaction } from 'kysely';
 import { LRUCache } from 'lru-cache';
 import pg from 'pg';
 import { OffboardError } from '../../domain/errors.js';
@@ -41,18 +41,33 @@ const pgTypes = {
 export interface OpenOptions {
   /** Pool size on PostgreSQL. */
   poolSize?: number;
+  /**
+   * Told the SQL of every statement run (transaction control included), for tests and
+   * diagnostics that count what a step costs. Unset, Kysely adds no logging at all.
+   */
+  onQuery?: (sql: string) => void;
+}
+
+/** Kysely's log hook, made only when someone listens (logging wraps every connection). */
+function queryLog(options: OpenOptions): KyselyConfig['log'] {
+  const onQuery = options.onQuery;
+  if (!onQuery) return undefined;
+  return (event) => {
+    if (event.level === 'query') onQuery(event.query.sql);
+  };
 }
 
 export async function openDatabase(url: string, options: OpenOptions = {}): Promise<Database> {
   const location = parseDatabaseUrl(url);
   return location.dialect === 'sqlite'
-    ? openSqlite(url, location)
+    ? openSqlite(url, location, options)
     : openPostgres(url, location, options);
 }
 
 function openSqlite(
   url: string,
   location: Extract<DatabaseLocation, { dialect: 'sqlite' }>,
+  options: OpenOptions,
 ): Database {
   let raw: BetterSqlite3.Database;
   try {
@@ -71,6 +86,7 @@ function openSqlite(
   raw.defaultSafeIntegers(false);
   const db = new Kysely<OffboardTables>({
     dialect: new SqliteDialect({ database: cachingStatements(raw) }),
+    log: queryLog(options),
   });
   return {
     dialect: 'sqlite',
@@ -130,7 +146,10 @@ async function openPostgres(
       `cannot reach PostgreSQL at ${redactDatabaseUrl(url)}: ${(error as Error).message}`,
     );
   }
-  const db = new Kysely<OffboardTables>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<OffboardTables>({
+    dialect: new PostgresDialect({ pool }),
+    log: queryLog(options),
+  });
   return {
     dialect: 'postgres',
     store: postgresDialect,

@@ -113,8 +113,9 @@ export function registerWork(program: Command, deps: CliDeps, exit: ExitBox): vo
               if (!opts.json) deps.io.stdout(`idle: nothing due (polling every ${opts.poll})\n`);
             },
             afterPass: async () => {
-              await ctx.afterWorkerPass(owner);
+              // Seal first: the checkpoint's webhook event then goes out in this same pass.
               if (signer && records) await records.sealIfDue(ctx.app, signer, checkpointMs);
+              await ctx.afterWorkerPass(owner);
             },
             onOutcome: (o) => {
               if (!o.to) return;

@@ -1,6 +1,8 @@
 import type { ColumnDefinitionBuilder } from 'kysely';
+import type { jsonArrayFrom } from 'kysely/helpers/sqlite';
 import type { BulkSink } from '../bulk-loader.js';
-import type { ClosureTable } from '../workflow.table.js';
+import type { AuditLogTable, ClosureTable } from '../workflow.table.js';
+import type { Insertable } from 'kysely';
 import type { Database, Db, Dialect, Tx } from '../database.js';
 
 /** Column types that differ between the dialects; everything else is shared. */
@@ -45,10 +47,21 @@ export interface StoreDialect {
     database: Database,
     options: { owner: string; now: number; until: number; limit: number },
   ): Promise<ClosureTable[]>;
+  /**
+   * Inserts an audit entry and stores its hash as its chain's head (whose row the caller
+   * locked by advancing it); returns the entry's row id. PostgreSQL does both in one
+   * statement, so the head's lock is held one round trip less.
+   */
+  insertAuditEntry(tx: Db, entry: Insertable<AuditLogTable> & { chain: number }): Promise<number>;
   /** Runs `fn` with a sink of generated ledger rows; all of them commit together, or none do. */
   bulkLoad<T>(database: Database, fn: (sink: BulkSink) => Promise<T>): Promise<T>;
   /** The tables of the database's own schema, and that schema's name. */
   ownTables(db: Db): Promise<{ schema: string; tables: Set<string> }>;
+  /**
+   * A subquery's rows as one JSON array column (kysely's helper for the dialect): on
+   * PostgreSQL the driver parses it, on SQLite it arrives as JSON text.
+   */
+  readonly jsonArrayFrom: typeof jsonArrayFrom;
   /** Drops offboard's `tables` of `schema` in one transaction (on SQLite nothing: the reset deletes the file). */
   dropTables(db: Db, schema: string, tables: readonly string[]): Promise<void>;
 }

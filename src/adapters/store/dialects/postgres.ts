@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Database, Db, Tx } from '../database.js';
 import type { ClosureTable } from '../workflow.table.js';
 import { dueClosureIds } from './claim.js';
@@ -36,16 +37,35 @@ export const postgresDialect: StoreDialect = {
       },
     };
   },
-  /** One statement: the claim skips rows other workers hold, so any number of workers share the work. */
+  /**
+   * One statement: the claim skips rows other workers hold, so any number of workers share
+   * the work. It commits without waiting for its WAL flush (`synchronous_commit` off for
+   * this statement's own transaction only; the scalar subquery runs once): a claim is only
+   * a lease, and a lease lost with a server crash makes the closure due again, which a
+   * lapsed lease does anyway. Every transition after it still waits for the flush, and
+   * flushing it flushes the claim too (the WAL is written in order). On a disk where a
+   * flush takes milliseconds this saves one flush per closure.
+   */
   async claimDueClosures(database: Database, options): Promise<ClosureTable[]> {
     const due = dueClosureIds(database.db, options.now, options.limit).forUpdate().skipLocked();
     const rows = await database.db
       .updateTable('closures')
       .set({ lease_owner: options.owner, lease_expires_at: options.until })
       .where('id', 'in', due)
+      .where(sql<string>`(select set_config('synchronous_commit', 'off', true))`, '=', 'off')
       .returningAll()
       .execute();
     return rows;
+  },
+  async insertAuditEntry(tx, entry) {
+    const row = await tx
+      .with('entry', (db) => db.insertInto('audit_log').values(entry).returning('seq'))
+      .updateTable('audit_chains')
+      .set({ hash: entry.hash })
+      .where('chain', '=', entry.chain)
+      .returning((eb) => eb.selectFrom('entry').select('entry.seq').as('seq'))
+      .executeTakeFirstOrThrow();
+    return Number(row.seq);
   },
   async dropTables(db, schema, tables) {
     await db.transaction().execute(async (tx) => {
@@ -53,6 +73,7 @@ export const postgresDialect: StoreDialect = {
         await sql`drop table ${sql.table(`${schema}.${table}`)} cascade`.execute(tx);
     });
   },
+  jsonArrayFrom,
   bulkLoad: loadPostgres,
   async ownTables(db) {
     const current = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { jsonArrayFrom } from 'kysely/helpers/sqlite';
 import type { Database, Db, Tx } from '../database.js';
 import type { ClosureTable } from '../workflow.table.js';
 import { dueClosureIds } from './claim.js';
@@ -36,21 +37,31 @@ export const sqliteDialect: StoreDialect = {
   forUpdateSkipLocked: (query) => query,
   announceWorkDue: async () => undefined,
   listenForWork: async () => null,
+  /** One statement: SQLite's write lock makes the update atomic, and RETURNING reads the rows claimed. */
   claimDueClosures(database: Database, options): Promise<ClosureTable[]> {
-    return sqliteDialect.transaction(database.db, async (tx) => {
-      const due = await dueClosureIds(tx, options.now, options.limit).execute();
-      if (due.length === 0) return [];
-      const ids = due.map((d) => d.id);
-      await tx
-        .updateTable('closures')
-        .set({ lease_owner: options.owner, lease_expires_at: options.until })
-        .where('id', 'in', ids)
-        .execute();
-      return tx.selectFrom('closures').selectAll().where('id', 'in', ids).execute();
-    });
+    return database.db
+      .updateTable('closures')
+      .set({ lease_owner: options.owner, lease_expires_at: options.until })
+      .where('id', 'in', dueClosureIds(database.db, options.now, options.limit))
+      .returningAll()
+      .execute();
+  },
+  async insertAuditEntry(tx, entry) {
+    const row = await tx
+      .insertInto('audit_log')
+      .values(entry)
+      .returning('seq')
+      .executeTakeFirstOrThrow();
+    await tx
+      .updateTable('audit_chains')
+      .set({ hash: entry.hash })
+      .where('chain', '=', entry.chain)
+      .execute();
+    return Number(row.seq);
   },
   // The reset deletes the database file (and its -wal and -shm) once the connection is closed.
   dropTables: async () => undefined,
+  jsonArrayFrom,
   bulkLoad: loadSqlite,
   async ownTables(db) {
     const rows = await sql<{
