@@ -139,6 +139,11 @@ export async function openContext(options: ContextOptions = {}): Promise<Context
     ...storeOf(database),
     platform,
     clock,
+    // Loaded at the first message: its wordlists and rule set stay out of every other command.
+    redactor: {
+      scan: async (text, options) =>
+        (await import('../adapters/redaction/scanner.js')).scanMessage(text, options),
+    },
     linkSecret:
       env['OFFBOARD_SECRET'] ??
       (options.migrate === false ? '' : await databaseSecret(database, 'link_secret')),
