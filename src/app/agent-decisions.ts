@@ -8,6 +8,7 @@ import { moveOpenClosure } from './closures.js';
 import type { Actor, AppContext } from './context.js';
 import { hasActiveHold, liftHold } from './holds.js';
 import { record } from './notifications.js';
+import { postClosureOutcome } from './tickets.js';
 
 /*
  * Support decisions. Escalating and rejecting a closure, and placing a hold, make things
@@ -46,6 +47,14 @@ export function rejectClosure(
     { type: 'reject', agentId: input.agentId, reason: input.reason },
     agent(input.agentId),
     rules,
+    // Tickets linked to the closure hear the outcome in the same transaction.
+    (stored, repos) =>
+      postClosureOutcome(ctx, rules, repos, {
+        accountId: input.accountId,
+        closureId: stored.closure.id,
+        outcome: 'rejected',
+        agentId: input.agentId,
+      }),
   );
 }
 
@@ -211,6 +220,12 @@ export async function approveRequest(
             });
           }
           await settle(repos);
+          await postClosureOutcome(ctx, rules, repos, {
+            accountId: row.accountId,
+            closureId: row.subject,
+            outcome: 'approved',
+            agentId: input.agentId,
+          });
         },
       );
       return { approval: decided(), closure };

@@ -6,6 +6,7 @@
  * holder (`pending_holder`): the time spent there is added to both targets, so a holder
  * who answers a week later does not make support late.
  */
+import type { SecretKind } from './redaction.js';
 
 export const TICKET_STATES = [
   'new',
@@ -328,3 +329,28 @@ export function categoryForBlocker(code: string): TicketCategory {
   if (code === 'account_hold') return 'hold_review';
   return 'closure_blocked';
 }
+
+const SECRET_NAMES: Readonly<Record<SecretKind, string>> = {
+  seed_phrase: 'a seed phrase',
+  private_key: 'a private key',
+  card_number: 'a card number',
+  api_secret: 'an API secret',
+  one_time_code: 'a one-time code',
+  password: 'a password',
+};
+
+/**
+ * What the holder is told at once when a message of theirs held secrets: what was taken
+ * out (never the secret), and what to do if it was shared anywhere else.
+ */
+export function redactionWarning(kinds: readonly SecretKind[]): string | null {
+  const unique = [...new Set(kinds)];
+  if (unique.length === 0) return null;
+  const names = unique.map((k) => SECRET_NAMES[k]);
+  const listed =
+    names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names.at(-1)!}`;
+  return `We removed ${listed} from your message before storing it; nobody, support included, can read it. Support never asks for these. If you shared it anywhere else, treat it as stolen: move your funds to a new wallet, or change the password or card, now.`;
+}
+
+/** Messages are capped: the scanner's cost grows with the length (docs/redaction.md). */
+export const MAX_MESSAGE_CHARS = 8000;

@@ -66,6 +66,8 @@ export interface ContextOptions {
 }
 
 const DAY = 86_400_000;
+/** Tickets one SLA sweep reads at a time. */
+const SLA_BATCH = 100;
 
 /**
  * The HTTP platform client when a platform URL is given (flag, else OFFBOARD_PLATFORM_URL),
@@ -169,6 +171,10 @@ export async function openContext(options: ContextOptions = {}): Promise<Context
     },
     readiness: () => databaseReadiness(database),
     afterWorkerPass: async (owner) => {
+      // The tickets' SLA timers: due warnings and breaches become outbox events first, so
+      // this same pass fans them out.
+      const { sweepTicketSla } = await import('../app/tickets.js');
+      while ((await sweepTicketSla(app, rules, { limit: SLA_BATCH })).length === SLA_BATCH);
       const now = clock.now();
       await dispatchOutbox(database, webhooks, now);
       if (webhooks) await deliverDue(database, webhooks, now, { owner: `${owner}:${hostname()}` });
