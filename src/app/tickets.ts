@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import type { Closure } from '../domain/closure.js';
 import { raise } from '../domain/errors.js';
 import type { RenderedVerdict } from '../domain/messages.js';
 import type { Finding, SecretKind } from '../domain/redaction.js';
@@ -26,6 +27,8 @@ import type {
 import type { StoredTicket, TicketMessage, TicketMessageKind } from '../ports/tickets.js';
 import type { Repositories } from '../ports/unit-of-work.js';
 import { accountPicture } from './account-picture.js';
+import { rejectClosure, requestClosureApproval } from './agent-decisions.js';
+import type { Approval } from './agent-decisions.js';
 import type { AccountPicture } from './account-picture.js';
 import { checkEligibility } from './check-eligibility.js';
 import type { EligibilityRules } from './check-eligibility.js';
@@ -757,4 +760,35 @@ function sweepOne(
     }
     return { ticketId: ticket.id, signals, closed: false };
   });
+}
+
+/**
+ * Decides the escalated closure the ticket is linked to, through the agents' decisions:
+ * rejecting is one agent's call; approving asks a second agent (four eyes). The outcome
+ * reaches the ticket as a reply when the decision is made (`postClosureOutcome`).
+ */
+export async function decideLinkedClosure(
+  ctx: AppContext,
+  rules: EligibilityRules,
+  input: { ticketId: string; agentId: string; decision: 'approve' | 'reject'; note: string },
+): Promise<{ approval: Approval | null; closure: Closure | null }> {
+  const stored = await findTicket(ctx, input.ticketId);
+  const accountId = stored.ticket.accountId;
+  const open = await ctx.repos.closures.findOpen(accountId);
+  if (!open || stored.ticket.closureId === null || open.closure.id !== stored.ticket.closureId)
+    throw raise('OFFBOARD_ERR_NO_CLOSURE', { accountId });
+  if (input.decision === 'reject') {
+    const closure = await rejectClosure(ctx, rules, {
+      accountId,
+      reason: input.note,
+      agentId: input.agentId,
+    });
+    return { approval: null, closure };
+  }
+  const approval = await requestClosureApproval(ctx, {
+    accountId,
+    note: input.note,
+    agentId: input.agentId,
+  });
+  return { approval, closure: null };
 }
