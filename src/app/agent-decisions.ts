@@ -36,11 +36,12 @@ export function escalateClosure(
   );
 }
 
-export function rejectClosure(
+export async function rejectClosure(
   ctx: AppContext,
   rules: EligibilityRules,
   input: { accountId: string; reason: string; agentId: string },
 ): Promise<Closure> {
+  const contact = await ctx.platform.contact(input.accountId);
   return moveOpenClosure(
     ctx,
     input.accountId,
@@ -54,6 +55,7 @@ export function rejectClosure(
         closureId: stored.closure.id,
         outcome: 'rejected',
         agentId: input.agentId,
+        contact,
       }),
   );
 }
@@ -204,6 +206,7 @@ export async function approveRequest(
   const action = row.action;
   switch (action) {
     case 'closure.approve': {
+      const contact = await ctx.platform.contact(row.accountId);
       // The approval and the closure's move commit together, or neither does.
       const closure = await moveOpenClosure(
         ctx,
@@ -225,6 +228,7 @@ export async function approveRequest(
             closureId: row.subject,
             outcome: 'approved',
             agentId: input.agentId,
+            contact,
           });
         },
       );

@@ -24,6 +24,7 @@ import type {
   TicketSla,
   TicketState,
 } from '../domain/tickets.js';
+import type { HolderContact } from '../ports/platform.js';
 import type { StoredTicket, TicketMessage, TicketMessageKind } from '../ports/tickets.js';
 import type { Repositories } from '../ports/unit-of-work.js';
 import { accountPicture } from './account-picture.js';
@@ -219,11 +220,11 @@ async function saveMoved(
 async function notifyReply(
   ctx: AppContext,
   repos: Repositories,
+  contact: HolderContact | null,
   ticket: Ticket,
   messageId: string,
   now: Date,
 ): Promise<void> {
-  const contact = await ctx.platform.contact(ticket.accountId);
   if (!contact) return;
   // Read back through the holder's one view: a note could never be what is sent.
   const visible = (await repos.tickets.holderMessages(ticket.id)).find((m) => m.id === messageId);
@@ -416,6 +417,8 @@ export async function agentReply(
     support,
   });
   const now = ctx.clock.now();
+  // Read before the unit of work: on SQLite a read outside it would wait for it to end.
+  const contact = await ctx.platform.contact(stored.ticket.accountId);
   let posted: TicketMessage | null = null;
   const ticket = await moveTicket(
     ctx,
@@ -426,7 +429,7 @@ export async function agentReply(
     async (repos, moved) => {
       posted = message(moved, 'reply', { kind: 'agent', id: input.agentId }, scanned, now);
       await repos.tickets.addMessage(posted);
-      await notifyReply(ctx, repos, moved, posted.id, now);
+      await notifyReply(ctx, repos, contact, moved, posted.id, now);
     },
   );
   return { ticket, message: posted!, redacted: scanned.redacted, warning: scanned.warning };
@@ -565,6 +568,8 @@ export async function postClosureOutcome(
     closureId: string;
     outcome: 'approved' | 'rejected';
     agentId: string;
+    /** The holder's contact, read before the unit of work. */
+    contact: HolderContact | null;
   },
 ): Promise<void> {
   const support = supportRules(rules);
@@ -587,7 +592,7 @@ export async function postClosureOutcome(
       createdAt: now,
     };
     await repos.tickets.addMessage(posted);
-    await notifyReply(ctx, repos, result.ticket, posted.id, now);
+    await notifyReply(ctx, repos, input.contact, result.ticket, posted.id, now);
     await record(repos, {
       actor: agent(input.agentId),
       action: 'ticket.closure_outcome',

@@ -177,8 +177,7 @@ export class KyselyTicketRepository implements TicketRepository {
       .selectFrom('ticket_messages')
       .selectAll()
       .where('ticket_id', '=', ticketId)
-      .orderBy('created_at')
-      .orderBy('id')
+      .orderBy('seq')
       .execute();
     return rows.map(toMessage);
   }
@@ -194,8 +193,7 @@ export class KyselyTicketRepository implements TicketRepository {
       .selectAll()
       .where('ticket_id', '=', ticketId)
       .where('kind', '=', 'reply')
-      .orderBy('created_at')
-      .orderBy('id')
+      .orderBy('seq')
       .execute();
     return rows.map((row) => ({ ...toMessage(row), phishing: [] }));
   }

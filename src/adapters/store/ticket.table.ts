@@ -1,3 +1,4 @@
+import type { Generated } from 'kysely';
 import type { EpochMs } from './ledger.table.js';
 
 /** A support ticket (docs/support.md). */
@@ -29,6 +30,8 @@ export interface TicketTable {
 
 /** One message of a ticket. The body was redacted before it was written. */
 export interface TicketMessageTable {
+  /** Insertion order. */
+  seq: Generated<number>;
   id: string;
   ticket_id: string;
   /** `reply` (the holder sees it) or `note` (agents only). */

@@ -2,7 +2,7 @@ import type { OffboardMigration } from './types.js';
 
 export const ticketsMigration: OffboardMigration = {
   name: '007-tickets',
-  async up(db) {
+  async up(db, t) {
     await db.schema
       .createTable('tickets')
       .addColumn('id', 'text', (c) => c.primaryKey())
@@ -41,7 +41,9 @@ export const ticketsMigration: OffboardMigration = {
 
     await db.schema
       .createTable('ticket_messages')
-      .addColumn('id', 'text', (c) => c.primaryKey())
+      // Messages of one instant (a fixed clock, a reply and its resolution) keep their order.
+      .addColumn('seq', t.serial, t.serialPrimaryKey)
+      .addColumn('id', 'text', (c) => c.notNull().unique())
       .addColumn('ticket_id', 'text', (c) => c.notNull().references('tickets.id'))
       .addColumn('kind', 'text', (c) => c.notNull())
       .addColumn('author_kind', 'text', (c) => c.notNull())
@@ -54,7 +56,7 @@ export const ticketsMigration: OffboardMigration = {
     await db.schema
       .createIndex('ticket_messages_ticket')
       .on('ticket_messages')
-      .columns(['ticket_id', 'created_at'])
+      .columns(['ticket_id', 'seq'])
       .execute();
   },
 };
