@@ -129,6 +129,10 @@ describe.each(DIALECTS)('support tickets over HTTP [%s]', (dialect) => {
     expect(replies.some((m) => m.body.includes('merchant withdrew'))).toBe(true);
     expect(mail.some((m) => m.body.includes('INTERNAL-ONLY'))).toBe(false);
 
+    // Nothing bound for the platform's webhooks carries a message either.
+    const events = await h.ctx.database.db.selectFrom('outbox').select('payload').execute();
+    expect(events.some((e) => e.payload.includes('INTERNAL-ONLY'))).toBe(false);
+
     // The agent sees the note and the account picture beside the messages.
     const agentView = await h.call('GET', `/v1/agent/tickets/${id}`, { token: ada() });
     expect(agentView.status).toBe(200);

@@ -166,6 +166,20 @@ describe.each(DIALECTS)('offboard tickets [%s]', (dialect) => {
     expect(await breaching()).not.toContain(id);
     clock.advance(21 * HOUR);
     expect(await breaching()).toContain(id);
+    // The worker's pass drives the SLA timers: one warning, however often it runs.
+    expect((await run('work', '--once')).code).toBe(0);
+    expect((await run('work', '--once')).code).toBe(0);
+    const ctx = await openContext({ db: db.url, clock });
+    try {
+      const warnings = await ctx.database.db
+        .selectFrom('outbox')
+        .select('payload')
+        .where('event', '=', 'ticket.sla_warning')
+        .execute();
+      expect(warnings.filter((w) => w.payload.includes(id))).toHaveLength(1);
+    } finally {
+      await ctx.close();
+    }
     clock.set(T0);
 
     const listed = binary([
