@@ -494,6 +494,22 @@ export async function assignTicket(
   return ticket;
 }
 
+/** Support waits for another team: the SLA clock keeps running (only the holder's turn stops it). */
+export async function pendInternal(
+  ctx: AppContext,
+  rules: EligibilityRules,
+  input: { ticketId: string; agentId: string },
+): Promise<Ticket> {
+  const stored = await findTicket(ctx, input.ticketId);
+  return moveTicket(
+    ctx,
+    supportRules(rules),
+    stored,
+    { type: 'pend_internal' },
+    { actor: agent(input.agentId), action: 'ticket.pend_internal', data: {} },
+  );
+}
+
 /** Resolves the ticket, with an optional closing reply to the holder (checked like any reply). */
 export async function resolveTicket(
   ctx: AppContext,

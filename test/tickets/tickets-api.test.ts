@@ -91,6 +91,10 @@ describe.each(DIALECTS)('support tickets over HTTP [%s]', (dialect) => {
         })
       ).status,
     ).toBe(201);
+    const pending = await h.call('POST', `/v1/agent/tickets/${id}/pending-internal`, {
+      token: ada(),
+    });
+    expect(pending.json<TicketBody>().ticket.state).toBe('pending_internal');
     const replied = await h.call('POST', `/v1/agent/tickets/${id}/replies`, {
       token: ada(),
       body: {
@@ -146,7 +150,13 @@ describe.each(DIALECTS)('support tickets over HTTP [%s]', (dialect) => {
     expect(a.account.verdict.audience).toBe('agent');
     expect(a.openedWith?.audience).toBe('agent');
     expect(a.account.audit.map((e) => e.action)).toEqual(
-      expect.arrayContaining(['ticket.open', 'ticket.note', 'ticket.reply', 'ticket.resolve']),
+      expect.arrayContaining([
+        'ticket.open',
+        'ticket.note',
+        'ticket.pend_internal',
+        'ticket.reply',
+        'ticket.resolve',
+      ]),
     );
     // Audit entries name messages by id, never by their words.
     expect(agentView.body.match(/INTERNAL-ONLY/g)?.length).toBe(1);

@@ -11,6 +11,7 @@ import {
   linkClosure,
   listTickets,
   openSupportTicket,
+  pendInternal,
   resolveTicket,
 } from '../../../app/tickets.js';
 import type { PostedMessage, TicketMessage } from '../../../app/tickets.js';
@@ -522,6 +523,27 @@ export function registerTicketRoutes(app: App, services: Services): void {
       });
       return ticketResult(ticket);
     },
+  );
+
+  app.post(
+    '/v1/agent/tickets/:ticketId/pending-internal',
+    {
+      config: ANY_AGENT,
+      schema: {
+        tags: ['agent'],
+        summary: 'Mark the ticket as waiting for another team (the SLA clock keeps running)',
+        params: TicketParams,
+        body: EmptyBody,
+        response: { 200: TicketResult, ...errors(403, 404, 409) },
+      },
+    },
+    async (request) =>
+      ticketResult(
+        await pendInternal(ctx.app, ctx.rules, {
+          ticketId: request.params.ticketId,
+          agentId: agentOf(request),
+        }),
+      ),
   );
 
   app.post(
