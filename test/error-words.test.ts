@@ -95,6 +95,10 @@ const SAMPLES: { [C in TemplatedCode]: ErrorParams<C> } = {
   OFFBOARD_ERR_INVALID_STATE: { accountId: 'acct-1', reason: 'not_disabled' },
   OFFBOARD_ERR_DUPLICATE: { record: 'approval', id: 'ap_1', action: 'closure.approve' },
   OFFBOARD_ERR_FOUR_EYES: { agentId: 'agent-1', action: 'closure.approve' },
+  OFFBOARD_ERR_UNSAFE_REPLY: {
+    rule: 'asks_for_one_time_code',
+    reason: 'support never asks for a one-time code',
+  },
   OFFBOARD_ERR_NO_CLOSURE: { accountId: 'acct-1', awaiting: 'confirmation' },
   OFFBOARD_ERR_TOO_MANY_ATTEMPTS: { accountId: 'acct-1', attempts: 5 },
   OFFBOARD_ERR_TOO_EARLY: { accountId: 'acct-1', enableFrom: new Date('2026-01-02T00:00:00Z') },

@@ -8,6 +8,7 @@ import { moveOpenClosure } from './closures.js';
 import type { Actor, AppContext } from './context.js';
 import { hasActiveHold, liftHold } from './holds.js';
 import { record } from './notifications.js';
+import { postClosureOutcome } from './tickets.js';
 
 /*
  * Support decisions. Escalating and rejecting a closure, and placing a hold, make things
@@ -35,17 +36,27 @@ export function escalateClosure(
   );
 }
 
-export function rejectClosure(
+export async function rejectClosure(
   ctx: AppContext,
   rules: EligibilityRules,
   input: { accountId: string; reason: string; agentId: string },
 ): Promise<Closure> {
+  const contact = await ctx.platform.contact(input.accountId);
   return moveOpenClosure(
     ctx,
     input.accountId,
     { type: 'reject', agentId: input.agentId, reason: input.reason },
     agent(input.agentId),
     rules,
+    // Tickets linked to the closure hear the outcome in the same transaction.
+    (stored, repos) =>
+      postClosureOutcome(ctx, rules, repos, {
+        accountId: input.accountId,
+        closureId: stored.closure.id,
+        outcome: 'rejected',
+        agentId: input.agentId,
+        contact,
+      }),
   );
 }
 
@@ -195,6 +206,7 @@ export async function approveRequest(
   const action = row.action;
   switch (action) {
     case 'closure.approve': {
+      const contact = await ctx.platform.contact(row.accountId);
       // The approval and the closure's move commit together, or neither does.
       const closure = await moveOpenClosure(
         ctx,
@@ -211,6 +223,13 @@ export async function approveRequest(
             });
           }
           await settle(repos);
+          await postClosureOutcome(ctx, rules, repos, {
+            accountId: row.accountId,
+            closureId: row.subject,
+            outcome: 'approved',
+            agentId: input.agentId,
+            contact,
+          });
         },
       );
       return { approval: decided(), closure };

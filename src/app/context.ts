@@ -1,5 +1,6 @@
 import type { Clock } from '../ports/clock.js';
 import type { PlatformPort } from '../ports/platform.js';
+import type { Redactor } from '../ports/redactor.js';
 import type { Repositories, UnitOfWork } from '../ports/unit-of-work.js';
 
 export type { Actor } from '../ports/actor.js';
@@ -21,6 +22,8 @@ export interface AppContext {
   unitOfWork: UnitOfWork;
   platform: PlatformPort;
   clock: Clock;
+  /** Every ticket message goes through it before it is stored or sent. */
+  redactor: Redactor;
   /** Signs disable links. */
   linkSecret: string;
   /** Where holders open links (the HTTP service's public address). */

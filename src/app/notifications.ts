@@ -7,7 +7,8 @@ import type { Actor, AppContext } from './context.js';
 import { disableLinkUrl, issueDisableLink } from './disable-links.js';
 
 /** Closure notices come from the state machine; disabling adds its own two. */
-export type NoticeTemplate = ClosureNotice | 'account.disabled' | 'account.enabled';
+export type NoticeTemplate =
+  ClosureNotice | 'account.disabled' | 'account.enabled' | 'ticket.reply';
 
 type Vars = Record<string, string>;
 
@@ -72,6 +73,12 @@ export function renderNotice(template: NoticeTemplate, v: Vars): { subject: stri
         subject: 'Your account was enabled again',
         body: `Account ${v['account']} is enabled again. Your old credentials stay revoked: create new ones.`,
       };
+    // The reply as the holder's view of the ticket holds it (never a note): see app/tickets.ts.
+    case 'ticket.reply':
+      return {
+        subject: `Support replied: ${v['subject']}`,
+        body: `Support replied to your ticket "${v['subject']}" on account ${v['account']}:\n\n${v['reply']}`,
+      };
   }
 }
 
@@ -88,6 +95,8 @@ export const CARRIES_DISABLE_LINK: Record<NoticeTemplate, boolean> = {
   'closure.completed': false,
   'account.disabled': true,
   'account.enabled': true,
+  // A support answer is not a security notice: no link to disable the account.
+  'ticket.reply': false,
 };
 
 /** The blockers of a blocked closure as a holder may read them, one per line. */

@@ -82,7 +82,7 @@ describe('parsePolicyText', () => {
   it('finds paths through aliases', () => {
     const text = 'x-base: &base\n  gracePeriod: 7 parsecs\nclosure: *base\n';
     expect(texts(parsePolicyText(text, 'p.yaml'))).toEqual([
-      'p.yaml:1: x-base: unknown key; the keys here are referenceCurrency, referenceDecimals, prices, dustThreshold, coolingOff, closure, consent, retention, disable, jurisdictions',
+      'p.yaml:1: x-base: unknown key; the keys here are referenceCurrency, referenceDecimals, support, prices, dustThreshold, coolingOff, closure, consent, retention, disable, jurisdictions',
       'p.yaml:2: closure.gracePeriod: "7 parsecs" is not a duration; use e.g. 7d',
     ]);
   });

@@ -90,6 +90,8 @@ export const ERROR_CATALOGUE = {
     'A write to the platform contract carries no Idempotency-Key header (1 to 200 visible ASCII characters).',
   OFFBOARD_ERR_PLATFORM_UNAVAILABLE:
     'The platform (OFFBOARD_PLATFORM_URL) did not answer, timed out or failed after every retry; the message names the call. Closures wait and are retried.',
+  OFFBOARD_ERR_UNSAFE_REPLY:
+    'An agent’s reply asks for something support must never ask for (a password, seed phrase, one-time code, remote access, installing software, moving funds); the message names the rule. Reword it.',
   OFFBOARD_ERR_BAD_CHECKPOINT:
     'The audit checkpoint file is unreadable or is not an offboard audit checkpoint (the signed JSON a published checkpoint is).',
 } as const;
@@ -115,7 +117,15 @@ export const ERROR_TEMPLATES = {
       | { problem: 'unknown_format'; got: readonly string[]; allowed: readonly string[] }
       | { problem: 'invalid_instant'; name: 'from' | 'to' }
       | { problem: 'empty_period'; from: Date; to: Date }
-      | { problem: 'cannot_create_folder'; dir: string; cause: string },
+      | { problem: 'cannot_create_folder'; dir: string; cause: string }
+      | {
+          problem: 'not_a_blocker';
+          accountId: string;
+          blockerCode: string;
+          blockers: readonly string[];
+        }
+      | { problem: 'empty_message' }
+      | { problem: 'message_too_long'; max: number; got: number },
   ) => {
     switch (p.problem) {
       case 'unknown_scope':
@@ -130,6 +140,14 @@ export const ERROR_TEMPLATES = {
         return `the period is empty: from ${p.from.toISOString()} is not before to ${p.to.toISOString()}`;
       case 'cannot_create_folder':
         return `cannot create the folder ${p.dir}: ${p.cause}`;
+      case 'not_a_blocker':
+        return p.blockers.length === 0
+          ? `account "${p.accountId}" has no blocker "${p.blockerCode}": nothing stands in the way of closing it`
+          : `account "${p.accountId}" has no blocker "${p.blockerCode}"; its blockers are ${p.blockers.join(', ')}`;
+      case 'empty_message':
+        return 'the message is empty';
+      case 'message_too_long':
+        return `a message holds at most ${p.max} characters; this one has ${p.got}`;
     }
   },
   // The one internal failure a use case expects (every other is unexpected, and unnamed).
@@ -137,10 +155,12 @@ export const ERROR_TEMPLATES = {
     'the history changed while it was exported; export again',
   OFFBOARD_ERR_NOT_FOUND: (
     p:
-      | { record: 'api_key' | 'approval'; id: string }
+      | { record: 'api_key' | 'approval' | 'ticket'; id: string }
       | { record: 'hold'; id: string; accountId: string },
   ) => {
     switch (p.record) {
+      case 'ticket':
+        return `no ticket "${p.id}"`;
       case 'api_key':
         return `no active API key "${p.id}"`;
       case 'approval':
@@ -226,9 +246,21 @@ export const ERROR_TEMPLATES = {
           status: 'approved' | 'declined';
           by: string | null;
         }
-      | { reason: 'approval_decided_meanwhile'; approvalId: string },
+      | { reason: 'approval_decided_meanwhile'; approvalId: string }
+      | {
+          reason: 'ticket_closed' | 'not_resolved' | 'already_resolved';
+          ticketId: string;
+          refusal: string;
+        }
+      | { reason: 'ticket_changed_meanwhile'; ticketId: string },
   ) => {
     switch (p.reason) {
+      case 'ticket_closed':
+      case 'not_resolved':
+      case 'already_resolved':
+        return p.refusal;
+      case 'ticket_changed_meanwhile':
+        return `ticket ${p.ticketId} changed meanwhile; read it again`;
       case 'not_disabled':
         return `account "${p.accountId}" is not disabled`;
       case 'approval_decided':
@@ -239,6 +271,8 @@ export const ERROR_TEMPLATES = {
   },
   OFFBOARD_ERR_DUPLICATE: (p: { record: 'approval'; id: string; action: string }) =>
     `approval ${p.id} for this ${p.action} is already waiting for a second agent`,
+  OFFBOARD_ERR_UNSAFE_REPLY: (p: { rule: string; reason: string }) =>
+    `the reply was not sent: ${p.reason} (rule ${p.rule})`,
   OFFBOARD_ERR_FOUR_EYES: (p: { agentId: string; action: string }) =>
     `${p.agentId} asked for this ${p.action}; a different agent must approve it`,
   // The account names where to read the latest code; the words are the same for every account.

@@ -8,6 +8,7 @@ import type { AuthorizationKind } from './facts.js';
 import {
   AUTHORIZATION_KINDS,
   DEFAULT_POLICY,
+  DEFAULT_SUPPORT,
   deepFreeze,
   formatPolicyPath,
   policyFor,
@@ -24,6 +25,8 @@ import type {
   RetentionRules,
   ValidatePolicyResult,
 } from './policy.js';
+import { TICKET_CATEGORIES, TICKET_PRIORITIES } from './tickets.js';
+import type { SlaTarget, SupportRules, TicketCategory, TicketPriority } from './tickets.js';
 
 /** Validates a parsed policy file and resolves its base and every jurisdiction it names. */
 export function validatePolicy(raw: unknown): ValidatePolicyResult {
@@ -50,6 +53,7 @@ export function validatePolicy(raw: unknown): ValidatePolicyResult {
       ...DEFAULT_POLICY,
       referenceCurrency: reference.currency,
       referenceDecimals: reference.decimals,
+      support: readSupport(root.support, ['support'], issues),
     },
     baseLayer,
     null,
@@ -133,8 +137,13 @@ const JURISDICTION_KEYS = [
   'retention',
   'disable',
 ];
-const GLOBAL_ONLY_KEYS = ['referenceCurrency', 'referenceDecimals', 'jurisdictions'] as const;
-const TOP_LEVEL_KEYS = [...GLOBAL_ONLY_KEYS.slice(0, 2), ...JURISDICTION_KEYS, 'jurisdictions'];
+const GLOBAL_ONLY_KEYS = [
+  'referenceCurrency',
+  'referenceDecimals',
+  'support',
+  'jurisdictions',
+] as const;
+const TOP_LEVEL_KEYS = [...GLOBAL_ONLY_KEYS.slice(0, 3), ...JURISDICTION_KEYS, 'jurisdictions'];
 
 const GLOBAL_ONLY_REASONS: Record<(typeof GLOBAL_ONLY_KEYS)[number], string> = {
   // The platform prices every balance in one currency; comparing those prices with a
@@ -143,6 +152,8 @@ const GLOBAL_ONLY_REASONS: Record<(typeof GLOBAL_ONLY_KEYS)[number], string> = {
     'the reference currency is set once, at the top of the file: the platform prices balances in one currency. Set dustThreshold per jurisdiction instead',
   referenceDecimals:
     'referenceDecimals is set once, at the top of the file, with referenceCurrency',
+  // One support team answers every jurisdiction's tickets, against one set of targets.
+  support: 'support is set once, at the top of the file: one support queue serves every account',
   jurisdictions:
     'a jurisdiction cannot contain jurisdictions; list them all under the top-level jurisdictions key',
 };
@@ -421,6 +432,133 @@ function readPrices(
   return prices;
 }
 
+// ——— support ———
+
+const SUPPORT_KEYS = ['sla', 'warnBefore', 'reopenWindow', 'platformDomains'];
+const TARGET_KEYS = ['firstResponse', 'resolution'];
+
+/**
+ * `support.sla.default.<priority>` sets a priority for every category, then
+ * `support.sla.<category>.<priority>` for one; a target's two durations merge key by key.
+ */
+function readSupport(raw: unknown, at: Path, issues: Issues): SupportRules {
+  const defaults = DEFAULT_SUPPORT;
+  if (raw === undefined || raw === null) return defaults;
+  if (!isMapping(raw)) {
+    issues.add(
+      at,
+      `must be a mapping with the keys ${SUPPORT_KEYS.join(', ')}; got ${describe(raw)}`,
+    );
+    return defaults;
+  }
+  issues.unknownKeys(raw, at, SUPPORT_KEYS);
+  const warnBeforeMs =
+    raw.warnBefore === undefined
+      ? undefined
+      : duration('4h')(raw.warnBefore, [...at, 'warnBefore'], issues, REFERENCE_UNUSED);
+  const reopenWindowMs =
+    raw.reopenWindow === undefined
+      ? undefined
+      : duration('7d')(raw.reopenWindow, [...at, 'reopenWindow'], issues, REFERENCE_UNUSED);
+  return {
+    sla: readSla(raw.sla, [...at, 'sla'], issues),
+    warnBeforeMs: warnBeforeMs ?? defaults.warnBeforeMs,
+    reopenWindowMs: reopenWindowMs ?? defaults.reopenWindowMs,
+    platformDomains: readDomains(raw.platformDomains, [...at, 'platformDomains'], issues) ?? [],
+  };
+}
+
+const REFERENCE_UNUSED: Reference = { currency: '', decimals: 0 };
+
+function readSla(raw: unknown, at: Path, issues: Issues): SupportRules['sla'] {
+  const sla = Object.fromEntries(
+    TICKET_CATEGORIES.map((c) => [c, { ...DEFAULT_SUPPORT.sla[c] }]),
+  ) as Record<TicketCategory, Record<TicketPriority, SlaTarget>>;
+  if (raw === undefined || raw === null) return sla;
+  const categories = ['default', ...TICKET_CATEGORIES];
+  if (!isMapping(raw)) {
+    issues.add(
+      at,
+      `must be a mapping of categories (${categories.join(', ')}) to priorities; got ${describe(raw)}`,
+    );
+    return sla;
+  }
+  issues.unknownKeys(raw, at, categories);
+  const apply = (key: string, into: readonly TicketCategory[]) => {
+    const byPriority = raw[key];
+    if (byPriority === undefined || byPriority === null) return;
+    if (!isMapping(byPriority)) {
+      issues.add(
+        [...at, key],
+        `must be a mapping of priorities (${TICKET_PRIORITIES.join(', ')}) to targets; got ${describe(byPriority)}`,
+      );
+      return;
+    }
+    issues.unknownKeys(byPriority, [...at, key], TICKET_PRIORITIES);
+    for (const priority of TICKET_PRIORITIES) {
+      const target = byPriority[priority];
+      if (target === undefined || target === null) continue;
+      const where = [...at, key, priority];
+      if (!isMapping(target)) {
+        issues.add(
+          where,
+          `must be a mapping like { firstResponse: 24h, resolution: 5d }; got ${describe(target)}`,
+        );
+        continue;
+      }
+      issues.unknownKeys(target, where, TARGET_KEYS);
+      const first =
+        target.firstResponse === undefined
+          ? undefined
+          : duration('24h', { positive: true })(
+              target.firstResponse,
+              [...where, 'firstResponse'],
+              issues,
+              REFERENCE_UNUSED,
+            );
+      const resolution =
+        target.resolution === undefined
+          ? undefined
+          : duration('5d', { positive: true })(
+              target.resolution,
+              [...where, 'resolution'],
+              issues,
+              REFERENCE_UNUSED,
+            );
+      for (const category of into) {
+        const was = sla[category][priority];
+        sla[category][priority] = {
+          firstResponseMs: first ?? was.firstResponseMs,
+          resolutionMs: resolution ?? was.resolutionMs,
+        };
+      }
+    }
+  };
+  apply('default', TICKET_CATEGORIES);
+  for (const category of TICKET_CATEGORIES) apply(category, [category]);
+  return sla;
+}
+
+function readDomains(raw: unknown, at: Path, issues: Issues): string[] | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  if (!Array.isArray(raw)) {
+    issues.add(at, `must be a list of domains, e.g. [examplewallet.com]; got ${describe(raw)}`);
+    return undefined;
+  }
+  const domains: string[] = [];
+  raw.forEach((item: unknown, index) => {
+    if (typeof item === 'string' && /^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/i.test(item)) {
+      domains.push(item.toLowerCase());
+    } else {
+      issues.add(
+        [...at, index],
+        `${describe(item)} is not a domain name; use e.g. examplewallet.com`,
+      );
+    }
+  });
+  return domains;
+}
+
 // ——— merging ———
 
 /** A layer over a policy: sections merge key by key, prices asset by asset, lists replace. */
@@ -436,6 +574,7 @@ function applyLayer(policy: Policy, layer: Layer, jurisdiction: string | null): 
     consent: { ...policy.consent, ...layer.consent },
     retention: { ...policy.retention, ...layer.retention },
     disable: { ...policy.disable, ...layer.disable },
+    support: policy.support,
   });
 }
 

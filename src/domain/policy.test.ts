@@ -53,6 +53,18 @@ describe('defaults', () => {
       },
       retention: { kyc: '5y', transactions: '5y', communications: '5y', sessions: '0' },
       disable: { minimumBeforeEnable: '1d', requireReverification: true },
+      support: expect.objectContaining({
+        warnBefore: '4h',
+        reopenWindow: '7d',
+        platformDomains: [],
+      }) as unknown,
+    });
+    const sla = describePolicy(DEFAULT_POLICY).support as { sla: Record<string, unknown> };
+    expect(sla.sla['dispute']).toEqual({
+      low: { firstResponse: '2d', resolution: '10d' },
+      normal: { firstResponse: '1d', resolution: '5d' },
+      high: { firstResponse: '4h', resolution: '2d' },
+      urgent: { firstResponse: '1h', resolution: '1d' },
     });
   });
 
@@ -84,8 +96,32 @@ describe('validatePolicy', () => {
       },
       retention: { kyc: '10y', transactions: '7y', communications: '6y', sessions: '30d' },
       disable: { minimumBeforeEnable: '72h', requireReverification: false },
+      support: {
+        warnBefore: '2h',
+        reopenWindow: '14d',
+        platformDomains: ['ExampleWallet.com'],
+        sla: {
+          default: { normal: { firstResponse: '12h' } },
+          hold_review: { urgent: { firstResponse: '30m', resolution: '6h' } },
+        },
+      },
     });
-    expect(base).toEqual({
+    expect(base.support.sla.dispute.normal).toEqual({
+      firstResponseMs: 12 * HOUR,
+      resolutionMs: 5 * DAY,
+    });
+    expect(base.support.sla.hold_review.urgent).toEqual({
+      firstResponseMs: 30 * 60_000,
+      resolutionMs: 6 * HOUR,
+    });
+    expect(base.support.sla.hold_review.normal.firstResponseMs).toBe(12 * HOUR);
+    expect(base.support).toMatchObject({
+      warnBeforeMs: 2 * HOUR,
+      reopenWindowMs: 14 * DAY,
+      platformDomains: ['examplewallet.com'],
+    });
+    const { support: _support, ...rest } = base;
+    expect(rest).toEqual({
       jurisdiction: null,
       referenceCurrency: 'EUR',
       referenceDecimals: 2,
@@ -158,7 +194,7 @@ describe('validatePolicy', () => {
       }),
     ).toEqual([
       'dustTreshold: unknown key; did you mean dustThreshold?',
-      `colour: unknown key; the keys here are referenceCurrency, referenceDecimals, prices, dustThreshold, coolingOff, closure, consent, retention, disable, jurisdictions`,
+      `colour: unknown key; the keys here are referenceCurrency, referenceDecimals, support, prices, dustThreshold, coolingOff, closure, consent, retention, disable, jurisdictions`,
       'closure.gracePeriode: unknown key; did you mean gracePeriod?',
       'jurisdictions.DE.retention.KYC: unknown key; did you mean kyc?',
     ]);

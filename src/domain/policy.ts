@@ -7,6 +7,8 @@
 import { DAY, formatDuration, HOUR, YEAR } from './duration.js';
 import type { AuthorizationKind } from './facts.js';
 import { formatAmount } from './money.js';
+import { TICKET_CATEGORIES, TICKET_PRIORITIES } from './tickets.js';
+import type { SlaTarget, SupportRules, TicketPriority } from './tickets.js';
 
 /**
  * A price per whole unit of an asset: `minorPerUnit / 10^scale` minor units of the
@@ -64,6 +66,8 @@ export interface Policy {
   readonly consent: ConsentRules;
   readonly retention: RetentionRules;
   readonly disable: DisableRules;
+  /** Support tickets: SLA targets, the reopen window, the platform's domains. Set once for the file. */
+  readonly support: SupportRules;
 }
 
 /** A validated policy file, resolved once: the base policy and one per jurisdiction named. */
@@ -92,6 +96,23 @@ export const AUTHORIZATION_KINDS: readonly AuthorizationKind[] = [
   'subscription',
   'direct_debit',
 ];
+
+/** The default SLA per priority, the same for every category (docs/support.md). */
+const DEFAULT_SLA_BY_PRIORITY: Readonly<Record<TicketPriority, SlaTarget>> = {
+  low: { firstResponseMs: 48 * HOUR, resolutionMs: 10 * DAY },
+  normal: { firstResponseMs: 24 * HOUR, resolutionMs: 5 * DAY },
+  high: { firstResponseMs: 4 * HOUR, resolutionMs: 2 * DAY },
+  urgent: { firstResponseMs: 1 * HOUR, resolutionMs: 1 * DAY },
+};
+
+export const DEFAULT_SUPPORT: SupportRules = {
+  sla: Object.fromEntries(
+    TICKET_CATEGORIES.map((c) => [c, { ...DEFAULT_SLA_BY_PRIORITY }]),
+  ) as SupportRules['sla'],
+  warnBeforeMs: 4 * HOUR,
+  reopenWindowMs: 7 * DAY,
+  platformDomains: [],
+};
 
 /**
  * Defaults that work out of the box. The reasons are in docs/policy.md; in short: a
@@ -127,6 +148,7 @@ export const DEFAULT_POLICY: Policy = deepFreeze({
     sessionsMs: 0,
   },
   disable: { minimumBeforeEnableMs: 24 * HOUR, requireReverification: true },
+  support: DEFAULT_SUPPORT,
 });
 
 export const DEFAULT_POLICY_DOCUMENT: PolicyDocument = Object.freeze({
@@ -195,6 +217,28 @@ export function describePolicy(policy: Policy): Record<string, unknown> {
     disable: {
       minimumBeforeEnable: formatDuration(policy.disable.minimumBeforeEnableMs),
       requireReverification: policy.disable.requireReverification,
+    },
+    support: {
+      sla: Object.fromEntries(
+        TICKET_CATEGORIES.map((c) => [
+          c,
+          Object.fromEntries(
+            TICKET_PRIORITIES.map((p) => {
+              const t = policy.support.sla[c][p];
+              return [
+                p,
+                {
+                  firstResponse: formatDuration(t.firstResponseMs),
+                  resolution: formatDuration(t.resolutionMs),
+                },
+              ];
+            }),
+          ),
+        ]),
+      ),
+      warnBefore: formatDuration(policy.support.warnBeforeMs),
+      reopenWindow: formatDuration(policy.support.reopenWindowMs),
+      platformDomains: [...policy.support.platformDomains],
     },
   };
 }

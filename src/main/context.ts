@@ -69,6 +69,8 @@ export interface ContextOptions {
 }
 
 const DAY = 86_400_000;
+/** Tickets one SLA sweep reads at a time. */
+const SLA_BATCH = 100;
 
 /**
  * The HTTP platform client when a platform URL is given (flag, else OFFBOARD_PLATFORM_URL),
@@ -180,6 +182,11 @@ export async function openContext(options: ContextOptions = {}): Promise<Context
     ...storeOf(database),
     platform,
     clock,
+    // Loaded at the first message: its wordlists and rule set stay out of every other command.
+    redactor: {
+      scan: async (text, options) =>
+        (await import('../adapters/redaction/scanner.js')).scanMessage(text, options),
+    },
     linkSecret:
       env['OFFBOARD_SECRET'] ??
       (options.migrate === false ? '' : await databaseSecret(database, 'link_secret')),
@@ -205,6 +212,10 @@ export async function openContext(options: ContextOptions = {}): Promise<Context
     },
     readiness: () => databaseReadiness(database),
     afterWorkerPass: async (owner) => {
+      // The tickets' SLA timers: due warnings and breaches become outbox events first, so
+      // this same pass fans them out.
+      const { sweepTicketSla } = await import('../app/tickets.js');
+      while ((await sweepTicketSla(app, rules, { limit: SLA_BATCH })).length === SLA_BATCH);
       const now = clock.now();
       await dispatchOutbox(database, webhooks, now);
       if (webhooks) await deliverDue(database, webhooks, now, { owner: `${owner}:${hostname()}` });

@@ -1,3 +1,4 @@
+import { scanMessage } from '../../src/adapters/redaction/scanner.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext, WorkflowRules } from '../../src/app/context.js';
 import { disableAccount, enableAccount, redeemDisableLink } from '../../src/app/disable-account.js';
@@ -56,6 +57,7 @@ describe.each(platformMatrix())(
         ...storeOf(database),
         platform,
         clock,
+        redactor: { scan: (text, options) => scanMessage(text, options) },
         linkSecret: 'test-secret',
         publicUrl: 'http://127.0.0.1:8080',
         disableLinkTtlMs: 24 * HOUR,

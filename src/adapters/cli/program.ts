@@ -22,6 +22,7 @@ import { registerToken } from './commands/token.js';
 import { registerExport } from './commands/export.js';
 import { registerSigningKeyCommands } from './commands/signing-keys.js';
 import { registerWork } from './commands/work.js';
+import { registerTickets } from './commands/tickets.js';
 import { reportError, terminalSafe } from './output.js';
 
 export const VERSION = '0.1.0';
@@ -56,6 +57,7 @@ export function buildProgram(deps: CliDeps, exit: ExitBox): Command {
   registerDisable(program, deps, exit);
   registerMail(program, deps, exit);
   registerAudit(program, deps, exit);
+  registerTickets(program, deps, exit);
   registerWebhooks(program, deps, exit);
   const keys = program.command('keys').description('API keys and signing keys');
   registerApiKeyCommands(keys, deps, exit);

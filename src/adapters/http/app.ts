@@ -28,6 +28,7 @@ import type { StatementsConfig } from './routes/exports.js';
 import { registerHolderRoutes } from './routes/holder.js';
 import { registerPlatformRoutes } from './routes/platform.js';
 import { registerSystemRoutes } from './routes/system.js';
+import { registerTicketRoutes } from './routes/tickets.js';
 import { IdempotencyHeaders } from './schemas.js';
 import type { AgentVerifier } from './tokens.js';
 import { installSecurityHeaders } from './security-headers.js';
@@ -179,6 +180,7 @@ export async function buildApp(deps: HttpDeps): Promise<App> {
   registerHolderRoutes(app, services);
   registerPlatformRoutes(app, services);
   registerAgentRoutes(app, services);
+  registerTicketRoutes(app, services);
   registerExportRoutes(app, services, deps.statements ?? null);
   return app;
 }

@@ -37,6 +37,8 @@ export const OWN_TABLES: readonly string[] = [
   'approvals',
   'holder_token_cutoffs',
   'platform_idempotency_keys',
+  'tickets',
+  'ticket_messages',
   'offboard_migrations',
   'offboard_migrations_lock',
 ];
