@@ -45,9 +45,32 @@ export type MessageKey = (typeof MESSAGE_KEYS)[number];
 
 export type TimeUnit = 'day' | 'hour' | 'minute' | 'second';
 
+/**
+ * The words of the web pages (src/adapters/web): one key per sentence or label, `{name}`
+ * for parameters. Grouped by page: `layout.` for what every page shows, `signin.`,
+ * `account.`, `close.`, `error.`.
+ */
+export const PAGE_KEYS = [
+  'layout.skip',
+  'layout.language',
+  'layout.notice',
+  'layout.sign_out',
+  'layout.product',
+  'error.title',
+  'error.back',
+  'error.code',
+  'error.csrf',
+  'error.session',
+  'error.unexpected',
+] as const;
+
+export type PageKey = (typeof PAGE_KEYS)[number];
+
 /** One language's words: every message, the enumerated values, relative times. */
 export interface LanguagePack {
   templates: Record<MessageKey, Template>;
+  /** The web pages' words. */
+  pages: Record<PageKey, string>;
   /** Words for the enumerated values blockers carry, so no English leaks into other text. */
   values: Record<string, Record<string, string>>;
   time: {

@@ -2,6 +2,21 @@ import type { LanguagePack } from './message-keys.js';
 
 /** The catalogue in English. */
 export const EN: LanguagePack = {
+  pages: {
+    'layout.skip': 'Skip to the content',
+    'layout.language': 'Language',
+    'layout.notice':
+      'Our support will never ask for your password, seed phrase, one-time codes or remote access to your device, and there are no paid “account closure agents”. Anyone who asks is not us.',
+    'layout.sign_out': 'Sign out',
+    'layout.product': 'Your account',
+    'error.title': 'Something went wrong',
+    'error.back': 'Back to your account',
+    'error.code': 'Error code: {code}',
+    'error.csrf':
+      'This form has expired or came from another site. Go back, reload the page and try again.',
+    'error.session': 'Your session has ended. Open your sign-in link again.',
+    'error.unexpected': 'We could not do that. Try again in a moment.',
+  },
   templates: {
     account_closed: { message: 'This account is already closed.', fix: 'Nothing to do.' },
     closure_in_progress: {

@@ -9,6 +9,20 @@ const UNITS: Record<TimeUnit, string> = {
 
 /** The catalogue in Simplified Chinese. */
 export const ZH_CN: LanguagePack = {
+  pages: {
+    'layout.skip': '跳到正文',
+    'layout.language': '语言',
+    'layout.notice':
+      '我们的客服绝不会索要您的密码、助记词、一次性验证码或远程访问您设备的权限，也不存在任何收费的“代办销户”服务。凡是提出此类要求的，都不是我们。',
+    'layout.sign_out': '退出登录',
+    'layout.product': '您的账户',
+    'error.title': '出了点问题',
+    'error.back': '返回您的账户',
+    'error.code': '错误代码：{code}',
+    'error.csrf': '此表单已过期或来自其他网站。请返回、刷新页面后重试。',
+    'error.session': '您的会话已结束。请重新打开您的登录链接。',
+    'error.unexpected': '暂时无法完成该操作，请稍后再试。',
+  },
   templates: {
     account_closed: { message: '该账户已注销。', fix: '无需任何操作。' },
     closure_in_progress: {

@@ -31,6 +31,7 @@ import { registerSystemRoutes } from './routes/system.js';
 import { IdempotencyHeaders } from './schemas.js';
 import type { AgentVerifier } from './tokens.js';
 import { installSecurityHeaders } from './security-headers.js';
+import type { PageModule } from '../web/plugin.js';
 
 export type App = FastifyInstance<
   RawServerDefault,
@@ -61,6 +62,11 @@ export interface HttpDeps {
   trustProxy?: boolean;
   /** Where statement exports go and what signs them; without it, export routes answer OFFBOARD_ERR_SIGNING_KEY. */
   statements?: StatementsConfig;
+  /**
+   * The web pages (src/adapters/web): every page module by default (web/modules.ts: the
+   * holder's /account, the agents' /console), the ones given, or none with `false`.
+   */
+  web?: false | readonly PageModule[];
 }
 
 /** Everything routes share. */
@@ -180,6 +186,13 @@ export async function buildApp(deps: HttpDeps): Promise<App> {
   registerPlatformRoutes(app, services);
   registerAgentRoutes(app, services);
   registerExportRoutes(app, services, deps.statements ?? null);
+  if (deps.web !== false) {
+    const web = await import('../web/plugin.js');
+    await web.registerWeb(app, services, {
+      pages: deps.web ?? (await import('../web/modules.js')).PAGE_MODULES,
+      statements: deps.statements ?? null,
+    });
+  }
   return app;
 }
 

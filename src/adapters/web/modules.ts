@@ -1,0 +1,4 @@
+import type { PageModule } from './plugin.js';
+
+/** Every module of pages the service serves, in the order their routes are registered. */
+export const PAGE_MODULES: readonly PageModule[] = [];
