@@ -95,6 +95,7 @@ const SAMPLES: { [C in TemplatedCode]: ErrorParams<C> } = {
   OFFBOARD_ERR_INVALID_STATE: { accountId: 'acct-1', reason: 'not_disabled' },
   OFFBOARD_ERR_DUPLICATE: { record: 'approval', id: 'ap_1', action: 'closure.approve' },
   OFFBOARD_ERR_FOUR_EYES: { agentId: 'agent-1', action: 'closure.approve' },
+  OFFBOARD_ERR_PROPOSAL_CHANGED: { approvalId: 'apr_1', action: 'hold.lift' },
   OFFBOARD_ERR_NO_CLOSURE: { accountId: 'acct-1', awaiting: 'confirmation' },
   OFFBOARD_ERR_TOO_MANY_ATTEMPTS: { accountId: 'acct-1', attempts: 5 },
   OFFBOARD_ERR_TOO_EARLY: { accountId: 'acct-1', enableFrom: new Date('2026-01-02T00:00:00Z') },

@@ -75,6 +75,8 @@ export interface Services {
   secret: string;
   metrics: HttpMetrics;
   worker: WorkerProbe | null;
+  /** Checks agent tokens (the agent console's sign-in takes one too). */
+  agents: AgentVerifier;
 }
 
 export const VERSION = '0.1.0';
@@ -123,6 +125,7 @@ export async function buildApp(deps: HttpDeps): Promise<App> {
     secret: deps.tokenSecret,
     metrics: new HttpMetrics(),
     worker: deps.worker ?? null,
+    agents: deps.agentKeys,
   };
 
   installBodyParsers(app);

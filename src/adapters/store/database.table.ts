@@ -1,3 +1,4 @@
+import type { ConsoleTables } from './console.table.js';
 import type { HttpTables } from './http.table.js';
 import type { LedgerTables } from './ledger.table.js';
 import type { PlatformTables } from './platform.table.js';
@@ -9,4 +10,5 @@ export type OffboardTables = LedgerTables &
   WorkflowTables &
   HttpTables &
   TokenTables &
-  PlatformTables;
+  PlatformTables &
+  ConsoleTables;
