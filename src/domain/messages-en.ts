@@ -62,7 +62,7 @@ export const EN: LanguagePack = {
     'console.case.none': 'None',
     'console.case.verdict': 'Verdict (agent view)',
     'console.case.eligible': 'Eligible for closure.',
-    'console.case.not_eligible': 'Not eligible: {count} blockers.',
+    'console.case.not_eligible': 'Not eligible. Blockers: {count}.',
     'console.case.holds': 'Holds',
     'console.case.hold_reason': 'Reason: {reason}',
     'console.case.note': 'Note for the second agent',
@@ -86,7 +86,8 @@ export const EN: LanguagePack = {
     'console.case.withdraw': 'Withdraw',
     'console.case.facts': 'Facts',
     'console.case.timeline': 'Timeline and audit',
-    'console.case.audit_intact': 'audit verify holds: {entries} entries, every chain intact.',
+    'console.case.audit_intact':
+      'audit verify holds: every chain intact (entries checked: {entries}).',
     'console.case.audit_broken':
       'audit verify fails at entry {seq} ({problem}): do not rely on this history.',
     'console.case.messages': 'Messages sent to the holder',
