@@ -127,6 +127,28 @@ describe('the agent console', () => {
     expect(fragment.body).not.toContain('<html');
   });
 
+  it('pages the queue, the work most overdue first', async () => {
+    for (let i = 0; i < 20; i += 1)
+      await placeHold(h.ctx.app, {
+        accountId: 'demo-balance',
+        kind: 'compliance',
+        reason: `review ${i}`,
+        actor: { kind: 'agent', id: 'agent-bo' },
+      });
+    const ana = agent('agent-ana', ['support']);
+    const first = await get('/console?kind=hold', ana);
+    expect(first.body).toMatch(/\d+ waiting · page 1 of 2/);
+    expect(first.body).toContain('href="/console?kind=hold&page=2"');
+    // The scenario holds, placed months ago, are overdue and come before today's.
+    const rows = [...first.body.matchAll(/<tr><td><span class="([a-z]*)">/g)].map((m) => m[1]);
+    expect(rows[0]).toBe('late');
+    expect(rows.indexOf('')).toBeGreaterThan(rows.lastIndexOf('late'));
+    const second = await get('/console?kind=hold&page=2', ana);
+    expect(second.body).toMatch(/page 2 of 2/);
+    expect(second.body).toContain('Previous page');
+    expect(second.body).not.toContain('Next page');
+  });
+
   it('speaks Simplified Chinese when the agent’s browser asks for it', async () => {
     const ana = agent('agent-ana', ['support']);
     const page = await get('/console/accounts/demo-hold-compliance', ana, {

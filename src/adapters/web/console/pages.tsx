@@ -1,3 +1,4 @@
+import type { PropsWithChildren } from '@kitajs/html';
 import type { AgentCase, TimelineEntry } from '../../../app/agent-case.js';
 import { caseTimeline } from '../../../app/agent-case.js';
 import type { QueueFilter, QueueItem, QueuePage } from '../../../app/agent-queue.js';
@@ -39,7 +40,7 @@ export const CONSOLE_ERRORS: Partial<Record<ErrorCode, PageKey>> = {
   OFFBOARD_ERR_INVALID_ARGUMENT: 'console.error.reason',
 };
 
-function ConsoleLayout(props: ConsoleFrame & { title: string; children: JSX.Element }) {
+function ConsoleLayout(props: PropsWithChildren<ConsoleFrame & { title: string }>) {
   const { lang } = props;
   return (
     <Layout
@@ -359,7 +360,7 @@ export function CasePage(
         )}
         <dl class="facts">
           <dt safe>{text(lang, 'console.case.status')}</dt>
-          <dd safe>{picture.facts.status}</dd>
+          <dd>{picture.facts.status}</dd>
           <dt safe>{text(lang, 'console.case.jurisdiction')}</dt>
           <dd safe>{picture.facts.jurisdiction}</dd>
           <dt safe>{text(lang, 'console.case.opened')}</dt>
@@ -386,10 +387,7 @@ export function CasePage(
           <ul class="blockers">
             {picture.verdict.blockers.map((b) => (
               <li class="blocker">
-                <strong class="mono" safe>
-                  {b.code}
-                </strong>{' '}
-                <span safe>{b.message}</span>
+                <strong class="mono">{b.code}</strong> <span safe>{b.message}</span>
                 <br />
                 <span class="muted" safe>
                   {b.fix}
@@ -421,7 +419,7 @@ export function CasePage(
             <ul class="plain">
               {picture.facts.holds.map((h) => (
                 <li>
-                  <strong safe>{h.kind}</strong>{' '}
+                  <strong>{h.kind}</strong>{' '}
                   <span class="mono" safe>
                     {h.id}
                   </span>
