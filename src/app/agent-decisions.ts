@@ -192,6 +192,8 @@ export async function approveRequest(
         action: row.action,
         subject: row.subject,
         requestedBy: row.requestedBy,
+        // What the approver read, when they approved through the console.
+        ...(input.proposalHash === undefined ? {} : { proposalHash: input.proposalHash }),
       },
       now,
     });

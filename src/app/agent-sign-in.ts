@@ -32,11 +32,37 @@ export async function createAgentSignInLink(
   return { token, expiresAt };
 }
 
-/** The link's agent, once: null for a token that is unknown, used or expired. */
+function signInEntry(agentId: string, method: 'link' | 'token', now: Date) {
+  // The system chain: a sign-in concerns no account.
+  return {
+    at: now.getTime(),
+    actorKind: 'agent' as const,
+    actorId: agentId,
+    action: 'agent.sign_in',
+    accountId: null,
+    data: JSON.stringify({ method }),
+  };
+}
+
+/**
+ * The link's agent, once: null for a token that is unknown, used or expired. Spending the
+ * link and its audit entry commit together.
+ */
 export async function redeemAgentSignInLink(
   ctx: AppContext,
   token: string,
 ): Promise<AgentSignInGrant | null> {
   if (token.length === 0 || token.length > 200) return null;
-  return ctx.repos.agentSignInLinks.redeem(hashOf(token), ctx.clock.now());
+  const now = ctx.clock.now();
+  return ctx.unitOfWork.run(async (repos) => {
+    const grant = await repos.agentSignInLinks.redeem(hashOf(token), now);
+    if (grant) await repos.audit.append(signInEntry(grant.agentId, 'link', now));
+    return grant;
+  });
+}
+
+/** Records an agent's sign-in with their identity provider's token (the token itself is checked by the caller). */
+export async function recordAgentTokenSignIn(ctx: AppContext, agentId: string): Promise<void> {
+  const now = ctx.clock.now();
+  await ctx.unitOfWork.run((repos) => repos.audit.append(signInEntry(agentId, 'token', now)));
 }

@@ -91,6 +91,10 @@ describe('the agent console', () => {
     expect(setCookies(again)).toEqual([]);
     const refused = await h.call('GET', '/console/sign-in?refused=1');
     expect(refused.body).toContain('not valid');
+    const signIns = (await h.ctx.app.repos.audit.page({ afterSeq: 0, limit: 1000 })).filter(
+      (e) => e.action === 'agent.sign_in' && e.actorId === 'agent-ana',
+    );
+    expect(signIns.map((e) => e.data)).toEqual(['{"method":"link"}']);
   });
 
   it('signs in with an agent token from the identity provider, and refuses a holder token', async () => {
@@ -250,6 +254,13 @@ describe('the agent console', () => {
     expect(after.body).toContain('Proposed by agent-bo');
     expect(after.body).toContain('Approved by agent-cy');
     expect(after.body).toMatch(/agent:agent-cy · hold\.lift/);
+    const approval = (await h.ctx.app.repos.audit.forAccount('demo-hold-compliance')).find(
+      (e) => e.action === 'approval.approve',
+    );
+    expect(JSON.parse(approval!.data)).toMatchObject({
+      requestedBy: 'agent-bo',
+      proposalHash: hash,
+    });
   });
 
   it('refuses a withdrawn proposal: the one asked again has a new id and hash', async () => {

@@ -9,7 +9,7 @@ import {
 } from '../../../app/agent-decisions.js';
 import { QUEUE_KINDS, agentQueue } from '../../../app/agent-queue.js';
 import type { QueueFilter, QueueKind } from '../../../app/agent-queue.js';
-import { redeemAgentSignInLink } from '../../../app/agent-sign-in.js';
+import { recordAgentTokenSignIn, redeemAgentSignInLink } from '../../../app/agent-sign-in.js';
 import { OffboardError } from '../../../domain/errors.js';
 import type { ErrorCode } from '../../../domain/errors.js';
 import { verifyAgentToken, parseRoles } from '../../http/tokens.js';
@@ -135,7 +135,10 @@ export const consoleModule: PageModule = (web, kit) => {
       if (grant && roles) agent = { id: grant.agentId, roles };
     } else if (form['token']) {
       const claims = await verifyAgentToken(kit.services.agents, form['token'].trim(), now);
-      if (claims) agent = { id: claims.agentId, roles: claims.roles };
+      if (claims) {
+        agent = { id: claims.agentId, roles: claims.roles };
+        await recordAgentTokenSignIn(ctx.app, agent.id);
+      }
     }
     if (!agent) return seeOther(reply, '/console/sign-in?refused=1');
     setSessionCookie(request, reply, kit.key, newSession('agent', agent.id, now, agent.roles));
