@@ -71,6 +71,7 @@ export const PAGE_KEYS = [
   'console.sign_in.token',
   'console.sign_in.button',
   'console.queue.title',
+  'console.queue.refresh',
   'console.queue.open_account',
   'console.queue.open',
   'console.queue.filter_kind',

@@ -26,6 +26,7 @@ export const EN: LanguagePack = {
     'console.sign_in.token_intro': 'Paste the agent token your identity provider issued.',
     'console.sign_in.token': 'Agent token',
     'console.sign_in.button': 'Sign in',
+    'console.queue.refresh': 'Refresh the queue',
     'console.queue.title': 'Work queue',
     'console.queue.open_account': 'Open an account by id',
     'console.queue.open': 'Open',

@@ -30,6 +30,7 @@ export const ZH_CN: LanguagePack = {
     'console.sign_in.token_intro': '请粘贴身份提供方签发的客服令牌。',
     'console.sign_in.token': '客服令牌',
     'console.sign_in.button': '登录',
+    'console.queue.refresh': '刷新队列',
     'console.queue.title': '待办队列',
     'console.queue.open_account': '按账户 ID 打开',
     'console.queue.open': '打开',

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { requestHoldLift } from '../../src/app/agent-decisions.js';
 import { createAgentSignInLink } from '../../src/app/agent-sign-in.js';
 import type { AgentRole } from '../../src/adapters/http/tokens.js';
 import { openHarness } from '../http/harness.js';
@@ -31,6 +32,15 @@ describe('the agent console in Chromium', () => {
   /** A one-time sign-in link, as `offboard demo` prints it. */
   const link = async (agentId: string, roles: AgentRole[]) =>
     `${base}/console/sign-in?link=${(await createAgentSignInLink(h.ctx.app, { agentId, roles, ttlMs: 3_600_000 })).token}`;
+
+  /** A proposal waiting for a second agent on demo-hold-legal. */
+  const proposeLegalLift = () =>
+    requestHoldLift(h.ctx.app, {
+      accountId: 'demo-hold-legal',
+      holdId: 'demo-hold-legal-1',
+      note: 'order withdrawn (synthetic)',
+      agentId: 'agent-bo',
+    });
 
   /** Signs in with a link in a fresh context; the page ends on the queue. */
   async function signedIn(
@@ -79,6 +89,21 @@ describe('the agent console in Chromium', () => {
     expect(refusals).toEqual([]);
     await bo.context().close();
     await cy.context().close();
+  });
+
+  it('refreshes the queue in place with htmx, under the CSP', async () => {
+    const refusals: string[] = [];
+    const ana = await signedIn('agent-ana', ['support'], { refusals });
+    await ana.goto(`${base}/console?kind=approval`);
+    expect(await ana.locator('#queue').innerText()).toContain('Nothing waits for an agent.');
+    await ana.evaluate('window.offboardMarker = 1');
+    await proposeLegalLift();
+    await ana.locator('#refresh').click();
+    await ana.locator('#queue tr', { hasText: 'demo-hold-legal' }).waitFor();
+    // Swapped in place: the page (and what it holds) is the same one.
+    expect(await ana.evaluate('window.offboardMarker')).toBe(1);
+    expect(refusals).toEqual([]);
+    await ana.context().close();
   });
 
   it('passes axe (WCAG 2.2 AA) on every console page in English and Simplified Chinese', async () => {

@@ -198,6 +198,18 @@ export function QueuePageView(
             {text(lang, 'console.queue.apply')}
           </button>
         </form>
+        <p>
+          <a
+            href={`/console${queueQuery(filter, props.queue.page)}`}
+            hx-get={`/console/queue${queueQuery(filter, props.queue.page)}`}
+            hx-target="#queue"
+            hx-swap="innerHTML"
+            id="refresh"
+            safe
+          >
+            {text(lang, 'console.queue.refresh')}
+          </a>
+        </p>
         <div
           id="queue"
           hx-get={`/console/queue${queueQuery(filter, props.queue.page)}`}
