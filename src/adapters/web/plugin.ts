@@ -55,6 +55,10 @@ export async function registerWeb(
   const css = readFileSync(CSS_FILE);
 
   await app.register(async (web) => {
+    // Pages are not the API: they stay out of the OpenAPI document.
+    web.addHook('onRoute', (route) => {
+      route.schema = { ...route.schema, hide: true };
+    });
     await web.register(cookie);
     // Helmet's page headers (Origin-Agent-Cluster, X-DNS-Prefetch-Control, ...) with the
     // pages' CSP; security-headers.ts applies the shared table last, with the same CSP.
