@@ -99,6 +99,7 @@ const SAMPLES: { [C in TemplatedCode]: ErrorParams<C> } = {
     rule: 'asks_for_one_time_code',
     reason: 'support never asks for a one-time code',
   },
+  OFFBOARD_ERR_PROPOSAL_CHANGED: { approvalId: 'apr_1', action: 'hold.lift' },
   OFFBOARD_ERR_NO_CLOSURE: { accountId: 'acct-1', awaiting: 'confirmation' },
   OFFBOARD_ERR_TOO_MANY_ATTEMPTS: { accountId: 'acct-1', attempts: 5 },
   OFFBOARD_ERR_TOO_EARLY: { accountId: 'acct-1', enableFrom: new Date('2026-01-02T00:00:00Z') },

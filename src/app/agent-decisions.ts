@@ -9,6 +9,7 @@ import type { Actor, AppContext } from './context.js';
 import { hasActiveHold, liftHold } from './holds.js';
 import { record } from './notifications.js';
 import { postClosureOutcome } from './tickets.js';
+import { readProposal } from './proposals.js';
 
 /*
  * Support decisions. Escalating and rejecting a closure, and placing a hold, make things
@@ -166,15 +167,24 @@ export interface ApprovalOutcome {
   closure: Closure | null;
 }
 
-/** The second agent approves: the override happens now, recorded with both agents. */
+/**
+ * The second agent approves: the override happens now, recorded with both agents. With
+ * `proposalHash` (the console always sends it), the approval holds only for the proposal
+ * the approver read (proposals.ts).
+ */
 export async function approveRequest(
   ctx: AppContext,
   rules: EligibilityRules,
-  input: { approvalId: string; agentId: string },
+  input: { approvalId: string; agentId: string; proposalHash?: string },
 ): Promise<ApprovalOutcome> {
   const row = await pendingApproval(ctx, input.approvalId);
   if (row.requestedBy === input.agentId) {
     throw raise('OFFBOARD_ERR_FOUR_EYES', { agentId: input.agentId, action: row.action });
+  }
+  if (input.proposalHash !== undefined) {
+    const { hash } = await readProposal(ctx, row);
+    if (hash !== input.proposalHash)
+      throw raise('OFFBOARD_ERR_PROPOSAL_CHANGED', { approvalId: row.id, action: row.action });
   }
   const now = ctx.clock.now();
   const settle = async (repos: Repositories) => {
@@ -193,6 +203,8 @@ export async function approveRequest(
         action: row.action,
         subject: row.subject,
         requestedBy: row.requestedBy,
+        // What the approver read, when they approved through the console.
+        ...(input.proposalHash === undefined ? {} : { proposalHash: input.proposalHash }),
       },
       now,
     });

@@ -50,6 +50,8 @@ export const ERROR_CATALOGUE = {
     'The credentials are valid but lack the scope or role this operation requires.',
   OFFBOARD_ERR_FOUR_EYES:
     'A second agent must approve: the agent who asked for an override cannot approve it.',
+  OFFBOARD_ERR_PROPOSAL_CHANGED:
+    'The override changed after the approving agent read it (its proposal hash no longer matches): read it again before approving.',
   OFFBOARD_ERR_INVALID_REQUEST:
     'The HTTP request is malformed (bad JSON, not UTF-8, a wrong type, an unknown or missing field); the message names what is wrong.',
   OFFBOARD_ERR_BODY_TOO_LARGE: 'The request body is larger than the service accepts.',
@@ -275,6 +277,8 @@ export const ERROR_TEMPLATES = {
     `the reply was not sent: ${p.reason} (rule ${p.rule})`,
   OFFBOARD_ERR_FOUR_EYES: (p: { agentId: string; action: string }) =>
     `${p.agentId} asked for this ${p.action}; a different agent must approve it`,
+  OFFBOARD_ERR_PROPOSAL_CHANGED: (p: { approvalId: string; action: string }) =>
+    `the ${p.action} of approval ${p.approvalId} changed since you read it; read it again before approving`,
   // The account names where to read the latest code; the words are the same for every account.
   OFFBOARD_ERR_BAD_CODE: (_p: { accountId: string }) => 'the code is wrong or expired',
   OFFBOARD_ERR_REVERIFICATION_REQUIRED: (p: { accountId: string }) =>

@@ -12,13 +12,20 @@
  */
 import { DAY, HOUR, MINUTE, SECOND } from './duration.js';
 import type { Blocker, BlockerCode, Verdict } from './eligibility.js';
-import type { Lang, LanguagePack, MessageKey, Template, TimeUnit } from './message-keys.js';
+import type {
+  Lang,
+  LanguagePack,
+  MessageKey,
+  PageKey,
+  Template,
+  TimeUnit,
+} from './message-keys.js';
 import { LANGS, MESSAGE_KEYS } from './message-keys.js';
 import { EN } from './messages-en.js';
 import { ZH_CN } from './messages-zh-cn.js';
 
-export { LANGS, MESSAGE_KEYS } from './message-keys.js';
-export type { Lang, MessageKey, Template } from './message-keys.js';
+export { LANGS, MESSAGE_KEYS, PAGE_KEYS } from './message-keys.js';
+export type { Lang, MessageKey, PageKey, Template } from './message-keys.js';
 
 /** Holders see what they may be told; agents also see hold kinds, reasons and details. */
 export type Audience = 'holder' | 'agent';
@@ -222,4 +229,17 @@ export function relativeTime(deltaMs: number, lang: Lang): string {
   const shown = parts.slice(0, 2).filter(([count]) => count > 0);
   const text = shown.map(([count, unit]) => time.count(count, unit)).join(' ');
   return future ? time.future(text) : time.past(text);
+}
+
+/** A page's sentence in one language, its `{name}` parameters filled in (plain text: the page escapes it). */
+export function pageText(lang: Lang, key: PageKey, params: Record<string, string> = {}): string {
+  return PACKS[lang].pages[key].replace(
+    /\{(\w+)\}/g,
+    (whole, name: string) => params[name] ?? whole,
+  );
+}
+
+/** A holder-facing word for an enumerated value (an order side, a closure state), in one language. */
+export function valueWord(lang: Lang, name: string, value: string): string {
+  return PACKS[lang].values[name]?.[value] ?? value;
 }

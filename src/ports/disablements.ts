@@ -11,6 +11,8 @@ export interface OpenDisablement {
 export interface DisablementRepository {
   /** The account's disablement not yet enabled again, if any. */
   findOpen(accountId: string): Promise<OpenDisablement | null>;
+  /** Disablements not yet enabled again, longest-standing first (the agents' queue). */
+  listOpen(limit: number): Promise<(OpenDisablement & { accountId: string })[]>;
   /** Records a new disablement and returns its id. The free-text reason stays here, never in the audit chain. */
   insert(input: {
     accountId: string;

@@ -1,3 +1,4 @@
+import type { AgentSignInLinkRepository } from './agent-sign-in-links.js';
 import type { ApiKeyRepository } from './api-keys.js';
 import type { ApprovalRepository } from './approvals.js';
 import type { AuditRepository } from './audit.js';
@@ -21,6 +22,7 @@ export interface Repositories {
   readonly disableLinks: DisableLinkRepository;
   readonly holderTokens: HolderTokenRepository;
   readonly tickets: TicketRepository;
+  readonly agentSignInLinks: AgentSignInLinkRepository;
 }
 
 /** Runs work in one transaction. */

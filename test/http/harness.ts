@@ -42,6 +42,8 @@ export interface Harness {
   app: App;
   clock: FixedClock;
   url: string;
+  /** Where the service listens (`http://127.0.0.1:PORT`) with the http transport; null with inject. */
+  base: string | null;
   /** The key statements are signed with. */
   signingKey: SigningKey;
   keys: Record<'read' | 'write' | 'admin' | 'all', string>;
@@ -158,6 +160,7 @@ export async function openHarness(
     app,
     clock,
     url: test.url,
+    base,
     signingKey,
     keys,
     holder: (accountId, ttlMs = 60 * DAY) =>

@@ -32,6 +32,7 @@ import { registerTicketRoutes } from './routes/tickets.js';
 import { IdempotencyHeaders } from './schemas.js';
 import type { AgentVerifier } from './tokens.js';
 import { installSecurityHeaders } from './security-headers.js';
+import type { PageModule } from '../web/plugin.js';
 
 export type App = FastifyInstance<
   RawServerDefault,
@@ -62,6 +63,11 @@ export interface HttpDeps {
   trustProxy?: boolean;
   /** Where statement exports go and what signs them; without it, export routes answer OFFBOARD_ERR_SIGNING_KEY. */
   statements?: StatementsConfig;
+  /**
+   * The web pages (src/adapters/web): every page module by default (web/modules.ts: the
+   * holder's /account, the agents' /console), the ones given, or none with `false`.
+   */
+  web?: false | readonly PageModule[];
 }
 
 /** Everything routes share. */
@@ -70,6 +76,8 @@ export interface Services {
   secret: string;
   metrics: HttpMetrics;
   worker: WorkerProbe | null;
+  /** Checks agent tokens (the agent console's sign-in takes one too). */
+  agents: AgentVerifier;
 }
 
 export const VERSION = '0.1.0';
@@ -118,6 +126,7 @@ export async function buildApp(deps: HttpDeps): Promise<App> {
     secret: deps.tokenSecret,
     metrics: new HttpMetrics(),
     worker: deps.worker ?? null,
+    agents: deps.agentKeys,
   };
 
   installBodyParsers(app);
@@ -182,6 +191,13 @@ export async function buildApp(deps: HttpDeps): Promise<App> {
   registerAgentRoutes(app, services);
   registerTicketRoutes(app, services);
   registerExportRoutes(app, services, deps.statements ?? null);
+  if (deps.web !== false) {
+    const web = await import('../web/plugin.js');
+    await web.registerWeb(app, services, {
+      pages: deps.web ?? (await import('../web/modules.js')).PAGE_MODULES,
+      statements: deps.statements ?? null,
+    });
+  }
   return app;
 }
 

@@ -44,6 +44,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   OFFBOARD_ERR_FOUR_EYES: 403,
   // Well-formed, but the words must change before support may send them.
   OFFBOARD_ERR_UNSAFE_REPLY: 422,
+  OFFBOARD_ERR_PROPOSAL_CHANGED: 409,
   OFFBOARD_ERR_INVALID_REQUEST: 400,
   OFFBOARD_ERR_BODY_TOO_LARGE: 413,
   OFFBOARD_ERR_URI_TOO_LONG: 414,

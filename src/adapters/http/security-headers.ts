@@ -6,11 +6,43 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
  * over-long parameter: `frameworkErrors`), and the ones Node's HTTP parser refuses before
  * Fastify sees a request (a malformed Content-Length: `clientErrorHandler`, raw bytes).
  *
- * Not @fastify/helmet: its headers are set by an onRequest hook, which the last two paths
- * never reach, so it would need this table beside it anyway and the two could drift apart.
+ * Not @fastify/helmet for the API: its headers are set by an onRequest hook, which the last
+ * two paths never reach, so it would need this table beside it anyway and the two could
+ * drift apart. The web pages (src/adapters/web) do register helmet, in their own scope, for
+ * the headers only pages need; their CSP is this table's WEB_CSP, given to helmet too, and
+ * this table is applied last, so the two cannot disagree.
  */
 
 const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+/** The paths the web pages answer (src/adapters/web): they load their own script and style. */
+export const WEB_PREFIXES = ['/account', '/console', '/assets/', '/language'] as const;
+
+/**
+ * The pages' CSP: scripts and styles from the app itself only (htmx and one stylesheet,
+ * both served by the app), no inline script or style, forms post only to the app.
+ */
+export const WEB_CSP_DIRECTIVES: Readonly<Record<string, readonly string[]>> = {
+  'default-src': ["'none'"],
+  'script-src': ["'self'"],
+  'style-src': ["'self'"],
+  'img-src': ["'self'"],
+  'connect-src': ["'self'"],
+  'form-action': ["'self'"],
+  'frame-ancestors': ["'none'"],
+  'base-uri': ["'none'"],
+};
+
+export const WEB_CSP = Object.entries(WEB_CSP_DIRECTIVES)
+  .map(([name, values]) => `${name} ${values.join(' ')}`)
+  .join('; ');
+
+export function isWebPath(url: string): boolean {
+  const path = url.split('?')[0] ?? url;
+  return WEB_PREFIXES.some((p) =>
+    p.endsWith('/') ? path.startsWith(p) : path === p || path.startsWith(`${p}/`),
+  );
+}
 
 const ALWAYS: Readonly<Record<string, string>> = {
   'x-content-type-options': 'nosniff',
@@ -31,7 +63,9 @@ const NOT_DOCS: Readonly<Record<string, string>> = {
 
 /** The security headers for an answer to `url` (the docs page brings its own CSP: it needs its scripts). */
 export function securityHeaders(url: string): Record<string, string> {
-  return url.startsWith('/docs') ? { ...ALWAYS } : { ...ALWAYS, ...NOT_DOCS };
+  if (url.startsWith('/docs')) return { ...ALWAYS };
+  if (isWebPath(url)) return { ...ALWAYS, ...NOT_DOCS, 'content-security-policy': WEB_CSP };
+  return { ...ALWAYS, ...NOT_DOCS };
 }
 
 export function applySecurityHeaders(reply: FastifyReply, url: string): void {

@@ -1,3 +1,4 @@
+import type { ConsoleTables } from './console.table.js';
 import type { HttpTables } from './http.table.js';
 import type { LedgerTables } from './ledger.table.js';
 import type { PlatformTables } from './platform.table.js';
@@ -11,4 +12,5 @@ export type OffboardTables = LedgerTables &
   HttpTables &
   TokenTables &
   PlatformTables &
-  TicketTables;
+  TicketTables &
+  ConsoleTables;

@@ -23,6 +23,23 @@ export class KyselyDisablementRepository implements DisablementRepository {
     };
   }
 
+  async listOpen(limit: number): Promise<(OpenDisablement & { accountId: string })[]> {
+    const rows = await this.db
+      .selectFrom('disablements')
+      .select(['id', 'account_id', 'disabled_at', 'enable_not_before'])
+      .where('enabled_at', 'is', null)
+      .orderBy('disabled_at', 'asc')
+      .orderBy('id', 'asc')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => ({
+      id: Number(row.id),
+      accountId: row.account_id,
+      disabledAt: new Date(Number(row.disabled_at)),
+      enableNotBefore: new Date(Number(row.enable_not_before)),
+    }));
+  }
+
   async insert(input: {
     accountId: string;
     disabledAt: Date;

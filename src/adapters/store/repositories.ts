@@ -1,4 +1,5 @@
 import type { Repositories, Store, UnitOfWork } from '../../ports/unit-of-work.js';
+import { KyselyAgentSignInLinkRepository } from './agent-sign-in-link-repository.js';
 import { KyselyApiKeyRepository } from './api-key-repository.js';
 import { KyselyApprovalRepository } from './approval-repository.js';
 import { KyselyAuditRepository } from './audit-repository.js';
@@ -25,6 +26,7 @@ function repositoriesOn(database: Database, db: Db): Repositories {
     disableLinks: new KyselyDisableLinkRepository(db),
     holderTokens: new KyselyHolderTokenRepository(db),
     tickets: new KyselyTicketRepository(db),
+    agentSignInLinks: new KyselyAgentSignInLinkRepository(db),
   };
 }
 

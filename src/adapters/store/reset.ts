@@ -36,6 +36,7 @@ export const OWN_TABLES: readonly string[] = [
   'idempotency_keys',
   'approvals',
   'holder_token_cutoffs',
+  'agent_sign_in_links',
   'platform_idempotency_keys',
   'tickets',
   'ticket_messages',

@@ -40,10 +40,17 @@ const sandboxModule = () => import('../../platform-http/sandbox-server.js');
 const clientModule = () => import('../../platform-http/client.js');
 
 const DEMO_WHALE_TRANSACTIONS = 20_000;
+// Loaded when the command runs: `offboard --help` must not load the database stack.
+const agentSignInModule = () => import('../../../app/agent-sign-in.js');
+
+/**
+ * The demo's agents: support reads, compliance decides, and a supervisor (admin) gives
+ * the second pair of eyes an override needs.
+ */
 const DEMO_AGENTS: readonly { id: string; roles: AgentRole[] }[] = [
-  { id: 'agent-ada', roles: ['support', 'compliance', 'admin'] },
-  // A second agent, so overrides can get their four-eyes approval in the demo.
+  { id: 'agent-ana', roles: ['support'] },
   { id: 'agent-bo', roles: ['compliance'] },
+  { id: 'agent-cy', roles: ['compliance', 'admin'] },
 ];
 
 /** The same policy with another grace period everywhere: the demo shows a closure finish in a minute, not a week. */
@@ -153,6 +160,7 @@ export function registerDemo(program: Command, deps: CliDeps, exit: ExitBox): vo
               agents.signingKey,
               ttlMs,
               opts.grace,
+              ctx.app.publicUrl,
             );
             const info = {
               url: server.url,
@@ -283,7 +291,8 @@ async function refuseNonDemoData(database: Database): Promise<void> {
 
 interface DemoCredentials {
   apiKey: string;
-  agents: { id: string; roles: AgentRole[]; token: string }[];
+  /** `console`: a one-time sign-in link to the agent console. */
+  agents: { id: string; roles: AgentRole[]; token: string; console: string }[];
   holders: Record<string, string>;
   expiresAt: string;
   grace: string;
@@ -295,6 +304,7 @@ async function demoCredentials(
   agentKey: KeyObject | null,
   ttlMs: number,
   grace: string,
+  url: string,
 ): Promise<DemoCredentials> {
   const now = ctx.clock.now();
   const secret = await (await tokensModule()).tokenSecret(ctx.database, env);
@@ -310,12 +320,17 @@ async function demoCredentials(
   const holders: Record<string, string> = {};
   for (const id of SCENARIO_IDS) holders[id] = mintHolderToken(secret, id, now, ttlMs).token;
   // With an identity provider configured, agents sign in there: offboard has no key to mint with.
-  const agents = agentKey
-    ? DEMO_AGENTS.map((a) => ({
+  const { createAgentSignInLink } = await agentSignInModule();
+  const agents = [];
+  if (agentKey)
+    for (const a of DEMO_AGENTS) {
+      const link = await createAgentSignInLink(ctx.app, { agentId: a.id, roles: a.roles, ttlMs });
+      agents.push({
         ...a,
         token: mintAgentToken(agentKey, a.id, a.roles, now, ttlMs).token,
-      }))
-    : [];
+        console: `${url}/console/sign-in?link=${link.token}`,
+      });
+    }
   return {
     apiKey: key,
     agents,
@@ -365,6 +380,10 @@ function demoText(
     '',
     `agent tokens (until ${info.expiresAt}):`,
     ...info.agents.map((a) => `  ${a.id.padEnd(10)} ${a.roles.join(',').padEnd(24)} ${a.token}`),
+    '',
+    'agent console sign-in links (one-time each; open one per browser profile):',
+    ...info.agents.map((a) => `  ${a.id.padEnd(10)} ${a.console}`),
+    `  console   ${info.url}/console`,
     '',
     `holder tokens (until ${info.expiresAt}):`,
     ...Object.entries(info.holders).map(([id, t]) => `  ${id.padEnd(24)} ${t}`),

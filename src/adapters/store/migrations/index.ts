@@ -5,6 +5,7 @@ import { holderTokensMigration } from './004-holder-tokens.js';
 import { platformIdempotencyMigration } from './005-platform-idempotency.js';
 import { auditChainsMigration } from './006-audit-chains.js';
 import { ticketsMigration } from './007-tickets.js';
+import { agentSignInLinksMigration } from './009-agent-sign-in-links.js';
 import type { OffboardMigration } from './types.js';
 
 /** Every migration, in order. Append only: a shipped migration never changes. */
@@ -16,4 +17,5 @@ export const MIGRATIONS: readonly OffboardMigration[] = [
   platformIdempotencyMigration,
   auditChainsMigration,
   ticketsMigration,
+  agentSignInLinksMigration,
 ];

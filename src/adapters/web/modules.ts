@@ -1,0 +1,5 @@
+import { consoleModule } from './console/module.js';
+import type { PageModule } from './plugin.js';
+
+/** Every module of pages the service serves, in the order their routes are registered. */
+export const PAGE_MODULES: readonly PageModule[] = [consoleModule];
