@@ -7,6 +7,7 @@ import type { DisablementRepository } from './disablements.js';
 import type { HolderTokenRepository } from './holder-tokens.js';
 import type { MailboxRepository } from './mailbox.js';
 import type { OutboxRepository } from './outbox.js';
+import type { SignInLinkRepository } from './sign-in-links.js';
 
 /** Every repository the use cases use, one per aggregate. */
 export interface Repositories {
@@ -19,6 +20,7 @@ export interface Repositories {
   readonly disablements: DisablementRepository;
   readonly disableLinks: DisableLinkRepository;
   readonly holderTokens: HolderTokenRepository;
+  readonly signInLinks: SignInLinkRepository;
 }
 
 /** Runs work in one transaction. */

@@ -10,6 +10,7 @@ import { KyselyDisablementRepository } from './disablement-repository.js';
 import { KyselyHolderTokenRepository } from './holder-token-repository.js';
 import { KyselyMailboxRepository } from './mailbox-repository.js';
 import { KyselyOutboxRepository } from './outbox-repository.js';
+import { KyselySignInLinkRepository } from './sign-in-link-repository.js';
 
 /** Every repository, bound to `db`: the database's pool, or one transaction on it. */
 function repositoriesOn(database: Database, db: Db): Repositories {
@@ -23,6 +24,7 @@ function repositoriesOn(database: Database, db: Db): Repositories {
     disablements: new KyselyDisablementRepository(db),
     disableLinks: new KyselyDisableLinkRepository(db),
     holderTokens: new KyselyHolderTokenRepository(db),
+    signInLinks: new KyselySignInLinkRepository(db),
   };
 }
 

@@ -36,6 +36,7 @@ export const OWN_TABLES: readonly string[] = [
   'idempotency_keys',
   'approvals',
   'holder_token_cutoffs',
+  'sign_in_links',
   'platform_idempotency_keys',
   'offboard_migrations',
   'offboard_migrations_lock',

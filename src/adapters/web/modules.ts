@@ -1,4 +1,5 @@
+import { holderPages } from './holder/routes.js';
 import type { PageModule } from './plugin.js';
 
 /** Every module of pages the service serves, in the order their routes are registered. */
-export const PAGE_MODULES: readonly PageModule[] = [];
+export const PAGE_MODULES: readonly PageModule[] = [holderPages];
