@@ -30,6 +30,9 @@ const scenariosModule = () => import('../../ledger/scenarios.js');
 // Loaded when the command runs: `offboard --help` must not load the database stack.
 const apiKeysModule = () => import('../../../app/api-keys.js');
 
+// Loaded when the command runs: `offboard --help` must not load the database stack.
+const signInLinksModule = () => import('../../../app/sign-in-links.js');
+
 const DEMO_WHALE_TRANSACTIONS = 20_000;
 const DEMO_AGENTS: readonly { id: string; roles: AgentRole[] }[] = [
   { id: 'agent-ada', roles: ['support', 'compliance', 'admin'] },
@@ -126,6 +129,7 @@ export function registerDemo(program: Command, deps: CliDeps, exit: ExitBox): vo
               agents.signingKey,
               ttlMs,
               opts.grace,
+              server.url,
             );
             const info = {
               url: server.url,
@@ -181,6 +185,8 @@ interface DemoCredentials {
   apiKey: string;
   agents: { id: string; roles: AgentRole[]; token: string }[];
   holders: Record<string, string>;
+  /** One-time links into the holder's page, per scenario account still open. */
+  signInLinks: Record<string, string>;
   expiresAt: string;
   grace: string;
 }
@@ -191,6 +197,7 @@ async function demoCredentials(
   agentKey: KeyObject | null,
   ttlMs: number,
   grace: string,
+  url: string,
 ): Promise<DemoCredentials> {
   const now = ctx.clock.now();
   const secret = await (await tokensModule()).tokenSecret(ctx.database, env);
@@ -205,6 +212,17 @@ async function demoCredentials(
   const { mintAgentToken, mintHolderToken } = await tokensModule();
   const holders: Record<string, string> = {};
   for (const id of SCENARIO_IDS) holders[id] = mintHolderToken(secret, id, now, ttlMs).token;
+  const { issueSignInLink } = await signInLinksModule();
+  const signInLinks: Record<string, string> = {};
+  for (const id of SCENARIO_IDS) {
+    // An account an earlier run disabled or closed gets no link: it cannot sign in.
+    const link = await issueSignInLink(ctx.app, id, now, ttlMs).catch((error: unknown) => {
+      if (error instanceof OffboardError && error.code === 'OFFBOARD_ERR_ACCOUNT_NOT_ACTIVE')
+        return null;
+      throw error;
+    });
+    if (link) signInLinks[id] = `${url}/account/sign-in?token=${link.token}`;
+  }
   // With an identity provider configured, agents sign in there: offboard has no key to mint with.
   const agents = agentKey
     ? DEMO_AGENTS.map((a) => ({
@@ -216,6 +234,7 @@ async function demoCredentials(
     apiKey: key,
     agents,
     holders,
+    signInLinks,
     expiresAt: new Date(now.getTime() + ttlMs).toISOString(),
     grace,
   };
@@ -254,6 +273,9 @@ function demoText(
     '',
     `holder tokens (until ${info.expiresAt}):`,
     ...Object.entries(info.holders).map(([id, t]) => `  ${id.padEnd(24)} ${t}`),
+    '',
+    `the holder's page: one-time sign-in links (each works once, until ${info.expiresAt}):`,
+    ...Object.entries(info.signInLinks).map(([id, link]) => `  ${id.padEnd(24)} ${link}`),
     '',
     'Try it (demo-clean closes a minute after confirmation):',
     `  H=${clean}`,
