@@ -40,10 +40,14 @@ export async function loadAccount(
   const facts = await ctx.app.platform.facts(accountId);
   if (!facts) throw new OffboardError('OFFBOARD_ERR_UNKNOWN_ACCOUNT', `no account "${accountId}"`);
   const now = ctx.clock.now();
-  const [{ closure }, { verdict }] = await Promise.all([
+  // The open closure when there is one: `latest` orders by request instant, and a request
+  // made in the same instant as a cancelled one must not hide behind it.
+  const [open, { closure: latest }, { verdict }] = await Promise.all([
+    ctx.app.repos.closures.findOpen(accountId),
     closureStatus(ctx.app, accountId),
     checkEligibility(ctx.app, ctx.rules, accountId, { now, lang, audience: 'holder' }),
   ]);
+  const closure = open?.closure ?? latest;
   const told = holderVerdict(verdict, lang);
   const state: PageState =
     facts.status === 'closed'
