@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueSignInLink } from '../../src/app/sign-in-links.js';
+import { BuiltinLedger } from '../../src/adapters/ledger/ledger.js';
 import { PAGE_MODULES } from '../../src/adapters/web/modules.js';
 import { DAY, openHarness } from '../http/harness.js';
 import type { Harness } from '../http/harness.js';
@@ -125,6 +126,21 @@ describe('the holder’s page', () => {
     const zh = await get('/account', cookie, { 'accept-language': 'zh-CN,zh;q=0.9' });
     expect(zh.body).toContain('您的账户需要经过我们团队的审核后才能注销。');
     expect(zh.body).toContain('注销前需要处理的事项');
+  });
+
+  it('escapes what the platform says: a hostile app name is text, not markup', async () => {
+    const ledger = new BuiltinLedger(h.ctx.database, h.clock);
+    await ledger.grantAuthorization('demo-cooling-off', {
+      id: 'auth-hostile',
+      kind: 'oauth',
+      name: '<script>alert("x")</script><img src=x onerror=alert(1)>',
+    });
+    const { cookie } = await signIn(h, probe.kit(), 'demo-cooling-off');
+    const page = await get('/account', cookie);
+    expect(page.status).toBe(200);
+    expect(page.body).not.toContain('<script>alert');
+    expect(page.body).not.toContain('<img src=x');
+    expect(page.body).toContain('&lt;script>alert(&#34;x&#34;)&lt;/script>&lt;img src=x');
   });
 
   it('takes the language from the cookie before Accept-Language', async () => {
