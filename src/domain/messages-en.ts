@@ -20,7 +20,7 @@ export const EN: LanguagePack = {
     'signin.how':
       'Open the sign-in link your platform gave you: it signs you in here for 30 minutes.',
     'signin.sandbox':
-      'In the sandbox, `offboard demo` prints a one-time sign-in link for each demo account.',
+      'In the sandbox, the demo lists a one-time sign-in link for each demo account.',
     'signin.invalid': 'This sign-in link is invalid, expired or already used. Ask for a new one.',
     'signin.revoked': 'This account was disabled, so its earlier sign-ins no longer work.',
     'account.title': 'Your account',

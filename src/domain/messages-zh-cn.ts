@@ -24,7 +24,7 @@ export const ZH_CN: LanguagePack = {
     'error.unexpected': '暂时无法完成该操作，请稍后再试。',
     'signin.title': '登录您的账户',
     'signin.how': '请打开平台提供给您的登录链接：它会让您在此登录 30 分钟。',
-    'signin.sandbox': '在沙盒环境中，`offboard demo` 会为每个演示账户打印一个一次性登录链接。',
+    'signin.sandbox': '在沙盒环境中，演示程序会为每个演示账户列出一个一次性登录链接。',
     'signin.invalid': '此登录链接无效、已过期或已被使用。请重新获取一个链接。',
     'signin.revoked': '该账户已被停用，之前的登录均已失效。',
     'account.title': '您的账户',

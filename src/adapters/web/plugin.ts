@@ -72,6 +72,10 @@ export async function registerWeb(
       hsts: false, // the shared table sets it
     });
     installFormParser(web);
+    // Pages are not API: the OpenAPI document leaves them out (docs/web.md lists them).
+    web.addHook('onRoute', (route) => {
+      route.schema = { ...route.schema, hide: true };
+    });
     web.setErrorHandler(async (error, request, reply) => answerWithPage(error, request, reply));
 
     web.get(HTMX_PATH, async (_request, reply) =>
