@@ -30,6 +30,8 @@ export interface Shooter {
   /** http://127.0.0.1:PORT */
   base: string;
   browser: Browser;
+  /** The secret holder tokens are signed with (holder pages sign in with one). */
+  tokenSecret: string;
   /** Where PNGs go: docs/screenshots/NAME. */
   out(name: string): string;
 }
@@ -65,16 +67,24 @@ async function main(): Promise<void> {
   let app: App | null = null;
   try {
     await seedScenarios(ctx.database, clock, { whaleTransactions: 20 });
+    const secret = await tokenSecret(ctx.database, {});
     app = await buildApp({
       ctx,
-      tokenSecret: await tokenSecret(ctx.database, {}),
+      tokenSecret: secret,
       agentKeys: await agentKeys(ctx.database, {}),
     });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
     browser = await launchBrowser();
     mkdirSync(outDir, { recursive: true });
-    const shooter: Shooter = { ctx, app, base, browser, out: (name) => join(outDir, name) };
+    const shooter: Shooter = {
+      ctx,
+      app,
+      base,
+      browser,
+      tokenSecret: secret,
+      out: (name) => join(outDir, name),
+    };
     for (const file of readdirSync(modulesDir)
       .filter((f) => f.endsWith('.ts'))
       .sort()) {

@@ -9,6 +9,7 @@ import type { HolderTokenRepository } from './holder-tokens.js';
 import type { MailboxRepository } from './mailbox.js';
 import type { OutboxRepository } from './outbox.js';
 import type { TicketRepository } from './tickets.js';
+import type { SignInLinkRepository } from './sign-in-links.js';
 
 /** Every repository the use cases use, one per aggregate. */
 export interface Repositories {
@@ -23,6 +24,7 @@ export interface Repositories {
   readonly holderTokens: HolderTokenRepository;
   readonly tickets: TicketRepository;
   readonly agentSignInLinks: AgentSignInLinkRepository;
+  readonly signInLinks: SignInLinkRepository;
 }
 
 /** Runs work in one transaction. */

@@ -16,6 +16,7 @@ import type { Dialect } from '../../src/adapters/store/database.js';
 import { listMail } from '../../src/adapters/store/mailbox-repository.js';
 import { openContext } from '../../src/main/context.js';
 import type { Context } from '../../src/main/context.js';
+import type { PolicyDocument } from '../../src/domain/policy.js';
 import { FixedClock } from '../../src/ports/clock.js';
 import { createTestDatabase } from '../support/databases.js';
 
@@ -74,11 +75,21 @@ export interface Answer {
 
 export async function openHarness(
   dialect: Dialect,
-  options: { env?: NodeJS.ProcessEnv; deps?: Partial<HttpDeps>; transport?: Transport } = {},
+  options: {
+    env?: NodeJS.ProcessEnv;
+    deps?: Partial<HttpDeps>;
+    transport?: Transport;
+    policy?: PolicyDocument;
+  } = {},
 ): Promise<Harness> {
   const test = await createTestDatabase(dialect);
   const clock = new FixedClock(T0);
-  const ctx = await openContext({ db: test.url, env: { ...options.env }, clock });
+  const ctx = await openContext({
+    db: test.url,
+    env: { ...options.env },
+    clock,
+    ...(options.policy ? { policy: options.policy } : {}),
+  });
   await seedScenarios(ctx.database, clock, { whaleTransactions: 50 });
   const exportsDir = mkdtempSync(join(tmpdir(), 'offboard-exports-'));
   const signingKey = await generateSigningKey(join(exportsDir, 'signing-key.pem'));

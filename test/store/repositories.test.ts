@@ -95,6 +95,30 @@ describe.each(DIALECTS)('repositories on %s', (dialect) => {
     expect(await store.repos.disableLinks.problem('hash-never-issued')).toBe('unknown');
   });
 
+  it('uses a sign-in link once, and never after it expires; of two racing uses one wins', async () => {
+    const link = (tokenHash: string, ttlMs: number) =>
+      store.repos.signInLinks.insert({
+        tokenHash,
+        accountId: 'acc-sign-in',
+        createdAt: NOW,
+        expiresAt: new Date(NOW.getTime() + ttlMs),
+      });
+    await link('sign-in-1', 60_000);
+    expect(await store.repos.signInLinks.consume('sign-in-1', NOW)).toBe('acc-sign-in');
+    expect(await store.repos.signInLinks.consume('sign-in-1', NOW)).toBeNull();
+    await link('sign-in-2', 60_000);
+    expect(
+      await store.repos.signInLinks.consume('sign-in-2', new Date(NOW.getTime() + 60_000)),
+    ).toBeNull();
+    expect(await store.repos.signInLinks.consume('sign-in-never-issued', NOW)).toBeNull();
+    await link('sign-in-3', 60_000);
+    const raced = await Promise.all([
+      store.repos.signInLinks.consume('sign-in-3', NOW),
+      store.repos.signInLinks.consume('sign-in-3', NOW),
+    ]);
+    expect(raced.filter((r) => r !== null)).toEqual(['acc-sign-in']);
+  });
+
   it('only ever moves a holder-token cutoff forward', async () => {
     await store.repos.holderTokens.raiseCutoff('acc-cutoff', 2000);
     await store.repos.holderTokens.raiseCutoff('acc-cutoff', 1000);

@@ -16,12 +16,12 @@ import { form, holderCookie, kitProbe, setCookies } from './support.js';
 const probe = kitProbe();
 const echo: PageModule = (web, kit) => {
   web.get('/account/probe', async (request, reply) => {
-    const session = sessionOf(kit, request, 'holder');
+    const who: string = sessionOf(kit, request, 'holder')?.subject ?? 'nobody';
     return sendPage(
       reply,
       200,
       <Layout lang="en" title="<probe>" path="/account/probe" audience="holder">
-        <p safe>{session ? session.subject : 'nobody'}</p>
+        <p safe>{who}</p>
       </Layout>,
     );
   });

@@ -4,10 +4,13 @@ import type { WebKit } from '../../src/adapters/web/kit.js';
 import {
   csrfToken,
   newSession,
+  openSession,
   sealSession,
   SESSION_COOKIES,
 } from '../../src/adapters/web/session.js';
-import type { Answer } from '../http/harness.js';
+import { DEFAULT_POLICY_DOCUMENT } from '../../src/domain/policy.js';
+import type { Policy, PolicyDocument } from '../../src/domain/policy.js';
+import type { Answer, Harness } from '../http/harness.js';
 
 /** A page module that hands its kit to the test, for sessions and CSRF tokens signed like the app's. */
 export function kitProbe(): { module: PageModule; kit(): WebKit } {
@@ -41,4 +44,30 @@ export function setCookies(answer: Answer): string[] {
 /** A URL-encoded form body. */
 export function form(fields: Record<string, string>): string {
   return new URLSearchParams(fields).toString();
+}
+
+/** The default policy with another grace period everywhere (a closure a journey can watch end). */
+export function withGrace(gracePeriodMs: number): PolicyDocument {
+  const change = (p: Policy): Policy => ({ ...p, closure: { ...p.closure, gracePeriodMs } });
+  const base = DEFAULT_POLICY_DOCUMENT;
+  return {
+    base: change(base.base),
+    jurisdictions: new Map([...base.jurisdictions].map(([k, p]) => [k, change(p)])),
+  };
+}
+
+/** Signs `accountId` in through the sign-in route with a holder token; the session cookie and its CSRF token. */
+export async function signIn(
+  h: Harness,
+  kit: WebKit,
+  accountId: string,
+): Promise<{ cookie: string; csrf: string }> {
+  const answer = await h.call('GET', `/account/sign-in?token=${h.holder(accountId)}`);
+  if (answer.status !== 303) throw new Error(`sign-in answered ${answer.status}: ${answer.body}`);
+  const set = setCookies(answer).find((c) => c.startsWith(`${SESSION_COOKIES.holder}=`));
+  if (!set) throw new Error('sign-in set no session cookie');
+  const cookie = set.split(';')[0]!;
+  const session = openSession(kit.key, 'holder', cookie.split('=')[1], h.clock.now());
+  if (!session) throw new Error('the session cookie does not open');
+  return { cookie, csrf: csrfToken(kit.key, session) };
 }

@@ -12,6 +12,7 @@ import { KyselyHolderTokenRepository } from './holder-token-repository.js';
 import { KyselyMailboxRepository } from './mailbox-repository.js';
 import { KyselyOutboxRepository } from './outbox-repository.js';
 import { KyselyTicketRepository } from './ticket-repository.js';
+import { KyselySignInLinkRepository } from './sign-in-link-repository.js';
 
 /** Every repository, bound to `db`: the database's pool, or one transaction on it. */
 function repositoriesOn(database: Database, db: Db): Repositories {
@@ -27,6 +28,7 @@ function repositoriesOn(database: Database, db: Db): Repositories {
     holderTokens: new KyselyHolderTokenRepository(db),
     tickets: new KyselyTicketRepository(db),
     agentSignInLinks: new KyselyAgentSignInLinkRepository(db),
+    signInLinks: new KyselySignInLinkRepository(db),
   };
 }
 

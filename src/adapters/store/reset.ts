@@ -37,6 +37,7 @@ export const OWN_TABLES: readonly string[] = [
   'approvals',
   'holder_token_cutoffs',
   'agent_sign_in_links',
+  'sign_in_links',
   'platform_idempotency_keys',
   'tickets',
   'ticket_messages',

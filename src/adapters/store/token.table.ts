@@ -9,6 +9,16 @@ export interface HolderTokenCutoffTable {
   not_before: EpochMs;
 }
 
+/** The sandbox's one-time sign-in links to the holder's page, by token hash. */
+export interface SignInLinkTable {
+  token_hash: string;
+  account_id: string;
+  created_at: EpochMs;
+  expires_at: EpochMs;
+  used_at: EpochMs | null;
+}
+
 export interface TokenTables {
   holder_token_cutoffs: HolderTokenCutoffTable;
+  sign_in_links: SignInLinkTable;
 }

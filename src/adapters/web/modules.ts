@@ -1,5 +1,6 @@
 import { consoleModule } from './console/module.js';
+import { holderPages } from './holder/routes.js';
 import type { PageModule } from './plugin.js';
 
 /** Every module of pages the service serves, in the order their routes are registered. */
-export const PAGE_MODULES: readonly PageModule[] = [consoleModule];
+export const PAGE_MODULES: readonly PageModule[] = [holderPages, consoleModule];

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
@@ -33,6 +33,10 @@ const require = createRequire(import.meta.url);
 const HTMX_FILE = require.resolve('htmx.org/dist/htmx.min.js');
 /** The stylesheet sits at the package root (`assets/`), three levels above src/ and dist/ alike. */
 const CSS_FILE = new URL('../../../assets/web.css', import.meta.url);
+/** Simplified Chinese for readers without a CJK font (the npm package the PDFs use too). */
+const CJK_FONT_FILE =
+  require.resolve('@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf');
+export const CJK_FONT_PATH = '/assets/fonts/noto-sans-sc-400.ttf';
 
 export interface WebOptions {
   pages: readonly PageModule[];
@@ -72,12 +76,19 @@ export async function registerWeb(
       hsts: false, // the shared table sets it
     });
     installFormParser(web);
+    // Pages are not API: the OpenAPI document leaves them out (docs/web.md lists them).
+    web.addHook('onRoute', (route) => {
+      route.schema = { ...route.schema, hide: true };
+    });
     web.setErrorHandler(async (error, request, reply) => answerWithPage(error, request, reply));
 
     web.get(HTMX_PATH, async (_request, reply) =>
       reply.type('text/javascript; charset=utf-8').send(htmx),
     );
     web.get(CSS_PATH, async (_request, reply) => reply.type('text/css; charset=utf-8').send(css));
+    web.get(CJK_FONT_PATH, async (_request, reply) =>
+      reply.type('font/ttf').send(createReadStream(CJK_FONT_FILE)),
+    );
 
     // The language links: remember the choice, go back where the reader was.
     web.get('/language', async (request, reply) => {

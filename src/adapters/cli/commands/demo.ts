@@ -38,6 +38,8 @@ const apiKeysModule = () => import('../../../app/api-keys.js');
 // Loaded with --platform-http only: the sandbox platform server and offboard's client.
 const sandboxModule = () => import('../../platform-http/sandbox-server.js');
 const clientModule = () => import('../../platform-http/client.js');
+// Loaded when the command runs: `offboard --help` must not load the database stack.
+const signInLinksModule = () => import('../../../app/sign-in-links.js');
 
 const DEMO_WHALE_TRANSACTIONS = 20_000;
 // Loaded when the command runs: `offboard --help` must not load the database stack.
@@ -160,7 +162,7 @@ export function registerDemo(program: Command, deps: CliDeps, exit: ExitBox): vo
               agents.signingKey,
               ttlMs,
               opts.grace,
-              ctx.app.publicUrl,
+              server.url,
             );
             const info = {
               url: server.url,
@@ -294,6 +296,8 @@ interface DemoCredentials {
   /** `console`: a one-time sign-in link to the agent console. */
   agents: { id: string; roles: AgentRole[]; token: string; console: string }[];
   holders: Record<string, string>;
+  /** One-time links into the holder's page, per scenario account still open. */
+  signInLinks: Record<string, string>;
   expiresAt: string;
   grace: string;
 }
@@ -319,6 +323,17 @@ async function demoCredentials(
   const { mintAgentToken, mintHolderToken } = await tokensModule();
   const holders: Record<string, string> = {};
   for (const id of SCENARIO_IDS) holders[id] = mintHolderToken(secret, id, now, ttlMs).token;
+  const { issueSignInLink } = await signInLinksModule();
+  const signInLinks: Record<string, string> = {};
+  for (const id of SCENARIO_IDS) {
+    // An account an earlier run disabled or closed gets no link: it cannot sign in.
+    const link = await issueSignInLink(ctx.app, id, now, ttlMs).catch((error: unknown) => {
+      if (error instanceof OffboardError && error.code === 'OFFBOARD_ERR_ACCOUNT_NOT_ACTIVE')
+        return null;
+      throw error;
+    });
+    if (link) signInLinks[id] = `${url}/account/sign-in?token=${link.token}`;
+  }
   // With an identity provider configured, agents sign in there: offboard has no key to mint with.
   const { createAgentSignInLink } = await agentSignInModule();
   const agents = [];
@@ -335,6 +350,7 @@ async function demoCredentials(
     apiKey: key,
     agents,
     holders,
+    signInLinks,
     expiresAt: new Date(now.getTime() + ttlMs).toISOString(),
     grace,
   };
@@ -387,6 +403,9 @@ function demoText(
     '',
     `holder tokens (until ${info.expiresAt}):`,
     ...Object.entries(info.holders).map(([id, t]) => `  ${id.padEnd(24)} ${t}`),
+    '',
+    `the holder's page: one-time sign-in links (each works once, until ${info.expiresAt}):`,
+    ...Object.entries(info.signInLinks).map(([id, link]) => `  ${id.padEnd(24)} ${link}`),
     '',
     'Try it (demo-clean closes a minute after confirmation):',
     `  H=${clean}`,

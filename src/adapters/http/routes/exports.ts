@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Type } from 'typebox';
 import { exportStatements, STATEMENT_FORMATS } from '../../statements/export-statements.js';
@@ -35,6 +35,71 @@ const EXPORT_ID = '^exp_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]
 // name, and a holder's export ids resolve only inside their own account's folder.
 const accountDir = (root: string, accountId: string) =>
   join(root, createHash('sha256').update(accountId).digest('hex').slice(0, 32));
+
+/** Every file an export may hold, in the order they are listed. */
+export const EXPORT_FILE_NAMES: readonly string[] = FILE_NAMES;
+
+/** The Content-Type of an export's file. */
+export function exportFileType(name: string): string {
+  return CONTENT_TYPES[name] ?? 'application/octet-stream';
+}
+
+/**
+ * Writes a new export of the account's statements (the API's and the web page's), and
+ * answers its id and manifest. The account must exist.
+ */
+export async function exportForAccount(
+  ctx: Services['ctx'],
+  config: StatementsConfig,
+  accountId: string,
+  options: { formats?: StatementFormat[]; from?: Date; to?: Date } = {},
+) {
+  await ctx.jurisdiction(accountId); // 404 for an account that does not exist
+  const id = `exp_${randomUUID()}`;
+  const out = join(accountDir(config.dir, accountId), id);
+  await mkdir(out, { recursive: true });
+  const result = await exportStatements(
+    { platform: ctx.app.platform, clock: ctx.clock, signingKey: await config.signingKey() },
+    accountId,
+    { ...options, out },
+  );
+  return { id, dir: out, manifest: result.manifest };
+}
+
+/** The folder of one of the account's exports (it may not exist); null for an id of the wrong form. */
+export function exportDirOf(config: StatementsConfig, accountId: string, exportId: string) {
+  return new RegExp(EXPORT_ID).test(exportId)
+    ? join(accountDir(config.dir, accountId), exportId)
+    : null;
+}
+
+/** The ids of the account's exports, newest first. */
+export async function exportIds(config: StatementsConfig, accountId: string): Promise<string[]> {
+  const dir = accountDir(config.dir, accountId);
+  const names = (await readdir(dir).catch(() => [] as string[])).filter((n) =>
+    new RegExp(EXPORT_ID).test(n),
+  );
+  const dated = await Promise.all(
+    names.map(async (name) => ({ name, at: (await stat(join(dir, name))).mtimeMs })),
+  );
+  return dated.sort((x, y) => y.at - x.at).map((d) => d.name);
+}
+
+/**
+ * Where one file of one of the account's exports is, when it exists: ids resolve only
+ * inside the account's own folder, and only the files an export holds.
+ */
+export async function exportFilePath(
+  config: StatementsConfig,
+  accountId: string,
+  exportId: string,
+  file: string,
+): Promise<{ path: string; size: number } | null> {
+  if (!new RegExp(EXPORT_ID).test(exportId) || !FILE_NAMES.includes(file)) return null;
+  const path = join(accountDir(config.dir, accountId), exportId, file);
+  const found = await stat(path).catch(() => null);
+  return found?.isFile() ? { path, size: found.size } : null;
+}
 
 function instant(text: string | undefined, field: string): Date | undefined {
   if (text === undefined) return undefined;
@@ -138,19 +203,16 @@ export function registerExportRoutes(
     },
     async (request, reply) => {
       const caller = callerFor(request);
-      const { dir, signingKey } = configured();
-      await ctx.jurisdiction(caller.accountId); // 404 for an account that does not exist
+      const config = configured();
       // Bad dates are refused before a folder is made for the export.
       const from = instant(request.body.from, 'from');
       const to = instant(request.body.to, 'to');
-      const id = `exp_${randomUUID()}`;
-      const out = join(accountDir(dir, caller.accountId), id);
-      await mkdir(out, { recursive: true });
-      const result = await exportStatements(
-        { platform: ctx.app.platform, clock: ctx.clock, signingKey: await signingKey() },
-        caller.accountId,
-        { formats: request.body.formats as StatementFormat[] | undefined, from, to, out },
-      );
+      const { id, manifest } = await exportForAccount(ctx, config, caller.accountId, {
+        formats: request.body.formats as StatementFormat[] | undefined,
+        from,
+        to,
+      });
+      const result = { manifest };
       const names = [...result.manifest.files.map((f) => f.name), MANIFEST_FILE, SIGNATURE_FILE];
       return reply.status(201).send({
         id,
@@ -186,22 +248,22 @@ export function registerExportRoutes(
     },
     async (request, reply) => {
       const caller = callerFor(request);
-      const path = join(
-        accountDir(configured().dir, caller.accountId),
+      const found = await exportFilePath(
+        configured(),
+        caller.accountId,
         request.params.exportId,
         request.params.file,
       );
-      const found = await stat(path).catch(() => null);
-      if (!found?.isFile())
+      if (!found)
         throw new OffboardError(
           'OFFBOARD_ERR_NOT_FOUND',
           `no file ${request.params.file} in export ${request.params.exportId}`,
         );
       return reply
-        .type(CONTENT_TYPES[request.params.file]!)
+        .type(exportFileType(request.params.file))
         .header('content-length', found.size)
         .header('content-disposition', `attachment; filename="${request.params.file}"`)
-        .send(createReadStream(path));
+        .send(createReadStream(found.path));
     },
   );
 

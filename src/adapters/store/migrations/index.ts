@@ -5,6 +5,7 @@ import { holderTokensMigration } from './004-holder-tokens.js';
 import { platformIdempotencyMigration } from './005-platform-idempotency.js';
 import { auditChainsMigration } from './006-audit-chains.js';
 import { ticketsMigration } from './007-tickets.js';
+import { signInLinksMigration } from './008-sign-in-links.js';
 import { agentSignInLinksMigration } from './009-agent-sign-in-links.js';
 import type { OffboardMigration } from './types.js';
 
@@ -17,5 +18,6 @@ export const MIGRATIONS: readonly OffboardMigration[] = [
   platformIdempotencyMigration,
   auditChainsMigration,
   ticketsMigration,
+  signInLinksMigration,
   agentSignInLinksMigration,
 ];
