@@ -4,6 +4,8 @@ import type { AuditRepository } from './audit.js';
 import type { ClosureRepository } from './closures.js';
 import type { DisableLinkRepository } from './disable-links.js';
 import type { DisablementRepository } from './disablements.js';
+import type { ErasureRepository } from './erasures.js';
+import type { PersonalDataRepository } from './personal-data.js';
 import type { HolderTokenRepository } from './holder-tokens.js';
 import type { MailboxRepository } from './mailbox.js';
 import type { OutboxRepository } from './outbox.js';
@@ -19,6 +21,9 @@ export interface Repositories {
   readonly disablements: DisablementRepository;
   readonly disableLinks: DisableLinkRepository;
   readonly holderTokens: HolderTokenRepository;
+  /** Personal data sealed under per-account data keys (crypto-shredding). */
+  readonly personalData: PersonalDataRepository;
+  readonly erasures: ErasureRepository;
 }
 
 /** Runs work in one transaction. */

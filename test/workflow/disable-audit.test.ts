@@ -7,6 +7,7 @@ import { BuiltinLedger } from '../../src/adapters/ledger/ledger.js';
 import { verifyAudit } from '../../src/adapters/store/audit-repository.js';
 import type { Database } from '../../src/adapters/store/database.js';
 import { storeOf } from '../../src/adapters/store/repositories.js';
+import { sandboxKeyring } from '../../src/adapters/crypto/keyring.js';
 import { listMail } from '../../src/adapters/store/mailbox-repository.js';
 import { FixedClock } from '../../src/ports/clock.js';
 import { DIALECTS, openTestDatabase } from '../support/databases.js';
@@ -32,7 +33,7 @@ describe.each(DIALECTS)('disable, enable, disable links and the audit chain [%s]
     await seedScenarios(database, clock, { whaleTransactions: 10 });
     ledger = new BuiltinLedger(database, clock);
     app = {
-      ...storeOf(database),
+      ...storeOf(database, await sandboxKeyring(database)),
       platform: new LedgerPlatform(database, ledger),
       clock,
       linkSecret: 'test-secret',

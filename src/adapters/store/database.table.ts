@@ -1,6 +1,7 @@
 import type { HttpTables } from './http.table.js';
 import type { LedgerTables } from './ledger.table.js';
 import type { PlatformTables } from './platform.table.js';
+import type { RetentionTables } from './retention.table.js';
 import type { TokenTables } from './token.table.js';
 import type { WorkflowTables } from './workflow.table.js';
 
@@ -9,4 +10,5 @@ export type OffboardTables = LedgerTables &
   WorkflowTables &
   HttpTables &
   TokenTables &
-  PlatformTables;
+  PlatformTables &
+  RetentionTables;

@@ -37,6 +37,10 @@ export const OWN_TABLES: readonly string[] = [
   'approvals',
   'holder_token_cutoffs',
   'platform_idempotency_keys',
+  'data_keys',
+  'erasures',
+  'erasure_certificates',
+  'erasure_journal',
   'offboard_migrations',
   'offboard_migrations_lock',
 ];

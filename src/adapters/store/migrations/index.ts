@@ -4,6 +4,7 @@ import { httpMigration } from './003-http.js';
 import { holderTokensMigration } from './004-holder-tokens.js';
 import { platformIdempotencyMigration } from './005-platform-idempotency.js';
 import { auditChainsMigration } from './006-audit-chains.js';
+import { retentionMigration } from './008-retention.js';
 import type { OffboardMigration } from './types.js';
 
 /** Every migration, in order. Append only: a shipped migration never changes. */
@@ -14,4 +15,5 @@ export const MIGRATIONS: readonly OffboardMigration[] = [
   holderTokensMigration,
   platformIdempotencyMigration,
   auditChainsMigration,
+  retentionMigration,
 ];

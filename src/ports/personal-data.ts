@@ -1,0 +1,13 @@
+/**
+ * Personal data offboard stores itself (holder contact in notices, message bodies) is
+ * sealed under a data key of its subject, the account: destroying the key erases every
+ * copy at once, backups included (crypto-shredding). Bound to the caller's transaction.
+ */
+export interface PersonalDataRepository {
+  /** Encrypts `plaintext` under the subject's data key, creating the key on first use. */
+  seal(subject: string, plaintext: string): Promise<string>;
+  /** Decrypts a sealed field; null once the subject's data key has been destroyed. */
+  open(subject: string, sealed: string): Promise<string | null>;
+  /** Destroys the subject's data key; false when it had none (already shredded, or never had data). */
+  shred(subject: string): Promise<boolean>;
+}
