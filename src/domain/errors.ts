@@ -127,7 +127,8 @@ export const ERROR_TEMPLATES = {
       | { problem: 'unknown_format'; got: readonly string[]; allowed: readonly string[] }
       | { problem: 'invalid_instant'; name: 'from' | 'to' }
       | { problem: 'empty_period'; from: Date; to: Date }
-      | { problem: 'cannot_create_folder'; dir: string; cause: string },
+      | { problem: 'cannot_create_folder'; dir: string; cause: string }
+      | { problem: 'bad_journal_line'; file: string; line: number },
   ) => {
     switch (p.problem) {
       case 'unknown_scope':
@@ -142,6 +143,8 @@ export const ERROR_TEMPLATES = {
         return `the period is empty: from ${p.from.toISOString()} is not before to ${p.to.toISOString()}`;
       case 'cannot_create_folder':
         return `cannot create the folder ${p.dir}: ${p.cause}`;
+      case 'bad_journal_line':
+        return `${p.file}:${p.line} is not an erasure journal line ({"accountId","erasedAt","classes"})`;
     }
   },
   // The one internal failure a use case expects (every other is unexpected, and unnamed).
@@ -150,7 +153,7 @@ export const ERROR_TEMPLATES = {
   OFFBOARD_ERR_NOT_FOUND: (
     p:
       | { record: 'api_key' | 'approval'; id: string }
-      | { record: 'erasure' | 'certificate'; id: string }
+      | { record: 'erasure' | 'certificate' | 'journal'; id: string }
       | { record: 'hold'; id: string; accountId: string },
   ) => {
     switch (p.record) {
@@ -160,6 +163,8 @@ export const ERROR_TEMPLATES = {
         return `no erasure is scheduled for "${p.id}" (it is scheduled when the account closes)`;
       case 'certificate':
         return `no erasure certificate "${p.id}"`;
+      case 'journal':
+        return `no erasure journal ${p.id}`;
       case 'approval':
         return `no approval "${p.id}"`;
       case 'hold':

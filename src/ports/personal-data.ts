@@ -10,4 +10,11 @@ export interface PersonalDataRepository {
   open(subject: string, sealed: string): Promise<string | null>;
   /** Destroys the subject's data key; false when it had none (already shredded, or never had data). */
   shred(subject: string): Promise<boolean>;
+  /**
+   * Re-wraps up to `limit` data keys not yet wrapped by the current KEK (KEK rotation; the
+   * data itself is not touched). Returns how many; 0 means rotation is complete.
+   */
+  rewrap(limit: number): Promise<number>;
+  /** How many data keys each KEK id wraps, and which id is current. */
+  usage(): Promise<{ current: string; byKek: Record<string, number> }>;
 }

@@ -64,38 +64,40 @@ export class KyselyPersonalDataRepository implements PersonalDataRepository {
       .execute();
     return this.dataKey(subject, true);
   }
-}
 
-/**
- * Re-wraps up to `limit` data keys not yet under the keyring's current KEK (KEK rotation):
- * the data stays as it is. Returns how many it re-wrapped; 0 means rotation is complete.
- */
-export async function rewrapDataKeys(db: Db, keyring: Keyring, limit: number): Promise<number> {
-  const rows = await db
-    .selectFrom('data_keys')
-    .select(['subject', 'wrapped'])
-    .where('kek_id', '!=', keyring.current.id)
-    .orderBy('subject')
-    .limit(limit)
-    .execute();
-  for (const row of rows) {
-    const key = unwrapDataKey(keyring, row.subject, row.wrapped);
-    await db
-      .updateTable('data_keys')
-      .set({ kek_id: keyring.current.id, wrapped: wrapDataKey(keyring.current, row.subject, key) })
-      .where('subject', '=', row.subject)
-      .where('wrapped', '=', row.wrapped)
+  async rewrap(limit: number): Promise<number> {
+    const rows = await this.db
+      .selectFrom('data_keys')
+      .select(['subject', 'wrapped'])
+      .where('kek_id', '!=', this.keyring.current.id)
+      .orderBy('subject')
+      .limit(limit)
       .execute();
+    for (const row of rows) {
+      const key = unwrapDataKey(this.keyring, row.subject, row.wrapped);
+      await this.db
+        .updateTable('data_keys')
+        .set({
+          kek_id: this.keyring.current.id,
+          wrapped: wrapDataKey(this.keyring.current, row.subject, key),
+        })
+        .where('subject', '=', row.subject)
+        // A key shredded meanwhile stays shredded: the update finds no row.
+        .where('wrapped', '=', row.wrapped)
+        .execute();
+    }
+    return rows.length;
   }
-  return rows.length;
-}
 
-/** How many data keys each KEK wraps, for `offboard kek status`. */
-export async function dataKeysByKek(db: Db): Promise<Map<string, number>> {
-  const rows = await db
-    .selectFrom('data_keys')
-    .select(['kek_id', (eb) => eb.fn.countAll<number>().as('n')])
-    .groupBy('kek_id')
-    .execute();
-  return new Map(rows.map((r) => [r.kek_id, Number(r.n)]));
+  async usage(): Promise<{ current: string; byKek: Record<string, number> }> {
+    const rows = await this.db
+      .selectFrom('data_keys')
+      .select(['kek_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy('kek_id')
+      .execute();
+    return {
+      current: this.keyring.current.id,
+      byKek: Object.fromEntries(rows.map((r) => [r.kek_id, Number(r.n)])),
+    };
+  }
 }
