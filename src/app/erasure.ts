@@ -107,6 +107,7 @@ export async function runErasureBatch(
   });
   const outcomes: ErasureOutcome[] = [];
   for (const erasure of claimed) outcomes.push(await eraseClaimed(ctx, erasure, options.owner));
+  if (outcomes.some((o) => o.result === 'erased')) await ctx.repos.erasures.compact();
   await copyJournal(ctx);
   return outcomes;
 }
@@ -427,6 +428,7 @@ export async function replayJournal(
     options.onOutcome?.(outcome);
     outcomes.push(outcome);
   }
+  if (outcomes.some((o) => o.result === 'erased')) await ctx.repos.erasures.compact();
   await copyJournal(ctx);
   return outcomes;
 }

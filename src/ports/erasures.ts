@@ -71,6 +71,8 @@ export interface ErasureRepository {
    * personal data.
    */
   eraseOwnRecords(accountId: string, classes: readonly RecordClass[]): Promise<void>;
+  /** After a batch: makes erased rows unrecoverable from the database files where the engine allows. */
+  compact(): Promise<void>;
   addCertificate(certificate: StoredCertificate): Promise<void>;
   certificates(accountId: string): Promise<StoredCertificate[]>;
   certificate(id: string): Promise<StoredCertificate | null>;

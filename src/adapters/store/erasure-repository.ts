@@ -242,6 +242,10 @@ export class KyselyErasureRepository implements ErasureRepository {
     }
   }
 
+  compact(): Promise<void> {
+    return this.database.store.compactAfterErasure(this.db);
+  }
+
   async addCertificate(certificate: StoredCertificate): Promise<void> {
     await this.db
       .insertInto('erasure_certificates')
