@@ -96,7 +96,13 @@ export async function scheduleErasure(
 /** Claims due erasure jobs and runs each; returns what happened to each. */
 export async function runErasureBatch(
   ctx: AppContext,
-  options: { owner: string; limit: number; leaseMs: number },
+  options: {
+    owner: string;
+    limit: number;
+    leaseMs: number;
+    /** Told of each account as soon as it is done. */
+    onOutcome?: (outcome: ErasureOutcome) => void;
+  },
 ): Promise<ErasureOutcome[]> {
   const now = ctx.clock.now();
   const claimed = await ctx.repos.erasures.claimDue({
@@ -106,7 +112,11 @@ export async function runErasureBatch(
     limit: options.limit,
   });
   const outcomes: ErasureOutcome[] = [];
-  for (const erasure of claimed) outcomes.push(await eraseClaimed(ctx, erasure, options.owner));
+  for (const erasure of claimed) {
+    const outcome = await eraseClaimed(ctx, erasure, options.owner);
+    options.onOutcome?.(outcome);
+    outcomes.push(outcome);
+  }
   if (outcomes.some((o) => o.result === 'erased')) await ctx.repos.erasures.compact();
   await copyJournal(ctx);
   return outcomes;
@@ -128,8 +138,8 @@ export async function runDueErasures(
       owner: options.owner,
       limit: options.batchSize,
       leaseMs: options.leaseMs,
+      ...(options.onOutcome ? { onOutcome: options.onOutcome } : {}),
     });
-    for (const outcome of outcomes) options.onOutcome?.(outcome);
     all.push(...outcomes);
     if (outcomes.length === 0) return all;
   }
