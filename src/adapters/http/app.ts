@@ -23,6 +23,7 @@ import { HttpMetrics } from './metrics.js';
 import { installRateLimits } from './rate-limit.js';
 import type { RateRules } from './rate-limit.js';
 import { registerAgentRoutes } from './routes/agent.js';
+import { registerErasureRoutes } from './routes/erasure.js';
 import { registerExportRoutes } from './routes/exports.js';
 import type { StatementsConfig } from './routes/exports.js';
 import { registerHolderRoutes } from './routes/holder.js';
@@ -179,6 +180,7 @@ export async function buildApp(deps: HttpDeps): Promise<App> {
   registerHolderRoutes(app, services);
   registerPlatformRoutes(app, services);
   registerAgentRoutes(app, services);
+  registerErasureRoutes(app, services);
   registerExportRoutes(app, services, deps.statements ?? null);
   return app;
 }
