@@ -21,7 +21,7 @@ async function requireAccount(ctx: AppContext, accountId: string) {
 }
 
 /**
- * Places a hold: closure is blocked while it stands, and a legal hold also stops erasure.
+ * Places a hold: closure is blocked while it stands, and erasure is suspended (erasure.ts).
  * Placing one makes the account safer, so one agent may do it alone. The platform records
  * the hold in its own transaction; the audit entry follows it (they cannot share one).
  */
