@@ -66,8 +66,8 @@ export interface ErasureRepository {
   fail(accountId: string, owner: string, error: string, retryAt: Date, now: Date): Promise<void>;
   /**
    * Erases offboard's own records of the account in these classes: the notices of
-   * `communications`; the disable links and remembered holder requests of
-   * `security`; free-text reasons and notes with them. Audit entries stay: they hold no
+   * `communications`; the remembered holder requests of
+   * `security`; the disable links with `identity`; free-text reasons and notes with them. Audit entries stay: they hold no
    * personal data.
    */
   eraseOwnRecords(accountId: string, classes: readonly RecordClass[]): Promise<void>;

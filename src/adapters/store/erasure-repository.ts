@@ -231,10 +231,13 @@ export class KyselyErasureRepository implements ErasureRepository {
         .where('account_id', '=', accountId)
         .execute();
     }
+    if (classes.includes('identity')) {
+      // Kept until now so a link pressed after closure still says the account is closed.
+      await this.db.deleteFrom('disable_links').where('account_id', '=', accountId).execute();
+    }
     if (classes.includes('security')) {
       // Token cutoffs stay: they hold no personal data, and deleting one would revive
       // tokens a disable killed.
-      await this.db.deleteFrom('disable_links').where('account_id', '=', accountId).execute();
       await this.db
         .deleteFrom('idempotency_keys')
         .where('identity', '=', `holder:${accountId}`)
