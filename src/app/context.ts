@@ -25,6 +25,8 @@ export interface ErasureSettings {
   signer(): Promise<CheckpointSigner>;
   /** The journal file erasures are copied to, outside the database; null keeps none. */
   journalFile: string | null;
+  /** Removes the statement exports offboard keeps for the account (idempotent). */
+  removeExports(accountId: string): Promise<void>;
 }
 
 /** What the use cases need, wired by the composition root. */

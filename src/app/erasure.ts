@@ -238,6 +238,10 @@ async function eraseDue(
           `erasure:${accountId}:${platformClasses.join('+')}`,
         )
       : { erased: [], retained: [] };
+  // Statement exports hold the history and the holder's name: they go with either class.
+  // Before the transaction, so a crash repeats it (removing a removed folder is nothing).
+  if (classes.includes('identity') || classes.includes('transactions'))
+    await config.removeExports(accountId);
   const signer = await config.signer();
   const erasedClasses = [...erasure.erasedClasses, ...classes];
   const nextDue = nextRetentionEnd(retention, erasure.closedAt, erasedClasses);
@@ -336,7 +340,7 @@ function certificateBody(input: {
             'the account’s data key was destroyed (crypto-shredding): every copy of its sealed notices is unreadable, backups included',
           ]
         : []),
-      'offboard’s own records of the classes were deleted or emptied',
+      'offboard’s own records of the classes were deleted or emptied, statement exports it kept included',
       'the platform was asked to erase its side; its answer is recorded below',
     ],
     platform: input.answer,
@@ -432,8 +436,11 @@ export async function replayJournal(
       until: new Date(now.getTime() + options.leaseMs),
     });
     if (!claimed) continue;
-    const classes = line.classes;
-    // Classes erased at closure are the platform's and offboard's security records.
+    // A backup older than the closure also brought back what closure erased.
+    const classes =
+      claimed.erasedClasses.length === 0
+        ? [...new Set([...ERASED_AT_CLOSURE, ...line.classes])]
+        : line.classes;
     const outcome = await eraseDue(ctx, claimed, options.owner, { replay: classes });
     options.onOutcome?.(outcome);
     outcomes.push(outcome);

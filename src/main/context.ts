@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import { resolve } from 'node:path';
+import { exportAccountDir } from '../adapters/statements/export-dir.js';
 import type { AppContext } from '../app/context.js';
 import { effectivePolicy } from '../app/check-eligibility.js';
 import type { EffectivePolicy, EligibilityRules } from '../app/check-eligibility.js';
@@ -171,6 +174,12 @@ export async function openContext(options: ContextOptions = {}): Promise<Context
       policyVersion: policyVersionOf(document),
       signer: () => (signer ??= certificateKey(env, database).then(textSigner)),
       journalFile: env['OFFBOARD_ERASURE_JOURNAL'] || 'offboard-erasure-journal.jsonl',
+      // The folder `serve` and `demo` write HTTP exports to (server-kit.ts).
+      removeExports: (accountId) =>
+        rm(exportAccountDir(resolve(env['OFFBOARD_EXPORT_DIR'] ?? 'offboard-exports'), accountId), {
+          recursive: true,
+          force: true,
+        }),
     },
     platform,
     clock,

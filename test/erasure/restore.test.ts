@@ -1,8 +1,17 @@
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { seedReferenceData } from '../../src/adapters/ledger/scenarios.js';
+import { exportAccountDir } from '../../src/adapters/statements/export-dir.js';
 import { requestClosure } from '../../src/app/closures.js';
 import { runErasureBatch } from '../../src/app/erasure.js';
 import { workOnce } from '../../src/app/worker.js';
@@ -32,7 +41,8 @@ describe('restoring a backup older than an erasure [sqlite]', () => {
   const backup = join(dir, 'backup.db');
   const journal = join(dir, 'erasure-journal.jsonl');
   const url = `sqlite:${file}`;
-  const env = { OFFBOARD_ERASURE_JOURNAL: journal };
+  const exportsRoot = join(dir, 'exports');
+  const env = { OFFBOARD_ERASURE_JOURNAL: journal, OFFBOARD_EXPORT_DIR: exportsRoot };
   const clock = new FixedClock(new Date('2026-02-01T09:00:00Z'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -79,6 +89,11 @@ describe('restoring a backup older than an erasure [sqlite]', () => {
     await ctx.close(); // the last connection checkpoints the WAL into the file
     copyFileSync(file, backup);
 
+    // A statement export the holder downloaded before closing, kept by `serve`.
+    const exported = join(exportAccountDir(exportsRoot, ACCOUNT), 'exp_1');
+    mkdirSync(exported, { recursive: true });
+    writeFileSync(join(exported, 'statement.csv'), `name\n${PLANTED.name}\n`);
+
     ctx = await open();
     clock.advance(5 * YEAR);
     expect(
@@ -86,6 +101,7 @@ describe('restoring a backup older than an erasure [sqlite]', () => {
     ).toMatchObject([{ accountId: ACCOUNT, result: 'erased' }]);
     await ctx.close();
     expect(planted()).toEqual([]);
+    expect(existsSync(exported)).toBe(false);
     expect(readFileSync(journal, 'utf8')).not.toMatch(/Oakenshaw|example\.test|7700|flowerpot/);
 
     // The restore: the old file comes back, and the holder with it.
