@@ -10,6 +10,7 @@ import { bulkLoad } from '../src/adapters/store/bulk-loader.js';
 import { openDatabase } from '../src/adapters/store/database.js';
 import { migrateToLatest } from '../src/adapters/store/migrate.js';
 import { storeOf } from '../src/adapters/store/repositories.js';
+import { sandboxKeyring } from '../src/adapters/crypto/keyring.js';
 import { systemClock } from '../src/ports/clock.js';
 import { CLI, flag, line, round, scratchDir, spawnTimed } from './util.js';
 
@@ -117,7 +118,7 @@ async function prepare(
     await bulkLoad(database, (sink) =>
       emitPopulation(sink, { accounts, transactions, randomSeed: seed, now: systemClock.now() }),
     );
-    const { key } = await createApiKey(storeOf(database), {
+    const { key } = await createApiKey(storeOf(database, await sandboxKeyring(database)), {
       name: 'bench',
       scopes: ['read'],
       now: systemClock.now(),

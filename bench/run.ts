@@ -10,6 +10,7 @@ const BENCHES: Record<string, () => Promise<{ run(args: string[]): Promise<void>
   export: () => import('./export.js'),
   startup: () => import('./startup.js'),
   redact: () => import('./redact.js'),
+  erasure: () => import('./erasure.js'),
 };
 
 const [name, ...rest] = argv.slice(2);

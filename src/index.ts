@@ -42,10 +42,12 @@ export type {
   HoldKind,
 } from './domain/facts.js';
 export type { Policy, PolicyDocument } from './domain/policy.js';
+export type { RecordClass, RetentionPeriods } from './domain/retention.js';
 export type { Closure, ClosureState } from './domain/closure.js';
 export type {
   PlatformPort,
   HolderContact,
+  PlatformErasure,
   TransactionTuple,
   TransactionPage,
   TransactionPageRequest,

@@ -77,6 +77,9 @@ describe('interface words', () => {
 /** One set of parameters for each templated code. */
 const SAMPLES: { [C in TemplatedCode]: ErrorParams<C> } = {
   OFFBOARD_ERR_UNKNOWN_ACCOUNT: { accountId: 'acct-1' },
+  OFFBOARD_ERR_INVALID_KEK: { source: 'OFFBOARD_KEK', problem: 'it holds no key' },
+  OFFBOARD_ERR_RETENTION_UNCONFIGURED: { accountId: 'acct-1', jurisdiction: 'ZA' },
+  OFFBOARD_ERR_INVALID_CERTIFICATE: { file: 'c.json', problem: 'the signature does not match' },
   OFFBOARD_ERR_PLATFORM_UNAVAILABLE: { call: 'freeze(acct-1)', attempts: 4, cause: 'HTTP 503' },
   OFFBOARD_ERR_NOT_FOUND: { record: 'api_key', id: 'key-1' },
   OFFBOARD_ERR_CONSENT_REQUIRED: { accountId: 'acct-1', consents: ['cancel-orders', 'sweep-dust'] },

@@ -94,6 +94,8 @@ describe.each(DIALECTS)('the library over a platform of its own [%s]', (dialect)
       'freeze m-clean',
       'sweep m-clean USD',
       'close m-clean',
+      // Sessions, devices and preferences go at closure: no law keeps them.
+      'erase m-clean security+preferences',
     ]);
     // Money that arrives after closure goes back to its sender.
     platform.deposit('m-clean', 'USD', 5_00n, 'late payer');

@@ -34,6 +34,9 @@ function harness() {
     revokeAuthorization: async (_a: string, id: string, key: string) =>
       void log.push(`${where()} revokeAuthorization ${id} ${key}`),
     markClosed: async (_a: string, key: string) => void log.push(`${where()} markClosed ${key}`),
+    erase: async (_a: string, classes: string[], key: string) =>
+      void log.push(`${where()} erase ${classes.join('+')} ${key}`),
+    jurisdiction: async () => 'DE',
   } as unknown as PlatformPort;
   const repos = {
     outbox: { emit: async (event: string) => void log.push(`${where()} emit ${event}`) },
@@ -42,6 +45,11 @@ function harness() {
         void log.push(`${where()} mail ${m.template} ${m.channel}`),
     },
     disableLinks: { insert: async () => undefined },
+    erasures: {
+      eraseOwnRecords: async (_a: string, classes: string[]) =>
+        void log.push(`${where()} erase own ${classes.join('+')}`),
+      schedule: async () => void log.push(`${where()} schedule erasure`),
+    },
     audit: {
       append: async (c: { action: string }) => (
         log.push(`${where()} audit ${c.action}`),
@@ -115,8 +123,11 @@ describe('performEffects', () => {
       'outside revokeCredential cred-1 closure:cl_1:credential:cred-1',
       'outside revokeAuthorization auth-1 closure:cl_1:authorization:auth-1',
       'outside markClosed closure:cl_1:close',
+      'outside erase security+preferences closure:cl_1:erase-at-closure',
       'tx mail closure.completed email',
       'tx emit closure.completed',
+      'tx erase own security+preferences',
+      'tx schedule erasure',
       'tx audit closure.test',
       'commit',
     ]);

@@ -2,7 +2,9 @@ import type { Closure, ClosureEffect } from '../domain/closure.js';
 import type { AccountFacts } from '../domain/facts.js';
 import type { HolderContact } from '../ports/platform.js';
 import type { Repositories } from '../ports/unit-of-work.js';
+import { ERASED_AT_CLOSURE } from '../domain/retention.js';
 import type { Actor, AppContext } from './context.js';
+import { scheduleErasure } from './erasure.js';
 import { notifyHolder, record } from './notifications.js';
 
 /*
@@ -73,9 +75,20 @@ export async function performEffects(ctx: AppContext, run: EffectRun): Promise<b
   }
   const effectsOf = (phase: Phase) => run.effects.filter((_, i) => phases[i] === phase);
   for (const effect of effectsOf('before')) await performEffect(ctx, effect, run, null);
+  // A closure stored closed schedules its retention and erasure in the same transaction.
+  const closedIn =
+    run.closure.state === 'closed'
+      ? (run.contact?.jurisdiction ?? (await ctx.platform.jurisdiction(run.closure.accountId)))
+      : null;
   const stored = await ctx.unitOfWork.run(async (repos) => {
     if (!(await run.store(repos))) return false;
     for (const effect of effectsOf('within')) await performEffect(ctx, effect, run, repos);
+    if (closedIn !== null)
+      await scheduleErasure(ctx, repos, {
+        accountId: run.closure.accountId,
+        jurisdiction: closedIn,
+        closedAt: run.now,
+      });
     // The audit entry goes last: appending takes the chain's lock, held until commit, so
     // taking it last keeps concurrent workers from queueing behind each other's writes.
     await record(repos, {
@@ -162,6 +175,8 @@ export async function performEffect(
           key(`authorization:${authorization.id}`),
         );
       await ctx.platform.markClosed(closure.accountId, key('close'));
+      // Sessions, devices and preferences: no law keeps them past the relationship.
+      await ctx.platform.erase(closure.accountId, ERASED_AT_CLOSURE, key('erase-at-closure'));
       return;
     }
   }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { raise } from '../domain/errors.js';
 import type { HoldKind } from '../domain/facts.js';
 import type { Actor, AppContext } from './context.js';
+import { wakeHeldErasure } from './erasure.js';
 import { record } from './notifications.js';
 
 export const HOLD_KINDS: readonly HoldKind[] = ['legal', 'compliance', 'fraud', 'regulator'];
@@ -20,7 +21,7 @@ async function requireAccount(ctx: AppContext, accountId: string) {
 }
 
 /**
- * Places a hold: closure is blocked while it stands, and a legal hold also stops erasure.
+ * Places a hold: closure is blocked while it stands, and erasure is suspended (erasure.ts).
  * Placing one makes the account safer, so one agent may do it alone. The platform records
  * the hold in its own transaction; the audit entry follows it (they cannot share one).
  */
@@ -73,13 +74,15 @@ export async function liftHold(
   }
   const now = ctx.clock.now();
   await ctx.platform.liftHold(input.accountId, input.holdId);
-  await ctx.unitOfWork.run((repos) =>
-    record(repos, {
+  await ctx.unitOfWork.run(async (repos) => {
+    // An erasure the hold suspended looks again at once (another hold may still stand).
+    await wakeHeldErasure(repos, input.accountId, now);
+    await record(repos, {
       actor: input.actor,
       action: 'hold.lift',
       accountId: input.accountId,
       data: { holdId: input.holdId, approvalId: input.approvalId },
       now,
-    }),
-  );
+    });
+  });
 }

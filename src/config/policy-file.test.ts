@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DAY, YEAR } from '../domain/duration.js';
-import { DEFAULT_POLICY, DEFAULT_POLICY_DOCUMENT, policyFor } from '../domain/policy.js';
+import {
+  DEFAULT_POLICY,
+  DEFAULT_POLICY_DOCUMENT,
+  policyFor,
+  retentionFor,
+} from '../domain/policy.js';
 import { loadPolicy, loadPolicyFile, MAX_POLICY_BYTES, parsePolicyText } from './policy-file.js';
 import type { PolicyFileResult } from './policy-file.js';
 
@@ -27,16 +32,16 @@ describe('parsePolicyText', () => {
       '    - oauth2', // 8
       'jurisdictions:', // 9
       '  DE:', // 10
-      '    retention:', // 11
-      '      kyc: 10y', // 12
-      '      transactons: 10y', // 13
+      '    closure:', // 11
+      '      gracePeriod: 10d', // 12
+      '      gracePeriods: 10d', // 13
       '  de: {}', // 14
     ].join('\n');
     const result = parsePolicyText(text, 'policy.yaml');
     expect(texts(result)).toEqual([
       'policy.yaml:4: closure.gracePeriod: "7 parsecs" is not a duration; use e.g. 7d',
       'policy.yaml:8: consent.revocableAuthorizationKinds[1]: "oauth2" is not an authorization kind; use one of oauth, linked_platform, subscription, direct_debit',
-      'policy.yaml:13: jurisdictions.DE.retention.transactons: unknown key; did you mean transactions?',
+      'policy.yaml:13: jurisdictions.DE.closure.gracePeriods: unknown key; did you mean gracePeriod?',
       'policy.yaml:14: jurisdictions.de: "de" is not a jurisdiction; use two uppercase letters (ISO 3166 alpha-2), e.g. DE',
     ]);
     if (!result.ok) {
@@ -82,7 +87,7 @@ describe('parsePolicyText', () => {
   it('finds paths through aliases', () => {
     const text = 'x-base: &base\n  gracePeriod: 7 parsecs\nclosure: *base\n';
     expect(texts(parsePolicyText(text, 'p.yaml'))).toEqual([
-      'p.yaml:1: x-base: unknown key; the keys here are referenceCurrency, referenceDecimals, support, prices, dustThreshold, coolingOff, closure, consent, retention, disable, jurisdictions',
+      'p.yaml:1: x-base: unknown key; the keys here are referenceCurrency, referenceDecimals, support, prices, dustThreshold, coolingOff, closure, consent, disable, retention, retentionDefaults, jurisdictions',
       'p.yaml:2: closure.gracePeriod: "7 parsecs" is not a duration; use e.g. 7d',
     ]);
   });
@@ -122,13 +127,14 @@ describe('examples/policy.yaml', () => {
     expect(result.source).toBe(EXAMPLE);
     expect([...result.policy.jurisdictions.keys()].sort()).toEqual(['DE', 'GB', 'US']);
     const de = policyFor(result.policy, 'DE');
-    expect(de.retention.transactionsMs).toBe(10 * YEAR);
+    expect(retentionFor(result.policy, 'DE')?.transactionsMs).toBe(10 * YEAR);
+    expect(retentionFor(result.policy, 'DE')?.identityMs).toBe(5 * YEAR);
     expect(de.closure.gracePeriodMs).toBe(14 * DAY);
     expect(policyFor(result.policy, 'GB').dustThresholdMinor).toBe(50n);
     expect(policyFor(result.policy, 'US').consent.revocableAuthorizationKinds).toContain(
       'direct_debit',
     );
-    expect(policyFor(result.policy, 'FR').retention.transactionsMs).toBe(5 * YEAR);
+    expect(retentionFor(result.policy, 'FR')?.transactionsMs).toBe(5 * YEAR);
   });
 
   it('spells out the defaults for everything the base sets', () => {
@@ -207,9 +213,9 @@ describe('loadPolicy', () => {
   });
 
   it('names the file as given in every error', () => {
-    const path = write('broken.yaml', 'retention:\n  kyc: forever\n');
+    const path = write('broken.yaml', 'retention:\n  DE:\n    identity: forever\n');
     expect(texts(loadPolicyFile(path))).toEqual([
-      `${path}:2: retention.kyc: "forever" is not a duration; use e.g. 5y`,
+      `${path}:3: retention.DE.identity: "forever" is not a duration; use e.g. 5y`,
     ]);
   });
 });

@@ -96,6 +96,12 @@ export const ERROR_CATALOGUE = {
     'An agent’s reply asks for something support must never ask for (a password, seed phrase, one-time code, remote access, installing software, moving funds); the message names the rule. Reword it.',
   OFFBOARD_ERR_BAD_CHECKPOINT:
     'The audit checkpoint file is unreadable or is not an offboard audit checkpoint (the signed JSON a published checkpoint is).',
+  OFFBOARD_ERR_INVALID_KEK:
+    'The key-encryption key (OFFBOARD_KEK or OFFBOARD_KEK_FILE) is unreadable, not 32 bytes, or not the one that wrapped the stored data keys.',
+  OFFBOARD_ERR_RETENTION_UNCONFIGURED:
+    'The policy sets no retention period for the account’s jurisdiction: set retention.<CC> in the policy file; offboard never erases on a guessed period.',
+  OFFBOARD_ERR_INVALID_CERTIFICATE:
+    'The erasure certificate is unreadable, was altered after it was signed, or is signed by a key other than the one given.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
@@ -112,6 +118,12 @@ export const ERROR_TEMPLATES = {
   OFFBOARD_ERR_PLATFORM_UNAVAILABLE: (p: { call: string; attempts: number; cause: string }) =>
     `the platform call ${p.call} failed after ${p.attempts} attempt${p.attempts === 1 ? '' : 's'}: ${p.cause}`,
   OFFBOARD_ERR_UNKNOWN_ACCOUNT: (p: { accountId: string }) => `no account "${p.accountId}"`,
+  OFFBOARD_ERR_INVALID_KEK: (p: { source: string; problem: string }) =>
+    `${p.source} is not a usable key-encryption key: ${p.problem}`,
+  OFFBOARD_ERR_RETENTION_UNCONFIGURED: (p: { accountId: string; jurisdiction: string }) =>
+    `the policy sets no retention period for ${p.jurisdiction}, the jurisdiction of ${p.accountId}; nothing was erased`,
+  OFFBOARD_ERR_INVALID_CERTIFICATE: (p: { file: string; problem: string }) =>
+    `${p.file} is not a valid erasure certificate: ${p.problem}`,
   OFFBOARD_ERR_INVALID_ARGUMENT: (
     p:
       | { problem: 'unknown_scope'; got: string; allowed: readonly string[] }
@@ -127,7 +139,8 @@ export const ERROR_TEMPLATES = {
           blockers: readonly string[];
         }
       | { problem: 'empty_message' }
-      | { problem: 'message_too_long'; max: number; got: number },
+      | { problem: 'message_too_long'; max: number; got: number }
+      | { problem: 'bad_journal_line'; file: string; line: number },
   ) => {
     switch (p.problem) {
       case 'unknown_scope':
@@ -150,6 +163,8 @@ export const ERROR_TEMPLATES = {
         return 'the message is empty';
       case 'message_too_long':
         return `a message holds at most ${p.max} characters; this one has ${p.got}`;
+      case 'bad_journal_line':
+        return `${p.file}:${p.line} is not an erasure journal line ({"accountId","erasedAt","classes"})`;
     }
   },
   // The one internal failure a use case expects (every other is unexpected, and unnamed).
@@ -158,6 +173,7 @@ export const ERROR_TEMPLATES = {
   OFFBOARD_ERR_NOT_FOUND: (
     p:
       | { record: 'api_key' | 'approval' | 'ticket'; id: string }
+      | { record: 'erasure' | 'certificate' | 'journal'; id: string }
       | { record: 'hold'; id: string; accountId: string },
   ) => {
     switch (p.record) {
@@ -165,6 +181,12 @@ export const ERROR_TEMPLATES = {
         return `no ticket "${p.id}"`;
       case 'api_key':
         return `no active API key "${p.id}"`;
+      case 'erasure':
+        return `no erasure is scheduled for "${p.id}" (it is scheduled when the account closes)`;
+      case 'certificate':
+        return `no erasure certificate "${p.id}"`;
+      case 'journal':
+        return `no erasure journal ${p.id}`;
       case 'approval':
         return `no approval "${p.id}"`;
       case 'hold':

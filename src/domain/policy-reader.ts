@@ -13,6 +13,8 @@ import {
   formatPolicyPath,
   policyFor,
 } from './policy.js';
+import { DEFAULT_RETENTION, LEDGER_JURISDICTIONS } from './retention.js';
+import type { RetentionPeriods } from './retention.js';
 import type {
   ClosureRules,
   ConsentRules,
@@ -22,7 +24,6 @@ import type {
   PolicyIssue,
   Price,
   ResolvePolicyResult,
-  RetentionRules,
   ValidatePolicyResult,
 } from './policy.js';
 import { TICKET_CATEGORIES, TICKET_PRIORITIES } from './tickets.js';
@@ -97,8 +98,10 @@ export function validatePolicy(raw: unknown): ValidatePolicyResult {
     }
   }
 
+  const retention = readRetention(root, jurisdictions, issues);
+
   if (issues.list.length > 0) return { ok: false, errors: issues.list };
-  return { ok: true, policy: Object.freeze({ base, jurisdictions }) };
+  return { ok: true, policy: Object.freeze({ base, jurisdictions, retention }) };
 }
 
 /** Validates a parsed policy file and returns the policy for one jurisdiction (or the base). */
@@ -124,7 +127,6 @@ interface Layer {
   coolingOff?: Partial<CoolingOffRules>;
   closure?: Partial<ClosureRules>;
   consent?: Partial<ConsentRules>;
-  retention?: Partial<RetentionRules>;
   disable?: Partial<DisableRules>;
 }
 
@@ -134,16 +136,21 @@ const JURISDICTION_KEYS = [
   'coolingOff',
   'closure',
   'consent',
-  'retention',
   'disable',
 ];
 const GLOBAL_ONLY_KEYS = [
   'referenceCurrency',
   'referenceDecimals',
   'support',
+  'retention',
+  'retentionDefaults',
   'jurisdictions',
 ] as const;
-const TOP_LEVEL_KEYS = [...GLOBAL_ONLY_KEYS.slice(0, 3), ...JURISDICTION_KEYS, 'jurisdictions'];
+const TOP_LEVEL_KEYS = [
+  ...GLOBAL_ONLY_KEYS.slice(0, 3),
+  ...JURISDICTION_KEYS,
+  ...GLOBAL_ONLY_KEYS.slice(3),
+];
 
 const GLOBAL_ONLY_REASONS: Record<(typeof GLOBAL_ONLY_KEYS)[number], string> = {
   // The platform prices every balance in one currency; comparing those prices with a
@@ -156,6 +163,9 @@ const GLOBAL_ONLY_REASONS: Record<(typeof GLOBAL_ONLY_KEYS)[number], string> = {
   support: 'support is set once, at the top of the file: one support queue serves every account',
   jurisdictions:
     'a jurisdiction cannot contain jurisdictions; list them all under the top-level jurisdictions key',
+  retention:
+    'retention periods are set per jurisdiction under the top-level retention key, e.g. retention: { DE: { identity: 5y } } (docs/retention.md)',
+  retentionDefaults: 'retentionDefaults is set once, at the top of the file',
 };
 
 type Reader<T> = (value: unknown, at: Path, issues: Issues, reference: Reference) => T | undefined;
@@ -250,12 +260,23 @@ const CONSENT: SectionSpec<ConsentRules> = {
   sweepDust: field('sweepDust', boolean),
 };
 
-const RETENTION: SectionSpec<RetentionRules> = {
-  kyc: field('kycMs', duration('5y')),
-  transactions: field('transactionsMs', duration('5y')),
-  communications: field('communicationsMs', duration('5y')),
-  sessions: field('sessionsMs', duration('30d')),
+type RetentionSection = Omit<RetentionPeriods, 'legalBasis'> & { legalBasis: string };
+
+const text: Reader<string> = (value, at, issues) => {
+  if (typeof value === 'string' && value.trim() !== '') return value.trim();
+  issues.add(at, `${describe(value)} is not a text; cite the law, e.g. "MLR 2017 reg. 40"`);
+  return undefined;
 };
+
+const RETENTION: SectionSpec<RetentionSection> = {
+  identity: field('identityMs', duration('5y', { positive: true })),
+  transactions: field('transactionsMs', duration('5y', { positive: true })),
+  communications: field('communicationsMs', duration('5y', { positive: true })),
+  legalBasis: field('legalBasis', text),
+};
+
+// The keys of the first policy format: one retention for every jurisdiction.
+const OLD_RETENTION_KEYS = ['kyc', 'transactions', 'communications', 'sessions'];
 
 const DISABLE: SectionSpec<DisableRules> = {
   minimumBeforeEnable: field('minimumBeforeEnableMs', duration('24h')),
@@ -285,8 +306,6 @@ function readLayer(
   if (closure) layer.closure = closure;
   const consent = readSection(raw.consent, [...at, 'consent'], CONSENT, reference, issues);
   if (consent) layer.consent = consent;
-  const retention = readSection(raw.retention, [...at, 'retention'], RETENTION, reference, issues);
-  if (retention) layer.retention = retention;
   const disable = readSection(raw.disable, [...at, 'disable'], DISABLE, reference, issues);
   if (disable) layer.disable = disable;
   return layer;
@@ -559,6 +578,72 @@ function readDomains(raw: unknown, at: Path, issues: Issues): string[] | undefin
   return domains;
 }
 
+/**
+ * `retention: { <CC>: { identity, transactions, communications, legalBasis } }` over the
+ * shipped periods (or none, with `retentionDefaults: none`). Every jurisdiction the builtin
+ * ledger opens accounts in, and every one the file names, must end up with a period: a
+ * jurisdiction without one would otherwise be kept forever or erased too early.
+ */
+function readRetention(
+  root: Record<string, unknown>,
+  jurisdictions: ReadonlyMap<string, Policy>,
+  issues: Issues,
+): ReadonlyMap<string, RetentionPeriods> {
+  const defaults = root.retentionDefaults ?? 'builtin';
+  if (defaults !== 'builtin' && defaults !== 'none') {
+    issues.add(['retentionDefaults'], `${describe(defaults)} is not builtin or none`);
+  }
+  const table = new Map(defaults === 'none' ? [] : DEFAULT_RETENTION);
+  const raw = root.retention;
+  if (raw !== undefined && raw !== null) {
+    if (!isMapping(raw)) {
+      issues.add(
+        ['retention'],
+        `must be a mapping of jurisdictions to periods, e.g. DE: { identity: 5y }; got ${describe(raw)}`,
+      );
+    } else if (OLD_RETENTION_KEYS.some((key) => key in raw)) {
+      issues.add(
+        ['retention'],
+        'this is the old form (one kyc/transactions/communications/sessions for every jurisdiction); retention is now set per jurisdiction: retention: { DE: { identity: 5y, transactions: 5y, communications: 5y } }, and sessions are erased at closure (docs/retention.md)',
+      );
+    } else {
+      for (const [code, value] of Object.entries(raw)) {
+        const at = ['retention', code];
+        if (!/^[A-Z]{2}$/.test(code)) {
+          issues.add(
+            at,
+            `"${code}" is not a jurisdiction; use two uppercase letters (ISO 3166 alpha-2), e.g. DE`,
+          );
+          continue;
+        }
+        const section = readSection(value, at, RETENTION, { currency: '', decimals: 0 }, issues);
+        if (!section) continue;
+        const inherited = table.get(code);
+        const merged = { ...inherited, ...section };
+        const missing = Object.keys(RETENTION).filter(
+          (key) => merged[RETENTION[key]!.into] === undefined,
+        );
+        if (missing.length > 0) {
+          issues.add(
+            at,
+            `sets no ${missing.join(', ')}; a jurisdiction without a shipped period must set every class and its legalBasis`,
+          );
+          continue;
+        }
+        table.set(code, Object.freeze(merged as RetentionPeriods));
+      }
+    }
+  }
+  for (const code of new Set([...LEDGER_JURISDICTIONS, ...jurisdictions.keys()])) {
+    if (!table.has(code))
+      issues.add(
+        ['retention', code],
+        `no retention period for ${code}: set retention.${code}.identity, transactions, communications and legalBasis (docs/retention.md)`,
+      );
+  }
+  return table;
+}
+
 // ——— merging ———
 
 /** A layer over a policy: sections merge key by key, prices asset by asset, lists replace. */
@@ -572,7 +657,6 @@ function applyLayer(policy: Policy, layer: Layer, jurisdiction: string | null): 
     coolingOff: { ...policy.coolingOff, ...layer.coolingOff },
     closure: { ...policy.closure, ...layer.closure },
     consent: { ...policy.consent, ...layer.consent },
-    retention: { ...policy.retention, ...layer.retention },
     disable: { ...policy.disable, ...layer.disable },
     support: policy.support,
   });

@@ -7,8 +7,10 @@ import {
   describePolicy,
   formatPolicyPath,
   policyFor,
+  retentionFor,
 } from './policy.js';
 import { resolvePolicy, validatePolicy } from './policy-reader.js';
+import { LEDGER_JURISDICTIONS } from './retention.js';
 import type { PolicyDocument, PolicyIssue } from './policy.js';
 
 function valid(raw: unknown): PolicyDocument {
@@ -51,7 +53,6 @@ describe('defaults', () => {
         cancelOpenOrders: true,
         sweepDust: true,
       },
-      retention: { kyc: '5y', transactions: '5y', communications: '5y', sessions: '0' },
       disable: { minimumBeforeEnable: '1d', requireReverification: true },
       support: expect.objectContaining({
         warnBefore: '4h',
@@ -94,7 +95,6 @@ describe('validatePolicy', () => {
         cancelOpenOrders: false,
         sweepDust: false,
       },
-      retention: { kyc: '10y', transactions: '7y', communications: '6y', sessions: '30d' },
       disable: { minimumBeforeEnable: '72h', requireReverification: false },
       support: {
         warnBefore: '2h',
@@ -147,12 +147,6 @@ describe('validatePolicy', () => {
         cancelOpenOrders: false,
         sweepDust: false,
       },
-      retention: {
-        kycMs: 10 * YEAR,
-        transactionsMs: 7 * YEAR,
-        communicationsMs: 6 * YEAR,
-        sessionsMs: 30 * DAY,
-      },
       disable: { minimumBeforeEnableMs: 72 * HOUR, requireReverification: false },
     });
   });
@@ -168,11 +162,13 @@ describe('validatePolicy', () => {
       'closure.gracePeriod: "7 parsecs" is not a duration; use e.g. 7d',
     ]);
     expect(
-      errorsOf({ retention: { kyc: '5 years', transactions: 5, communications: '60mo' } }),
+      errorsOf({
+        retention: { DE: { identity: '5 years', transactions: 5, communications: '60mo' } },
+      }),
     ).toEqual([
-      'retention.kyc: "5 years" is not a duration; use e.g. 5y',
-      'retention.transactions: 5 is not a duration: add a unit, e.g. 5y',
-      'retention.communications: "60mo" is not a duration: months vary in length; write days, e.g. 30d',
+      'retention.DE.identity: "5 years" is not a duration; use e.g. 5y',
+      'retention.DE.transactions: 5 is not a duration: add a unit, e.g. 5y',
+      'retention.DE.communications: "60mo" is not a duration: months vary in length; write days, e.g. 30d',
     ]);
     expect(errorsOf({ closure: { confirmationExpiry: '0' } })).toEqual([
       'closure.confirmationExpiry: must be longer than 0; use e.g. 24h',
@@ -180,7 +176,7 @@ describe('validatePolicy', () => {
   });
 
   it('accepts 0 for a duration, written either way', () => {
-    expect(valid({ retention: { sessions: 0 } }).base.retention.sessionsMs).toBe(0);
+    expect(valid({ coolingOff: { afterDeposit: 0 } }).base.coolingOff.afterDepositMs).toBe(0);
     expect(valid({ coolingOff: { afterTrade: '0s' } }).base.coolingOff.afterTradeMs).toBe(0);
   });
 
@@ -190,13 +186,13 @@ describe('validatePolicy', () => {
         dustTreshold: '1.00',
         closure: { gracePeriode: '7d' },
         colour: 'blue',
-        jurisdictions: { DE: { retention: { KYC: '10y' } } },
+        jurisdictions: { DE: { closure: { GracePeriod: '10d' } } },
       }),
     ).toEqual([
       'dustTreshold: unknown key; did you mean dustThreshold?',
-      `colour: unknown key; the keys here are referenceCurrency, referenceDecimals, support, prices, dustThreshold, coolingOff, closure, consent, retention, disable, jurisdictions`,
+      `colour: unknown key; the keys here are referenceCurrency, referenceDecimals, support, prices, dustThreshold, coolingOff, closure, consent, disable, retention, retentionDefaults, jurisdictions`,
       'closure.gracePeriode: unknown key; did you mean gracePeriod?',
-      'jurisdictions.DE.retention.KYC: unknown key; did you mean kyc?',
+      'jurisdictions.DE.closure.GracePeriod: unknown key; did you mean gracePeriod?',
     ]);
   });
 
@@ -257,7 +253,7 @@ describe('validatePolicy', () => {
   it('reports every error at once', () => {
     const result = validatePolicy({
       closure: { gracePeriod: 'soon', confirmationExpiry: 'later' },
-      retention: { kyc: 'forever' },
+      retention: { DE: { identity: 'forever' } },
       jurisdictions: { de: {} },
     });
     expect(result.ok).toBe(false);
@@ -285,7 +281,7 @@ describe('jurisdictions', () => {
     closure: { gracePeriod: '10d' },
     consent: { revocableAuthorizationKinds: ['oauth', 'linked_platform', 'subscription'] },
     jurisdictions: {
-      DE: { retention: { kyc: '10y' }, closure: { gracePeriod: '14d' } },
+      DE: { dustThreshold: '3.00', closure: { gracePeriod: '14d' } },
       GB: { prices: { ETH: '2900.00' }, consent: { revocableAuthorizationKinds: [] } },
       US: null,
     },
@@ -295,9 +291,9 @@ describe('jurisdictions', () => {
     const document = valid(raw);
     const de = policyFor(document, 'DE');
     expect(de.jurisdiction).toBe('DE');
-    expect(de.retention).toEqual({ ...DEFAULT_POLICY.retention, kycMs: 10 * YEAR });
     expect(de.closure).toEqual({ ...DEFAULT_POLICY.closure, gracePeriodMs: 14 * DAY });
-    expect(de.dustThresholdMinor).toBe(200n);
+    expect(de.dustThresholdMinor).toBe(300n);
+    expect(policyFor(document, 'US').dustThresholdMinor).toBe(200n);
   });
 
   it('merge prices asset by asset, and replace lists whole', () => {
@@ -382,6 +378,54 @@ describe('formatPolicyPath', () => {
     );
     expect(formatPolicyPath(['consent', 'revocableAuthorizationKinds', 0])).toBe(
       'consent.revocableAuthorizationKinds[0]',
+    );
+  });
+});
+
+describe('retention', () => {
+  it('ships a period with its legal basis for every jurisdiction of the builtin ledger', () => {
+    for (const code of LEDGER_JURISDICTIONS) {
+      const periods = retentionFor(DEFAULT_POLICY_DOCUMENT, code);
+      expect(periods?.legalBasis, code).toMatch(/\S/);
+      expect(periods?.identityMs, code).toBeGreaterThanOrEqual(5 * YEAR);
+    }
+    expect(retentionFor(DEFAULT_POLICY_DOCUMENT, 'jp')?.transactionsMs).toBe(7 * YEAR);
+  });
+
+  it('overrides the shipped periods class by class', () => {
+    const document = valid({ retention: { DE: { transactions: '10y' } } });
+    expect(retentionFor(document, 'DE')).toMatchObject({
+      identityMs: 5 * YEAR,
+      transactionsMs: 10 * YEAR,
+      communicationsMs: 5 * YEAR,
+    });
+  });
+
+  it('refuses a ledger jurisdiction left without a period, never defaulting it', () => {
+    expect(errorsOf({ retentionDefaults: 'none' })).toEqual(
+      LEDGER_JURISDICTIONS.map(
+        (c) =>
+          `retention.${c}: no retention period for ${c}: set retention.${c}.identity, transactions, communications and legalBasis (docs/retention.md)`,
+      ),
+    );
+  });
+
+  it('refuses a jurisdiction the file names without a period', () => {
+    expect(errorsOf({ jurisdictions: { ZA: { dustThreshold: '1.00' } } })).toEqual([
+      'retention.ZA: no retention period for ZA: set retention.ZA.identity, transactions, communications and legalBasis (docs/retention.md)',
+    ]);
+    expect(errorsOf({ retention: { ZA: { identity: '5y' } }, jurisdictions: { ZA: {} } })).toEqual([
+      'retention.ZA: sets no transactions, communications, legalBasis; a jurisdiction without a shipped period must set every class and its legalBasis',
+      'retention.ZA: no retention period for ZA: set retention.ZA.identity, transactions, communications and legalBasis (docs/retention.md)',
+    ]);
+  });
+
+  it('explains how to migrate the old one-size retention keys', () => {
+    expect(errorsOf({ retention: { kyc: '5y', sessions: 0 } })[0]).toMatch(
+      /^retention: this is the old form .* retention is now set per jurisdiction/,
+    );
+    expect(errorsOf({ jurisdictions: { DE: { retention: { kyc: '5y' } } } })[0]).toMatch(
+      /^jurisdictions\.DE\.retention: retention periods are set per jurisdiction under the top-level retention key/,
     );
   });
 });

@@ -4,11 +4,13 @@
  * into these types is policy-reader.ts's; parsing YAML is src/config's. docs/policy.md
  * documents every field.
  */
-import { DAY, formatDuration, HOUR, YEAR } from './duration.js';
+import { DAY, formatDuration, HOUR } from './duration.js';
 import type { AuthorizationKind } from './facts.js';
 import { formatAmount } from './money.js';
 import { TICKET_CATEGORIES, TICKET_PRIORITIES } from './tickets.js';
 import type { SlaTarget, SupportRules, TicketPriority } from './tickets.js';
+import { DEFAULT_RETENTION } from './retention.js';
+import type { RetentionPeriods } from './retention.js';
 
 /**
  * A price per whole unit of an asset: `minorPerUnit / 10^scale` minor units of the
@@ -39,13 +41,6 @@ export interface ConsentRules {
   readonly sweepDust: boolean;
 }
 
-export interface RetentionRules {
-  readonly kycMs: number;
-  readonly transactionsMs: number;
-  readonly communicationsMs: number;
-  readonly sessionsMs: number;
-}
-
 export interface DisableRules {
   readonly minimumBeforeEnableMs: number;
   readonly requireReverification: boolean;
@@ -64,7 +59,6 @@ export interface Policy {
   readonly coolingOff: CoolingOffRules;
   readonly closure: ClosureRules;
   readonly consent: ConsentRules;
-  readonly retention: RetentionRules;
   readonly disable: DisableRules;
   /** Support tickets: SLA targets, the reopen window, the platform's domains. Set once for the file. */
   readonly support: SupportRules;
@@ -74,6 +68,11 @@ export interface Policy {
 export interface PolicyDocument {
   readonly base: Policy;
   readonly jurisdictions: ReadonlyMap<string, Policy>;
+  /**
+   * Retention periods by jurisdiction (retention.ts). Never a base value: a jurisdiction
+   * with no period is refused at erasure, never given a default it was not written for.
+   */
+  readonly retention: ReadonlyMap<string, RetentionPeriods>;
 }
 
 export interface PolicyIssue {
@@ -141,12 +140,6 @@ export const DEFAULT_POLICY: Policy = deepFreeze({
     cancelOpenOrders: true,
     sweepDust: true,
   },
-  retention: {
-    kycMs: 5 * YEAR,
-    transactionsMs: 5 * YEAR,
-    communicationsMs: 5 * YEAR,
-    sessionsMs: 0,
-  },
   disable: { minimumBeforeEnableMs: 24 * HOUR, requireReverification: true },
   support: DEFAULT_SUPPORT,
 });
@@ -154,7 +147,33 @@ export const DEFAULT_POLICY: Policy = deepFreeze({
 export const DEFAULT_POLICY_DOCUMENT: PolicyDocument = Object.freeze({
   base: DEFAULT_POLICY,
   jurisdictions: new Map<string, Policy>(),
+  retention: DEFAULT_RETENTION,
 });
+
+/** The retention periods of `jurisdiction` (any case); null when the policy sets none. */
+export function retentionFor(
+  document: PolicyDocument,
+  jurisdiction: string,
+): RetentionPeriods | null {
+  return document.retention.get(jurisdiction.toUpperCase()) ?? null;
+}
+
+/** The retention table written back in policy-file syntax, for `offboard policy show`. */
+export function describeRetention(document: PolicyDocument): Record<string, unknown> {
+  return Object.fromEntries(
+    [...document.retention]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([code, r]) => [
+        code,
+        {
+          identity: formatDuration(r.identityMs),
+          transactions: formatDuration(r.transactionsMs),
+          communications: formatDuration(r.communicationsMs),
+          legalBasis: r.legalBasis,
+        },
+      ]),
+  );
+}
 
 /** The policy for an account in `jurisdiction` (any case); the base when none is named. */
 export function policyFor(
@@ -207,12 +226,6 @@ export function describePolicy(policy: Policy): Record<string, unknown> {
     consent: {
       ...policy.consent,
       revocableAuthorizationKinds: [...policy.consent.revocableAuthorizationKinds],
-    },
-    retention: {
-      kyc: formatDuration(policy.retention.kycMs),
-      transactions: formatDuration(policy.retention.transactionsMs),
-      communications: formatDuration(policy.retention.communicationsMs),
-      sessions: formatDuration(policy.retention.sessionsMs),
     },
     disable: {
       minimumBeforeEnable: formatDuration(policy.disable.minimumBeforeEnableMs),

@@ -1,5 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import { resolve } from 'node:path';
+import { exportAccountDir } from '../adapters/statements/export-dir.js';
 import type { AppContext } from '../app/context.js';
 import { effectivePolicy } from '../app/check-eligibility.js';
 import type { EffectivePolicy, EligibilityRules } from '../app/check-eligibility.js';
@@ -15,10 +19,23 @@ import {
   migrateToLatest,
 } from '../adapters/store/migrate.js';
 import { storeOf } from '../adapters/store/repositories.js';
+import { keyringFromEnv } from '../adapters/crypto/keyring.js';
+import { keyringOf, kekOf, newDataKey } from '../adapters/crypto/envelope.js';
+import type { Keyring } from '../adapters/crypto/envelope.js';
+import { certificateKey } from '../adapters/crypto/sandbox-signing-key.js';
+import { textSigner } from '../adapters/statements/signing-key.js';
+import { runErasureBatch } from '../app/erasure.js';
+import { canonicalJson } from '../domain/canonical-json.js';
+import type { CheckpointSigner } from '../ports/audit.js';
 import { databaseSecret } from '../adapters/store/settings-repository.js';
 import { deliverDue, dispatchOutbox, webhookConfigFromEnv } from '../adapters/webhooks/webhooks.js';
 import { OffboardError } from '../domain/errors.js';
-import { DEFAULT_POLICY_DOCUMENT, policyFor } from '../domain/policy.js';
+import {
+  DEFAULT_POLICY_DOCUMENT,
+  describeRetention,
+  policyFor,
+  retentionFor,
+} from '../domain/policy.js';
 import type { Policy, PolicyDocument } from '../domain/policy.js';
 import { systemClock } from '../ports/clock.js';
 import type { Clock } from '../ports/clock.js';
@@ -40,6 +57,8 @@ export interface Context {
   readonly rules: EligibilityRules;
   /** An account's jurisdiction (for its policy); unknown accounts are an error. */
   jurisdiction(accountId: string): Promise<string>;
+  /** The KEKs that wrap the data keys of personal data (docs/retention.md). */
+  readonly keyring: Keyring;
   /** Whether the database answers and its schema is current (the readiness probe). */
   readiness(): Promise<{ database: string } | 'unreachable' | 'schema_behind'>;
   /** The worker's housekeeping after each pass: fan events out, deliver webhooks. */
@@ -178,8 +197,33 @@ export async function openContext(options: ContextOptions = {}): Promise<Context
     }
     return found;
   };
+  let keyring: Keyring;
+  try {
+    keyring = await keyringFromEnv(env, database);
+  } catch (error) {
+    // An unmigrated database (`offboard migrate`, readiness) has no settings table yet: it
+    // stores nothing personal, so a throwaway key serves until the schema exists.
+    if (options.migrate !== false) {
+      await database.close();
+      throw error;
+    }
+    keyring = keyringOf([kekOf(newDataKey())], 'sandbox');
+  }
+  let signer: Promise<CheckpointSigner> | null = null;
   const app: AppContext = {
-    ...storeOf(database),
+    ...storeOf(database, keyring),
+    erasure: {
+      retention: (jurisdiction) => retentionFor(document, jurisdiction),
+      policyVersion: policyVersionOf(document),
+      signer: () => (signer ??= certificateKey(env, database).then(textSigner)),
+      journalFile: env['OFFBOARD_ERASURE_JOURNAL'] || 'offboard-erasure-journal.jsonl',
+      // The folder `serve` and `demo` write HTTP exports to (server-kit.ts).
+      removeExports: (accountId) =>
+        rm(exportAccountDir(resolve(env['OFFBOARD_EXPORT_DIR'] ?? 'offboard-exports'), accountId), {
+          recursive: true,
+          force: true,
+        }),
+    },
     platform,
     clock,
     // Loaded at the first message: its wordlists and rule set stay out of every other command.
@@ -211,15 +255,28 @@ export async function openContext(options: ContextOptions = {}): Promise<Context
       return jurisdiction;
     },
     readiness: () => databaseReadiness(database),
+    keyring,
     afterWorkerPass: async (owner) => {
       // The tickets' SLA timers: due warnings and breaches become outbox events first, so
       // this same pass fans them out.
       const { sweepTicketSla } = await import('../app/tickets.js');
       while ((await sweepTicketSla(app, rules, { limit: SLA_BATCH })).length === SLA_BATCH);
+      // Erasures due now, a batch per pass (docs/retention.md).
+      await runErasureBatch(app, {
+        owner: `${owner}:${hostname()}`,
+        limit: 100,
+        leaseMs: 5 * 60_000,
+      });
       const now = clock.now();
       await dispatchOutbox(database, webhooks, now);
       if (webhooks) await deliverDue(database, webhooks, now, { owner: `${owner}:${hostname()}` });
     },
     close: () => database.close(),
   };
+}
+
+/** The retention table's hash: certificates name the policy they were erased under. */
+export function policyVersionOf(document: PolicyDocument): string {
+  const digest = createHash('sha256').update(canonicalJson(describeRetention(document)));
+  return `retention-${digest.digest('hex').slice(0, 16)}`;
 }

@@ -1,4 +1,5 @@
 import type { AccountFacts, HoldKind } from '../domain/facts.js';
+import type { RecordClass } from '../domain/retention.js';
 
 /**
  * Who holds the account and where: the channels every closure and security message goes
@@ -49,6 +50,14 @@ export interface TransactionPage {
   transactions: TransactionTuple[];
   /** The cursor of the next page; null when this page was the last. */
   next: string | null;
+}
+
+/** What the platform erased of an account, and what it keeps (without personal data) and why. */
+export interface PlatformErasure {
+  /** The classes it erased (of those asked for); a class it holds nothing of counts as erased. */
+  erased: RecordClass[];
+  /** What it keeps, pseudonymous, e.g. transaction amounts for its own books. */
+  retained: { what: string; why: string }[];
 }
 
 /**
@@ -132,4 +141,17 @@ export interface PlatformPort {
 
   /** Lifts an active hold of the account; lifting a lifted hold does nothing. */
   liftHold(accountId: string, holdId: string): Promise<void>;
+
+  /**
+   * Erases the personal data of the account's records in `classes` (identity: the holder's
+   * name and contact; transactions: counterparties and references, amounts stay as
+   * pseudonymous totals; security: sessions, devices, keys; preferences: linked apps).
+   * offboard calls it only for a closed account whose retention has ended and that no hold
+   * stands on. A repeat with the same key returns the first answer.
+   */
+  erase(
+    accountId: string,
+    classes: readonly RecordClass[],
+    idempotencyKey: string,
+  ): Promise<PlatformErasure>;
 }

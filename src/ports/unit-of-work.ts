@@ -5,6 +5,8 @@ import type { AuditRepository } from './audit.js';
 import type { ClosureRepository } from './closures.js';
 import type { DisableLinkRepository } from './disable-links.js';
 import type { DisablementRepository } from './disablements.js';
+import type { ErasureRepository } from './erasures.js';
+import type { PersonalDataRepository } from './personal-data.js';
 import type { HolderTokenRepository } from './holder-tokens.js';
 import type { MailboxRepository } from './mailbox.js';
 import type { OutboxRepository } from './outbox.js';
@@ -25,6 +27,9 @@ export interface Repositories {
   readonly tickets: TicketRepository;
   readonly agentSignInLinks: AgentSignInLinkRepository;
   readonly signInLinks: SignInLinkRepository;
+  /** Personal data sealed under per-account data keys (crypto-shredding). */
+  readonly personalData: PersonalDataRepository;
+  readonly erasures: ErasureRepository;
 }
 
 /** Runs work in one transaction. */

@@ -1,3 +1,4 @@
+import { sandboxKeyring } from '../../src/adapters/crypto/keyring.js';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,7 +44,7 @@ describe.each(DIALECTS)('checkpoint webhook [%s]', (dialect) => {
 
   beforeAll(async () => {
     ({ database, url, dispose } = await openTestDatabase(dialect));
-    store = storeOf(database);
+    store = storeOf(database, await sandboxKeyring(database));
     receiver = await Receiver.start();
     dir = mkdtempSync(join(tmpdir(), 'offboard-checkpoint-hook-'));
     for (const accountId of ['acc-a', 'acc-b', null])

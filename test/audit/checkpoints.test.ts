@@ -12,6 +12,7 @@ import {
 import { inTransaction } from '../../src/adapters/store/database.js';
 import type { Database } from '../../src/adapters/store/database.js';
 import { storeOf } from '../../src/adapters/store/repositories.js';
+import { sandboxKeyring } from '../../src/adapters/crypto/keyring.js';
 import { keyIdOf, textSigner, textVerifier } from '../../src/adapters/statements/signing-key.js';
 import { chainEntry, chainOf } from '../../src/domain/audit-chain.js';
 import type { AuditCheckpoint } from '../../src/domain/audit-chain.js';
@@ -104,7 +105,7 @@ describe.each(DIALECTS)('audit checkpoints [%s]', (dialect) => {
 
   beforeAll(async () => {
     ({ database, url, dispose } = await openTestDatabase(dialect));
-    store = storeOf(database);
+    store = storeOf(database, await sandboxKeyring(database));
     dir = mkdtempSync(join(tmpdir(), 'offboard-checkpoint-'));
     keyFile = join(dir, 'signing.pem');
     writeFileSync(keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());

@@ -7,6 +7,7 @@ import type { Database } from '../../src/adapters/store/database.js';
 import { migrateToLatest } from '../../src/adapters/store/migrate.js';
 import { MIGRATIONS } from '../../src/adapters/store/migrations/index.js';
 import { storeOf } from '../../src/adapters/store/repositories.js';
+import { sandboxKeyring } from '../../src/adapters/crypto/keyring.js';
 import { GENESIS_HASH, hashInput } from '../../src/domain/audit-chain.js';
 import type { AuditEntryContent } from '../../src/domain/audit-chain.js';
 import { createTestDatabase } from '../support/databases.js';
@@ -77,7 +78,7 @@ describe.each(['sqlite', 'postgres'] as const)('the legacy audit chain [%s]', (d
   afterAll(async () => dispose());
 
   it('verifies the old chain and the new ones together, with the chain count chosen', async () => {
-    const { repos } = storeOf(database);
+    const { repos } = storeOf(database, await sandboxKeyring(database));
     const added = await repos.audit.append({
       at: 2_000,
       actorKind: 'agent',

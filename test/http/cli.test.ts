@@ -13,6 +13,7 @@ import {
 } from '../../src/adapters/http/tokens.js';
 import { openDatabase } from '../../src/adapters/store/database.js';
 import { storeOf } from '../../src/adapters/store/repositories.js';
+import { sandboxKeyring } from '../../src/adapters/crypto/keyring.js';
 import { cli } from '../support/cli.js';
 import { DIALECTS, createTestDatabase } from '../support/databases.js';
 import type { TestDatabase } from '../support/databases.js';
@@ -53,12 +54,16 @@ describe.each(DIALECTS)('HTTP credentials from the CLI [%s]', (dialect) => {
       // Only a hash is kept: no column holds the secret.
       expect(JSON.stringify(stored)).not.toContain(secret);
       expect(stored.secret_hash).toMatch(/^[0-9a-f]{64}$/);
-      expect((await authenticateApiKey(storeOf(database), key))?.scopes).toEqual(['read', 'admin']);
+      expect(
+        (await authenticateApiKey(storeOf(database, await sandboxKeyring(database)), key))?.scopes,
+      ).toEqual(['read', 'admin']);
       const listed = await run('keys', 'list', '--json');
       expect(listed.stdout).not.toContain(key);
       expect(listed.json<{ keys: { id: string }[] }>().keys.map((k) => k.id)).toContain(id);
       expect((await run('keys', 'revoke', id)).code).toBe(0);
-      expect(await authenticateApiKey(storeOf(database), key)).toBeNull();
+      expect(
+        await authenticateApiKey(storeOf(database, await sandboxKeyring(database)), key),
+      ).toBeNull();
     } finally {
       await database.close();
     }

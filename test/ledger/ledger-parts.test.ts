@@ -5,12 +5,20 @@ import { LedgerAccounts } from '../../src/adapters/ledger/ledger-accounts.js';
 import { LedgerMovements } from '../../src/adapters/ledger/ledger-movements.js';
 import { LedgerRecords } from '../../src/adapters/ledger/ledger-records.js';
 import { LedgerStatus } from '../../src/adapters/ledger/ledger-status.js';
+import { LedgerErasure } from '../../src/adapters/ledger/ledger-erasure.js';
 import { LedgerTrading } from '../../src/adapters/ledger/ledger-trading.js';
 import { BuiltinLedger } from '../../src/adapters/ledger/ledger.js';
 
 // The builtin ledger is split by concern behind one facade, `BuiltinLedger`: its callers
 // see one class, and the parts stay free to move inside the ledger folder.
-const PARTS = { LedgerAccounts, LedgerMovements, LedgerTrading, LedgerRecords, LedgerStatus };
+const PARTS = {
+  LedgerAccounts,
+  LedgerMovements,
+  LedgerTrading,
+  LedgerRecords,
+  LedgerStatus,
+  LedgerErasure,
+};
 const PART_FILES = [
   'ledger-core',
   'ledger-idempotency',
@@ -20,6 +28,7 @@ const PART_FILES = [
   'ledger-trading',
   'ledger-records',
   'ledger-status',
+  'ledger-erasure',
 ];
 
 function methods(type: { prototype: object }): string[] {

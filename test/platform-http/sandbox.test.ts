@@ -434,6 +434,7 @@ describe('the platform contract document', () => {
         'POST /offboard-platform/v1/accounts/{accountId}/unfreeze',
         'POST /offboard-platform/v1/accounts/{accountId}/close',
         'POST /offboard-platform/v1/accounts/{accountId}/disabled',
+        'POST /offboard-platform/v1/accounts/{accountId}/erase',
         'POST /offboard-platform/v1/accounts/{accountId}/sweep-dust',
         'POST /offboard-platform/v1/accounts/{accountId}/orders/{id}/cancel',
         'POST /offboard-platform/v1/accounts/{accountId}/withdrawals/{id}/cancel',

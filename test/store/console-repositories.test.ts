@@ -1,3 +1,4 @@
+import { sandboxKeyring } from '../../src/adapters/crypto/keyring.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeOf } from '../../src/adapters/store/repositories.js';
 import type { Database } from '../../src/adapters/store/database.js';
@@ -17,7 +18,7 @@ describe.each(DIALECTS)('agent console storage on %s', (dialect) => {
 
   beforeAll(async () => {
     ({ database, dispose } = await openTestDatabase(dialect));
-    store = storeOf(database);
+    store = storeOf(database, await sandboxKeyring(database));
   });
   afterAll(async () => dispose());
 

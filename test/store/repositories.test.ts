@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeOf } from '../../src/adapters/store/repositories.js';
+import { sandboxKeyring } from '../../src/adapters/crypto/keyring.js';
 import type { Database } from '../../src/adapters/store/database.js';
 import type { Store } from '../../src/ports/unit-of-work.js';
 import { DIALECTS, openTestDatabase } from '../support/databases.js';
@@ -16,7 +17,7 @@ describe.each(DIALECTS)('repositories on %s', (dialect) => {
 
   beforeAll(async () => {
     ({ database, dispose } = await openTestDatabase(dialect));
-    store = storeOf(database);
+    store = storeOf(database, await sandboxKeyring(database));
   });
   afterAll(async () => dispose());
 

@@ -10,9 +10,11 @@ import type {
   TransferFact,
 } from '../../src/domain/facts.js';
 import { OffboardError } from '../../src/domain/errors.js';
+import type { RecordClass } from '../../src/domain/retention.js';
 import type { Clock } from '../../src/ports/clock.js';
 import type {
   HolderContact,
+  PlatformErasure,
   PlatformPort,
   TransactionPage,
   TransactionPageRequest,
@@ -304,6 +306,25 @@ export class MemoryPlatform implements PlatformPort {
   async liftHold(accountId: string, holdId: string): Promise<void> {
     if (this.account(accountId).holds.delete(holdId))
       this.effects.push(`lift ${accountId} ${holdId}`);
+  }
+
+  async erase(
+    accountId: string,
+    classes: readonly RecordClass[],
+    idempotencyKey: string,
+  ): Promise<PlatformErasure> {
+    return this.once(idempotencyKey, `erase ${accountId} ${classes.join('+')}`, () => {
+      const account = this.account(accountId);
+      if (classes.includes('identity'))
+        account.holder = { name: 'erased', email: null, phone: null };
+      if (classes.includes('transactions'))
+        account.transactions = account.transactions.map(
+          (t) => [t[0], t[1], t[2], t[3], t[4], t[5], t[6], null, null] as const,
+        );
+      if (classes.includes('security')) account.credentials.clear();
+      if (classes.includes('preferences')) account.authorizations.clear();
+      return { erased: [...classes], retained: [] };
+    });
   }
 
   // ---- helpers -----------------------------------------------------------------------

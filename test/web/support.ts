@@ -53,6 +53,7 @@ export function withGrace(gracePeriodMs: number): PolicyDocument {
   return {
     base: change(base.base),
     jurisdictions: new Map([...base.jurisdictions].map(([k, p]) => [k, change(p)])),
+    retention: base.retention,
   };
 }
 

@@ -1,3 +1,4 @@
+import { sandboxKeyring } from '../../src/adapters/crypto/keyring.js';
 import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -226,7 +227,7 @@ describe('the claim commits without waiting for the WAL flush, and only the clai
     const database = await openDatabase(test.url, { poolSize: 1 });
     try {
       await migrateToLatest(database);
-      const store = storeOf(database);
+      const store = storeOf(database, await sandboxKeyring(database));
       expect(
         await store.repos.closures.claimDue({ owner: 'w', now: clock.now(), leaseMs: 1, limit: 4 }),
       ).toEqual([]);

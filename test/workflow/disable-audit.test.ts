@@ -9,6 +9,7 @@ import type { PlatformPort } from '../../src/ports/platform.js';
 import { verifyAudit } from '../../src/adapters/store/audit-repository.js';
 import type { Database } from '../../src/adapters/store/database.js';
 import { storeOf } from '../../src/adapters/store/repositories.js';
+import { sandboxKeyring } from '../../src/adapters/crypto/keyring.js';
 import { listMail } from '../../src/adapters/store/mailbox-repository.js';
 import { FixedClock } from '../../src/ports/clock.js';
 import { openTestDatabase } from '../support/databases.js';
@@ -54,7 +55,7 @@ describe.each(platformMatrix())(
         platform = sandbox.client();
       }
       app = {
-        ...storeOf(database),
+        ...storeOf(database, await sandboxKeyring(database)),
         platform,
         clock,
         redactor: { scan: (text, options) => scanMessage(text, options) },

@@ -10,6 +10,7 @@ import { registerCheck } from './commands/check.js';
 import { registerClosure } from './commands/closure.js';
 import { registerConformance } from './commands/conformance.js';
 import { registerDisable } from './commands/disable.js';
+import { registerErasure } from './commands/erasure.js';
 import { registerLedger } from './commands/ledger.js';
 import { registerMail } from './commands/mail.js';
 import { registerPolicy } from './commands/policy.js';
@@ -58,6 +59,7 @@ export function buildProgram(deps: CliDeps, exit: ExitBox): Command {
   registerMail(program, deps, exit);
   registerAudit(program, deps, exit);
   registerTickets(program, deps, exit);
+  registerErasure(program, deps, exit);
   registerWebhooks(program, deps, exit);
   const keys = program.command('keys').description('API keys and signing keys');
   registerApiKeyCommands(keys, deps, exit);

@@ -23,6 +23,7 @@ import { HttpMetrics } from './metrics.js';
 import { installRateLimits } from './rate-limit.js';
 import type { RateRules } from './rate-limit.js';
 import { registerAgentRoutes } from './routes/agent.js';
+import { registerErasureRoutes } from './routes/erasure.js';
 import { registerExportRoutes } from './routes/exports.js';
 import type { StatementsConfig } from './routes/exports.js';
 import { registerHolderRoutes } from './routes/holder.js';
@@ -190,6 +191,7 @@ export async function buildApp(deps: HttpDeps): Promise<App> {
   registerPlatformRoutes(app, services);
   registerAgentRoutes(app, services);
   registerTicketRoutes(app, services);
+  registerErasureRoutes(app, services);
   registerExportRoutes(app, services, deps.statements ?? null);
   if (deps.web !== false) {
     const web = await import('../web/plugin.js');

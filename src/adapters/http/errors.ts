@@ -75,6 +75,10 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   OFFBOARD_ERR_PLATFORM_UNAVAILABLE: 503,
   // Only `offboard audit verify --checkpoint FILE` reads a checkpoint file.
   OFFBOARD_ERR_BAD_CHECKPOINT: 400,
+  // The operator must fix the configuration; nothing the caller sent is wrong.
+  OFFBOARD_ERR_INVALID_KEK: 500,
+  OFFBOARD_ERR_RETENTION_UNCONFIGURED: 409,
+  OFFBOARD_ERR_INVALID_CERTIFICATE: 400,
 };
 
 export interface ErrorBody {

@@ -1,7 +1,9 @@
 import type { AccountFacts, HoldKind } from '../../domain/facts.js';
 import { OffboardError } from '../../domain/errors.js';
+import type { RecordClass } from '../../domain/retention.js';
 import type {
   HolderContact,
+  PlatformErasure,
   PlatformPort,
   TransactionPage,
   TransactionPageRequest,
@@ -225,6 +227,14 @@ export class LedgerPlatform implements PlatformPort {
       .executeTakeFirstOrThrow();
     if (row.status !== 'active') return; // lifted already
     await this.ledger.liftHold(holdId);
+  }
+
+  erase(
+    accountId: string,
+    classes: readonly RecordClass[],
+    idempotencyKey: string,
+  ): Promise<PlatformErasure> {
+    return this.ledger.erase(accountId, classes, { idempotencyKey });
   }
 
   private requireOwned(table: OwnedRecordTable, id: string, accountId: string): Promise<void> {

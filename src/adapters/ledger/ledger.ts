@@ -2,6 +2,7 @@ import type { Clock } from '../../ports/clock.js';
 import type { Database } from '../store/database.js';
 import { LedgerAccounts } from './ledger-accounts.js';
 import { LedgerCore } from './ledger-core.js';
+import { LedgerErasure } from './ledger-erasure.js';
 import { LedgerMovements } from './ledger-movements.js';
 import { LedgerRecords } from './ledger-records.js';
 import { LedgerStatus } from './ledger-status.js';
@@ -44,6 +45,7 @@ export class BuiltinLedger {
   private readonly trading: LedgerTrading;
   private readonly records: LedgerRecords;
   private readonly status: LedgerStatus;
+  private readonly erasure: LedgerErasure;
 
   constructor(database: Database, clock: Clock) {
     this.database = database;
@@ -53,6 +55,7 @@ export class BuiltinLedger {
     this.trading = new LedgerTrading(core);
     this.records = new LedgerRecords(core);
     this.status = new LedgerStatus(core);
+    this.erasure = new LedgerErasure(core);
   }
 
   // ---- reference data, holders, accounts, reading (ledger-accounts.ts) -----------
@@ -170,6 +173,12 @@ export class BuiltinLedger {
   }
   liftHold(...args: Parameters<LedgerRecords['liftHold']>) {
     return this.records.liftHold(...args);
+  }
+
+  // ---- erasure of personal data (ledger-erasure.ts) -------------------------------
+
+  erase(...args: Parameters<LedgerErasure['erase']>) {
+    return this.erasure.erase(...args);
   }
 
   // ---- account status (ledger-status.ts) -----------------------------------------

@@ -2,8 +2,10 @@ import { createHash } from 'node:crypto';
 import { ERROR_CATALOGUE, OffboardError, raise } from '../../domain/errors.js';
 import type { ErrorCode } from '../../domain/errors.js';
 import type { AccountFacts, HoldKind } from '../../domain/facts.js';
+import type { RecordClass } from '../../domain/retention.js';
 import type {
   HolderContact,
+  PlatformErasure,
   PlatformPort,
   TransactionPage,
   TransactionPageRequest,
@@ -214,6 +216,21 @@ export class HttpPlatform implements PlatformPort {
 
   async markClosed(accountId: string, idempotencyKey: string): Promise<void> {
     await this.write('markClosed', accountId, 'close', {}, idempotencyKey);
+  }
+
+  async erase(
+    accountId: string,
+    classes: readonly RecordClass[],
+    idempotencyKey: string,
+  ): Promise<PlatformErasure> {
+    const body = (await this.write(
+      'erase',
+      accountId,
+      'erase',
+      { classes: [...classes] },
+      idempotencyKey,
+    )) as { erased: RecordClass[]; retained: { what: string; why: string }[] };
+    return { erased: body.erased, retained: body.retained };
   }
 
   async setDisabled(accountId: string, disabled: boolean, idempotencyKey: string): Promise<void> {

@@ -180,6 +180,24 @@ export const SweepResult = Closed({
   amount: Amount('Amount swept to the platform; "0" when there was nothing'),
 });
 export const DisabledBody = Closed({ disabled: Type.Boolean() });
+const RecordClassEnum = Enum(
+  ['identity', 'transactions', 'communications', 'security', 'preferences'] as const,
+  'A record class (docs/retention.md)',
+);
+export const EraseBody = Closed({
+  classes: Type.Array(RecordClassEnum, { minItems: 1, maxItems: 5, uniqueItems: true }),
+});
+export const EraseResult = Closed({
+  accountId: Id('Account id'),
+  erased: Type.Array(RecordClassEnum),
+  retained: Type.Array(
+    Closed({
+      what: Type.String({ maxLength: 500 }),
+      why: Type.String({ maxLength: 500 }),
+    }),
+    { maxItems: 20 },
+  ),
+});
 export const HoldBody = Closed({
   id: Id('Hold id'),
   kind: Enum(['legal', 'compliance', 'fraud', 'regulator'] as const),

@@ -40,6 +40,25 @@ export function registerActionRoutes(app: SandboxApp, tools: SandboxTools): void
       );
     return ledger.unfreeze(id, { idempotencyKey: key });
   });
+  app.post(
+    `${P}/accounts/:accountId/erase`,
+    {
+      schema: {
+        summary: "Erase the personal data of a closed account's records in the given classes",
+        params: C.AccountParams,
+        body: C.EraseBody,
+        response: json(C.EraseResult),
+      },
+    },
+    (request, reply) =>
+      once(request, reply, async (key) => {
+        await requireAccount(request.params.accountId);
+        const answer = await ledger.erase(request.params.accountId, request.body.classes, {
+          idempotencyKey: key,
+        });
+        return { accountId: request.params.accountId, ...answer };
+      }),
+  );
   statusAction('close', 'Mark closed, for good', (id, key) =>
     ledger.close(id, { idempotencyKey: key }),
   );

@@ -3,6 +3,7 @@ import type { HttpTables } from './http.table.js';
 import type { LedgerTables } from './ledger.table.js';
 import type { PlatformTables } from './platform.table.js';
 import type { TicketTables } from './ticket.table.js';
+import type { RetentionTables } from './retention.table.js';
 import type { TokenTables } from './token.table.js';
 import type { WorkflowTables } from './workflow.table.js';
 
@@ -13,4 +14,5 @@ export type OffboardTables = LedgerTables &
   TokenTables &
   PlatformTables &
   TicketTables &
-  ConsoleTables;
+  ConsoleTables &
+  RetentionTables;

@@ -83,6 +83,9 @@ function openSqlite(
   // Another process (a worker, the CLI) may hold the write lock for a moment: wait, don't fail.
   raw.pragma('busy_timeout = 5000');
   raw.pragma('synchronous = NORMAL');
+  // Deleted and overwritten content is zeroed, not left in free space: an erased holder's
+  // data must not be readable from the file (docs/retention.md).
+  raw.pragma('secure_delete = ON');
   raw.defaultSafeIntegers(false);
   const db = new Kysely<OffboardTables>({
     dialect: new SqliteDialect({ database: cachingStatements(raw) }),

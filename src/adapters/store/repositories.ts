@@ -13,14 +13,20 @@ import { KyselyMailboxRepository } from './mailbox-repository.js';
 import { KyselyOutboxRepository } from './outbox-repository.js';
 import { KyselyTicketRepository } from './ticket-repository.js';
 import { KyselySignInLinkRepository } from './sign-in-link-repository.js';
+import { KyselyErasureRepository } from './erasure-repository.js';
+import { KyselyPersonalDataRepository } from './personal-data-repository.js';
+import type { Keyring } from '../crypto/envelope.js';
 
 /** Every repository, bound to `db`: the database's pool, or one transaction on it. */
-function repositoriesOn(database: Database, db: Db): Repositories {
+function repositoriesOn(database: Database, db: Db, keyring: Keyring): Repositories {
+  const personalData = new KyselyPersonalDataRepository(db, keyring);
   return {
+    personalData,
+    erasures: new KyselyErasureRepository(database, db),
     closures: new KyselyClosureRepository(database, db),
     audit: new KyselyAuditRepository(database, db),
     outbox: new KyselyOutboxRepository(db),
-    mailbox: new KyselyMailboxRepository(db),
+    mailbox: new KyselyMailboxRepository(db, personalData),
     apiKeys: new KyselyApiKeyRepository(db),
     approvals: new KyselyApprovalRepository(db),
     disablements: new KyselyDisablementRepository(db),
@@ -32,10 +38,13 @@ function repositoriesOn(database: Database, db: Db): Repositories {
   };
 }
 
-/** The use cases' view of the database: repositories, and transactions that bind them. */
-export function storeOf(database: Database): Store {
+/**
+ * The use cases' view of the database: repositories, and transactions that bind them.
+ * `keyring` seals personal data (keyringFromEnv; tests and the sandbox: sandboxKeyring).
+ */
+export function storeOf(database: Database, keyring: Keyring): Store {
   const unitOfWork: UnitOfWork = {
-    run: (fn) => inTransaction(database, (tx) => fn(repositoriesOn(database, tx))),
+    run: (fn) => inTransaction(database, (tx) => fn(repositoriesOn(database, tx, keyring))),
   };
-  return { repos: repositoriesOn(database, database.db), unitOfWork };
+  return { repos: repositoriesOn(database, database.db, keyring), unitOfWork };
 }

@@ -41,6 +41,10 @@ export const OWN_TABLES: readonly string[] = [
   'platform_idempotency_keys',
   'tickets',
   'ticket_messages',
+  'data_keys',
+  'erasures',
+  'erasure_certificates',
+  'erasure_journal',
   'offboard_migrations',
   'offboard_migrations_lock',
 ];

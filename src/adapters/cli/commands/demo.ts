@@ -61,6 +61,7 @@ function withGrace(document: PolicyDocument, gracePeriodMs: number): PolicyDocum
   return {
     base: change(document.base),
     jurisdictions: new Map([...document.jurisdictions].map(([k, p]) => [k, change(p)])),
+    retention: document.retention,
   };
 }
 

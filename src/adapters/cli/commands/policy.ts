@@ -1,6 +1,6 @@
 import type { Command } from '@commander-js/extra-typings';
 import { OffboardError } from '../../../domain/errors.js';
-import { describePolicy, policyFor } from '../../../domain/policy.js';
+import { describePolicy, describeRetention, policyFor } from '../../../domain/policy.js';
 import type { CliDeps, ExitBox } from '../command-kit.js';
 import { action } from '../command-kit.js';
 import { printJson } from '../output.js';
@@ -40,7 +40,14 @@ export function registerPolicy(program: Command, deps: CliDeps, exit: ExitBox): 
               `--jurisdiction takes an ISO 3166 alpha-2 code such as DE, got "${jurisdiction}"`,
             );
           }
-          const effective = describePolicy(policyFor(result.policy, jurisdiction));
+          // Retention is per jurisdiction: one's periods when it is named (null: none), else the table.
+          const table = describeRetention(result.policy);
+          const retention =
+            jurisdiction === null ? table : (table[jurisdiction.toUpperCase()] ?? null);
+          const effective = {
+            ...describePolicy(policyFor(result.policy, jurisdiction)),
+            retention,
+          };
           if (opts.json) printJson(deps.io, { file, valid: true, jurisdiction, policy: effective });
           else deps.io.stdout(`${file}: valid\n${JSON.stringify(effective, null, 2)}\n`);
           return 0;

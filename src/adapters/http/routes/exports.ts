@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { parseIsoInstant } from '../../../domain/iso-instant.js';
 import { MANIFEST_FILE, SIGNATURE_FILE, STATEMENT_FILE_NAMES } from '../../statements/manifest.js';
 import { publicKeyPem } from '../../statements/signing-key.js';
 import type { SigningKey } from '../../statements/signing-key.js';
+import { exportAccountDir } from '../../statements/export-dir.js';
 import type { App, Services } from '../app.js';
 import { callerFor } from '../auth.js';
 import { Closed, StringEnum, errors } from '../schemas.js';
@@ -31,10 +32,7 @@ const CONTENT_TYPES: Record<string, string> = {
 const FILE_NAMES = Object.keys(CONTENT_TYPES);
 const EXPORT_ID = '^exp_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
 
-// An account's exports live in a folder named by a hash of its id: any id is a safe folder
-// name, and a holder's export ids resolve only inside their own account's folder.
-const accountDir = (root: string, accountId: string) =>
-  join(root, createHash('sha256').update(accountId).digest('hex').slice(0, 32));
+const accountDir = exportAccountDir;
 
 /** Every file an export may hold, in the order they are listed. */
 export const EXPORT_FILE_NAMES: readonly string[] = FILE_NAMES;

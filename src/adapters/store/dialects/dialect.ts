@@ -35,6 +35,12 @@ export interface StoreDialect {
   forUpdate<Q extends Lockable<Q>>(query: Q): Q;
   /** Locks the selected rows, skipping rows another transaction holds, so many workers share the work. */
   forUpdateSkipLocked<Q extends Lockable<Q>>(query: Q): Q;
+  /**
+   * After an erasure batch: makes the erased rows unrecoverable from the database files
+   * where the engine allows it without blocking others (SQLite: copy the WAL into the file,
+   * whose deleted content `secure_delete` zeroes, and truncate the WAL).
+   */
+  compactAfterErasure(db: Db): Promise<void>;
   /** Tells idle workers, when `tx` commits, that a closure is due now. */
   announceWorkDue(tx: Db, closureId: string): Promise<void>;
   /** Calls `onNotice` whenever work is announced; null where nothing is announced (idle workers poll). */

@@ -20,6 +20,9 @@ export const postgresDialect: StoreDialect = {
   transaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
     return db.transaction().execute(fn);
   },
+  // Dead row versions stay in the table files until (auto)vacuum reclaims them; a VACUUM
+  // here would contend with every worker. docs/retention.md says so.
+  compactAfterErasure: async () => undefined,
   forUpdate: (query) => query.forUpdate(),
   forUpdateSkipLocked: (query) => query.forUpdate().skipLocked(),
   async announceWorkDue(tx, closureId) {

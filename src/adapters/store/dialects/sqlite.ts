@@ -33,6 +33,9 @@ export const sqliteDialect: StoreDialect = {
       }
     });
   },
+  async compactAfterErasure(db) {
+    await sql`pragma wal_checkpoint(TRUNCATE)`.execute(db);
+  },
   forUpdate: (query) => query,
   forUpdateSkipLocked: (query) => query,
   announceWorkDue: async () => undefined,

@@ -7,6 +7,7 @@ import { auditChainsMigration } from './006-audit-chains.js';
 import { ticketsMigration } from './007-tickets.js';
 import { signInLinksMigration } from './008-sign-in-links.js';
 import { agentSignInLinksMigration } from './009-agent-sign-in-links.js';
+import { retentionMigration } from './010-retention.js';
 import type { OffboardMigration } from './types.js';
 
 /** Every migration, in order. Append only: a shipped migration never changes. */
@@ -20,4 +21,5 @@ export const MIGRATIONS: readonly OffboardMigration[] = [
   ticketsMigration,
   signInLinksMigration,
   agentSignInLinksMigration,
+  retentionMigration,
 ];

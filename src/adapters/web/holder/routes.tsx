@@ -210,7 +210,9 @@ export const holderPages: PageModule = (web: FastifyInstance, kit: WebKit) => {
     if (view.state !== 'active' && view.state !== 'frozen')
       return seeOther(reply, view.state === 'requested' ? '/account/close/code' : '/account');
     const consent = (request.query as Record<string, unknown>)['consent'];
-    const { policy, gracePeriodMs } = ctx.rules(view.jurisdiction);
+    const { gracePeriodMs } = ctx.rules(view.jurisdiction);
+    // The periods the policy keeps this jurisdiction's records for (docs/retention.md).
+    const periods = ctx.app.erasure?.retention(view.jurisdiction) ?? null;
     return sendPage(
       reply,
       200,
@@ -221,8 +223,8 @@ export const holderPages: PageModule = (web: FastifyInstance, kit: WebKit) => {
         checked={typeof consent === 'string' ? [consent] : []}
         grace={formatDuration(gracePeriodMs, lang)}
         retention={{
-          transactions: formatDuration(policy.retention.transactionsMs, lang),
-          kyc: formatDuration(policy.retention.kycMs, lang),
+          transactions: periods ? formatDuration(periods.transactionsMs, lang) : '—',
+          kyc: periods ? formatDuration(periods.identityMs, lang) : '—',
         }}
         error={errorWords(request)}
       />,
