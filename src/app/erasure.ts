@@ -269,9 +269,14 @@ async function eraseDue(
       lastError: null,
     };
     if (!(await repos.erasures.save(next, owner, now))) throw lostLease(accountId);
-    // Everything offboard sealed for the account is communications (its notices): the
-    // key goes with that class, and every copy of them with it, backups included.
-    if (classes.includes('communications')) await repos.personalData.shred(accountId);
+    // Everything offboard sealed for the account is communications (its notices, its
+    // support tickets): the key goes with that class, and every copy of them with it,
+    // backups included. Then the rows: the tickets and their messages, the mailbox, the
+    // free-text reasons.
+    if (classes.includes('communications')) {
+      await repos.personalData.shred(accountId);
+      await repos.tickets.eraseAccount(accountId);
+    }
     await repos.erasures.eraseOwnRecords(accountId, classes);
     await repos.erasures.addCertificate({
       id: certificate.certificateId,
@@ -337,7 +342,8 @@ function certificateBody(input: {
     method: [
       ...(input.classes.includes('communications')
         ? [
-            'the account’s data key was destroyed (crypto-shredding): every copy of its sealed notices is unreadable, backups included',
+            'the account’s data key was destroyed (crypto-shredding): every copy of its sealed notices and support tickets is unreadable, backups included',
+            'the account’s support tickets were deleted, with every message of them (the holder’s, agents’ replies and internal notes)',
           ]
         : []),
       'offboard’s own records of the classes were deleted or emptied, statement exports it kept included',

@@ -66,4 +66,10 @@ export interface TicketRepository {
    * Every holder-facing view (API, CLI, notifications) reads through this one method.
    */
   holderMessages(ticketId: string): Promise<TicketMessage[]>;
+  /**
+   * Deletes the account's tickets and every message of them (erasure of the
+   * `communications` class, after the account's data key is destroyed). Returns how many
+   * tickets went.
+   */
+  eraseAccount(accountId: string): Promise<number>;
 }

@@ -7,6 +7,7 @@ import { parseDatabaseUrl } from '../../src/adapters/store/database-url.js';
 import { requestClosure } from '../../src/app/closures.js';
 import { erasureStatus, runErasureBatch } from '../../src/app/erasure.js';
 import { liftHold, placeHold } from '../../src/app/holds.js';
+import { addNote, agentReply, openSupportTicket } from '../../src/app/tickets.js';
 import { verifyAuditChain } from '../../src/app/records.js';
 import { workOnce } from '../../src/app/worker.js';
 import { YEAR } from '../../src/domain/duration.js';
@@ -21,6 +22,9 @@ import { openWorkflowContext } from '../support/workflow-context.js';
  * ends; a hold suspends the erasure at the end; lifting it lets the erasure run; then the
  * database — every table on PostgreSQL, the raw files (with the WAL) on SQLite — holds
  * none of the planted strings, the certificate verifies and the audit chain is intact.
+ * The holder's support ticket (subject, their message, an agent's reply and an internal
+ * note) is sealed at rest from the start, kept while the hold stands (with a ticket opened
+ * during it), and deleted with the account's data key.
  */
 
 const PLANTED = {
@@ -28,7 +32,20 @@ const PLANTED = {
   email: 'zelda.quincewhistle@example.test',
   phone: '+44 7700 900417',
   body: 'my grandmother Ophelia Marchbank left me this wallet',
+  ticketSubject: 'Wallet of Ophelia Marchbank',
+  ticketBody: 'please send the balance to my cousin Barnaby Thistlewood',
+  ticketReply: 'Thank you Zelda, we are looking at the wallet of your grandmother',
+  ticketNote: 'holder says the cousin lives at 12 Larkspur Mews',
+  heldTicketBody: 'I am still waiting, signed Z. Quincewhistle of Larkspur Mews',
 };
+/** The ticket's strings: sealed at rest, so never in plain text even before erasure. */
+const TICKET_STRINGS = [
+  'ticketSubject',
+  'ticketBody',
+  'ticketReply',
+  'ticketNote',
+  'heldTicketBody',
+] as const;
 const ACCOUNT = 'erase-me';
 const AGENT = { kind: 'agent' as const, id: 'agent-ada' };
 const OWNER = { owner: 'test-eraser', limit: 10, leaseMs: 60_000 };
@@ -38,6 +55,7 @@ describe.each(DIALECTS)('retention then erasure [%s]', (dialect) => {
   let ctx: Context;
   let dispose: () => Promise<void>;
   let closedAt: Date;
+  let ticketId: string;
 
   beforeAll(async () => {
     ({ ctx, dispose } = await openWorkflowContext(dialect, clock));
@@ -59,6 +77,20 @@ describe.each(DIALECTS)('retention then erasure [%s]', (dialect) => {
       createdAt: clock.now(),
       dedupeKey: 'planted-message',
     });
+    // A support ticket: the holder's message, an agent's reply and an internal note.
+    const opened = await openSupportTicket(ctx.app, ctx.rules, {
+      accountId: ACCOUNT,
+      actor: { kind: 'holder', id: ACCOUNT },
+      subject: PLANTED.ticketSubject,
+      body: PLANTED.ticketBody,
+    });
+    ticketId = opened.ticket.id;
+    await agentReply(ctx.app, ctx.rules, {
+      ticketId,
+      agentId: AGENT.id,
+      body: PLANTED.ticketReply,
+    });
+    await addNote(ctx.app, ctx.rules, { ticketId, agentId: AGENT.id, body: PLANTED.ticketNote });
     await requestClosure(ctx.app, ctx.rules, {
       accountId: ACCOUNT,
       consent: { sweepDust: false, cancelOrders: false, revokeApps: false },
@@ -85,6 +117,40 @@ describe.each(DIALECTS)('retention then erasure [%s]', (dialect) => {
     // ... and it reads back through the repository.
     const mail = await ctx.app.repos.mailbox.list({ accountId: ACCOUNT, limit: 10 });
     expect(mail.map((m) => m.body)).toContain(PLANTED.body);
+  });
+
+  it('seals the support ticket at rest, and reads it back whole', async () => {
+    const tickets = await ctx.database.db
+      .selectFrom('tickets')
+      .selectAll()
+      .where('account_id', '=', ACCOUNT)
+      .execute();
+    const messages = await ctx.database.db
+      .selectFrom('ticket_messages')
+      .selectAll()
+      .where('ticket_id', '=', ticketId)
+      .execute();
+    expect(tickets).toHaveLength(1);
+    expect(messages.map((m) => m.kind)).toEqual(['reply', 'reply', 'note']);
+    const text = JSON.stringify([tickets, messages]);
+    for (const what of TICKET_STRINGS) expect(text).not.toContain(PLANTED[what]);
+    // Not in the raw file either, WAL included: the proof the bodies are encrypted.
+    if (dialect === 'sqlite') {
+      await checkpoint(ctx);
+      expect(plantedInFiles(ctx).filter((w) => w.startsWith('ticket'))).toEqual([]);
+    }
+    const stored = await ctx.app.repos.tickets.get(ticketId);
+    expect(stored?.ticket.subject).toBe(PLANTED.ticketSubject);
+    const read = await ctx.app.repos.tickets.messages(ticketId);
+    expect(read.map((m) => m.body)).toEqual([
+      PLANTED.ticketBody,
+      PLANTED.ticketReply,
+      PLANTED.ticketNote,
+    ]);
+    expect((await ctx.app.repos.tickets.holderMessages(ticketId)).map((m) => m.body)).toEqual([
+      PLANTED.ticketBody,
+      PLANTED.ticketReply,
+    ]);
   });
 
   it('schedules the erasure for the end of the jurisdiction’s retention (GB: 5 years)', async () => {
@@ -115,6 +181,22 @@ describe.each(DIALECTS)('retention then erasure [%s]', (dialect) => {
     ]);
     expect((await ctx.app.platform.contact(ACCOUNT))?.email).toBe(PLANTED.email);
     expect((await erasureStatus(ctx.app, ACCOUNT)).erasure.state).toBe('held');
+    // A ticket opened while the hold stands is kept with the first one, readable by agents.
+    const held = await openSupportTicket(ctx.app, ctx.rules, {
+      accountId: ACCOUNT,
+      actor: { kind: 'holder', id: ACCOUNT },
+      body: PLANTED.heldTicketBody,
+    });
+    clock.advance(1000);
+    expect(await runErasureBatch(ctx.app, OWNER)).toEqual([]); // rechecked daily, not yet
+    const kept = await ctx.app.repos.tickets.list({ accountId: ACCOUNT, limit: 10 });
+    expect(kept.map((t) => t.ticket.id).sort()).toEqual([ticketId, held.ticket.id].sort());
+    expect((await ctx.app.repos.tickets.messages(held.ticket.id)).map((m) => m.body)).toEqual([
+      PLANTED.heldTicketBody,
+    ]);
+    expect((await ctx.app.repos.tickets.messages(ticketId)).map((m) => m.body)).toContain(
+      PLANTED.ticketNote,
+    );
 
     clock.advance(1000);
     await liftHold(ctx.app, {
@@ -137,6 +219,10 @@ describe.each(DIALECTS)('retention then erasure [%s]', (dialect) => {
     const status = await erasureStatus(ctx.app, ACCOUNT);
     expect(status.erasure.state).toBe('erased');
     expect(status.certificates).toHaveLength(1);
+    // The tickets went with the communications: no row of them or their messages is left.
+    expect(await ctx.app.repos.tickets.list({ accountId: ACCOUNT, limit: 10 })).toEqual([]);
+    expect(await ctx.app.repos.tickets.get(ticketId)).toBeNull();
+    expect(await ctx.database.db.selectFrom('ticket_messages').select('id').execute()).toEqual([]);
   });
 
   it('gives a certificate signed with the platform key that says what went, when and why', async () => {
@@ -151,6 +237,7 @@ describe.each(DIALECTS)('retention then erasure [%s]', (dialect) => {
       policy: { legalBasis: 'Money Laundering Regulations 2017 reg. 40' },
     });
     expect(certificate.suspendedByHold).not.toBeNull();
+    expect(certificate.method.join('\n')).toMatch(/support tickets were deleted/);
     expect(certificate.policy.version).toMatch(/^retention-[0-9a-f]{16}$/);
     const tampered = stored!.document.replace('"GB"', '"FR"');
     expect(() => verifyCertificateText(tampered, 'certificate', key.publicKey)).toThrow(
@@ -194,6 +281,11 @@ describe.each(DIALECTS)('retention then erasure [%s]', (dialect) => {
     },
   );
 });
+
+/** Moves the WAL's pages into the database file, so the grep sees what a reader of it would. */
+async function checkpoint(ctx: Context): Promise<void> {
+  await sql`pragma wal_checkpoint(passive)`.execute(ctx.database.db);
+}
 
 /** Which planted strings the SQLite database's files hold, byte for byte. */
 function plantedInFiles(ctx: Context): string[] {

@@ -32,7 +32,7 @@ function repositoriesOn(database: Database, db: Db, keyring: Keyring): Repositor
     disablements: new KyselyDisablementRepository(db),
     disableLinks: new KyselyDisableLinkRepository(db),
     holderTokens: new KyselyHolderTokenRepository(db),
-    tickets: new KyselyTicketRepository(db),
+    tickets: new KyselyTicketRepository(db, personalData),
     agentSignInLinks: new KyselyAgentSignInLinkRepository(db),
     signInLinks: new KyselySignInLinkRepository(db),
   };

@@ -15,21 +15,33 @@ import type {
   TicketMessageKind,
   TicketRepository,
 } from '../../ports/tickets.js';
+import type { PersonalDataRepository } from '../../ports/personal-data.js';
 import type { Db } from './database.js';
+import { ERASED_TEXT } from './mailbox-repository.js';
 import type { TicketMessageTable, TicketTable } from './ticket.table.js';
 
-/** All SQL of support tickets. Rows become domain values here, at the edge. */
+/*
+ * All SQL of support tickets. Rows become domain values here, at the edge. What the holder
+ * or an agent wrote (subjects, message bodies) and the verdict snapshot (the account's
+ * balances, apps and counterparties in words) are personal data: they are sealed under the
+ * account's data key on the way in and opened on the way out (retention.md), in the unit
+ * of work the repository is bound to.
+ */
 
 const instant = (ms: number | null) => (ms === null ? null : new Date(Number(ms)));
 const ms = (date: Date | null) => (date === null ? null : date.getTime());
 
 // Only this module writes these JSON columns, always from the types they are read back as.
-function toStored(row: Selectable<TicketTable>): StoredTicket {
+async function toStored(
+  row: Selectable<TicketTable>,
+  personal: PersonalDataRepository,
+): Promise<StoredTicket> {
+  const verdict = row.verdict === null ? null : await personal.open(row.account_id, row.verdict);
   return {
     ticket: {
       id: row.id,
       accountId: row.account_id,
-      subject: row.subject,
+      subject: (await personal.open(row.account_id, row.subject)) ?? ERASED_TEXT,
       category: row.category as TicketCategory,
       priority: row.priority as TicketPriority,
       state: row.state as TicketState,
@@ -46,26 +58,30 @@ function toStored(row: Selectable<TicketTable>): StoredTicket {
       slaSignals: JSON.parse(row.sla_signals) as SlaSignal[],
       version: Number(row.version),
     },
-    verdict: row.verdict === null ? null : (JSON.parse(row.verdict) as RenderedVerdict),
+    // A shredded key leaves no verdict to show (the rows go in the same transaction anyway).
+    verdict: verdict === null ? null : (JSON.parse(verdict) as RenderedVerdict),
   };
 }
 
-function toMessage(row: Selectable<TicketMessageTable>): TicketMessage {
+function toMessage(
+  row: Selectable<TicketMessageTable> & { account_id: string },
+  body: string | null,
+): TicketMessage {
   return {
     id: row.id,
     ticketId: row.ticket_id,
     kind: row.kind as TicketMessageKind,
     author: { kind: row.author_kind as TicketMessage['author']['kind'], id: row.author_id },
-    body: row.body,
+    body: body ?? ERASED_TEXT,
     redacted: JSON.parse(row.redacted) as SecretKind[],
     phishing: JSON.parse(row.phishing) as string[],
     createdAt: new Date(Number(row.created_at)),
   };
 }
 
-function columns(ticket: Ticket) {
+function columns(ticket: Ticket, sealedSubject: string) {
   return {
-    subject: ticket.subject,
+    subject: sealedSubject,
     category: ticket.category,
     priority: ticket.priority,
     state: ticket.state,
@@ -85,7 +101,37 @@ function columns(ticket: Ticket) {
 
 /** The tickets, bound to `db` (the pool or one transaction). */
 export class KyselyTicketRepository implements TicketRepository {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly personal: PersonalDataRepository,
+  ) {}
+
+  private seal(accountId: string, plaintext: string): Promise<string> {
+    return this.personal.seal(accountId, plaintext);
+  }
+
+  private async stored(rows: Selectable<TicketTable>[]): Promise<StoredTicket[]> {
+    const tickets: StoredTicket[] = [];
+    for (const row of rows) tickets.push(await toStored(row, this.personal));
+    return tickets;
+  }
+
+  /** Messages joined to their ticket's account (the data key's subject), opened. */
+  private async openMessages(ticketId: string, kinds: TicketMessageKind[]) {
+    const rows = await this.db
+      .selectFrom('ticket_messages')
+      .innerJoin('tickets', 'tickets.id', 'ticket_messages.ticket_id')
+      .selectAll('ticket_messages')
+      .select('tickets.account_id')
+      .where('ticket_messages.ticket_id', '=', ticketId)
+      .where('ticket_messages.kind', 'in', kinds)
+      .orderBy('ticket_messages.seq')
+      .execute();
+    const messages: TicketMessage[] = [];
+    for (const row of rows)
+      messages.push(toMessage(row, await this.personal.open(row.account_id, row.body)));
+    return messages;
+  }
 
   async insert(
     ticket: Ticket,
@@ -97,8 +143,11 @@ export class KyselyTicketRepository implements TicketRepository {
         id: ticket.id,
         account_id: ticket.accountId,
         created_at: ticket.createdAt.getTime(),
-        ...columns(ticket),
-        verdict: extra.verdict === null ? null : JSON.stringify(extra.verdict),
+        ...columns(ticket, await this.seal(ticket.accountId, ticket.subject)),
+        verdict:
+          extra.verdict === null
+            ? null
+            : await this.seal(ticket.accountId, JSON.stringify(extra.verdict)),
         next_sla_at: extra.nextSlaAt,
       })
       .execute();
@@ -111,7 +160,10 @@ export class KyselyTicketRepository implements TicketRepository {
   ): Promise<boolean> {
     const result = await this.db
       .updateTable('tickets')
-      .set({ ...columns(next), next_sla_at: extra.nextSlaAt })
+      .set({
+        ...columns(next, await this.seal(next.accountId, next.subject)),
+        next_sla_at: extra.nextSlaAt,
+      })
       .where('id', '=', next.id)
       .where('version', '=', previousVersion)
       .executeTakeFirst();
@@ -124,7 +176,7 @@ export class KyselyTicketRepository implements TicketRepository {
       .selectAll()
       .where('id', '=', ticketId)
       .executeTakeFirst();
-    return row ? toStored(row) : null;
+    return row ? toStored(row, this.personal) : null;
   }
 
   async list(filter: TicketFilter): Promise<StoredTicket[]> {
@@ -140,7 +192,7 @@ export class KyselyTicketRepository implements TicketRepository {
     if (filter.assignee) query = query.where('assignee', '=', filter.assignee);
     if (filter.category) query = query.where('category', '=', filter.category);
     if (filter.priority) query = query.where('priority', '=', filter.priority);
-    return (await query.execute()).map(toStored);
+    return this.stored(await query.execute());
   }
 
   async slaDue(now: number, limit: number): Promise<StoredTicket[]> {
@@ -152,10 +204,15 @@ export class KyselyTicketRepository implements TicketRepository {
       .orderBy('id')
       .limit(limit)
       .execute();
-    return rows.map(toStored);
+    return this.stored(rows);
   }
 
   async addMessage(message: TicketMessage): Promise<void> {
+    const ticket = await this.db
+      .selectFrom('tickets')
+      .select('account_id')
+      .where('id', '=', message.ticketId)
+      .executeTakeFirstOrThrow();
     await this.db
       .insertInto('ticket_messages')
       .values({
@@ -164,7 +221,7 @@ export class KyselyTicketRepository implements TicketRepository {
         kind: message.kind,
         author_kind: message.author.kind,
         author_id: message.author.id,
-        body: message.body,
+        body: await this.seal(ticket.account_id, message.body),
         redacted: JSON.stringify(message.redacted),
         phishing: JSON.stringify(message.phishing),
         created_at: message.createdAt.getTime(),
@@ -173,13 +230,7 @@ export class KyselyTicketRepository implements TicketRepository {
   }
 
   async messages(ticketId: string): Promise<TicketMessage[]> {
-    const rows = await this.db
-      .selectFrom('ticket_messages')
-      .selectAll()
-      .where('ticket_id', '=', ticketId)
-      .orderBy('seq')
-      .execute();
-    return rows.map(toMessage);
+    return this.openMessages(ticketId, ['reply', 'note']);
   }
 
   /*
@@ -188,13 +239,16 @@ export class KyselyTicketRepository implements TicketRepository {
    * leaves this method.
    */
   async holderMessages(ticketId: string): Promise<TicketMessage[]> {
-    const rows = await this.db
-      .selectFrom('ticket_messages')
-      .selectAll()
-      .where('ticket_id', '=', ticketId)
-      .where('kind', '=', 'reply')
-      .orderBy('seq')
-      .execute();
-    return rows.map((row) => ({ ...toMessage(row), phishing: [] }));
+    return (await this.openMessages(ticketId, ['reply'])).map((m) => ({ ...m, phishing: [] }));
+  }
+
+  async eraseAccount(accountId: string): Promise<number> {
+    const tickets = this.db.selectFrom('tickets').select('id').where('account_id', '=', accountId);
+    await this.db.deleteFrom('ticket_messages').where('ticket_id', 'in', tickets).execute();
+    const result = await this.db
+      .deleteFrom('tickets')
+      .where('account_id', '=', accountId)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 }
