@@ -134,6 +134,11 @@ describe.each(DIALECTS)('retention then erasure [%s]', (dialect) => {
     expect(messages.map((m) => m.kind)).toEqual(['reply', 'reply', 'note']);
     const text = JSON.stringify([tickets, messages]);
     for (const what of TICKET_STRINGS) expect(text).not.toContain(PLANTED[what]);
+    // Nor in any other table in plain text (the audit log, the outbox, the mailbox).
+    const plain = (await plantedInTables(ctx)).filter((f) =>
+      TICKET_STRINGS.some((what) => f.endsWith(` the ${what}`)),
+    );
+    expect(plain).toEqual([]);
     // Not in the raw file either, WAL included: the proof the bodies are encrypted.
     if (dialect === 'sqlite') {
       await checkpoint(ctx);
@@ -258,17 +263,7 @@ describe.each(DIALECTS)('retention then erasure [%s]', (dialect) => {
   });
 
   it('leaves none of the planted personal strings in any table', async () => {
-    const { tables } = await ctx.database.store.ownTables(ctx.database.db);
-    const found: string[] = [];
-    for (const table of tables) {
-      const rows = await sql<Record<string, unknown>>`select * from ${sql.table(table)}`.execute(
-        ctx.database.db,
-      );
-      const text = JSON.stringify(rows.rows);
-      for (const [what, planted] of Object.entries(PLANTED))
-        if (text.includes(planted)) found.push(`${table} holds the ${what}`);
-    }
-    expect(found).toEqual([]);
+    expect(await plantedInTables(ctx)).toEqual([]);
     // The ledger's books stay, pseudonymous: the account, its status, the holder's id.
     expect((await ctx.app.platform.contact(ACCOUNT))?.name).toBe('erased');
   });
@@ -281,6 +276,21 @@ describe.each(DIALECTS)('retention then erasure [%s]', (dialect) => {
     },
   );
 });
+
+/** Which planted strings offboard's tables hold, as text: `<table> holds the <what>`. */
+async function plantedInTables(ctx: Context): Promise<string[]> {
+  const { tables } = await ctx.database.store.ownTables(ctx.database.db);
+  const found: string[] = [];
+  for (const table of tables) {
+    const rows = await sql<Record<string, unknown>>`select * from ${sql.table(table)}`.execute(
+      ctx.database.db,
+    );
+    const text = JSON.stringify(rows.rows);
+    for (const [what, planted] of Object.entries(PLANTED))
+      if (text.includes(planted)) found.push(`${table} holds the ${what}`);
+  }
+  return found;
+}
 
 /** Moves the WAL's pages into the database file, so the grep sees what a reader of it would. */
 async function checkpoint(ctx: Context): Promise<void> {
