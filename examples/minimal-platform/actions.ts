@@ -222,3 +222,46 @@ export function testDeposit(
   const result = deposit(db, accountId, body.asset, body.amount, now, body.counterparty);
   return { transactionId: String(result.transactionId), returned: result.returned };
 }
+
+/** The record classes offboard may ask a platform to erase (docs/platform-contract.md). */
+export const RECORD_CLASSES = [
+  'identity',
+  'transactions',
+  'communications',
+  'security',
+  'preferences',
+];
+
+/**
+ * Erase the personal data of some record classes of an account, keeping what the books
+ * need under the account id only: the name and contact (`identity`), counterparties and
+ * references (`transactions`), credentials (`security`), linked apps (`preferences`).
+ * This platform keeps no messages, so `communications` has nothing to erase.
+ */
+export function erase(db: Db, id: string, classes: string[]) {
+  requireAccount(db, id);
+  if (classes.includes('identity'))
+    db.prepare("UPDATE accounts SET name = 'erased', email = NULL, phone = NULL WHERE id = ?").run(
+      id,
+    );
+  if (classes.includes('transactions'))
+    db.prepare(
+      'UPDATE transactions SET counterparty = NULL, reference = NULL WHERE account_id = ?',
+    ).run(id);
+  if (classes.includes('security'))
+    db.prepare("UPDATE credentials SET label = 'erased' WHERE account_id = ?").run(id);
+  if (classes.includes('preferences'))
+    db.prepare("UPDATE authorizations SET name = 'erased' WHERE account_id = ?").run(id);
+  return {
+    accountId: id,
+    erased: classes,
+    retained: classes.includes('transactions')
+      ? [
+          {
+            what: 'transaction amounts, fees, assets and instants, under the account id only',
+            why: 'the books must balance',
+          },
+        ]
+      : [],
+  };
+}

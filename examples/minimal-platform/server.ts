@@ -273,6 +273,22 @@ function routes(db: Db, testMode: boolean): Route[] {
     (p, hold, now) => act.placeHold(db, p['accountId']!, hold, now),
   );
 
+  write(
+    '/accounts/:accountId/erase',
+    (body) => {
+      const { classes } = closed(body, ['classes'], 'the body');
+      if (
+        !Array.isArray(classes) ||
+        classes.length < 1 ||
+        new Set(classes).size !== classes.length ||
+        !classes.every((c) => act.RECORD_CLASSES.includes(c as string))
+      )
+        throw invalid(`classes must be a list of distinct ${act.RECORD_CLASSES.join(', ')}`);
+      return classes as string[];
+    },
+    (p, classes) => act.erase(db, p['accountId']!, classes),
+  );
+
   // Test mode only: outside it these routes do not exist (404 OFFBOARD_ERR_UNKNOWN_ROUTE).
   if (!testMode) return list;
   write(

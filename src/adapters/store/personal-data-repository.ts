@@ -15,11 +15,22 @@ import type { Db } from './database.js';
  * with them. The key row is the only way to the data: deleting it is the erasure.
  */
 export class KyselyPersonalDataRepository implements PersonalDataRepository {
+  /**
+   * Keys already read in this transaction (null: none). Only a repository bound to one
+   * transaction keeps them, for as long as that transaction lasts, so a message sealed
+   * into three fields reads its key once; a key shredded elsewhere is never served from
+   * here after that transaction ends.
+   */
+  private readonly keys: Map<string, Buffer> | null;
+
   constructor(
     private readonly db: Db,
     private readonly keyring: Keyring,
     private readonly now: () => number = Date.now,
-  ) {}
+    options: { cacheKeys?: boolean } = {},
+  ) {
+    this.keys = options.cacheKeys ? new Map() : null;
+  }
 
   async seal(subject: string, plaintext: string): Promise<string> {
     return sealField(await this.dataKey(subject, true), subject, plaintext);
@@ -33,6 +44,7 @@ export class KyselyPersonalDataRepository implements PersonalDataRepository {
   }
 
   async shred(subject: string): Promise<boolean> {
+    this.keys?.delete(subject);
     const result = await this.db
       .deleteFrom('data_keys')
       .where('subject', '=', subject)
@@ -43,6 +55,14 @@ export class KyselyPersonalDataRepository implements PersonalDataRepository {
   private async dataKey(subject: string, create: true): Promise<Buffer>;
   private async dataKey(subject: string, create: false): Promise<Buffer | null>;
   private async dataKey(subject: string, create: boolean): Promise<Buffer | null> {
+    const known = this.keys?.get(subject);
+    if (known) return known;
+    const key = await this.readKey(subject, create);
+    if (key) this.keys?.set(subject, key);
+    return key;
+  }
+
+  private async readKey(subject: string, create: boolean): Promise<Buffer | null> {
     const row = await this.db
       .selectFrom('data_keys')
       .select('wrapped')
@@ -62,7 +82,7 @@ export class KyselyPersonalDataRepository implements PersonalDataRepository {
       // Two writers creating the same subject's key at once: the first one's key wins.
       .onConflict((oc) => oc.column('subject').doNothing())
       .execute();
-    return this.dataKey(subject, true);
+    return this.readKey(subject, true);
   }
 
   async rewrap(limit: number): Promise<number> {

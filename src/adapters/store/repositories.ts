@@ -18,8 +18,15 @@ import { KyselyPersonalDataRepository } from './personal-data-repository.js';
 import type { Keyring } from '../crypto/envelope.js';
 
 /** Every repository, bound to `db`: the database's pool, or one transaction on it. */
-function repositoriesOn(database: Database, db: Db, keyring: Keyring): Repositories {
-  const personalData = new KyselyPersonalDataRepository(db, keyring);
+function repositoriesOn(
+  database: Database,
+  db: Db,
+  keyring: Keyring,
+  inOneTransaction: boolean,
+): Repositories {
+  const personalData = new KyselyPersonalDataRepository(db, keyring, Date.now, {
+    cacheKeys: inOneTransaction,
+  });
   return {
     personalData,
     erasures: new KyselyErasureRepository(database, db),
@@ -44,7 +51,7 @@ function repositoriesOn(database: Database, db: Db, keyring: Keyring): Repositor
  */
 export function storeOf(database: Database, keyring: Keyring): Store {
   const unitOfWork: UnitOfWork = {
-    run: (fn) => inTransaction(database, (tx) => fn(repositoriesOn(database, tx, keyring))),
+    run: (fn) => inTransaction(database, (tx) => fn(repositoriesOn(database, tx, keyring, true))),
   };
-  return { repos: repositoriesOn(database, database.db, keyring), unitOfWork };
+  return { repos: repositoriesOn(database, database.db, keyring, false), unitOfWork };
 }
