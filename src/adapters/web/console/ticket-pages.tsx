@@ -211,10 +211,7 @@ export function TicketPage(
             <ul class="blockers">
               {view.openedWith.blockers.map((b) => (
                 <li class="blocker">
-                  <strong class="mono" safe>
-                    {b.code}
-                  </strong>{' '}
-                  <span safe>{b.message}</span>
+                  <strong class="mono">{b.code}</strong> <span safe>{b.message}</span>
                   {b.detail ? (
                     <>
                       <br />
