@@ -234,6 +234,67 @@ describe('support tickets in the web pages', () => {
     expect(other.body).not.toContain('Mine only');
   });
 
+  it('explains a refused message on the form, and answers an unknown ticket with its code', async () => {
+    const who = holder('demo-dispute');
+    const empty = await post('/account/tickets', who, { _csrf: who.csrf, body: '   ' });
+    expect(location(empty)).toBe('/account/tickets/new?error=OFFBOARD_ERR_INVALID_ARGUMENT');
+    const shown = await get(location(empty), who);
+    expect(shown.body).toContain('Write a message of 1 to 8,000 characters.');
+    // A blocker the holder's verdict does not have is refused, not guessed.
+    const stranger = await post('/account/tickets', who, {
+      _csrf: who.csrf,
+      blocker: 'account_hold',
+      body: 'Why?',
+    });
+    expect(location(stranger)).toBe(
+      '/account/tickets/new?blocker=account_hold&error=OFFBOARD_ERR_INVALID_ARGUMENT',
+    );
+    const form = await get(location(stranger), who);
+    expect(form.body).not.toContain('name="blocker"');
+    const unknown = await get('/console/tickets/tkt_nope', agent('agent-ana'));
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toContain('OFFBOARD_ERR_NOT_FOUND');
+  });
+
+  it('links the escalated closure from the ticket page; its decision on the case page reaches the holder', async () => {
+    const { id, who } = await openAs('demo-cooling-off', {
+      body: 'Please close my account, the cooling-off is not needed.',
+    });
+    const bo = agent('agent-bo', ['compliance']);
+    const early = await post(`/console/tickets/${id}/link-closure`, bo, { _csrf: bo.csrf });
+    expect(location(early)).toBe(`/console/tickets/${id}?error=OFFBOARD_ERR_NO_CLOSURE`);
+    expect((await get(location(early), bo)).body).toContain('no open closure');
+    expect((await get(`/console/tickets/${id}`, bo)).body).not.toContain('/link-closure"');
+
+    const token = h.holder('demo-cooling-off');
+    expect((await h.call('POST', '/v1/me/closure', { token, body: {} })).status).toBe(201);
+    await h.call('POST', '/v1/me/closure/confirm', {
+      token,
+      body: { code: await h.code('demo-cooling-off') },
+    });
+    const escalated = await h.call('POST', '/v1/agent/accounts/demo-cooling-off/closure/escalate', {
+      token: h.agent('agent-bo', ['compliance']),
+      body: { reason: 'holder asks to skip cooling-off' },
+    });
+    expect(escalated.status).toBe(200);
+
+    const offered = await get(`/console/tickets/${id}`, bo);
+    expect(offered.body).toContain(`action="/console/tickets/${id}/link-closure"`);
+    const linked = await post(`/console/tickets/${id}/link-closure`, bo, { _csrf: bo.csrf });
+    expect(location(linked)).toBe(`/console/tickets/${id}?done=linked`);
+    const page = await get(location(linked), bo);
+    expect(page.body).toContain('The escalated closure is linked to the ticket.');
+    expect(page.body).toContain('Decide the linked closure on the case page:');
+
+    const rejected = await post('/console/accounts/demo-cooling-off/closure/reject', bo, {
+      _csrf: bo.csrf,
+      reason: 'cooling-off applies (synthetic)',
+    });
+    expect(location(rejected)).toBe('/console/accounts/demo-cooling-off?done=rejected');
+    const mine = await get(`/account/tickets/${id}`, who);
+    expect(mine.body).toContain('Your closure request was not approved.');
+  });
+
   it('lists a ticket about to breach before the rest of the queue as the clock moves', async () => {
     const ana = agent('agent-ana');
     const { id: early } = await openAs('demo-whale', {
