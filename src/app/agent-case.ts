@@ -7,12 +7,14 @@ import type { EligibilityRules } from './check-eligibility.js';
 import type { AppContext } from './context.js';
 import { readProposal } from './proposals.js';
 import type { Proposal } from './proposals.js';
+import { listTickets } from './tickets.js';
+import type { TicketRow } from './tickets.js';
 
 /*
  * An account as the agent console's case page shows it: the account picture (the
  * agent-audience verdict, the facts, closures, audit entries, approvals), the pending
  * overrides with the hash the approver's form carries, whether the audit log verifies,
- * and the messages the holder was sent.
+ * the messages the holder was sent, and the account's support tickets.
  */
 
 export interface AgentCase extends AccountPicture {
@@ -22,6 +24,8 @@ export interface AgentCase extends AccountPicture {
   auditVerdict: ChainVerdict;
   /** Holder notifications, newest last (subjects only are shown: bodies carry codes and links). */
   messages: MailMessage[];
+  /** The account's support tickets, newest first, with where each stands against its SLA. */
+  tickets: TicketRow[];
 }
 
 export async function agentCase(
@@ -31,14 +35,15 @@ export async function agentCase(
   options: { now: Date; lang: Lang },
 ): Promise<AgentCase> {
   const picture = await accountPicture(ctx, rules, accountId, options);
-  const [proposals, auditVerdict, messages] = await Promise.all([
+  const [proposals, auditVerdict, messages, tickets] = await Promise.all([
     Promise.all(
       picture.approvals.filter((a) => a.status === 'pending').map((a) => readProposal(ctx, a)),
     ),
     ctx.repos.audit.verify(),
     ctx.repos.mailbox.list({ accountId, limit: 50 }),
+    listTickets(ctx, rules, { accountId, limit: 50 }),
   ]);
-  return { ...picture, proposals, auditVerdict, messages };
+  return { ...picture, proposals, auditVerdict, messages, tickets };
 }
 
 /** One line of the case's timeline: a closure's own instants merged with the audit entries. */

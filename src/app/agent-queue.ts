@@ -1,12 +1,21 @@
+import { isBreaching, readSla } from '../domain/tickets.js';
+import type { SupportRules } from '../domain/tickets.js';
 import type { AppContext } from './context.js';
 
 /*
  * The agents' work queue: what waits for a person, most at risk of missing its service
  * level first. Each kind of work comes from one source (a function below); support tickets
- * will be one more source and one more kind, nothing else changes.
+ * are one of them, due by their own SLA targets (the policy's support section).
  */
 
-export const QUEUE_KINDS = ['approval', 'escalated', 'blocked', 'hold', 'disabled'] as const;
+export const QUEUE_KINDS = [
+  'ticket',
+  'approval',
+  'escalated',
+  'blocked',
+  'hold',
+  'disabled',
+] as const;
 export type QueueKind = (typeof QUEUE_KINDS)[number];
 
 export interface QueueItem {
@@ -18,8 +27,13 @@ export interface QueueItem {
   since: Date;
   /** When it should be done by: the queue's order. */
   dueAt: Date;
-  /** The closure, approval, hold or disablement it concerns. */
+  /** The ticket, closure, approval, hold or disablement it concerns. */
   subject: string;
+  /**
+   * Late, or (a ticket) inside its SLA warning window: listed before everything on time.
+   * A ticket's warning comes from the policy; other work is breaching once past due.
+   */
+  breaching: boolean;
 }
 
 const HOUR = 3_600_000;
@@ -30,6 +44,7 @@ export const QUEUE_SLA_MS: Readonly<Record<QueueKind, number>> = {
   hold: 72 * HOUR,
   blocked: 72 * HOUR,
   disabled: 0, // due when the account may be enabled again
+  ticket: 0, // due by its own SLA targets (readSla)
 };
 
 /** How many rows each source reads: the queue is a working list, not a report. */
@@ -42,8 +57,31 @@ const SOURCE_LIMIT = 500;
 const HOLD_SCAN_LIMIT = 2000;
 const SCAN_BATCH = 200;
 
-type Pending = Omit<QueueItem, 'jurisdiction' | 'dueAt'> & { dueAt?: Date };
-type Source = (ctx: AppContext) => Promise<Pending[]>;
+type Pending = Omit<QueueItem, 'jurisdiction' | 'dueAt' | 'breaching'> & {
+  dueAt?: Date;
+  breaching?: boolean;
+};
+type Source = (ctx: AppContext, support: SupportRules, now: Date) => Promise<Pending[]>;
+
+/**
+ * Tickets waiting for support (not for the holder, not resolved): due at the earliest
+ * target not yet met, breaching when late or inside the warning window.
+ */
+const tickets: Source = async (ctx, support, now) =>
+  (await ctx.repos.tickets.list({ state: 'active', limit: SOURCE_LIMIT }))
+    .filter(({ ticket }) => ticket.state !== 'pending_holder')
+    .map(({ ticket }) => {
+      const sla = readSla(ticket, support, now);
+      const target = sla.firstResponse.status === 'met' ? sla.resolution : sla.firstResponse;
+      return {
+        kind: 'ticket',
+        accountId: ticket.accountId,
+        since: ticket.createdAt,
+        dueAt: target.dueAt,
+        breaching: isBreaching(ticket, support, now),
+        subject: ticket.id,
+      };
+    });
 
 const approvals: Source = async (ctx) =>
   (await ctx.repos.approvals.list({ status: 'pending', limit: SOURCE_LIMIT })).map((a) => ({
@@ -88,6 +126,7 @@ const disabled: Source = async (ctx) =>
   }));
 
 const SOURCES: Readonly<Record<QueueKind, Source>> = {
+  ticket: tickets,
   approval: approvals,
   escalated: closuresIn('escalated'),
   blocked: closuresIn('blocked'),
@@ -111,25 +150,35 @@ export interface QueuePage {
   pages: number;
 }
 
-/** One page of the queue, the work closest to (or furthest past) its due instant first. */
+/**
+ * One page of the queue: breaching work first (late, or a ticket about to be), then the
+ * work closest to (or furthest past) its due instant.
+ */
 export async function agentQueue(
   ctx: AppContext,
-  options: QueueFilter & { page: number; pageSize: number; now: Date },
+  options: QueueFilter & { page: number; pageSize: number; now: Date; support: SupportRules },
 ): Promise<QueuePage> {
   const kinds = options.kind ? [options.kind] : QUEUE_KINDS;
-  const pending = (await Promise.all(kinds.map((k) => SOURCES[k](ctx)))).flat();
+  const pending = (
+    await Promise.all(kinds.map((k) => SOURCES[k](ctx, options.support, options.now)))
+  ).flat();
   const facts = await ctx.platform.factsBatch([...new Set(pending.map((p) => p.accountId))]);
   const now = options.now.getTime();
   const items = pending
-    .map((p): QueueItem => ({
-      ...p,
-      jurisdiction: facts.get(p.accountId)?.jurisdiction ?? null,
-      dueAt: p.dueAt ?? new Date(p.since.getTime() + QUEUE_SLA_MS[p.kind]),
-    }))
+    .map((p): QueueItem => {
+      const dueAt = p.dueAt ?? new Date(p.since.getTime() + QUEUE_SLA_MS[p.kind]);
+      return {
+        ...p,
+        jurisdiction: facts.get(p.accountId)?.jurisdiction ?? null,
+        dueAt,
+        breaching: p.breaching ?? dueAt.getTime() <= now,
+      };
+    })
     .filter((i) => !options.jurisdiction || i.jurisdiction === options.jurisdiction)
     .filter((i) => !options.minAgeMs || now - i.since.getTime() >= options.minAgeMs)
     .sort(
       (a, b) =>
+        Number(b.breaching) - Number(a.breaching) ||
         a.dueAt.getTime() - b.dueAt.getTime() ||
         a.accountId.localeCompare(b.accountId) ||
         a.subject.localeCompare(b.subject),

@@ -9,6 +9,7 @@ import {
 } from '../../../app/agent-decisions.js';
 import { QUEUE_KINDS, agentQueue } from '../../../app/agent-queue.js';
 import type { QueueFilter, QueueKind } from '../../../app/agent-queue.js';
+import { supportRules } from '../../../app/tickets.js';
 import { recordAgentTokenSignIn, redeemAgentSignInLink } from '../../../app/agent-sign-in.js';
 import { OffboardError } from '../../../domain/errors.js';
 import type { ErrorCode } from '../../../domain/errors.js';
@@ -170,7 +171,12 @@ export const consoleModule: PageModule = (web, kit) => {
     };
   };
   const readQueue = (filter: ReturnType<typeof filterOf>) =>
-    agentQueue(ctx.app, { ...filter, pageSize: PAGE_SIZE, now: ctx.clock.now() });
+    agentQueue(ctx.app, {
+      ...filter,
+      pageSize: PAGE_SIZE,
+      now: ctx.clock.now(),
+      support: supportRules(ctx.rules),
+    });
 
   web.get('/console', async (request, reply) => {
     const session = agentOr(request, reply);

@@ -9,6 +9,7 @@ import { formatAmount as formatMinor } from '../../../domain/money.js';
 import type { Lang, PageKey } from '../../../domain/messages.js';
 import { formatAmount, formatDuration, formatInstant } from '../format.js';
 import { Csrf, Layout, text } from '../layout.js';
+import { CaseTickets } from './ticket-pages.js';
 
 /*
  * The agent console's pages. Agents see what holders are never told: a hold's kind and
@@ -40,7 +41,7 @@ export const CONSOLE_ERRORS: Partial<Record<ErrorCode, PageKey>> = {
   OFFBOARD_ERR_INVALID_ARGUMENT: 'console.error.reason',
 };
 
-function ConsoleLayout(props: PropsWithChildren<ConsoleFrame & { title: string }>) {
+export function ConsoleLayout(props: PropsWithChildren<ConsoleFrame & { title: string }>) {
   const { lang } = props;
   return (
     <Layout
@@ -121,6 +122,7 @@ export function ageMs(value: unknown): number | undefined {
 }
 
 const KIND_KEYS: Record<QueueItem['kind'], PageKey> = {
+  ticket: 'console.kind.ticket',
   approval: 'console.kind.approval',
   escalated: 'console.kind.escalated',
   blocked: 'console.kind.blocked',
@@ -273,18 +275,27 @@ export function QueueTable(props: {
           <tbody>
             {queue.items.map((item) => {
               const late = item.dueAt.getTime() <= props.now.getTime();
+              const at = late
+                ? text(lang, 'console.queue.overdue', { when: formatInstant(item.dueAt, lang) })
+                : formatInstant(item.dueAt, lang);
               return (
-                <tr>
+                <tr data-kind={item.kind}>
                   <td>
-                    <span class={late ? 'late' : ''} safe>
-                      {late
-                        ? text(lang, 'console.queue.overdue', {
-                            when: formatInstant(item.dueAt, lang),
-                          })
-                        : formatInstant(item.dueAt, lang)}
+                    <span class={item.breaching ? 'late' : ''} safe>
+                      {item.breaching && !late
+                        ? text(lang, 'console.queue.due_soon', { when: at })
+                        : at}
                     </span>
                   </td>
-                  <td safe>{text(lang, KIND_KEYS[item.kind])}</td>
+                  <td>
+                    {item.kind === 'ticket' ? (
+                      <a href={`/console/tickets/${encodeURIComponent(item.subject)}`} safe>
+                        {text(lang, KIND_KEYS[item.kind])}
+                      </a>
+                    ) : (
+                      <span safe>{text(lang, KIND_KEYS[item.kind])}</span>
+                    )}
+                  </td>
                   <td>
                     <a href={`/console/accounts/${encodeURIComponent(item.accountId)}`} safe>
                       {item.accountId}
@@ -511,6 +522,15 @@ export function CasePage(
           )}
         </section>
 
+        <CaseTickets
+          lang={lang}
+          tickets={picture.tickets.map((t) => ({
+            id: t.ticket.id,
+            subject: t.ticket.subject,
+            state: t.ticket.state,
+            breaching: t.breaching,
+          }))}
+        />
         <Approvals {...props} base={base} decide={decide} />
         <Facts lang={lang} picture={picture} />
         <Timeline lang={lang} picture={picture} />
