@@ -168,7 +168,11 @@ function FixButton(props: { blocker: RenderedBlocker; lang: Lang }): JSX.Element
   const { blocker, lang } = props;
   if (blocker.remedy.action === 'contact_support')
     return (
-      <a class="button secondary" href="/account/support" safe>
+      <a
+        class="button secondary"
+        href={`/account/tickets/new?blocker=${encodeURIComponent(blocker.code)}`}
+        safe
+      >
         {text(lang, 'fix.contact_support')}
       </a>
     );
@@ -593,6 +597,14 @@ export function SupportPage(props: { lang: Lang; csrf: string; accountId: string
     >
       <h1 safe>{text(lang, 'support.title')}</h1>
       <p safe>{text(lang, 'support.body', { accountId: props.accountId })}</p>
+      <p>
+        <a class="button secondary" href="/account/tickets/new" safe>
+          {text(lang, 'holder_tickets.list.new')}
+        </a>{' '}
+        <a href="/account/tickets" safe>
+          {text(lang, 'holder_tickets.list.title')}
+        </a>
+      </p>
       <p>
         <a href="/account" safe>
           {text(lang, 'close.back')}
