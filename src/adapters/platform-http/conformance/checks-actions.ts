@@ -244,6 +244,45 @@ export const ACTION_CHECKS: Check[] = [
       ctx.equal(after.value, once.value, 'the facts unchanged by the repeat', after.exchange);
     },
   },
+  {
+    id: 'actions.erase-closed-account',
+    level: 'MUST',
+    title:
+      'erase answers the classes erased; after identity the contact holds none of the old name, email and phone',
+    async run(ctx) {
+      const id = await ctx.account('clean');
+      const path = `/accounts/${id}/contact`;
+      type Contact = { name: string; email: string | null; phone: string | null };
+      const before = await ctx.get<Contact>(path, C.Contact);
+      await ctx.post(`/accounts/${id}/close`);
+      for (const classes of [['security', 'preferences'], ['identity']]) {
+        const { value, exchange } = await ctx.post<{ accountId: string; erased: string[] }>(
+          `/accounts/${id}/erase`,
+          { classes },
+          { schema: C.EraseResult },
+        );
+        ctx.equal(value.accountId, id, 'the account the erase answer names', exchange);
+        ctx.expect(
+          classes.every((c) => value.erased.includes(c)),
+          `the answer lists ${classes.join(' and ')} as erased`,
+          exchange,
+          `erased: ${value.erased.join(', ')}`,
+        );
+      }
+      const after = await ctx.get<Contact>(path, C.Contact);
+      // Erased means gone or replaced: a platform may keep a pseudonym (`erased`, an
+      // address at an `.invalid` domain) where its schema wants a value.
+      const gone = (field: 'name' | 'email' | 'phone') =>
+        before.value[field] === null ||
+        after.value[field] === null ||
+        after.value[field] !== before.value[field];
+      ctx.expect(
+        gone('name') && gone('email') && gone('phone'),
+        'the contact after erasing identity: none of the old name, email and phone',
+        after.exchange,
+      );
+    },
+  },
 ];
 
 export const IDEMPOTENCY_CHECKS: Check[] = [
