@@ -6,7 +6,7 @@ import { QUEUE_KINDS } from '../../../app/agent-queue.js';
 import type { Approval } from '../../../app/agent-decisions.js';
 import type { ErrorCode } from '../../../domain/errors.js';
 import { formatAmount as formatMinor } from '../../../domain/money.js';
-import type { Lang, PageKey } from '../../../domain/messages.js';
+import type { Lang, PageKey, RenderedBlocker } from '../../../domain/messages.js';
 import { formatAmount, formatDuration, formatInstant } from '../format.js';
 import { Csrf, Layout, text } from '../layout.js';
 import { CaseTickets } from './ticket-pages.js';
@@ -407,27 +407,7 @@ export function CasePage(
               { count: String(picture.verdict.blockers.length) },
             )}
           </p>
-          <ul class="blockers">
-            {picture.verdict.blockers.map((b) => (
-              <li class="blocker">
-                <strong class="mono">{b.code}</strong> <span safe>{b.message}</span>
-                <br />
-                <span class="muted" safe>
-                  {b.fix}
-                </span>
-                {b.detail ? (
-                  <>
-                    <br />
-                    <span class="detail" safe>
-                      {b.detail}
-                    </span>
-                  </>
-                ) : (
-                  ''
-                )}
-              </li>
-            ))}
-          </ul>
+          <AgentBlockers blockers={picture.verdict.blockers} withFix />
         </section>
 
         <section aria-labelledby="holds">
@@ -764,5 +744,44 @@ function Timeline(props: { lang: Lang; picture: AgentCase }) {
         ))}
       </ol>
     </section>
+  );
+}
+
+/**
+ * An agent-audience verdict's blockers: code, message, the fix when asked for, and the
+ * detail only agents see (a hold's kind and reason).
+ */
+export function AgentBlockers(props: {
+  blockers: readonly RenderedBlocker[];
+  withFix?: boolean;
+}): JSX.Element {
+  return (
+    <ul class="blockers">
+      {props.blockers.map((b) => (
+        <li class="blocker">
+          <strong class="mono">{b.code}</strong> <span safe>{b.message}</span>
+          {props.withFix ? (
+            <>
+              <br />
+              <span class="muted" safe>
+                {b.fix}
+              </span>
+            </>
+          ) : (
+            ''
+          )}
+          {b.detail ? (
+            <>
+              <br />
+              <span class="detail" safe>
+                {b.detail}
+              </span>
+            </>
+          ) : (
+            ''
+          )}
+        </li>
+      ))}
+    </ul>
   );
 }

@@ -5,7 +5,7 @@ import type { Lang, PageKey } from '../../../domain/messages.js';
 import type { SlaReading } from '../../../domain/tickets.js';
 import { formatDuration, formatInstant } from '../format.js';
 import { Csrf, text } from '../layout.js';
-import { ConsoleLayout } from './pages.js';
+import { AgentBlockers, ConsoleLayout } from './pages.js';
 import type { ConsoleFrame } from './pages.js';
 
 /*
@@ -208,23 +208,7 @@ export function TicketPage(
             <h2 id="opened-with" safe>
               {text(lang, 'ticket.opened_with')}
             </h2>
-            <ul class="blockers">
-              {view.openedWith.blockers.map((b) => (
-                <li class="blocker">
-                  <strong class="mono">{b.code}</strong> <span safe>{b.message}</span>
-                  {b.detail ? (
-                    <>
-                      <br />
-                      <span class="detail" safe>
-                        {b.detail}
-                      </span>
-                    </>
-                  ) : (
-                    ''
-                  )}
-                </li>
-              ))}
-            </ul>
+            <AgentBlockers blockers={view.openedWith.blockers} />
           </section>
         ) : (
           ''

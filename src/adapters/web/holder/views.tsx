@@ -158,6 +158,17 @@ function BlockerDetails(props: { blocker: RenderedBlocker; lang: Lang; now: Date
   );
 }
 
+/** The way back to the account page, at the foot of every page the account page links to. */
+function BackToAccount(props: { lang: Lang }): JSX.Element {
+  return (
+    <p>
+      <a href="/account" safe>
+        {text(props.lang, 'close.back')}
+      </a>
+    </p>
+  );
+}
+
 const CONSENT_FIX: Partial<Record<string, { consent: keyof ClosureConsent; words: PageKey }>> = {
   sweep_dust: { consent: 'sweepDust', words: 'fix.sweep_dust' },
   cancel_order: { consent: 'cancelOrders', words: 'fix.cancel_order' },
@@ -487,11 +498,7 @@ export function ClosePage(props: {
           </button>
         </form>
       )}
-      <p>
-        <a href="/account" safe>
-          {text(lang, 'close.back')}
-        </a>
-      </p>
+      <BackToAccount lang={lang} />
     </Layout>
   );
 }
@@ -576,11 +583,7 @@ export function ClosurePage(props: { view: AccountView; lang: Lang; csrf: string
       </dl>
       <StateSection view={view} lang={lang} csrf={props.csrf} />
       <p safe>{text(lang, 'closure.cancel_explain')}</p>
-      <p>
-        <a href="/account" safe>
-          {text(lang, 'close.back')}
-        </a>
-      </p>
+      <BackToAccount lang={lang} />
     </Layout>
   );
 }
@@ -605,11 +608,7 @@ export function SupportPage(props: { lang: Lang; csrf: string; accountId: string
           {text(lang, 'holder_tickets.list.title')}
         </a>
       </p>
-      <p>
-        <a href="/account" safe>
-          {text(lang, 'close.back')}
-        </a>
-      </p>
+      <BackToAccount lang={lang} />
     </Layout>
   );
 }
@@ -630,11 +629,7 @@ export function ExportPage(props: {
     >
       <h1 safe>{text(lang, 'statements.heading')}</h1>
       <ExportDetails lang={lang} summary={props.summary} />
-      <p>
-        <a href="/account" safe>
-          {text(lang, 'close.back')}
-        </a>
-      </p>
+      <BackToAccount lang={lang} />
     </Layout>
   );
 }
