@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
+import { KINDS, TABLES } from '../src/adapters/store/bulk-loader.js';
 import type { BulkSink } from '../src/adapters/store/bulk-loader.js';
 import { openDatabase } from '../src/adapters/store/database.js';
 import { migrateToLatest } from '../src/adapters/store/migrate.js';
@@ -68,90 +69,17 @@ async function baselineInsert(
   await migrateToLatest(database);
   await seedReferenceData(database, systemClock);
   const raw = database.sqlite!;
-  const tables: Record<string, string[]> = {
-    holder: ['holders', 'id', 'name', 'email', 'phone', 'created_at'],
-    account: [
-      'accounts',
-      'id',
-      'holder_id',
-      'status',
-      'jurisdiction',
-      'opened_at',
-      'status_changed_at',
-      'last_trade_at',
-      'last_withdrawal_at',
-      'last_deposit_at',
-      'last_security_change_at',
-    ],
-    balance: ['balances', 'account_id', 'asset', 'available', 'locked'],
-    transaction: [
-      'transactions',
-      'account_id',
-      'asset',
-      'type',
-      'amount',
-      'fee',
-      'status',
-      'counterparty',
-      'reference',
-      'cancellable',
-      'created_at',
-      'completed_at',
-    ],
-    order: [
-      'orders',
-      'id',
-      'account_id',
-      'side',
-      'asset',
-      'locked',
-      'counter_asset',
-      'status',
-      'created_at',
-      'closed_at',
-    ],
-    dispute: [
-      'disputes',
-      'id',
-      'account_id',
-      'kind',
-      'asset',
-      'amount',
-      'status',
-      'opened_at',
-      'resolved_at',
-    ],
-    authorization: [
-      'authorizations',
-      'id',
-      'account_id',
-      'kind',
-      'name',
-      'status',
-      'granted_at',
-      'revoked_at',
-    ],
-    credential: [
-      'credentials',
-      'id',
-      'account_id',
-      'kind',
-      'label',
-      'status',
-      'created_at',
-      'revoked_at',
-    ],
-    hold: ['holds', 'id', 'account_id', 'kind', 'reason', 'status', 'placed_at', 'lifted_at'],
-  };
   const statements = new Map<
     string,
     { stmt: BetterSqlite3.Statement; columns: string[]; buffer: unknown[][] }
   >();
-  for (const [kind, [table, ...columns]] of Object.entries(tables)) {
+  // The same tables and columns offboard's bulk loader writes.
+  for (const kind of KINDS) {
+    const { table, columns } = TABLES[kind];
     const stmt = raw.prepare(
       `insert into ${table} (${columns.join(',')}) values (${columns.map(() => '?').join(',')})`,
     );
-    statements.set(kind, { stmt, columns, buffer: [] });
+    statements.set(kind, { stmt, columns: [...columns], buffer: [] });
   }
   let rows = 0;
   let insertNs = 0n;
