@@ -1,4 +1,4 @@
-import { BLOCKER_CODES, evaluate } from '../domain/eligibility.js';
+import { BLOCKER_CODES, blockerCodeSet } from '../domain/eligibility.js';
 import type { BlockerCode } from '../domain/eligibility.js';
 import type { AppContext } from './context.js';
 import type { EligibilityRules } from './check-eligibility.js';
@@ -25,11 +25,10 @@ export async function scanAccounts(
   },
 ): Promise<ScanSummary> {
   const batchSize = options.batchSize ?? 1000;
-  const summary: ScanSummary = {
-    accounts: 0,
-    eligible: 0,
-    blockers: Object.fromEntries(BLOCKER_CODES.map((c) => [c, 0])) as Record<BlockerCode, number>,
-  };
+  let accounts = 0;
+  let eligible = 0;
+  // Per code, in BLOCKER_CODES order: bit i of a code set counts at index i.
+  const counts = BLOCKER_CODES.map(() => 0);
   let after: string | undefined;
   for (;;) {
     const ids = await ctx.platform.listAccounts({
@@ -46,16 +45,16 @@ export async function scanAccounts(
       const f = facts.get(id);
       if (!f) continue;
       f.closure = closures.get(id) ?? null;
-      const verdict = evaluate(f, rules(f.jurisdiction).policy, options.now);
-      summary.accounts += 1;
-      if (verdict.eligible) summary.eligible += 1;
-      const seen = new Set<BlockerCode>();
-      for (const b of verdict.blockers) seen.add(b.code);
-      for (const code of seen) summary.blockers[code] += 1;
+      // Only counts are wanted: the codes alone, no blocker or message is built.
+      const codes = blockerCodeSet(f, rules(f.jurisdiction).policy, options.now);
+      accounts += 1;
+      if (codes === 0) eligible += 1;
+      for (let i = 0; i < counts.length; i++) if ((codes & (1 << i)) !== 0) counts[i]! += 1;
     }
-    options.onProgress?.(summary.accounts);
+    options.onProgress?.(accounts);
     after = ids[ids.length - 1];
     if (ids.length < batchSize) break;
   }
-  return summary;
+  const blockers = Object.fromEntries(BLOCKER_CODES.map((code, i) => [code, counts[i]!]));
+  return { accounts, eligible, blockers: blockers as Record<BlockerCode, number> };
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BLOCKER_CODES, evaluate, SEVERITIES } from './eligibility.js';
+import { BLOCKER_CODES, blockerCodeSet, codesIn, evaluate, SEVERITIES } from './eligibility.js';
 import type { Blocker, BlockerCode, Verdict } from './eligibility.js';
 import type {
   AccountFacts,
@@ -890,5 +890,71 @@ describe('evaluate — properties', () => {
         }
       }),
     );
+  });
+});
+
+describe('blockerCodeSet — the counting path of scan', () => {
+  const verdictCodes = (facts: AccountFacts, policy: Policy, now: Date): BlockerCode[] => [
+    ...new Set(codes(evaluate(facts, policy, now))),
+  ];
+
+  /** Now, or an instant right at or just before a cooling-off ends: where the rules turn. */
+  const instantsFor = (facts: AccountFacts, policy: Policy): fc.Arbitrary<Date> => {
+    const rules = policy.coolingOff;
+    const last = facts.lastActivity;
+    const ends = [
+      [last.withdrawal, rules.afterWithdrawalMs],
+      [last.trade, rules.afterTradeMs],
+      [last.deposit, rules.afterDepositMs],
+      [last.securityChange, rules.afterSecurityChangeMs],
+    ].flatMap(([at, period]) =>
+      at instanceof Date && typeof period === 'number'
+        ? [new Date(at.getTime() + period), new Date(at.getTime() + period - 1)]
+        : [],
+    );
+    return fc.constantFrom(NOW, ...ends);
+  };
+
+  it('gives exactly the codes of evaluate, for any facts, policy and instant', () => {
+    fc.assert(
+      fc.property(
+        factsArb
+          .chain((facts) => fc.tuple(fc.constant(facts), policyArb))
+          .chain(([facts, policy]) =>
+            fc.tuple(fc.constant(facts), fc.constant(policy), instantsFor(facts, policy)),
+          ),
+        ([facts, policy, now]) => {
+          const set = blockerCodeSet(facts, policy, now);
+          expect(codesIn(set)).toEqual(verdictCodes(facts, policy, now));
+          expect(set === 0).toBe(evaluate(facts, policy, now).eligible);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('gives every code of the account that has them all, and only account_closed once closed', () => {
+    const all = cleanFacts({
+      balances: [usd(-500n), btc(200_000_000n, 10_000_000n), eth(1_000n), xyz(0n, 5n)],
+      openOrders: [order('o-1', 'BTC', 4_000_000n)],
+      pendingTransfers: [
+        transfer('t-1', 'withdrawal', 'BTC', 1_000_000n),
+        transfer('t-2', 'deposit', 'ETH', 10n, 18),
+      ],
+      disputes: [
+        { id: 'd-1', kind: 'dispute', asset: 'USD', amount: 1n, decimals: 2, openedAt: ago(DAY) },
+      ],
+      authorizations: [{ id: 'a-1', kind: 'oauth', name: 'Budgetly', grantedAt: ago(DAY) }],
+      holds: [{ id: 'h-1', kind: 'fraud', reason: 'case 12', placedAt: ago(DAY) }],
+      lastActivity: { trade: ago(60_000), withdrawal: null, deposit: null, securityChange: null },
+      closure: { id: 'cl-1', state: 'grace' },
+    });
+    expect(codesIn(blockerCodeSet(all, DEFAULT_POLICY, NOW))).toEqual(
+      BLOCKER_CODES.filter((c) => c !== 'account_closed'),
+    );
+    expect(codesIn(blockerCodeSet({ ...all, status: 'closed' }, DEFAULT_POLICY, NOW))).toEqual([
+      'account_closed',
+    ]);
+    expect(blockerCodeSet(cleanFacts(), DEFAULT_POLICY, NOW)).toBe(0);
   });
 });

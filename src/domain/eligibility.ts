@@ -217,7 +217,7 @@ function balanceBlockers(balance: BalanceFact, facts: AccountFacts, policy: Poli
   const { asset, decimals } = balance;
   const fmt = (minor: bigint) => formatAmount(minor, decimals);
   const explained = explainedLocked(asset, facts);
-  const unexplained = balance.locked > explained ? balance.locked - explained : 0n;
+  const unexplained = unexplainedLocked(balance, explained);
   const blockers: Blocker[] = [];
 
   if (unexplained > 0n) {
@@ -256,8 +256,8 @@ function holdingBlocker(balance: BalanceFact, held: bigint, policy: Policy): Blo
   const amount = formatAmount(held, decimals);
   const currency = policy.referenceCurrency;
   const threshold = formatAmount(policy.dustThresholdMinor, policy.referenceDecimals);
-  const price = priceOf(balance, policy);
-  if (price === null) {
+  const valueMinor = holdingValue(balance, held, policy);
+  if (valueMinor === null) {
     return {
       code: 'balance_remaining',
       severity: 'holder_action',
@@ -268,9 +268,8 @@ function holdingBlocker(balance: BalanceFact, held: bigint, policy: Policy): Blo
       detail: `${amount} ${asset} remains and has no price in ${currency}`,
     };
   }
-  const valueMinor = valueInReference(held, decimals, price.minorPerUnit, price.scale);
   const value = formatAmount(valueMinor, policy.referenceDecimals);
-  if (valueMinor >= policy.dustThresholdMinor) {
+  if (holdingCode(valueMinor, policy) === 'balance_remaining') {
     return {
       code: 'balance_remaining',
       severity: 'holder_action',
@@ -291,12 +290,34 @@ function holdingBlocker(balance: BalanceFact, held: bigint, policy: Policy): Blo
   };
 }
 
+/** What `held` of the balance's asset is worth in reference minor units; null when unpriced. */
+function holdingValue(balance: BalanceFact, held: bigint, policy: Policy): bigint | null {
+  const price = priceOf(balance, policy);
+  if (price === null) return null;
+  return valueInReference(held, balance.decimals, price.minorPerUnit, price.scale);
+}
+
+/** Unpriced or worth at least the dust threshold is a balance to withdraw; less is dust. */
+function holdingCode(
+  valueMinor: bigint | null,
+  policy: Policy,
+): 'balance_remaining' | 'dust_remaining' {
+  return valueMinor === null || valueMinor >= policy.dustThresholdMinor
+    ? 'balance_remaining'
+    : 'dust_remaining';
+}
+
 function priceOf(balance: BalanceFact, policy: Policy): Price | null {
   const override = policy.prices.get(balance.asset);
   if (override) return override;
   // A negative price is a platform bug; treating it as unknown never sweeps real money.
   if (balance.priceMinorPerUnit === null || balance.priceMinorPerUnit < 0n) return null;
   return { minorPerUnit: balance.priceMinorPerUnit, scale: 0 };
+}
+
+/** Locked funds that nothing on their way out explains: only support can release them. */
+function unexplainedLocked(balance: BalanceFact, explained: bigint): bigint {
+  return balance.locked > explained ? balance.locked - explained : 0n;
 }
 
 /** Locked funds of `asset` that open orders and pending withdrawals account for. */
@@ -386,10 +407,8 @@ function coolingOffBlockers(facts: AccountFacts, policy: Policy, now: Date): Blo
   ];
   const blockers: Blocker[] = [];
   for (const [activity, at, period] of candidates) {
-    // A zero period switches the cooling-off off, even for activity dated after `now`.
-    if (at === null || period <= 0) continue;
-    const until = at.getTime() + period;
-    if (now.getTime() >= until) continue;
+    const until = coolingOffEnd(at, period, now);
+    if (until === null || at === null) continue;
     const untilIso = new Date(until).toISOString();
     const lastAt = at.toISOString();
     blockers.push({
@@ -402,6 +421,67 @@ function coolingOffBlockers(facts: AccountFacts, policy: Policy, now: Date): Blo
     });
   }
   return blockers;
+}
+
+/** When the cooling-off after activity at `at` ends (epoch ms); null when it does not apply at `now`. */
+function coolingOffEnd(at: Date | null, period: number, now: Date): number | null {
+  // A zero period switches the cooling-off off, even for activity dated after `now`.
+  if (at === null || period <= 0) return null;
+  const until = at.getTime() + period;
+  return now.getTime() >= until ? null : until;
+}
+
+function coolingOffApplies(facts: AccountFacts, policy: Policy, now: Date): boolean {
+  const { lastActivity: last } = facts;
+  const rules = policy.coolingOff;
+  return (
+    coolingOffEnd(last.withdrawal, rules.afterWithdrawalMs, now) !== null ||
+    coolingOffEnd(last.trade, rules.afterTradeMs, now) !== null ||
+    coolingOffEnd(last.deposit, rules.afterDepositMs, now) !== null ||
+    coolingOffEnd(last.securityChange, rules.afterSecurityChangeMs, now) !== null
+  );
+}
+
+// ——— counting only ———
+
+/** Bit `i` stands for BLOCKER_CODES[i] in a code set. */
+const CODE_BIT = Object.fromEntries(BLOCKER_CODES.map((code, index) => [code, 1 << index])) as {
+  readonly [C in BlockerCode]: number;
+};
+
+/**
+ * The codes `evaluate` would report, as a bit set (bit `i` is BLOCKER_CODES[i]), built
+ * from the same rules without making a single blocker, message or date: what a scan that
+ * only counts needs. Zero exactly when the account is eligible. A property test keeps it
+ * equal to the codes of `evaluate`'s verdict.
+ */
+export function blockerCodeSet(facts: AccountFacts, policy: Policy, now: Date): number {
+  if (facts.status === 'closed') return CODE_BIT.account_closed;
+  let set = 0;
+  if (facts.closure) set |= CODE_BIT.closure_in_progress;
+  if (facts.holds.length > 0) set |= CODE_BIT.account_hold;
+  if (facts.disputes.length > 0) set |= CODE_BIT.open_dispute;
+  for (const balance of facts.balances) {
+    const unexplained = unexplainedLocked(balance, explainedLocked(balance.asset, facts));
+    if (unexplained > 0n) set |= CODE_BIT.funds_locked;
+    if (balance.available < 0n) set |= CODE_BIT.negative_balance;
+    if (balance.available > 0n) {
+      const held = balance.available + unexplained;
+      set |= CODE_BIT[holdingCode(holdingValue(balance, held, policy), policy)];
+    }
+  }
+  for (const transfer of facts.pendingTransfers)
+    set |=
+      transfer.direction === 'withdrawal' ? CODE_BIT.pending_withdrawal : CODE_BIT.pending_deposit;
+  if (facts.openOrders.length > 0) set |= CODE_BIT.open_orders;
+  if (facts.authorizations.length > 0) set |= CODE_BIT.linked_authorization;
+  if (coolingOffApplies(facts, policy, now)) set |= CODE_BIT.cooling_off;
+  return set;
+}
+
+/** The codes of a code set, in BLOCKER_CODES order. */
+export function codesIn(set: number): BlockerCode[] {
+  return BLOCKER_CODES.filter((code) => (set & CODE_BIT[code]) !== 0);
 }
 
 // ——— the verdict ———
