@@ -20,98 +20,118 @@ import type { AccountTable } from '../store/ledger.table.js';
  */
 
 /**
- * Reads eligibility facts from the builtin ledger: eight queries for any number of
- * accounts (accounts, balances, open orders, pending transfers, open disputes, active
- * authorizations, credentials and holds), never one per order or per asset.
+ * The eight queries of the table-by-table read, for any number of accounts (accounts,
+ * balances, open orders, pending transfers, open disputes, active authorizations,
+ * credentials and holds), never one per order or per asset.
  */
+function tableQueries(database: Database, ids: readonly string[]) {
+  const { db } = database;
+  const list = [...ids];
+  return {
+    accounts: db.selectFrom('accounts').selectAll().where('id', 'in', list),
+    balances: db
+      .selectFrom('balances')
+      .innerJoin('assets', 'assets.code', 'balances.asset')
+      .select([
+        'balances.account_id',
+        'balances.asset',
+        'balances.available',
+        'balances.locked',
+        'assets.decimals',
+        'assets.price_minor',
+        'assets.allow_negative',
+      ])
+      .where('balances.account_id', 'in', list),
+    orders: db
+      .selectFrom('orders')
+      .innerJoin('assets', 'assets.code', 'orders.asset')
+      .select([
+        'orders.id',
+        'orders.account_id',
+        'orders.asset',
+        'orders.side',
+        'orders.locked',
+        'orders.created_at',
+        'assets.decimals',
+      ])
+      .where('orders.account_id', 'in', list)
+      .where('orders.status', '=', sql.lit('open')),
+    transfers: db
+      .selectFrom('transactions')
+      .innerJoin('assets', 'assets.code', 'transactions.asset')
+      .select([
+        'transactions.id',
+        'transactions.account_id',
+        'transactions.asset',
+        'transactions.type',
+        'transactions.amount',
+        'transactions.created_at',
+        'transactions.cancellable',
+        'assets.decimals',
+      ])
+      .where('transactions.account_id', 'in', list)
+      .where('transactions.status', '=', sql.lit('pending')),
+    disputes: db
+      .selectFrom('disputes')
+      .innerJoin('assets', 'assets.code', 'disputes.asset')
+      .select([
+        'disputes.id',
+        'disputes.account_id',
+        'disputes.kind',
+        'disputes.asset',
+        'disputes.amount',
+        'disputes.opened_at',
+        'assets.decimals',
+      ])
+      .where('disputes.account_id', 'in', list)
+      .where('disputes.status', '=', sql.lit('open')),
+    authorizations: db
+      .selectFrom('authorizations')
+      .select(['id', 'account_id', 'kind', 'name', 'granted_at'])
+      .where('account_id', 'in', list)
+      .where('status', '=', sql.lit('active')),
+    credentials: db
+      .selectFrom('credentials')
+      .select(['id', 'account_id', 'kind', 'label', 'created_at'])
+      .where('account_id', 'in', list)
+      .where('status', '=', sql.lit('active')),
+    holds: db
+      .selectFrom('holds')
+      .select(['id', 'account_id', 'kind', 'reason', 'placed_at'])
+      .where('account_id', 'in', list)
+      .where('status', '=', sql.lit('active')),
+  };
+}
+
+/** The tables of the facts, in the order both reads run and assemble them. */
+const FACT_TABLES = [
+  'accounts',
+  'balances',
+  'orders',
+  'transfers',
+  'disputes',
+  'authorizations',
+  'credentials',
+  'holds',
+] as const satisfies readonly (keyof FactRows)[];
+
+/** Reads eligibility facts from the builtin ledger, table by table, building each query anew. */
 export async function readLedgerFacts(
   database: Database,
   accountIds: readonly string[],
 ): Promise<Map<string, AccountFacts>> {
   if (accountIds.length === 0) return new Map();
-  const ids = [...new Set(accountIds)];
-  const { db } = database;
+  const queries = tableQueries(database, [...new Set(accountIds)]);
   const [accounts, balances, orders, transfers, disputes, authorizations, credentials, holds] =
     await Promise.all([
-      db.selectFrom('accounts').selectAll().where('id', 'in', ids).execute(),
-      db
-        .selectFrom('balances')
-        .innerJoin('assets', 'assets.code', 'balances.asset')
-        .select([
-          'balances.account_id',
-          'balances.asset',
-          'balances.available',
-          'balances.locked',
-          'assets.decimals',
-          'assets.price_minor',
-          'assets.allow_negative',
-        ])
-        .where('balances.account_id', 'in', ids)
-        .execute(),
-      db
-        .selectFrom('orders')
-        .innerJoin('assets', 'assets.code', 'orders.asset')
-        .select([
-          'orders.id',
-          'orders.account_id',
-          'orders.asset',
-          'orders.side',
-          'orders.locked',
-          'orders.created_at',
-          'assets.decimals',
-        ])
-        .where('orders.account_id', 'in', ids)
-        .where('orders.status', '=', sql.lit('open'))
-        .execute(),
-      db
-        .selectFrom('transactions')
-        .innerJoin('assets', 'assets.code', 'transactions.asset')
-        .select([
-          'transactions.id',
-          'transactions.account_id',
-          'transactions.asset',
-          'transactions.type',
-          'transactions.amount',
-          'transactions.created_at',
-          'transactions.cancellable',
-          'assets.decimals',
-        ])
-        .where('transactions.account_id', 'in', ids)
-        .where('transactions.status', '=', sql.lit('pending'))
-        .execute(),
-      db
-        .selectFrom('disputes')
-        .innerJoin('assets', 'assets.code', 'disputes.asset')
-        .select([
-          'disputes.id',
-          'disputes.account_id',
-          'disputes.kind',
-          'disputes.asset',
-          'disputes.amount',
-          'disputes.opened_at',
-          'assets.decimals',
-        ])
-        .where('disputes.account_id', 'in', ids)
-        .where('disputes.status', '=', sql.lit('open'))
-        .execute(),
-      db
-        .selectFrom('authorizations')
-        .select(['id', 'account_id', 'kind', 'name', 'granted_at'])
-        .where('account_id', 'in', ids)
-        .where('status', '=', sql.lit('active'))
-        .execute(),
-      db
-        .selectFrom('credentials')
-        .select(['id', 'account_id', 'kind', 'label', 'created_at'])
-        .where('account_id', 'in', ids)
-        .where('status', '=', sql.lit('active'))
-        .execute(),
-      db
-        .selectFrom('holds')
-        .select(['id', 'account_id', 'kind', 'reason', 'placed_at'])
-        .where('account_id', 'in', ids)
-        .where('status', '=', sql.lit('active'))
-        .execute(),
+      queries.accounts.execute(),
+      queries.balances.execute(),
+      queries.orders.execute(),
+      queries.transfers.execute(),
+      queries.disputes.execute(),
+      queries.authorizations.execute(),
+      queries.credentials.execute(),
+      queries.holds.execute(),
     ]);
   return assembleFacts({
     accounts,
@@ -254,26 +274,57 @@ function jsonList<T>(value: readonly T[] | string): readonly T[] {
   return typeof value === 'string' ? (JSON.parse(value) as T[]) : value;
 }
 
+/** A query compiled once for a number of accounts, and which id each of its parameters takes. */
+interface IdQuery<R> {
+  readonly query: CompiledQuery<R>;
+  /** Per parameter: the index of the account id it stands for, or -1 for a fixed value. */
+  readonly slots: readonly number[];
+}
+
+/** Stand-ins for `size` account ids: a query built over them is compiled once, run with real ids. */
+function idSlots(size: number): string[] {
+  return Array.from({ length: size }, (_, i) => `${ID_SLOT}${i}`);
+}
+
+/** Compiles a query built over idSlots, noting which id each of its parameters takes. */
+function compileForIds<R>(query: { compile(): CompiledQuery<R> }): IdQuery<R> {
+  const compiled = query.compile();
+  const slots = compiled.parameters.map((p) =>
+    typeof p === 'string' && p.startsWith(ID_SLOT) ? Number(p.slice(ID_SLOT.length)) : -1,
+  );
+  return { query: compiled, slots };
+}
+
+/** The compiled query with these accounts' ids in its slots. */
+function withIds<R>({ query, slots }: IdQuery<R>, ids: readonly string[]): CompiledQuery<R> {
+  const parameters = slots.map((slot, i) => (slot < 0 ? query.parameters[i] : ids[slot]));
+  return { ...query, parameters };
+}
+
+type CompiledTables = { readonly [K in keyof FactRows]: IdQuery<FactRows[K][number]> };
+
+/** Batch sizes whose table-by-table queries stay compiled (a scan uses two: full and last). */
+const COMPILED_TABLE_SIZES = 8;
+
 /**
- * Reads the facts of a few accounts (at most COMPILED_FACTS_MAX) in one statement, compiled
- * once per batch size and run again with new ids: no query is built on the hot path, and
- * SQLite reuses its prepared statement. Nothing is cached but the SQL: facts are read
- * fresh every time.
+ * Reads facts through queries compiled once per batch size and run again with new ids: no
+ * query is built on the hot path, and SQLite reuses its prepared statements. A few
+ * accounts (at most COMPILED_FACTS_MAX) cost one statement; a larger batch, a scan's
+ * thousand, one statement per table. Nothing is cached but the SQL: facts are read fresh
+ * every time.
  */
 export class CompiledFactsReader {
-  private readonly compiled = new Map<number, CompiledQuery<FactsRow>>();
+  private readonly compiled = new Map<number, IdQuery<FactsRow>>();
+  private readonly tables = new Map<number, CompiledTables>();
 
   constructor(private readonly database: Database) {}
 
   async read(accountIds: readonly string[]): Promise<Map<string, AccountFacts>> {
     const ids = [...new Set(accountIds)];
     if (ids.length === 0) return new Map();
-    if (ids.length > COMPILED_FACTS_MAX) return readLedgerFacts(this.database, ids);
+    if (ids.length > COMPILED_FACTS_MAX) return this.readByTable(ids);
     const query = this.compiledFor(ids.length);
-    const parameters = query.parameters.map((p) =>
-      typeof p === 'string' && p.startsWith(ID_SLOT) ? ids[Number(p.slice(ID_SLOT.length))] : p,
-    );
-    const { rows } = await this.database.db.executeQuery<FactsRow>({ ...query, parameters });
+    const { rows } = await this.database.db.executeQuery(withIds(query, ids));
     const all: { -readonly [K in keyof FactRows]: FactRows[K][number][] } = {
       accounts: [],
       balances: [],
@@ -307,14 +358,53 @@ export class CompiledFactsReader {
     return assembleFacts(all);
   }
 
-  private compiledFor(size: number): CompiledQuery<FactsRow> {
+  private async readByTable(ids: readonly string[]): Promise<Map<string, AccountFacts>> {
+    const tables = this.tablesFor(ids.length);
+    const run = <K extends keyof FactRows>(table: K) =>
+      this.database.db.executeQuery(withIds(tables[table], ids)).then((r) => r.rows);
+    const [accounts, balances, orders, transfers, disputes, authorizations, credentials, holds] =
+      await Promise.all(FACT_TABLES.map(run));
+    return assembleFacts({
+      accounts,
+      balances,
+      orders,
+      transfers,
+      disputes,
+      authorizations,
+      credentials,
+      holds,
+    } as FactRows);
+  }
+
+  private compiledFor(size: number): IdQuery<FactsRow> {
     let query = this.compiled.get(size);
     if (!query) {
-      const slots = Array.from({ length: size }, (_, i) => `${ID_SLOT}${i}`);
-      query = factsQuery(this.database, slots).compile() as CompiledQuery<FactsRow>;
+      query = compileForIds(factsQuery(this.database, idSlots(size))) as IdQuery<FactsRow>;
       this.compiled.set(size, query);
     }
     return query;
+  }
+
+  private tablesFor(size: number): CompiledTables {
+    let tables = this.tables.get(size);
+    if (!tables) {
+      const queries = tableQueries(this.database, idSlots(size));
+      tables = {
+        accounts: compileForIds(queries.accounts),
+        balances: compileForIds(queries.balances),
+        orders: compileForIds(queries.orders),
+        transfers: compileForIds(queries.transfers),
+        disputes: compileForIds(queries.disputes),
+        authorizations: compileForIds(queries.authorizations),
+        credentials: compileForIds(queries.credentials),
+        holds: compileForIds(queries.holds),
+      };
+      // Sizes other than a scan's are rare (a worker's claim batch): forget the oldest.
+      if (this.tables.size >= COMPILED_TABLE_SIZES)
+        this.tables.delete(this.tables.keys().next().value!);
+      this.tables.set(size, tables);
+    }
+    return tables;
   }
 }
 
@@ -471,18 +561,18 @@ function assembleFacts(rows: FactRows): Map<string, AccountFacts> {
 
 function emptyFacts(account: AccountTable): AccountFacts {
   const instant = (ms: number | null) => (ms === null ? null : new Date(ms));
-  return {
-    ...blankFacts({
+  return blankFacts(
+    {
       accountId: account.id,
       status: account.status,
       jurisdiction: account.jurisdiction,
       openedAt: new Date(account.opened_at),
-    }),
-    lastActivity: {
+    },
+    {
       trade: instant(account.last_trade_at),
       withdrawal: instant(account.last_withdrawal_at),
       deposit: instant(account.last_deposit_at),
       securityChange: instant(account.last_security_change_at),
     },
-  };
+  );
 }
