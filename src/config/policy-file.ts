@@ -11,9 +11,9 @@ import type { Document, Node } from 'yaml';
 import { DEFAULT_POLICY_DOCUMENT, formatPolicyPath } from '../domain/policy.js';
 import { validatePolicy } from '../domain/policy-reader.js';
 import type { PolicyDocument } from '../domain/policy.js';
+import { POLICY_ENV } from './policy-env.js';
 
-/** The environment variable naming the policy file when no `--policy FILE` is given. */
-export const POLICY_ENV = 'OFFBOARD_POLICY';
+export { POLICY_ENV };
 
 export interface PolicyFileError {
   file: string;

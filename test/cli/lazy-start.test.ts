@@ -7,8 +7,9 @@ import { HANG_MS } from '../support/wait.js';
 
 /*
  * `offboard --help`, and a command driving an HTTP platform, start without loading the
- * web stack: a module-resolution hook in the real binary's process names every Fastify,
- * undici or TypeBox module it resolves.
+ * web stack; a scan of SQLite with the default policy, without the PostgreSQL driver or
+ * the YAML parser: a module-resolution hook in the real binary's process names every
+ * package module it resolves.
  */
 
 const BIN = new URL('../../bin/offboard.js', import.meta.url).pathname;
@@ -18,7 +19,7 @@ writeFileSync(
   join(dir, 'hooks.mjs'),
   `export async function resolve(specifier, context, next) {
   const resolved = await next(specifier, context);
-  if (/node_modules\\/(fastify|undici|typebox|@fastify)\\//.test(resolved.url))
+  if (resolved.url.includes('/node_modules/'))
     process.stderr.write('LOADED ' + resolved.url + '\\n');
   return resolved;
 }
@@ -35,9 +36,14 @@ function run(args: string[], env: NodeJS.ProcessEnv = {}) {
     env: { PATH: process.env['PATH'], HOME: process.env['HOME'], ...env },
     timeout: HANG_MS,
   });
+  const resolved = child.stderr.split('\n').filter((l) => l.startsWith('LOADED'));
+  const of = (pattern: RegExp) => resolved.filter((l) => pattern.test(l));
   return {
     code: child.status,
-    loaded: child.stderr.split('\n').filter((l) => l.startsWith('LOADED')),
+    /** The web stack's modules it resolved. */
+    loaded: of(/node_modules\/(fastify|undici|typebox|@fastify)\//),
+    /** The PostgreSQL driver's and the YAML parser's. */
+    pgOrYaml: of(/node_modules\/(pg|yaml)\//),
   };
 }
 
@@ -50,6 +56,19 @@ describe('start-up stays lazy', () => {
     const help = run(['--help']);
     expect(help.code).toBe(0);
     expect(help.loaded).toEqual([]);
+  });
+
+  it('scans SQLite without the PostgreSQL driver or the YAML parser, until a policy file asks for it', () => {
+    const scan = run(['--db', 'sqlite::memory:', 'scan', '--json']);
+    expect(scan.code).toBe(0);
+    expect(scan.pgOrYaml).toEqual([]);
+    const policy = join(dir, 'policy.yaml');
+    writeFileSync(policy, 'dustThreshold: "2.00"\n');
+    const withFile = run(['--db', 'sqlite::memory:', 'scan', '--json'], {
+      OFFBOARD_POLICY: policy,
+    });
+    expect(withFile.code).toBe(0);
+    expect(withFile.pgOrYaml.length).toBeGreaterThan(0);
   });
 
   it('loads no web stack to drive an HTTP platform', () => {

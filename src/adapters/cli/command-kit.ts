@@ -1,8 +1,10 @@
 import type { CommandUnknownOpts, OptionValues } from '@commander-js/extra-typings';
 import { parseDuration } from '../../domain/duration.js';
 import { OffboardError } from '../../domain/errors.js';
+import { DEFAULT_POLICY_DOCUMENT } from '../../domain/policy.js';
 import type { PolicyDocument } from '../../domain/policy.js';
 import type { Context, ContextOptions } from '../../main/context.js';
+import { POLICY_ENV } from '../../config/policy-env.js';
 import type { CliIo } from './output.js';
 import { reportError } from './output.js';
 
@@ -24,7 +26,8 @@ export async function loadPolicyOrThrow(
   file: string | undefined,
   env: NodeJS.ProcessEnv,
 ): Promise<PolicyDocument> {
-  // Loaded on use: the YAML parser is not needed for `--help`.
+  // The defaults need no file read: the YAML parser loads only when there is a file to parse.
+  if (!(file || env[POLICY_ENV])) return DEFAULT_POLICY_DOCUMENT;
   const { loadPolicy } = await import('../../config/policy-file.js');
   const result = loadPolicy({ file, env });
   if (!result.ok) {

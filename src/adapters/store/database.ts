@@ -2,7 +2,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import type { KyselyConfig, SqliteDatabase, Transaction } from 'kysely';
 import { LRUCache } from 'lru-cache';
-import pg from 'pg';
+import type pg from 'pg';
 import { OffboardError } from '../../domain/errors.js';
 import type { OffboardTables } from './database.table.js';
 import { parseDatabaseUrl, redactDatabaseUrl } from './database-url.js';
@@ -31,12 +31,14 @@ export interface Database {
 
 // Instants are BIGINT epoch milliseconds: parse them as numbers (safe far past year 275000).
 // NUMERIC (money) stays a string, exactly as stored.
-const pgTypes = {
-  getTypeParser(oid: number, format?: 'text' | 'binary') {
-    if (oid === pg.types.builtins.INT8) return (value: string) => Number(value);
-    return pg.types.getTypeParser(oid, format);
-  },
-};
+function pgTypesOf(driver: typeof pg) {
+  return {
+    getTypeParser(oid: number, format?: 'text' | 'binary') {
+      if (oid === driver.types.builtins.INT8) return (value: string) => Number(value);
+      return driver.types.getTypeParser(oid, format);
+    },
+  };
+}
 
 export interface OpenOptions {
   /** Pool size on PostgreSQL. */
@@ -131,10 +133,12 @@ async function openPostgres(
   location: Extract<DatabaseLocation, { dialect: 'postgres' }>,
   options: OpenOptions,
 ): Promise<Database> {
-  const pool = new pg.Pool({
+  // Loaded when a PostgreSQL URL is opened: an SQLite command never pays for the driver.
+  const { default: driver } = await import('pg');
+  const pool = new driver.Pool({
     connectionString: location.url,
     max: options.poolSize ?? 10,
-    types: pgTypes,
+    types: pgTypesOf(driver),
     connectionTimeoutMillis: 5000,
   });
   // An idle client losing its server must not crash the process; the next query reports it.
