@@ -7,9 +7,12 @@ import { openContext } from '../src/main/context.js';
 import { flag, line, percentile, round, runCli, scratchDir, textFlag } from './util.js';
 
 /*
- * Scan: `offboard scan` on SQLite (the real CLI, wall time) against the floor: the same
- * facts read by plain better-sqlite3 prepared statements, batch by batch, with nothing
- * done to the rows. Then the latency of one in-process eligibility check.
+ * Scan: `offboard scan` on SQLite (the real CLI, wall time, process start included)
+ * against the floor: the same facts read by plain better-sqlite3 prepared statements,
+ * batch by batch, with nothing done to the rows. The aim is against the full facts read.
+ * Scan reads all but the credentials (no blocker concerns them), so a second figure
+ * compares it with the plain read of exactly those tables: what offboard itself costs
+ * over the SQL it runs. Then the latency of one in-process eligibility check.
  */
 
 /** offboard's scan batch (src/app/scan.ts). */
@@ -52,10 +55,15 @@ export async function run(args: string[]): Promise<void> {
     // Both sides read from the page cache, not the disk: whichever ran first would pay for the reads otherwise.
     await readWhole(path);
 
-    const baseline = baselineScan(path);
+    const baseline = baselineScan(path, { credentials: true });
     line(
       'baseline plain SQL walk',
       `${round(baseline.seconds)} s, ${Math.round(baseline.accounts / baseline.seconds)} accounts/s (${baseline.rows} rows)`,
+    );
+    const lean = baselineScan(path, { credentials: false });
+    line(
+      '  the same without credentials',
+      `${round(lean.seconds)} s, ${Math.round(lean.accounts / lean.seconds)} accounts/s (${lean.rows} rows)`,
     );
 
     const scanned = runCli(['scan', '--db', url]);
@@ -78,7 +86,9 @@ export async function run(args: string[]): Promise<void> {
         `offboard scanned ${summary.accounts} accounts, the baseline walked ${baseline.accounts}`,
       );
     const ratio = scanned.seconds / baseline.seconds;
-    line('ratio offboard/baseline', `${round(ratio)} (aim: at most 1.5)`);
+    line('ratio offboard/baseline', `${round(ratio)} (aim: at most 1.2)`);
+    const leanRatio = scanned.seconds / lean.seconds;
+    line('  over the tables scan reads', `${round(leanRatio)}`);
 
     const latency = await checkLatency(url, accounts, seed);
     line(
@@ -93,6 +103,8 @@ export async function run(args: string[]): Promise<void> {
         offboard_s: round(scanned.seconds),
         baseline_s: round(baseline.seconds),
         ratio: round(ratio),
+        lean_baseline_s: round(lean.seconds),
+        lean_ratio: round(leanRatio),
         accounts_per_s: Math.round(summary.accounts / scanned.seconds),
         baseline_accounts_per_s: Math.round(baseline.accounts / baseline.seconds),
         p50_ms: round(latency.p50),
@@ -115,10 +127,14 @@ async function readWhole(path: string): Promise<void> {
 
 /**
  * The floor: offboard's own queries (the account walk, the eight fact queries of
- * src/adapters/ledger/ledger-facts.ts and the open closures of the batch) as plain
- * prepared statements, rows materialized and dropped. No evaluation, no conversion.
+ * src/adapters/ledger/ledger-facts.ts, or all but the credentials', and the open closures
+ * of the batch) as plain prepared statements, rows materialized and dropped. No
+ * evaluation, no conversion.
  */
-function baselineScan(path: string): { seconds: number; accounts: number; rows: number } {
+function baselineScan(
+  path: string,
+  options: { credentials: boolean },
+): { seconds: number; accounts: number; rows: number } {
   const raw = new BetterSqlite3(path, { readonly: true });
   try {
     const first = raw
@@ -142,7 +158,11 @@ function baselineScan(path: string): { seconds: number; accounts: number; rows: 
         `select "transactions"."id", "transactions"."account_id", "transactions"."asset", "transactions"."type", "transactions"."amount", "transactions"."created_at", "transactions"."cancellable", "assets"."decimals" from "transactions" inner join "assets" on "assets"."code" = "transactions"."asset" where "transactions"."account_id" in ${list} and "transactions"."status" = 'pending'`,
         `select "disputes"."id", "disputes"."account_id", "disputes"."kind", "disputes"."asset", "disputes"."amount", "disputes"."opened_at", "assets"."decimals" from "disputes" inner join "assets" on "assets"."code" = "disputes"."asset" where "disputes"."account_id" in ${list} and "disputes"."status" = 'open'`,
         `select "id", "account_id", "kind", "name", "granted_at" from "authorizations" where "account_id" in ${list} and "status" = 'active'`,
-        `select "id", "account_id", "kind", "label", "created_at" from "credentials" where "account_id" in ${list} and "status" = 'active'`,
+        ...(options.credentials
+          ? [
+              `select "id", "account_id", "kind", "label", "created_at" from "credentials" where "account_id" in ${list} and "status" = 'active'`,
+            ]
+          : []),
         `select "id", "account_id", "kind", "reason", "placed_at" from "holds" where "account_id" in ${list} and "status" = 'active'`,
         `select "id", "account_id", "state" from "closures" where "account_id" in ${list} and "state" in ('requested', 'grace', 'finalizing', 'escalated')`,
       ].map((text) => raw.prepare(text));

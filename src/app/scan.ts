@@ -1,5 +1,7 @@
 import { BLOCKER_CODES, blockerCodeSet } from '../domain/eligibility.js';
 import type { BlockerCode } from '../domain/eligibility.js';
+import type { EligibilityFacts } from '../domain/facts.js';
+import type { PlatformPort } from '../ports/platform.js';
 import type { AppContext } from './context.js';
 import type { EligibilityRules } from './check-eligibility.js';
 
@@ -12,7 +14,9 @@ export interface ScanSummary {
 
 /**
  * Evaluates every account in batches: one batch of facts in memory at a time, so memory
- * stays flat however many accounts there are.
+ * stays flat however many accounts there are. Only counts are wanted, so each account's
+ * blocker codes are found without building its verdict (blockerCodeSet), from the facts
+ * eligibility decides on.
  */
 export async function scanAccounts(
   ctx: AppContext,
@@ -38,7 +42,7 @@ export async function scanAccounts(
     });
     if (ids.length === 0) break;
     const [facts, closures] = await Promise.all([
-      ctx.platform.factsBatch(ids),
+      readEligibilityFacts(ctx.platform, ids),
       ctx.repos.closures.openFor(ids),
     ]);
     for (const id of ids) {
@@ -57,4 +61,14 @@ export async function scanAccounts(
   }
   const blockers = Object.fromEntries(BLOCKER_CODES.map((code, i) => [code, counts[i]!]));
   return { accounts, eligible, blockers: blockers as Record<BlockerCode, number> };
+}
+
+/** What eligibility needs of the platform: its lean read when it has one, else the full facts. */
+function readEligibilityFacts(
+  platform: PlatformPort,
+  ids: readonly string[],
+): Promise<Map<string, EligibilityFacts>> {
+  return platform.eligibilityFactsBatch
+    ? platform.eligibilityFactsBatch(ids)
+    : platform.factsBatch(ids);
 }

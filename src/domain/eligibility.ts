@@ -5,7 +5,7 @@
  * docs/blockers.md is the public table of codes; a test keeps it and BLOCKER_CODES in step.
  */
 import { formatDuration } from './duration.js';
-import type { AccountFacts, BalanceFact, TransferFact } from './facts.js';
+import type { BalanceFact, EligibilityFacts, TransferFact } from './facts.js';
 import { formatAmount, valueInReference } from './money.js';
 import type { Policy, Price } from './policy.js';
 
@@ -116,7 +116,7 @@ export interface Verdict {
 }
 
 /** Evaluates whether the account can be closed at `now` under `policy`. Pure. */
-export function evaluate(facts: AccountFacts, policy: Policy, now: Date): Verdict {
+export function evaluate(facts: EligibilityFacts, policy: Policy, now: Date): Verdict {
   const blockers =
     // A closed account has nothing left to fix; listing its returned deposits or old holds
     // as things to do would send the holder on errands that cannot help.
@@ -145,7 +145,7 @@ export function evaluate(facts: AccountFacts, policy: Policy, now: Date): Verdic
 
 // ——— the account ———
 
-function closedBlocker(facts: AccountFacts): Blocker {
+function closedBlocker(facts: EligibilityFacts): Blocker {
   return {
     code: 'account_closed',
     severity: 'support',
@@ -156,7 +156,7 @@ function closedBlocker(facts: AccountFacts): Blocker {
   };
 }
 
-function closureBlockers(facts: AccountFacts): Blocker[] {
+function closureBlockers(facts: EligibilityFacts): Blocker[] {
   if (!facts.closure) return [];
   const { id, state } = facts.closure;
   return [
@@ -171,7 +171,7 @@ function closureBlockers(facts: AccountFacts): Blocker[] {
   ];
 }
 
-function holdBlocker(hold: AccountFacts['holds'][number]): Blocker {
+function holdBlocker(hold: EligibilityFacts['holds'][number]): Blocker {
   const placedAt = hold.placedAt.toISOString();
   return {
     code: 'account_hold',
@@ -183,7 +183,7 @@ function holdBlocker(hold: AccountFacts['holds'][number]): Blocker {
   };
 }
 
-function disputeBlocker(dispute: AccountFacts['disputes'][number]): Blocker {
+function disputeBlocker(dispute: EligibilityFacts['disputes'][number]): Blocker {
   const amount = formatAmount(dispute.amount, dispute.decimals);
   const openedAt = dispute.openedAt.toISOString();
   return {
@@ -213,7 +213,7 @@ function disputeBlocker(dispute: AccountFacts['disputes'][number]): Blocker {
  * `funds_locked`, which only support can release; when nothing is available the locked
  * funds are all there is, and `funds_locked` alone says so.
  */
-function balanceBlockers(balance: BalanceFact, facts: AccountFacts, policy: Policy): Blocker[] {
+function balanceBlockers(balance: BalanceFact, facts: EligibilityFacts, policy: Policy): Blocker[] {
   const { asset, decimals } = balance;
   const fmt = (minor: bigint) => formatAmount(minor, decimals);
   const explained = explainedLocked(asset, facts);
@@ -321,7 +321,7 @@ function unexplainedLocked(balance: BalanceFact, explained: bigint): bigint {
 }
 
 /** Locked funds of `asset` that open orders and pending withdrawals account for. */
-function explainedLocked(asset: string, facts: AccountFacts): bigint {
+function explainedLocked(asset: string, facts: EligibilityFacts): bigint {
   let total = 0n;
   for (const order of facts.openOrders)
     if (order.asset === asset && order.locked > 0n) total += order.locked;
@@ -355,7 +355,7 @@ function transferBlocker(transfer: TransferFact): Blocker {
 }
 
 /** One blocker per open order, so the holder sees which orders and the funds each holds. */
-function orderBlockers(facts: AccountFacts, policy: Policy): Blocker[] {
+function orderBlockers(facts: EligibilityFacts, policy: Policy): Blocker[] {
   const automatic = policy.consent.cancelOpenOrders;
   return facts.openOrders.map((order) => {
     const amount = formatAmount(order.locked, order.decimals);
@@ -371,7 +371,7 @@ function orderBlockers(facts: AccountFacts, policy: Policy): Blocker[] {
   });
 }
 
-function authorizationBlockers(facts: AccountFacts, policy: Policy): Blocker[] {
+function authorizationBlockers(facts: EligibilityFacts, policy: Policy): Blocker[] {
   const revocable = policy.consent.revocableAuthorizationKinds;
   return facts.authorizations.map((authorization) => {
     const automatic = revocable.includes(authorization.kind);
@@ -396,7 +396,7 @@ function authorizationBlockers(facts: AccountFacts, policy: Policy): Blocker[] {
 
 export type CoolingOffActivity = 'withdrawal' | 'trade' | 'deposit' | 'security_change';
 
-function coolingOffBlockers(facts: AccountFacts, policy: Policy, now: Date): Blocker[] {
+function coolingOffBlockers(facts: EligibilityFacts, policy: Policy, now: Date): Blocker[] {
   const { lastActivity } = facts;
   const rules = policy.coolingOff;
   const candidates: [CoolingOffActivity, Date | null, number][] = [
@@ -431,7 +431,7 @@ function coolingOffEnd(at: Date | null, period: number, now: Date): number | nul
   return now.getTime() >= until ? null : until;
 }
 
-function coolingOffApplies(facts: AccountFacts, policy: Policy, now: Date): boolean {
+function coolingOffApplies(facts: EligibilityFacts, policy: Policy, now: Date): boolean {
   const { lastActivity: last } = facts;
   const rules = policy.coolingOff;
   return (
@@ -455,7 +455,7 @@ const CODE_BIT = Object.fromEntries(BLOCKER_CODES.map((code, index) => [code, 1 
  * only counts needs. Zero exactly when the account is eligible. A property test keeps it
  * equal to the codes of `evaluate`'s verdict.
  */
-export function blockerCodeSet(facts: AccountFacts, policy: Policy, now: Date): number {
+export function blockerCodeSet(facts: EligibilityFacts, policy: Policy, now: Date): number {
   if (facts.status === 'closed') return CODE_BIT.account_closed;
   let set = 0;
   if (facts.closure) set |= CODE_BIT.closure_in_progress;

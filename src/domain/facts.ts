@@ -104,6 +104,13 @@ export interface AccountFacts {
 }
 
 /**
+ * What eligibility decides on: the facts less the credentials, which no blocker concerns
+ * (closing revokes them; they never stand in its way). A read for eligibility alone, as a
+ * scan's, may leave them out.
+ */
+export type EligibilityFacts = Omit<AccountFacts, 'credentials'>;
+
+/**
  * An account with nothing on it: no balances, orders, transfers, disputes, grants,
  * credentials, holds, activity or closure. Readers fill in what they find.
  */

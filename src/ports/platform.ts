@@ -1,4 +1,4 @@
-import type { AccountFacts, HoldKind } from '../domain/facts.js';
+import type { AccountFacts, EligibilityFacts, HoldKind } from '../domain/facts.js';
 import type { RecordClass } from '../domain/retention.js';
 
 /**
@@ -71,6 +71,14 @@ export interface PlatformPort {
 
   /** Facts of many accounts at once, in a small fixed number of queries; unknown ids are absent. */
   factsBatch(accountIds: readonly string[]): Promise<Map<string, AccountFacts>>;
+
+  /**
+   * Optional: the facts of many accounts as `factsBatch` reads them, less the credentials,
+   * which eligibility never looks at. `scan` reads every account through it when the
+   * platform has it, else through `factsBatch`; a platform whose credentials cost little
+   * to read needs none.
+   */
+  eligibilityFactsBatch?(accountIds: readonly string[]): Promise<Map<string, EligibilityFacts>>;
 
   /** Account ids in id order after `after`, at most `limit`, optionally of one jurisdiction. */
   listAccounts(options: {

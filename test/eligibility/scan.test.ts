@@ -10,14 +10,16 @@ import type { BlockerCode } from '../../src/domain/eligibility.js';
 import { openContext } from '../../src/main/context.js';
 import type { Context } from '../../src/main/context.js';
 import { createTestDatabase, DIALECTS } from '../support/databases.js';
+import type { PlatformPort } from '../../src/ports/platform.js';
 import type { TestDatabase } from '../support/databases.js';
 
 /*
  * `scan` counts blocker codes without building a verdict (blockerCodeSet). Here it must
  * agree, account for account, with the full evaluate() that `check` runs: on every
  * scenario account and a synthetic population, with a closure in progress and a closed
- * account among them, through both facts reads (a batch the one-statement read takes, and
- * one read table by table). Real databases, the builtin ledger, in this process.
+ * account among them, through every facts read (a batch the one-statement read takes, one
+ * read table by table without the credentials, and the full facts of a platform with no
+ * lean read). Real databases, the builtin ledger, in this process.
  */
 
 const POPULATION = 600;
@@ -89,6 +91,16 @@ describe.each(DIALECTS)('scan counts exactly what evaluate finds [%s]', (dialect
     // Every code is met, so none can drift unseen.
     expect(scanned.accounts).toBeGreaterThan(POPULATION);
     for (const code of BLOCKER_CODES) expect(scanned.blockers[code], code).toBeGreaterThan(0);
+  });
+
+  it('counts the same through a platform that reads only full facts', async () => {
+    const now = ctx.clock.now();
+    // The builtin ledger, less its lean read: scan falls back to factsBatch.
+    const platform = Object.assign(Object.create(ctx.app.platform) as PlatformPort, {
+      eligibilityFactsBatch: undefined,
+    });
+    const scanned = await scanAccounts({ ...ctx.app, platform }, ctx.rules, { now });
+    expect(scanned).toEqual(await evaluatedOneByOne(now));
   });
 
   it('agrees a month on, when the cooling-offs have ended', async () => {

@@ -88,6 +88,28 @@ describe.each(DIALECTS)('compiled facts read [%s]', (dialect) => {
     expect(eth(after)).toBe((eth(before) ?? 0n) + huge);
   });
 
+  it('reads for eligibility the same facts less the credentials, whatever the batch size', async () => {
+    const reader = new CompiledFactsReader(database);
+    const ids = Array.from({ length: COMPILED_FACTS_MAX + 1 }, (_, i) =>
+      i < SCENARIO_IDS.length ? SCENARIO_IDS[i]! : `absent-${i}`,
+    );
+    const full = await readLedgerFacts(database, ids);
+    const withoutCredentials = (facts: AccountFacts | undefined) => {
+      const normal = normalized(facts) as Record<string, unknown> | undefined;
+      if (normal) delete normal['credentials'];
+      return normal;
+    };
+    for (const batch of [ids, SCENARIO_IDS.slice(0, 3)]) {
+      const lean = await reader.readForEligibility(batch);
+      expect(lean.size).toBe(batch.filter((id) => full.has(id)).length);
+      for (const id of batch)
+        if (full.has(id))
+          expect(withoutCredentials(lean.get(id) as AccountFacts), id).toEqual(
+            withoutCredentials(full.get(id)),
+          );
+    }
+  });
+
   it('reads a batch larger than one statement takes table by table, with the same answer', async () => {
     const reader = new CompiledFactsReader(database);
     const ids = Array.from({ length: COMPILED_FACTS_MAX + 1 }, (_, i) =>

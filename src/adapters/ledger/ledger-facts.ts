@@ -6,6 +6,7 @@ import type {
   BalanceFact,
   CredentialFact,
   DisputeFact,
+  EligibilityFacts,
   HoldFact,
   OrderFact,
   TransferFact,
@@ -102,18 +103,6 @@ function tableQueries(database: Database, ids: readonly string[]) {
       .where('status', '=', sql.lit('active')),
   };
 }
-
-/** The tables of the facts, in the order both reads run and assemble them. */
-const FACT_TABLES = [
-  'accounts',
-  'balances',
-  'orders',
-  'transfers',
-  'disputes',
-  'authorizations',
-  'credentials',
-  'holds',
-] as const satisfies readonly (keyof FactRows)[];
 
 /** Reads eligibility facts from the builtin ledger, table by table, building each query anew. */
 export async function readLedgerFacts(
@@ -322,7 +311,7 @@ export class CompiledFactsReader {
   async read(accountIds: readonly string[]): Promise<Map<string, AccountFacts>> {
     const ids = [...new Set(accountIds)];
     if (ids.length === 0) return new Map();
-    if (ids.length > COMPILED_FACTS_MAX) return this.readByTable(ids);
+    if (ids.length > COMPILED_FACTS_MAX) return this.readByTable(ids, { credentials: true });
     const query = this.compiledFor(ids.length);
     const { rows } = await this.database.db.executeQuery(withIds(query, ids));
     const all: { -readonly [K in keyof FactRows]: FactRows[K][number][] } = {
@@ -358,12 +347,34 @@ export class CompiledFactsReader {
     return assembleFacts(all);
   }
 
-  private async readByTable(ids: readonly string[]): Promise<Map<string, AccountFacts>> {
+  /**
+   * The facts eligibility decides on: as `read`, but a batch larger than one statement
+   * takes leaves the credentials unread (a scan's largest table, and no blocker's concern).
+   */
+  async readForEligibility(accountIds: readonly string[]): Promise<Map<string, EligibilityFacts>> {
+    const ids = [...new Set(accountIds)];
+    if (ids.length <= COMPILED_FACTS_MAX) return this.read(ids);
+    return this.readByTable(ids, { credentials: false });
+  }
+
+  private async readByTable(
+    ids: readonly string[],
+    options: { credentials: boolean },
+  ): Promise<Map<string, AccountFacts>> {
     const tables = this.tablesFor(ids.length);
     const run = <K extends keyof FactRows>(table: K) =>
       this.database.db.executeQuery(withIds(tables[table], ids)).then((r) => r.rows);
     const [accounts, balances, orders, transfers, disputes, authorizations, credentials, holds] =
-      await Promise.all(FACT_TABLES.map(run));
+      await Promise.all([
+        run('accounts'),
+        run('balances'),
+        run('orders'),
+        run('transfers'),
+        run('disputes'),
+        run('authorizations'),
+        options.credentials ? run('credentials') : [],
+        run('holds'),
+      ]);
     return assembleFacts({
       accounts,
       balances,
@@ -373,7 +384,7 @@ export class CompiledFactsReader {
       authorizations,
       credentials,
       holds,
-    } as FactRows);
+    });
   }
 
   private compiledFor(size: number): IdQuery<FactsRow> {

@@ -1,4 +1,4 @@
-import type { AccountFacts, HoldKind } from '../../domain/facts.js';
+import type { AccountFacts, EligibilityFacts, HoldKind } from '../../domain/facts.js';
 import { OffboardError } from '../../domain/errors.js';
 import type { RecordClass } from '../../domain/retention.js';
 import type {
@@ -31,6 +31,10 @@ export class LedgerPlatform implements PlatformPort {
 
   factsBatch(accountIds: readonly string[]): Promise<Map<string, AccountFacts>> {
     return this.reader.read(accountIds);
+  }
+
+  eligibilityFactsBatch(accountIds: readonly string[]): Promise<Map<string, EligibilityFacts>> {
+    return this.reader.readForEligibility(accountIds);
   }
 
   async listAccounts(options: {
