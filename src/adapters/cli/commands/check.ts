@@ -128,8 +128,10 @@ export function registerCheck(program: Command, deps: CliDeps, exit: ExitBox): v
           );
         }
         const now = opts.at === undefined ? ctx.clock.now() : parseInstant(opts.at, '--at');
-        const total = await ctx.app.platform.countAccounts({ jurisdiction });
-        const progress = startProgress(deps.io, 'scanning', total, Boolean(opts.json));
+        // The count is for the progress bar alone: a script's scan does not pay for it.
+        const quiet = Boolean(opts.json) || !deps.io.interactive;
+        const total = quiet ? 0 : await ctx.app.platform.countAccounts({ jurisdiction });
+        const progress = startProgress(deps.io, 'scanning', total, quiet);
         const started = process.hrtime.bigint();
         const summary = await (
           await scanModule()
