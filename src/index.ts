@@ -29,6 +29,7 @@ export { renderVerdict } from './domain/messages.js';
 export type { RenderedVerdict, Lang, Audience } from './domain/messages.js';
 export type {
   AccountFacts,
+  EligibilityFacts,
   AccountStatus,
   BalanceFact,
   OrderFact,
