@@ -341,6 +341,7 @@ export class PdfStatementWriter {
       this.y += LINE;
     }
     this.y += 12;
+    this.releaseHeaderFonts();
     this.startTable();
   }
 
@@ -490,6 +491,36 @@ export class PdfStatementWriter {
       doc.font(base).fontSize(size).text('...', cursor, baseline, options);
       return;
     }
+  }
+
+  /**
+   * Embeds the subsets page 1 used (the holder's name in Chinese, say) and lets the fonts
+   * go: Noto Sans SC alone is 10 MB of memory for the whole export otherwise, and most
+   * statements' rows need none of it. A row or footer that needs a font later loads it
+   * again, and keeps it to the end: a second, separate subset in the same file.
+   */
+  private releaseHeaderFonts(): void {
+    const doc = this.doc;
+    if (!doc || this.loaded.size === 0) return;
+    // pdfkit's font table, by every name it knows a font by; embedding is what `end()` does to each.
+    const internals = doc as unknown as {
+      _fontFamilies: Record<string, { finalize(): void }>;
+      _registeredFonts: Record<string, unknown>;
+    };
+    const embedded = new Set(
+      [...this.loaded.values()].map((loaded) => {
+        doc.font(loaded.name);
+        return (doc as unknown as { _font: { finalize(): void } })._font;
+      }),
+    );
+    for (const [key, font] of Object.entries(internals._fontFamilies)) {
+      if (!embedded.has(font)) continue;
+      font.finalize();
+      delete internals._fontFamilies[key];
+    }
+    for (const { name } of this.loaded.values()) delete internals._registeredFonts[name];
+    this.loaded.clear();
+    doc.font('Helvetica');
   }
 
   private fontFor(slot: FontSlot, base: BaseFont): string {
