@@ -249,7 +249,7 @@ export class PdfStatementWriter {
       return ' '.repeat(columns[index]!.width);
     };
     // Ids, instants and amounts are digits and punctuation: nothing in them needs escaping.
-    const line = `${fit(String(row.id), columns[0]!)} ${shortInstant(row.instant)} ${text(2, row.type)} ${text(3, row.asset)} ${fit(row.amount, columns[4]!)} ${fit(
+    const line = `${fit(row.idText, columns[0]!)} ${shortInstant(row.instant)} ${text(2, row.type)} ${text(3, row.asset)} ${fit(row.amount, columns[4]!)} ${fit(
       row.fee,
       columns[5]!,
     )} ${fit(row.balance, columns[6]!)} ${text(7, row.status)} ${text(8, row.counterparty)} ${text(9, row.reference)}`;
