@@ -511,21 +511,24 @@ export class PdfStatementWriter {
     if (!doc || this.loaded.size === 0) return;
     // pdfkit's font table, by every name it knows a font by; embedding is what `end()` does to each.
     const internals = doc as unknown as {
-      _fontFamilies: Record<string, { finalize(): void }>;
-      _registeredFonts: Record<string, unknown>;
+      _fontFamilies?: Record<string, { finalize(): void }>;
+      _registeredFonts?: Record<string, unknown>;
     };
+    // Should a pdfkit release rename them, the fonts stay to the end, as they used to.
+    if (!internals._fontFamilies || !internals._registeredFonts) return;
+    const { _fontFamilies: families, _registeredFonts: registered } = internals;
     const embedded = new Set(
       [...this.loaded.values()].map((loaded) => {
         doc.font(loaded.name);
         return (doc as unknown as { _font: { finalize(): void } })._font;
       }),
     );
-    for (const [key, font] of Object.entries(internals._fontFamilies)) {
+    for (const [key, font] of Object.entries(families)) {
       if (!embedded.has(font)) continue;
       font.finalize();
-      delete internals._fontFamilies[key];
+      delete families[key];
     }
-    for (const { name } of this.loaded.values()) delete internals._registeredFonts[name];
+    for (const { name } of this.loaded.values()) delete registered[name];
     this.loaded.clear();
     doc.font('Helvetica');
   }
