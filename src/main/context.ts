@@ -85,6 +85,8 @@ export interface ContextOptions {
   platformUrl?: string | null;
   /** Told the SQL of every statement the database runs (see `OpenOptions.onQuery`). */
   onQuery?: (sql: string) => void;
+  /** SQLite's page cache, in KiB (see `OpenOptions.pageCacheKib`). */
+  pageCacheKib?: number;
 }
 
 const DAY = 86_400_000;
@@ -164,7 +166,10 @@ export async function openContext(options: ContextOptions = {}): Promise<Context
   const env = options.env ?? process.env;
   const url = resolveDatabaseUrl(options.db, env);
   const webhooks = webhookConfigFromEnv(env);
-  const database = await openDatabase(url, options.onQuery ? { onQuery: options.onQuery } : {});
+  const database = await openDatabase(url, {
+    ...(options.onQuery ? { onQuery: options.onQuery } : {}),
+    ...(options.pageCacheKib === undefined ? {} : { pageCacheKib: options.pageCacheKib }),
+  });
   try {
     if (options.migrate !== false) await migrateToLatest(database, auditChainsFromEnv(env));
   } catch (error) {

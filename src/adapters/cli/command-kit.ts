@@ -61,6 +61,8 @@ export function action<Args extends unknown[], Opts extends OptionValues>(
     /** Bring the schema up to date on opening (default: yes). */ migrate?: boolean;
     /** A sandbox command: always the builtin ledger, whatever --platform says. */
     builtinLedger?: boolean;
+    /** SQLite's page cache, in KiB, for a command that reads much once (default: the driver's). */
+    pageCacheKib?: number;
   } = {},
 ): (...received: [...Args, Opts, CommandUnknownOpts]) => Promise<void> {
   return async (...received): Promise<void> => {
@@ -78,6 +80,7 @@ export function action<Args extends unknown[], Opts extends OptionValues>(
           policy,
           platformUrl: options.builtinLedger ? null : opts.platform,
           ...(options.migrate === false ? { migrate: false } : {}),
+          ...(options.pageCacheKib === undefined ? {} : { pageCacheKib: options.pageCacheKib }),
         });
       }
       exit.code = await fn(ctx as Context, opts, ...args);

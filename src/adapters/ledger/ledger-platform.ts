@@ -190,18 +190,12 @@ export class LedgerPlatform implements PlatformPort {
       .limit(request.limit);
     if (request.from !== null) query = query.where('created_at', '>=', request.from);
     if (request.to !== null) query = query.where('created_at', '<', request.to);
-    const rows = await query.execute();
-    const transactions = rows.map((r): TransactionTuple => [
-      Number(r.id),
-      Number(r.created_at),
-      r.type,
-      r.asset,
-      String(r.amount),
-      String(r.fee),
-      r.status,
-      r.counterparty,
-      r.reference,
-    ]);
+    // Selected in the tuple's column order and read as arrays: the rows are the tuples. Ids
+    // and instants are numbers and money is text on both databases (see database.ts).
+    const transactions = await this.database.store.selectArrays<TransactionTuple>(
+      this.database,
+      query.compile(),
+    );
     const last = transactions[transactions.length - 1];
     return {
       transactions,

@@ -48,7 +48,7 @@ export class CsvWriter {
     const first = row.instant.charCodeAt(0);
     const instant = first >= 48 && first <= 57 ? row.instant : csvCell(row.instant);
     this.file.write(
-      `${row.id},${instant},${cells.get(row.type)},${cells.get(row.asset)},${row.amount},${row.fee},${cells.get(row.status)},${
+      `${row.idText},${instant},${cells.get(row.type)},${cells.get(row.asset)},${row.amount},${row.fee},${cells.get(row.status)},${
         row.counterparty === null ? '' : cells.get(row.counterparty)
       },${row.reference === null ? '' : cells.get(row.reference)},${row.balance}\r\n`,
     );

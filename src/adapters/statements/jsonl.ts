@@ -16,7 +16,7 @@ export class JsonLinesWriter {
     const s = this.strings;
     // Instants and amounts are digits and punctuation: no JSON escaping can apply to them.
     this.file.write(
-      `{"id":${row.id},"instant":"${row.instant}","type":${s.get(row.type)},"asset":${s.get(row.asset)},"amount":"${row.amount}","fee":"${row.fee}","status":${s.get(row.status)},"counterparty":${
+      `{"id":${row.idText},"instant":"${row.instant}","type":${s.get(row.type)},"asset":${s.get(row.asset)},"amount":"${row.amount}","fee":"${row.fee}","status":${s.get(row.status)},"counterparty":${
         row.counterparty === null ? 'null' : s.get(row.counterparty)
       },"reference":${row.reference === null ? 'null' : s.get(row.reference)},"balance":"${row.balance}"}\n`,
     );

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import * as fontkit from 'fontkit';
+import type * as fontkit from 'fontkit';
 import { OffboardError } from '../../domain/errors.js';
 import type { HashingFile } from './file-sink.js';
 import { PLAIN_ASCII, textRuns } from './pdf-text.js';
@@ -147,6 +147,8 @@ export class PdfStatementWriter {
     private readonly header: PdfStatementHeader,
     private readonly fonts: PdfFonts,
     private readonly totalPages: number,
+    /** fontkit, to read embedded fonts; null in a dry run, which draws nothing. */
+    private readonly fontReader: typeof fontkit | null = null,
   ) {
     this.table = tableFor(Math.max(0, ...header.balances.map((b) => b.decimals)));
     this.cells = this.table.columns.map(
@@ -179,8 +181,12 @@ export class PdfStatementWriter {
     header: PdfStatementHeader,
     fonts: PdfFonts,
   ): Promise<PdfStatementWriter> {
-    // Loaded on demand: a CSV-only export never pays for pdfkit and its fonts.
-    const { default: PDFDocument } = await import('pdfkit');
+    // Loaded on demand: a CSV-only export never pays for pdfkit, fontkit and the fonts
+    // (fontkit alone takes ~130 ms and 5 MB to load).
+    const [{ default: PDFDocument }, fontkitModule] = await Promise.all([
+      import('pdfkit'),
+      import('fontkit'),
+    ]);
     const doc = new PDFDocument({
       autoFirstPage: false,
       bufferPages: false,
@@ -200,6 +206,7 @@ export class PdfStatementWriter {
       header,
       fonts,
       PdfStatementWriter.plan(header),
+      fontkitModule,
     );
     writer.ended = new Promise<void>((resolve, reject) => {
       doc.on('end', resolve);
@@ -249,7 +256,7 @@ export class PdfStatementWriter {
       return ' '.repeat(columns[index]!.width);
     };
     // Ids, instants and amounts are digits and punctuation: nothing in them needs escaping.
-    const line = `${fit(String(row.id), columns[0]!)} ${shortInstant(row.instant)} ${text(2, row.type)} ${text(3, row.asset)} ${fit(row.amount, columns[4]!)} ${fit(
+    const line = `${fit(row.idText, columns[0]!)} ${shortInstant(row.instant)} ${text(2, row.type)} ${text(3, row.asset)} ${fit(row.amount, columns[4]!)} ${fit(
       row.fee,
       columns[5]!,
     )} ${fit(row.balance, columns[6]!)} ${text(7, row.status)} ${text(8, row.counterparty)} ${text(9, row.reference)}`;
@@ -341,6 +348,7 @@ export class PdfStatementWriter {
       this.y += LINE;
     }
     this.y += 12;
+    this.releaseHeaderFonts();
     this.startTable();
   }
 
@@ -492,6 +500,39 @@ export class PdfStatementWriter {
     }
   }
 
+  /**
+   * Embeds the subsets page 1 used (the holder's name in Chinese, say) and lets the fonts
+   * go: Noto Sans SC alone is 10 MB of memory for the whole export otherwise, and most
+   * statements' rows need none of it. A row or footer that needs a font later loads it
+   * again, and keeps it to the end: a second, separate subset in the same file.
+   */
+  private releaseHeaderFonts(): void {
+    const doc = this.doc;
+    if (!doc || this.loaded.size === 0) return;
+    // pdfkit's font table, by every name it knows a font by; embedding is what `end()` does to each.
+    const internals = doc as unknown as {
+      _fontFamilies?: Record<string, { finalize(): void }>;
+      _registeredFonts?: Record<string, unknown>;
+    };
+    // Should a pdfkit release rename them, the fonts stay to the end, as they used to.
+    if (!internals._fontFamilies || !internals._registeredFonts) return;
+    const { _fontFamilies: families, _registeredFonts: registered } = internals;
+    const embedded = new Set(
+      [...this.loaded.values()].map((loaded) => {
+        doc.font(loaded.name);
+        return (doc as unknown as { _font: { finalize(): void } })._font;
+      }),
+    );
+    for (const [key, font] of Object.entries(families)) {
+      if (!embedded.has(font)) continue;
+      font.finalize();
+      delete families[key];
+    }
+    for (const { name } of this.loaded.values()) delete registered[name];
+    this.loaded.clear();
+    doc.font('Helvetica');
+  }
+
   private fontFor(slot: FontSlot, base: BaseFont): string {
     return slot === 'base' ? base : this.load(slot).name;
   }
@@ -514,7 +555,7 @@ export class PdfStatementWriter {
     let font: fontkit.Font | fontkit.FontCollection | null;
     try {
       bytes = readFileSync(file.path);
-      font = fontkit.create(bytes, file.family);
+      font = this.fontReader!.create(bytes, file.family);
     } catch (error) {
       throw refuse((error as Error).message);
     }

@@ -48,6 +48,12 @@ export interface OpenOptions {
    * diagnostics that count what a step costs. Unset, Kysely adds no logging at all.
    */
   onQuery?: (sql: string) => void;
+  /**
+   * SQLite's page cache, in KiB (default: better-sqlite3's 16 MiB). A command that reads a
+   * long history once, in order, gains nothing from a big cache, which would only keep
+   * that many pages of the file in the process's memory. PostgreSQL caches in the server.
+   */
+  pageCacheKib?: number;
 }
 
 /** Kysely's log hook, made only when someone listens (logging wraps every connection). */
@@ -88,6 +94,7 @@ function openSqlite(
   // Deleted and overwritten content is zeroed, not left in free space: an erased holder's
   // data must not be readable from the file (docs/retention.md).
   raw.pragma('secure_delete = ON');
+  if (options.pageCacheKib !== undefined) raw.pragma(`cache_size = -${options.pageCacheKib}`);
   raw.defaultSafeIntegers(false);
   const db = new Kysely<OffboardTables>({
     dialect: new SqliteDialect({ database: cachingStatements(raw) }),

@@ -1,4 +1,4 @@
-import type { ColumnDefinitionBuilder } from 'kysely';
+import type { ColumnDefinitionBuilder, CompiledQuery } from 'kysely';
 import type { jsonArrayFrom } from 'kysely/helpers/sqlite';
 import type { BulkSink } from '../bulk-loader.js';
 import type { AuditLogTable, ClosureTable } from '../workflow.table.js';
@@ -70,4 +70,14 @@ export interface StoreDialect {
   readonly jsonArrayFrom: typeof jsonArrayFrom;
   /** Drops offboard's `tables` of `schema` in one transaction (on SQLite nothing: the reset deletes the file). */
   dropTables(db: Db, schema: string, tables: readonly string[]): Promise<void>;
+  /**
+   * Runs a compiled read outside a transaction and returns its rows as arrays, in the
+   * order of its select list: for long reads that want tuples anyway (a statement export
+   * reads a million rows), without an object per row to build and collect. `Row` is the
+   * caller's word for what the select list yields.
+   */
+  selectArrays<Row extends readonly unknown[]>(
+    database: Database,
+    query: CompiledQuery,
+  ): Promise<Row[]>;
 }

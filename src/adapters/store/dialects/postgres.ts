@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import type { CompiledQuery } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Database, Db, Tx } from '../database.js';
 import type { ClosureTable } from '../workflow.table.js';
@@ -75,6 +76,14 @@ export const postgresDialect: StoreDialect = {
       for (const table of tables)
         await sql`drop table ${sql.table(`${schema}.${table}`)} cascade`.execute(tx);
     });
+  },
+  async selectArrays<Row extends readonly unknown[]>(database: Database, query: CompiledQuery) {
+    const result = await database.pool!.query({
+      text: query.sql,
+      values: [...query.parameters],
+      rowMode: 'array',
+    });
+    return result.rows as unknown as Row[];
   },
   jsonArrayFrom,
   bulkLoad: loadPostgres,

@@ -1,10 +1,20 @@
+import type BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
+import type { CompiledQuery } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/sqlite';
 import type { Database, Db, Tx } from '../database.js';
 import type { ClosureTable } from '../workflow.table.js';
 import { dueClosureIds } from './claim.js';
 import { loadSqlite } from './sqlite-bulk.js';
 import type { StoreDialect } from './dialect.js';
+
+/**
+ * Statements that return arrays, per connection, by SQL text. Kept apart from Kysely's
+ * cache: a statement in raw mode answers every caller with arrays. Few reads use them, so
+ * the cache stays small; a runaway one is cleared rather than grown.
+ */
+const arrayStatements = new WeakMap<BetterSqlite3.Database, Map<string, BetterSqlite3.Statement>>();
+const ARRAY_STATEMENTS = 32;
 
 /** SQLite: one writer at a time, so the write lock does what PostgreSQL needs row locks for. */
 export const sqliteDialect: StoreDialect = {
@@ -64,6 +74,18 @@ export const sqliteDialect: StoreDialect = {
   },
   // The reset deletes the database file (and its -wal and -shm) once the connection is closed.
   dropTables: async () => undefined,
+  async selectArrays<Row extends readonly unknown[]>(database: Database, query: CompiledQuery) {
+    const connection = database.sqlite!;
+    let statements = arrayStatements.get(connection);
+    if (!statements) arrayStatements.set(connection, (statements = new Map()));
+    let statement = statements.get(query.sql);
+    if (!statement) {
+      if (statements.size >= ARRAY_STATEMENTS) statements.clear();
+      statement = connection.prepare(query.sql).raw(true);
+      statements.set(query.sql, statement);
+    }
+    return statement.all(...query.parameters) as Row[];
+  },
   jsonArrayFrom,
   bulkLoad: loadSqlite,
   async ownTables(db) {
