@@ -22,9 +22,10 @@ import {
 /*
  * Closures: end-to-end closures per second through `offboard work --once` worker
  * processes (grace 0, already confirmed, so every closure is due at once), on SQLite with
- * one worker and on PostgreSQL with one and with four, against pg-boss on the same
- * PostgreSQL server moving the same number of no-op jobs with the same worker processes
- * and concurrency. Setting up (seeding, requesting the closures, enqueueing the jobs) is
+ * one worker and on PostgreSQL with each count of `--workers` (default 1, 4 and 8, each a
+ * separate process, to show where adding processes stops paying), against pg-boss on the
+ * same PostgreSQL server moving the same number of no-op jobs with the same worker
+ * processes and concurrency. Setting up (seeding, requesting the closures, enqueueing the jobs) is
  * outside the clock; each clock runs from spawning the workers until every closure is
  * terminal (every job completed).
  */
@@ -43,13 +44,14 @@ export async function run(args: string[]): Promise<void> {
   // whatever the size: a smaller run measures the same rate in less time.
   const workJobs = flag(args, 'pgboss-work-jobs', Math.min(closures, 100));
   const adminUrl = benchPostgresUrl(args);
+  const workers = workerCounts(args);
   if (closures < 1) throw new Error('--closures takes at least 1');
   // About 60% of seeded accounts can be closed with consent alone (clean, dust, linked apps,
   // open orders); twice as many as needed is enough for any seed.
   const population = closures * 2;
   line(
     'closures',
-    `${closures} per run, grace 0, confirmed; workers: work --once --concurrency ${concurrency}`,
+    `${closures} per run, grace 0, confirmed; each worker a separate process: work --once --concurrency ${concurrency}; PostgreSQL with ${workers.join(', ')} of them`,
   );
 
   const dir = scratchDir('closures');
@@ -66,60 +68,77 @@ export async function run(args: string[]): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
   report('offboard SQLite, 1 worker', sqlite);
-  const pg1 = await withScratchPostgres(adminUrl, 'closures_1w', (url) =>
-    measureOffboard(url, population, closures, 1, concurrency),
-  );
-  report('offboard PostgreSQL, 1 worker', pg1);
-  const pg4 = await withScratchPostgres(adminUrl, 'closures_4w', (url) =>
-    measureOffboard(url, population, closures, 4, concurrency),
-  );
-  report('offboard PostgreSQL, 4 workers', pg4);
+  const offboard = new Map<number, Measured>();
+  for (const n of workers) {
+    const m = await withScratchPostgres(adminUrl, `closures_${n}w`, (url) =>
+      measureOffboard(url, population, closures, n, concurrency),
+    );
+    report(`offboard PostgreSQL, ${workersLabel(n)}`, m);
+    offboard.set(n, m);
+  }
+  const boss = new Map<number, Measured>();
+  for (const n of workers) {
+    const m = await withScratchPostgres(adminUrl, `pgboss_${n}w`, (url) =>
+      measurePgBoss(url, closures, n, concurrency, 'fetch'),
+    );
+    report(`pg-boss fetch/complete, ${workersLabel(n)}`, m);
+    boss.set(n, m);
+  }
+  const work = new Map<number, Measured>();
+  for (const n of workers) {
+    const m = await withScratchPostgres(adminUrl, `pgboss_work_${n}w`, (url) =>
+      measurePgBoss(url, workJobs, n, concurrency, 'work'),
+    );
+    report(`pg-boss work(), ${workersLabel(n)}`, m);
+    work.set(n, m);
+  }
 
-  const boss1 = await withScratchPostgres(adminUrl, 'pgboss_1w', (url) =>
-    measurePgBoss(url, closures, 1, concurrency, 'fetch'),
-  );
-  report('pg-boss fetch/complete, 1 worker', boss1);
-  const boss4 = await withScratchPostgres(adminUrl, 'pgboss_4w', (url) =>
-    measurePgBoss(url, closures, 4, concurrency, 'fetch'),
-  );
-  report('pg-boss fetch/complete, 4 workers', boss4);
-  const work1 = await withScratchPostgres(adminUrl, 'pgboss_work_1w', (url) =>
-    measurePgBoss(url, workJobs, 1, concurrency, 'work'),
-  );
-  report('pg-boss work(), 1 worker', work1);
-  const work4 = await withScratchPostgres(adminUrl, 'pgboss_work_4w', (url) =>
-    measurePgBoss(url, workJobs, 4, concurrency, 'work'),
-  );
-  report('pg-boss work(), 4 workers', work4);
-
-  const ratio = pg4.perSecond / boss4.perSecond;
-  const ratio1 = pg1.perSecond / boss1.perSecond;
-  line(
-    'ratio PostgreSQL 4 workers',
-    `${round(ratio)} closures/s per pg-boss fetch job/s (aim: at least 1.0); ${round(pg4.perSecond / work4.perSecond)} per work() job/s`,
-  );
-  line(
-    'ratio PostgreSQL 1 worker',
-    `${round(ratio1)} closures/s per pg-boss fetch job/s (aim: at least 1.0); ${round(pg1.perSecond / work1.perSecond)} per work() job/s`,
-  );
+  const fewest = workers[0]!;
+  const figures: Record<string, number> = {};
+  for (const n of workers) {
+    const closuresPerS = offboard.get(n)!.perSecond;
+    const ratio = closuresPerS / boss.get(n)!.perSecond;
+    const scaling = closuresPerS / offboard.get(fewest)!.perSecond;
+    const aim = n === 4 && fewest === 1 ? ' (aim: at least 2.5)' : '';
+    line(
+      `ratio PostgreSQL ${workersLabel(n)}`,
+      `${round(ratio)} closures/s per pg-boss fetch job/s (aim: at least 1.0); ` +
+        `${round(closuresPerS / work.get(n)!.perSecond)} per work() job/s; ` +
+        `${round(scaling)} x ${workersLabel(fewest)}${aim}`,
+    );
+    figures[`pg_${n}w_per_s`] = round(closuresPerS, 1);
+    figures[`pgboss_${n}w_per_s`] = round(boss.get(n)!.perSecond, 1);
+    figures[`pgboss_work_${n}w_per_s`] = round(work.get(n)!.perSecond, 1);
+    figures[`ratio_${n}w`] = round(ratio);
+    figures[`ratio_${n}w_vs_work`] = round(closuresPerS / work.get(n)!.perSecond);
+    figures[`scaling_${n}w`] = round(scaling);
+  }
   process.stdout.write(
     `${JSON.stringify({
       bench: 'closures',
       closures,
-      sqlite_1w_per_s: round(sqlite.perSecond, 1),
-      pg_1w_per_s: round(pg1.perSecond, 1),
-      pg_4w_per_s: round(pg4.perSecond, 1),
-      pgboss_1w_per_s: round(boss1.perSecond, 1),
-      pgboss_4w_per_s: round(boss4.perSecond, 1),
-      ratio: round(ratio),
-      ratio_1w: round(ratio1),
+      concurrency,
+      workers,
       pgboss_work_jobs: workJobs,
-      pgboss_work_1w_per_s: round(work1.perSecond, 1),
-      pgboss_work_4w_per_s: round(work4.perSecond, 1),
-      ratio_vs_work: round(pg4.perSecond / work4.perSecond),
-      ratio_1w_vs_work: round(pg1.perSecond / work1.perSecond),
+      sqlite_1w_per_s: round(sqlite.perSecond, 1),
+      ...figures,
+      // The aim's figure under the name earlier runs printed it with.
+      ...(figures['ratio_4w'] === undefined ? {} : { ratio: figures['ratio_4w'] }),
     })}\n`,
   );
+}
+
+function workersLabel(n: number): string {
+  return n === 1 ? '1 worker' : `${n} workers`;
+}
+
+/** `--workers 1,4,8`: the worker process counts to run on PostgreSQL, ascending. */
+function workerCounts(args: string[]): number[] {
+  const text = textFlag(args, 'workers', '1,4,8');
+  const counts = text.split(',').map(Number);
+  if (counts.some((n) => !Number.isSafeInteger(n) || n < 1))
+    throw new Error('--workers takes worker process counts separated by commas, e.g. 1,4,8');
+  return [...new Set(counts)].sort((a, b) => a - b);
 }
 
 export interface Measured {
