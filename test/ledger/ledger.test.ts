@@ -166,6 +166,22 @@ describe.each(DIALECTS)('builtin ledger [%s]', (dialect) => {
     expect((await balance(DUST_ACCOUNT_ID, 'USD')).available - before.available).toBe(37n);
   });
 
+  it('refuses to revoke a credential of another account', async () => {
+    const owner = await newAccount();
+    const other = await newAccount();
+    await ledger.addCredential(owner, { id: `c-${owner}`, kind: 'session', label: 'laptop' });
+    await expect(ledger.revokeCredential(`c-${owner}`, other)).rejects.toMatchObject({
+      code: 'OFFBOARD_ERR_NOT_FOUND',
+    });
+    await ledger.revokeCredential(`c-${owner}`, owner);
+    const row = await database.db
+      .selectFrom('credentials')
+      .select('status')
+      .where('id', '=', `c-${owner}`)
+      .executeTakeFirstOrThrow();
+    expect(row.status).toBe('revoked');
+  });
+
   it('records security changes and never restores a revoked credential', async () => {
     const id = await newAccount();
     clock.advance(1000);
