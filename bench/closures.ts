@@ -1,4 +1,5 @@
 import { rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import PgBoss from 'pg-boss';
@@ -6,6 +7,7 @@ import { evaluateFacts } from '../src/app/check-eligibility.js';
 import { requestClosure } from '../src/app/closures.js';
 import { openContext } from '../src/main/context.js';
 import type { PlatformPort } from '../src/ports/platform.js';
+import { CpuSampler, serverCounters } from './cpu.js';
 import {
   CLI,
   benchPostgresUrl,
@@ -68,12 +70,14 @@ export async function run(args: string[]): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
   report('offboard SQLite, 1 worker', sqlite);
+  reportCost(sqlite);
   const offboard = new Map<number, Measured>();
   for (const n of workers) {
     const m = await withScratchPostgres(adminUrl, `closures_${n}w`, (url) =>
       measureOffboard(url, population, closures, n, concurrency),
     );
     report(`offboard PostgreSQL, ${workersLabel(n)}`, m);
+    reportCost(m);
     offboard.set(n, m);
   }
   const boss = new Map<number, Measured>();
@@ -112,6 +116,14 @@ export async function run(args: string[]): Promise<void> {
     figures[`ratio_${n}w`] = round(ratio);
     figures[`ratio_${n}w_vs_work`] = round(closuresPerS / work.get(n)!.perSecond);
     figures[`scaling_${n}w`] = round(scaling);
+    const cost = offboard.get(n)!.cost;
+    if (cost) figures[`pg_${n}w_worker_cpu_ms`] = round(cost.workerCpuMs, 2);
+    if (cost?.server) {
+      figures[`pg_${n}w_postgres_cpu_ms`] = round(cost.server.cpuMs, 2);
+      figures[`pg_${n}w_commits`] = round(cost.server.commits, 1);
+      if (cost.server.walSyncs !== null)
+        figures[`pg_${n}w_wal_syncs`] = round(cost.server.walSyncs, 1);
+    }
   }
   process.stdout.write(
     `${JSON.stringify({
@@ -120,6 +132,7 @@ export async function run(args: string[]): Promise<void> {
       concurrency,
       workers,
       pgboss_work_jobs: workJobs,
+      cores: availableParallelism(),
       sqlite_1w_per_s: round(sqlite.perSecond, 1),
       ...figures,
       // The aim's figure under the name earlier runs printed it with.
@@ -146,6 +159,35 @@ export interface Measured {
   seconds: number;
   perSecond: number;
   note: string;
+  /** What one closure cost, where it could be measured (Linux). */
+  cost?: ClosureCost;
+}
+
+/** Per closure: CPU milliseconds of the workers and of PostgreSQL, commits and WAL flushes. */
+interface ClosureCost {
+  workerCpuMs: number;
+  /** The PostgreSQL figures; null on SQLite. */
+  server: { cpuMs: number; commits: number; walSyncs: number | null } | null;
+}
+
+/**
+ * What a closure cost the machine, and the most closures per second its cores allow at that
+ * cost: the rate a run cannot pass however many workers it adds.
+ */
+function reportCost(m: Measured): void {
+  if (!m.cost) return;
+  const { workerCpuMs, server } = m.cost;
+  const cpuMs = workerCpuMs + (server?.cpuMs ?? 0);
+  const cores = availableParallelism();
+  const parts = server
+    ? [
+        `CPU ${round(workerCpuMs, 2)} ms in workers + ${round(server.cpuMs, 2)} ms in PostgreSQL`,
+        `${round(server.commits, 1)} commits` +
+          (server.walSyncs === null ? '' : `, ${round(server.walSyncs, 1)} WAL flushes`),
+      ]
+    : [`CPU ${round(workerCpuMs, 2)} ms in the worker`];
+  parts.push(`${cores} cores allow ${round((cores * 1000) / cpuMs, 1)}/s at this CPU`);
+  line('  per closure', parts.join('; '));
 }
 
 export function report(label: string, m: Measured): void {
@@ -188,18 +230,23 @@ async function measureOffboard(
     '1',
   ]);
   await requestClosures(url, closures);
+  const database = url.startsWith('postgres') ? new URL(url).pathname.slice(1) : null;
+  const before = database ? await serverCounters(url) : null;
+  const cpu = new CpuSampler(database);
   const started = process.hrtime.bigint();
-  const runs = Array.from(
-    { length: workers },
-    () =>
-      spawnTimed(
-        process.execPath,
-        [CLI, 'work', '--once', '--concurrency', String(concurrency), '--db', url, '--json'],
-        { env: { ...process.env, OFFBOARD_DEBUG: '1' } },
-      ).done,
-  );
+  const runs = Array.from({ length: workers }, () => {
+    const run = spawnTimed(
+      process.execPath,
+      [CLI, 'work', '--once', '--concurrency', String(concurrency), '--db', url, '--json'],
+      { env: { ...process.env, OFFBOARD_DEBUG: '1' } },
+    );
+    cpu.watch(run.child.pid);
+    return run.done;
+  });
   const results = await Promise.all(runs);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const used = cpu.stop();
+  const after = database ? await serverCounters(url) : null;
   for (const r of results)
     if (r.code !== 0) throw new Error(`offboard work exited ${r.code}: ${r.stderr}${r.stdout}`);
   const states = await closureStates(url);
@@ -222,7 +269,30 @@ async function measureOffboard(
     (failures.length > 0
       ? `; ${failures.length} worker step errors: ${kinds.join(' | ').slice(0, 200)}`
       : '');
-  return { count: closures, seconds, perSecond: closures / seconds, note };
+  const perClosure = (amount: number) => amount / closures;
+  const cost: ClosureCost | undefined = used
+    ? {
+        workerCpuMs: perClosure(used.workers * 1000),
+        server:
+          before && after
+            ? {
+                cpuMs: perClosure(used.postgres * 1000),
+                commits: perClosure(after.commits - before.commits),
+                walSyncs:
+                  before.walSyncs !== null && after.walSyncs !== null
+                    ? perClosure(after.walSyncs - before.walSyncs)
+                    : null,
+              }
+            : null,
+      }
+    : undefined;
+  return {
+    count: closures,
+    seconds,
+    perSecond: closures / seconds,
+    note,
+    ...(cost ? { cost } : {}),
+  };
 }
 
 /**
