@@ -8,6 +8,7 @@ import { requestClosure } from '../src/app/closures.js';
 import { openContext } from '../src/main/context.js';
 import type { PlatformPort } from '../src/ports/platform.js';
 import { CpuSampler, serverCounters } from './cpu.js';
+import type { CpuFigures, ServerCounters } from './cpu.js';
 import {
   CLI,
   benchPostgresUrl,
@@ -86,6 +87,7 @@ export async function run(args: string[]): Promise<void> {
       measurePgBoss(url, closures, n, concurrency, 'fetch'),
     );
     report(`pg-boss fetch/complete, ${workersLabel(n)}`, m);
+    reportCost(m, 'per job');
     boss.set(n, m);
   }
   const work = new Map<number, Measured>();
@@ -170,11 +172,36 @@ interface ClosureCost {
   server: { cpuMs: number; commits: number; walSyncs: number | null } | null;
 }
 
+/** Divides a run's CPU and server counters by the closures (or jobs) it moved. */
+function costPerItem(
+  items: number,
+  used: CpuFigures | null,
+  before: ServerCounters | null,
+  after: ServerCounters | null,
+): ClosureCost | undefined {
+  if (!used) return undefined;
+  const per = (amount: number) => amount / items;
+  return {
+    workerCpuMs: per(used.workers * 1000),
+    server:
+      before && after
+        ? {
+            cpuMs: per(used.postgres * 1000),
+            commits: per(after.commits - before.commits),
+            walSyncs:
+              before.walSyncs !== null && after.walSyncs !== null
+                ? per(after.walSyncs - before.walSyncs)
+                : null,
+          }
+        : null,
+  };
+}
+
 /**
- * What a closure cost the machine, and the most closures per second its cores allow at that
- * cost: the rate a run cannot pass however many workers it adds.
+ * What a closure (or a pg-boss job) cost the machine, and the most per second its cores
+ * allow at that cost: the rate a run cannot pass however many workers it adds.
  */
-function reportCost(m: Measured): void {
+function reportCost(m: Measured, label = 'per closure'): void {
   if (!m.cost) return;
   const { workerCpuMs, server } = m.cost;
   const cpuMs = workerCpuMs + (server?.cpuMs ?? 0);
@@ -187,7 +214,7 @@ function reportCost(m: Measured): void {
       ]
     : [`CPU ${round(workerCpuMs, 2)} ms in the worker`];
   parts.push(`${cores} cores allow ${round((cores * 1000) / cpuMs, 1)}/s at this CPU`);
-  line('  per closure', parts.join('; '));
+  line(`  ${label}`, parts.join('; '));
 }
 
 export function report(label: string, m: Measured): void {
@@ -269,23 +296,7 @@ async function measureOffboard(
     (failures.length > 0
       ? `; ${failures.length} worker step errors: ${kinds.join(' | ').slice(0, 200)}`
       : '');
-  const perClosure = (amount: number) => amount / closures;
-  const cost: ClosureCost | undefined = used
-    ? {
-        workerCpuMs: perClosure(used.workers * 1000),
-        server:
-          before && after
-            ? {
-                cpuMs: perClosure(used.postgres * 1000),
-                commits: perClosure(after.commits - before.commits),
-                walSyncs:
-                  before.walSyncs !== null && after.walSyncs !== null
-                    ? perClosure(after.walSyncs - before.walSyncs)
-                    : null,
-              }
-            : null,
-      }
-    : undefined;
+  const cost = costPerItem(closures, used, before, after);
   return {
     count: closures,
     seconds,
@@ -436,13 +447,19 @@ async function measurePgBoss(
       BENCH_MODE: mode,
       BENCH_CONCURRENCY: String(concurrency),
     };
+    // CPU is counted in fetch mode only: in work mode this process polls the same database.
+    const database = mode === 'fetch' ? new URL(url).pathname.slice(1) : null;
+    const before = database ? await serverCounters(url) : null;
+    const cpu = database ? new CpuSampler(database) : null;
     const started = process.hrtime.bigint();
-    const runs = Array.from({ length: workers }, () =>
-      spawnTimed(process.execPath, ['--input-type=module', '-e', PGBOSS_WORKER], {
+    const runs = Array.from({ length: workers }, () => {
+      const run = spawnTimed(process.execPath, ['--input-type=module', '-e', PGBOSS_WORKER], {
         env,
         cwd: REPO,
-      }),
-    );
+      });
+      cpu?.watch(run.child.pid);
+      return run;
+    });
     let seconds: number;
     if (mode === 'fetch') {
       const results = await Promise.all(runs.map((r) => r.done));
@@ -462,13 +479,16 @@ async function measurePgBoss(
       for (const r of runs) r.child.kill('SIGTERM');
       await Promise.all(runs.map((r) => r.done));
     }
+    const used = cpu?.stop() ?? null;
+    const after = database ? await serverCounters(url) : null;
     const done = await completed();
     if (done !== jobs) throw new Error(`pg-boss completed ${done} of ${jobs} jobs`);
+    const cost = costPerItem(jobs, used, before, after);
     const note =
       mode === 'fetch'
         ? `fetch ${concurrency} at once, complete, repeat`
         : `work() batchSize ${concurrency}, polling 0.5 s`;
-    return { count: jobs, seconds, perSecond: jobs / seconds, note };
+    return { count: jobs, seconds, perSecond: jobs / seconds, note, ...(cost ? { cost } : {}) };
   } finally {
     await client.end();
   }
