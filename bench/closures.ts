@@ -1,4 +1,5 @@
 import { rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import PgBoss from 'pg-boss';
@@ -6,6 +7,8 @@ import { evaluateFacts } from '../src/app/check-eligibility.js';
 import { requestClosure } from '../src/app/closures.js';
 import { openContext } from '../src/main/context.js';
 import type { PlatformPort } from '../src/ports/platform.js';
+import { CpuSampler, serverCounters } from './cpu.js';
+import type { CpuFigures, ServerCounters } from './cpu.js';
 import {
   CLI,
   benchPostgresUrl,
@@ -22,9 +25,10 @@ import {
 /*
  * Closures: end-to-end closures per second through `offboard work --once` worker
  * processes (grace 0, already confirmed, so every closure is due at once), on SQLite with
- * one worker and on PostgreSQL with one and with four, against pg-boss on the same
- * PostgreSQL server moving the same number of no-op jobs with the same worker processes
- * and concurrency. Setting up (seeding, requesting the closures, enqueueing the jobs) is
+ * one worker and on PostgreSQL with each count of `--workers` (default 1, 4 and 8, each a
+ * separate process, to show where adding processes stops paying), against pg-boss on the
+ * same PostgreSQL server moving the same number of no-op jobs with the same worker
+ * processes and concurrency. Setting up (seeding, requesting the closures, enqueueing the jobs) is
  * outside the clock; each clock runs from spawning the workers until every closure is
  * terminal (every job completed).
  */
@@ -43,13 +47,14 @@ export async function run(args: string[]): Promise<void> {
   // whatever the size: a smaller run measures the same rate in less time.
   const workJobs = flag(args, 'pgboss-work-jobs', Math.min(closures, 100));
   const adminUrl = benchPostgresUrl(args);
+  const workers = workerCounts(args);
   if (closures < 1) throw new Error('--closures takes at least 1');
   // About 60% of seeded accounts can be closed with consent alone (clean, dust, linked apps,
   // open orders); twice as many as needed is enough for any seed.
   const population = closures * 2;
   line(
     'closures',
-    `${closures} per run, grace 0, confirmed; workers: work --once --concurrency ${concurrency}`,
+    `${closures} per run, grace 0, confirmed; each worker a separate process: work --once --concurrency ${concurrency}; PostgreSQL with ${workers.join(', ')} of them`,
   );
 
   const dir = scratchDir('closures');
@@ -66,60 +71,89 @@ export async function run(args: string[]): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
   report('offboard SQLite, 1 worker', sqlite);
-  const pg1 = await withScratchPostgres(adminUrl, 'closures_1w', (url) =>
-    measureOffboard(url, population, closures, 1, concurrency),
-  );
-  report('offboard PostgreSQL, 1 worker', pg1);
-  const pg4 = await withScratchPostgres(adminUrl, 'closures_4w', (url) =>
-    measureOffboard(url, population, closures, 4, concurrency),
-  );
-  report('offboard PostgreSQL, 4 workers', pg4);
+  reportCost(sqlite);
+  const offboard = new Map<number, Measured>();
+  for (const n of workers) {
+    const m = await withScratchPostgres(adminUrl, `closures_${n}w`, (url) =>
+      measureOffboard(url, population, closures, n, concurrency),
+    );
+    report(`offboard PostgreSQL, ${workersLabel(n)}`, m);
+    reportCost(m);
+    offboard.set(n, m);
+  }
+  const boss = new Map<number, Measured>();
+  for (const n of workers) {
+    const m = await withScratchPostgres(adminUrl, `pgboss_${n}w`, (url) =>
+      measurePgBoss(url, closures, n, concurrency, 'fetch'),
+    );
+    report(`pg-boss fetch/complete, ${workersLabel(n)}`, m);
+    reportCost(m, 'per job');
+    boss.set(n, m);
+  }
+  const work = new Map<number, Measured>();
+  for (const n of workers) {
+    const m = await withScratchPostgres(adminUrl, `pgboss_work_${n}w`, (url) =>
+      measurePgBoss(url, workJobs, n, concurrency, 'work'),
+    );
+    report(`pg-boss work(), ${workersLabel(n)}`, m);
+    work.set(n, m);
+  }
 
-  const boss1 = await withScratchPostgres(adminUrl, 'pgboss_1w', (url) =>
-    measurePgBoss(url, closures, 1, concurrency, 'fetch'),
-  );
-  report('pg-boss fetch/complete, 1 worker', boss1);
-  const boss4 = await withScratchPostgres(adminUrl, 'pgboss_4w', (url) =>
-    measurePgBoss(url, closures, 4, concurrency, 'fetch'),
-  );
-  report('pg-boss fetch/complete, 4 workers', boss4);
-  const work1 = await withScratchPostgres(adminUrl, 'pgboss_work_1w', (url) =>
-    measurePgBoss(url, workJobs, 1, concurrency, 'work'),
-  );
-  report('pg-boss work(), 1 worker', work1);
-  const work4 = await withScratchPostgres(adminUrl, 'pgboss_work_4w', (url) =>
-    measurePgBoss(url, workJobs, 4, concurrency, 'work'),
-  );
-  report('pg-boss work(), 4 workers', work4);
-
-  const ratio = pg4.perSecond / boss4.perSecond;
-  const ratio1 = pg1.perSecond / boss1.perSecond;
-  line(
-    'ratio PostgreSQL 4 workers',
-    `${round(ratio)} closures/s per pg-boss fetch job/s (aim: at least 1.0); ${round(pg4.perSecond / work4.perSecond)} per work() job/s`,
-  );
-  line(
-    'ratio PostgreSQL 1 worker',
-    `${round(ratio1)} closures/s per pg-boss fetch job/s (aim: at least 1.0); ${round(pg1.perSecond / work1.perSecond)} per work() job/s`,
-  );
+  const fewest = workers[0]!;
+  const figures: Record<string, number> = {};
+  for (const n of workers) {
+    const closuresPerS = offboard.get(n)!.perSecond;
+    const ratio = closuresPerS / boss.get(n)!.perSecond;
+    const scaling = closuresPerS / offboard.get(fewest)!.perSecond;
+    const aim = n === 4 && fewest === 1 ? ' (aim: at least 2.5)' : '';
+    line(
+      `ratio PostgreSQL ${workersLabel(n)}`,
+      `${round(ratio)} closures/s per pg-boss fetch job/s (aim: at least 1.0); ` +
+        `${round(closuresPerS / work.get(n)!.perSecond)} per work() job/s; ` +
+        `${round(scaling)} x ${workersLabel(fewest)}${aim}`,
+    );
+    figures[`pg_${n}w_per_s`] = round(closuresPerS, 1);
+    figures[`pgboss_${n}w_per_s`] = round(boss.get(n)!.perSecond, 1);
+    figures[`pgboss_work_${n}w_per_s`] = round(work.get(n)!.perSecond, 1);
+    figures[`ratio_${n}w`] = round(ratio);
+    figures[`ratio_${n}w_vs_work`] = round(closuresPerS / work.get(n)!.perSecond);
+    figures[`scaling_${n}w`] = round(scaling);
+    const cost = offboard.get(n)!.cost;
+    if (cost) figures[`pg_${n}w_worker_cpu_ms`] = round(cost.workerCpuMs, 2);
+    if (cost?.server) {
+      figures[`pg_${n}w_postgres_cpu_ms`] = round(cost.server.cpuMs, 2);
+      figures[`pg_${n}w_commits`] = round(cost.server.commits, 1);
+      if (cost.server.walSyncs !== null)
+        figures[`pg_${n}w_wal_syncs`] = round(cost.server.walSyncs, 1);
+    }
+  }
   process.stdout.write(
     `${JSON.stringify({
       bench: 'closures',
       closures,
-      sqlite_1w_per_s: round(sqlite.perSecond, 1),
-      pg_1w_per_s: round(pg1.perSecond, 1),
-      pg_4w_per_s: round(pg4.perSecond, 1),
-      pgboss_1w_per_s: round(boss1.perSecond, 1),
-      pgboss_4w_per_s: round(boss4.perSecond, 1),
-      ratio: round(ratio),
-      ratio_1w: round(ratio1),
+      concurrency,
+      workers,
       pgboss_work_jobs: workJobs,
-      pgboss_work_1w_per_s: round(work1.perSecond, 1),
-      pgboss_work_4w_per_s: round(work4.perSecond, 1),
-      ratio_vs_work: round(pg4.perSecond / work4.perSecond),
-      ratio_1w_vs_work: round(pg1.perSecond / work1.perSecond),
+      cores: availableParallelism(),
+      sqlite_1w_per_s: round(sqlite.perSecond, 1),
+      ...figures,
+      // The aim's figure under the name earlier runs printed it with.
+      ...(figures['ratio_4w'] === undefined ? {} : { ratio: figures['ratio_4w'] }),
     })}\n`,
   );
+}
+
+function workersLabel(n: number): string {
+  return n === 1 ? '1 worker' : `${n} workers`;
+}
+
+/** `--workers 1,4,8`: the worker process counts to run on PostgreSQL, ascending. */
+function workerCounts(args: string[]): number[] {
+  const text = textFlag(args, 'workers', '1,4,8');
+  const counts = text.split(',').map(Number);
+  if (counts.some((n) => !Number.isSafeInteger(n) || n < 1))
+    throw new Error('--workers takes worker process counts separated by commas, e.g. 1,4,8');
+  return [...new Set(counts)].sort((a, b) => a - b);
 }
 
 export interface Measured {
@@ -127,6 +161,60 @@ export interface Measured {
   seconds: number;
   perSecond: number;
   note: string;
+  /** What one closure cost, where it could be measured (Linux). */
+  cost?: ClosureCost;
+}
+
+/** Per closure: CPU milliseconds of the workers and of PostgreSQL, commits and WAL flushes. */
+interface ClosureCost {
+  workerCpuMs: number;
+  /** The PostgreSQL figures; null on SQLite. */
+  server: { cpuMs: number; commits: number; walSyncs: number | null } | null;
+}
+
+/** Divides a run's CPU and server counters by the closures (or jobs) it moved. */
+function costPerItem(
+  items: number,
+  used: CpuFigures | null,
+  before: ServerCounters | null,
+  after: ServerCounters | null,
+): ClosureCost | undefined {
+  if (!used) return undefined;
+  const per = (amount: number) => amount / items;
+  return {
+    workerCpuMs: per(used.workers * 1000),
+    server:
+      before && after
+        ? {
+            cpuMs: per(used.postgres * 1000),
+            commits: per(after.commits - before.commits),
+            walSyncs:
+              before.walSyncs !== null && after.walSyncs !== null
+                ? per(after.walSyncs - before.walSyncs)
+                : null,
+          }
+        : null,
+  };
+}
+
+/**
+ * What a closure (or a pg-boss job) cost the machine, and the most per second its cores
+ * allow at that cost: the rate a run cannot pass however many workers it adds.
+ */
+function reportCost(m: Measured, label = 'per closure'): void {
+  if (!m.cost) return;
+  const { workerCpuMs, server } = m.cost;
+  const cpuMs = workerCpuMs + (server?.cpuMs ?? 0);
+  const cores = availableParallelism();
+  const parts = server
+    ? [
+        `CPU ${round(workerCpuMs, 2)} ms in workers + ${round(server.cpuMs, 2)} ms in PostgreSQL`,
+        `${round(server.commits, 1)} commits` +
+          (server.walSyncs === null ? '' : `, ${round(server.walSyncs, 1)} WAL flushes`),
+      ]
+    : [`CPU ${round(workerCpuMs, 2)} ms in the worker`];
+  parts.push(`${cores} cores allow ${round((cores * 1000) / cpuMs, 1)}/s at this CPU`);
+  line(`  ${label}`, parts.join('; '));
 }
 
 export function report(label: string, m: Measured): void {
@@ -169,18 +257,23 @@ async function measureOffboard(
     '1',
   ]);
   await requestClosures(url, closures);
+  const database = url.startsWith('postgres') ? new URL(url).pathname.slice(1) : null;
+  const before = database ? await serverCounters(url) : null;
+  const cpu = new CpuSampler(database);
   const started = process.hrtime.bigint();
-  const runs = Array.from(
-    { length: workers },
-    () =>
-      spawnTimed(
-        process.execPath,
-        [CLI, 'work', '--once', '--concurrency', String(concurrency), '--db', url, '--json'],
-        { env: { ...process.env, OFFBOARD_DEBUG: '1' } },
-      ).done,
-  );
+  const runs = Array.from({ length: workers }, () => {
+    const run = spawnTimed(
+      process.execPath,
+      [CLI, 'work', '--once', '--concurrency', String(concurrency), '--db', url, '--json'],
+      { env: { ...process.env, OFFBOARD_DEBUG: '1' } },
+    );
+    cpu.watch(run.child.pid);
+    return run.done;
+  });
   const results = await Promise.all(runs);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const used = cpu.stop();
+  const after = database ? await serverCounters(url) : null;
   for (const r of results)
     if (r.code !== 0) throw new Error(`offboard work exited ${r.code}: ${r.stderr}${r.stdout}`);
   const states = await closureStates(url);
@@ -203,7 +296,14 @@ async function measureOffboard(
     (failures.length > 0
       ? `; ${failures.length} worker step errors: ${kinds.join(' | ').slice(0, 200)}`
       : '');
-  return { count: closures, seconds, perSecond: closures / seconds, note };
+  const cost = costPerItem(closures, used, before, after);
+  return {
+    count: closures,
+    seconds,
+    perSecond: closures / seconds,
+    note,
+    ...(cost ? { cost } : {}),
+  };
 }
 
 /**
@@ -347,13 +447,19 @@ async function measurePgBoss(
       BENCH_MODE: mode,
       BENCH_CONCURRENCY: String(concurrency),
     };
+    // CPU is counted in fetch mode only: in work mode this process polls the same database.
+    const database = mode === 'fetch' ? new URL(url).pathname.slice(1) : null;
+    const before = database ? await serverCounters(url) : null;
+    const cpu = database ? new CpuSampler(database) : null;
     const started = process.hrtime.bigint();
-    const runs = Array.from({ length: workers }, () =>
-      spawnTimed(process.execPath, ['--input-type=module', '-e', PGBOSS_WORKER], {
+    const runs = Array.from({ length: workers }, () => {
+      const run = spawnTimed(process.execPath, ['--input-type=module', '-e', PGBOSS_WORKER], {
         env,
         cwd: REPO,
-      }),
-    );
+      });
+      cpu?.watch(run.child.pid);
+      return run;
+    });
     let seconds: number;
     if (mode === 'fetch') {
       const results = await Promise.all(runs.map((r) => r.done));
@@ -373,13 +479,16 @@ async function measurePgBoss(
       for (const r of runs) r.child.kill('SIGTERM');
       await Promise.all(runs.map((r) => r.done));
     }
+    const used = cpu?.stop() ?? null;
+    const after = database ? await serverCounters(url) : null;
     const done = await completed();
     if (done !== jobs) throw new Error(`pg-boss completed ${done} of ${jobs} jobs`);
+    const cost = costPerItem(jobs, used, before, after);
     const note =
       mode === 'fetch'
         ? `fetch ${concurrency} at once, complete, repeat`
         : `work() batchSize ${concurrency}, polling 0.5 s`;
-    return { count: jobs, seconds, perSecond: jobs / seconds, note };
+    return { count: jobs, seconds, perSecond: jobs / seconds, note, ...(cost ? { cost } : {}) };
   } finally {
     await client.end();
   }

@@ -342,8 +342,12 @@ async function finalize(
       }
     }
     decidedOn = facts;
-    const stuck = await ctx.unitOfWork.run((repos) =>
-      repos.closures.recordDecision(closure.id, closure.version, decision!, verdict),
+    // One conditional UPDATE, atomic by itself: no transaction around it (two round trips fewer).
+    const stuck = await ctx.repos.closures.recordDecision(
+      closure.id,
+      closure.version,
+      decision,
+      verdict,
     );
     if (!stuck) {
       const reread = await ctx.repos.closures.get(closure.id);

@@ -166,6 +166,48 @@ describe.each(DIALECTS)('builtin ledger [%s]', (dialect) => {
     expect((await balance(DUST_ACCOUNT_ID, 'USD')).available - before.available).toBe(37n);
   });
 
+  it('answers a repeated action from its key even when the account has moved on', async () => {
+    const id = await newAccount();
+    expect(await ledger.freeze(id, { idempotencyKey: `freeze-${id}` })).toBe('active');
+    await ledger.close(id, { idempotencyKey: `close-${id}` });
+    // Freezing a closed account is refused, but this freeze was done before the close: its
+    // repeat (a worker killed after the freeze) gets the first answer and changes nothing.
+    await expect(ledger.freeze(id, { idempotencyKey: 'freeze-of-nobody-yet' })).rejects.toThrow(
+      /closed for good/,
+    );
+    expect(await ledger.freeze(id, { idempotencyKey: `freeze-${id}` })).toBe('active');
+    expect((await ledger.account(id)).status).toBe('closed');
+  });
+
+  it('sweeps once when two runs of one key race', async () => {
+    const id = await newAccount();
+    await ledger.deposit(id, 'USD', 21n);
+    const before = await balance(DUST_ACCOUNT_ID, 'USD');
+    const key = `sweep-race-${id}`;
+    const results = await Promise.all([
+      ledger.sweepDust(id, 'USD', { idempotencyKey: key }),
+      ledger.sweepDust(id, 'USD', { idempotencyKey: key }),
+    ]);
+    expect(results).toEqual([21n, 21n]);
+    expect((await balance(DUST_ACCOUNT_ID, 'USD')).available - before.available).toBe(21n);
+  });
+
+  it('refuses to revoke a credential of another account', async () => {
+    const owner = await newAccount();
+    const other = await newAccount();
+    await ledger.addCredential(owner, { id: `c-${owner}`, kind: 'session', label: 'laptop' });
+    await expect(ledger.revokeCredential(`c-${owner}`, other)).rejects.toMatchObject({
+      code: 'OFFBOARD_ERR_NOT_FOUND',
+    });
+    await ledger.revokeCredential(`c-${owner}`, owner);
+    const row = await database.db
+      .selectFrom('credentials')
+      .select('status')
+      .where('id', '=', `c-${owner}`)
+      .executeTakeFirstOrThrow();
+    expect(row.status).toBe('revoked');
+  });
+
   it('records security changes and never restores a revoked credential', async () => {
     const id = await newAccount();
     clock.advance(1000);

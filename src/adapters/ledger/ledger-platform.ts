@@ -129,8 +129,7 @@ export class LedgerPlatform implements PlatformPort {
     credentialId: string,
     _idempotencyKey: string,
   ): Promise<void> {
-    await this.requireOwned('credentials', credentialId, accountId);
-    await this.ledger.revokeCredential(credentialId);
+    await this.ledger.revokeCredential(credentialId, accountId);
   }
 
   async markClosed(accountId: string, idempotencyKey: string): Promise<void> {

@@ -99,15 +99,38 @@ export class LedgerRecords {
     });
   }
 
-  /** Revokes a credential; revoked credentials are never restored. Revoking twice is a no-op. */
-  async revokeCredential(credentialId: string): Promise<void> {
-    await this.setRecordStatus(
-      'credentials',
-      credentialId,
-      'active',
-      { status: 'revoked', revoked_at: this.core.now() },
-      true,
-    );
+  /**
+   * Revokes a credential; revoked credentials are never restored. Revoking twice is a no-op.
+   * Given `accountId`, refuses (not found) a credential of another account. One read (its
+   * status, owner and kind) and one write, in one transaction: closing an account revokes
+   * each of its credentials this way.
+   */
+  async revokeCredential(credentialId: string, accountId?: string): Promise<void> {
+    await this.core.tx(async (tx) => {
+      const row = await tx
+        .selectFrom('credentials')
+        .select(['status', 'account_id', 'kind'])
+        .where('id', '=', credentialId)
+        .executeTakeFirst();
+      if (!row || (accountId !== undefined && row.account_id !== accountId))
+        throw new OffboardError(
+          'OFFBOARD_ERR_NOT_FOUND',
+          `no credential "${credentialId}"${accountId === undefined ? '' : ` on ${accountId}`}`,
+        );
+      if (row.status !== 'active') return;
+      const now = this.core.now();
+      await tx
+        .updateTable('credentials')
+        .set({ status: 'revoked', revoked_at: now })
+        .where('id', '=', credentialId)
+        .execute();
+      if (SECURITY_KINDS.has(row.kind))
+        await tx
+          .updateTable('accounts')
+          .set({ last_security_change_at: now })
+          .where('id', '=', row.account_id)
+          .execute();
+    });
   }
 
   /** A security change the ledger does not model as a credential: password reset, new email. */
@@ -151,7 +174,7 @@ export class LedgerRecords {
   }
 
   private async setRecordStatus(
-    table: 'disputes' | 'authorizations' | 'credentials' | 'holds',
+    table: 'disputes' | 'authorizations' | 'holds',
     id: string,
     from: string,
     set: Record<string, string | number>,
@@ -173,20 +196,6 @@ export class LedgerRecords {
         );
       }
       await tx.updateTable(table).set(set).where('id', '=', id).execute();
-      if (table === 'credentials') {
-        const kind = await tx
-          .selectFrom('credentials')
-          .select('kind')
-          .where('id', '=', id)
-          .executeTakeFirstOrThrow();
-        if (SECURITY_KINDS.has(kind.kind)) {
-          await tx
-            .updateTable('accounts')
-            .set({ last_security_change_at: this.core.now() })
-            .where('id', '=', row.account_id)
-            .execute();
-        }
-      }
     });
   }
 }
