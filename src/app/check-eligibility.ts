@@ -71,13 +71,8 @@ export async function checkEligibility(
   accountId: string,
   options: CheckOptions,
 ): Promise<EligibilityCheck> {
-  // Side by side: the platform's facts and offboard's own open closure are independent reads.
-  const [facts, open] = await Promise.all([
-    ctx.platform.facts(accountId),
-    ctx.repos.closures.openFor([accountId]),
-  ]);
+  const facts = await factsWithOpenClosure(ctx, accountId);
   if (!facts) throw raise('OFFBOARD_ERR_UNKNOWN_ACCOUNT', { accountId });
-  facts.closure = open.get(accountId) ?? null;
   const policy = rules(facts.jurisdiction);
   const verdict = forAudience(
     renderVerdict(evaluate(facts, policy.policy, options.now), {
@@ -88,4 +83,19 @@ export async function checkEligibility(
     options.audience,
   );
   return { facts, verdict, policy };
+}
+
+/** The account's facts with offboard's open closure of it: in one read where the platform can. */
+async function factsWithOpenClosure(
+  ctx: AppContext,
+  accountId: string,
+): Promise<AccountFacts | null> {
+  if (ctx.platform.factsWithOpenClosure) return ctx.platform.factsWithOpenClosure(accountId);
+  // Side by side: the platform's facts and offboard's own open closure are independent reads.
+  const [facts, open] = await Promise.all([
+    ctx.platform.facts(accountId),
+    ctx.repos.closures.openFor([accountId]),
+  ]);
+  if (facts) facts.closure = open.get(accountId) ?? null;
+  return facts;
 }

@@ -13,6 +13,7 @@ import type {
 import { blankFacts } from '../../domain/facts.js';
 import type { Database } from '../store/database.js';
 import type { AccountTable } from '../store/ledger.table.js';
+import { OPEN_STATES } from '../store/open-states.js';
 
 /*
  * Status filters are literals, not bound parameters: SQLite uses a partial index
@@ -136,8 +137,14 @@ const ID_SLOT = '\u0000offboard-facts-account:';
  * transfers, open disputes, active authorizations, credentials and holds as JSON array
  * columns, so a few accounts cost one statement. Money is cast to text inside the JSON,
  * where a number would lose digits.
+ *
+ * With `openClosure`, each row also carries offboard's open closure of the account (its id
+ * and state, null when none): the builtin ledger lives in offboard's own database, so an
+ * eligibility check needs no second statement for it. At most one closure per account is
+ * open (the unique index closures_one_open), so the join never repeats an account. The
+ * states are literals so the join can use that partial index.
  */
-function factsQuery(database: Database, ids: readonly string[]) {
+function factsQuery(database: Database, ids: readonly string[], openClosure: boolean) {
   const { db } = database;
   const json = database.store.jsonArrayFrom;
   return db
@@ -242,16 +249,35 @@ function factsQuery(database: Database, ids: readonly string[]) {
           .where('holds.status', '=', sql.lit('active')),
       ).as('holds'),
     ])
-    .where('accounts.id', 'in', [...ids]);
+    .where('accounts.id', 'in', [...ids])
+    .$if(openClosure, (query) =>
+      query
+        .leftJoin('closures', (join) =>
+          join.onRef('closures.account_id', '=', 'accounts.id').on(
+            'closures.state',
+            'in',
+            OPEN_STATES.map((state) => sql.lit(state)),
+          ),
+        )
+        .select(['closures.id as open_closure_id', 'closures.state as open_closure_state']),
+    );
 }
 
 type FactsRow = AccountTable & {
   [K in Exclude<keyof FactRows, 'accounts'>]: FactRows[K] | string;
+} & {
+  /** Only in the query with `openClosure`: offboard's open closure of the account, or null. */
+  open_closure_id?: string | null;
+  open_closure_state?: string | null;
 };
+
+const NO_ROWS: readonly never[] = [];
 
 /** PostgreSQL's driver parses JSON columns; SQLite hands them over as text. */
 function jsonList<T>(value: readonly T[] | string): readonly T[] {
-  return typeof value === 'string' ? (JSON.parse(value) as T[]) : value;
+  if (typeof value !== 'string') return value;
+  // Most accounts have no orders, transfers, disputes or holds: nothing to parse.
+  return value === '[]' ? NO_ROWS : (JSON.parse(value) as T[]);
 }
 
 /**
@@ -262,6 +288,7 @@ function jsonList<T>(value: readonly T[] | string): readonly T[] {
  */
 export class CompiledFactsReader {
   private readonly compiled = new Map<number, CompiledQuery<FactsRow>>();
+  private withOpenClosure: CompiledQuery<FactsRow> | null = null;
 
   constructor(private readonly database: Database) {}
 
@@ -269,53 +296,70 @@ export class CompiledFactsReader {
     const ids = [...new Set(accountIds)];
     if (ids.length === 0) return new Map();
     if (ids.length > COMPILED_FACTS_MAX) return readLedgerFacts(this.database, ids);
-    const query = this.compiledFor(ids.length);
+    return factsOf(await this.run(this.compiledFor(ids.length), ids));
+  }
+
+  /**
+   * One account's facts with offboard's open closure of it in `closure`, in one statement
+   * (see factsQuery); null for an unknown account.
+   */
+  async readWithOpenClosure(accountId: string): Promise<AccountFacts | null> {
+    this.withOpenClosure ??= this.compile(1, true);
+    const rows = await this.run(this.withOpenClosure, [accountId]);
+    const facts = factsOf(rows).get(accountId) ?? null;
+    const row = rows[0];
+    if (facts && row?.open_closure_id && row.open_closure_state)
+      facts.closure = { id: row.open_closure_id, state: row.open_closure_state };
+    return facts;
+  }
+
+  private async run(query: CompiledQuery<FactsRow>, ids: readonly string[]): Promise<FactsRow[]> {
     const parameters = query.parameters.map((p) =>
       typeof p === 'string' && p.startsWith(ID_SLOT) ? ids[Number(p.slice(ID_SLOT.length))] : p,
     );
-    const { rows } = await this.database.db.executeQuery<FactsRow>({ ...query, parameters });
-    const all: { -readonly [K in keyof FactRows]: FactRows[K][number][] } = {
-      accounts: [],
-      balances: [],
-      orders: [],
-      transfers: [],
-      disputes: [],
-      authorizations: [],
-      credentials: [],
-      holds: [],
-    };
-    for (const row of rows) {
-      const {
-        balances,
-        orders,
-        transfers,
-        disputes,
-        authorizations,
-        credentials,
-        holds,
-        ...account
-      } = row;
-      all.accounts.push(account);
-      all.balances.push(...jsonList(balances));
-      all.orders.push(...jsonList(orders));
-      all.transfers.push(...jsonList(transfers));
-      all.disputes.push(...jsonList(disputes));
-      all.authorizations.push(...jsonList(authorizations));
-      all.credentials.push(...jsonList(credentials));
-      all.holds.push(...jsonList(holds));
-    }
-    return assembleFacts(all);
+    return (await this.database.db.executeQuery<FactsRow>({ ...query, parameters })).rows;
   }
 
   private compiledFor(size: number): CompiledQuery<FactsRow> {
     let query = this.compiled.get(size);
     if (!query) {
-      const slots = Array.from({ length: size }, (_, i) => `${ID_SLOT}${i}`);
-      query = factsQuery(this.database, slots).compile() as CompiledQuery<FactsRow>;
+      query = this.compile(size, false);
       this.compiled.set(size, query);
     }
     return query;
   }
+
+  private compile(size: number, openClosure: boolean): CompiledQuery<FactsRow> {
+    const slots = Array.from({ length: size }, (_, i) => `${ID_SLOT}${i}`);
+    return factsQuery(this.database, slots, openClosure).compile() as CompiledQuery<FactsRow>;
+  }
+}
+
+/** The rows of the compiled query, each account's tables as JSON columns, to facts. */
+function factsOf(rows: readonly FactsRow[]): Map<string, AccountFacts> {
+  const all: { -readonly [K in keyof FactRows]: FactRows[K][number][] } = {
+    accounts: [],
+    balances: [],
+    orders: [],
+    transfers: [],
+    disputes: [],
+    authorizations: [],
+    credentials: [],
+    holds: [],
+  };
+  for (const row of rows) {
+    // The row itself stands for the account (emptyFacts reads the account's columns by
+    // name): copying it without the JSON columns would cost more than the rest of the read.
+    all.accounts.push(row);
+    all.balances.push(...jsonList(row.balances));
+    all.orders.push(...jsonList(row.orders));
+    all.transfers.push(...jsonList(row.transfers));
+    all.disputes.push(...jsonList(row.disputes));
+    all.authorizations.push(...jsonList(row.authorizations));
+    all.credentials.push(...jsonList(row.credentials));
+    all.holds.push(...jsonList(row.holds));
+  }
+  return assembleFacts(all);
 }
 
 /** What the facts are made of: the rows of the eight tables, of any number of accounts. */
@@ -471,18 +515,18 @@ function assembleFacts(rows: FactRows): Map<string, AccountFacts> {
 
 function emptyFacts(account: AccountTable): AccountFacts {
   const instant = (ms: number | null) => (ms === null ? null : new Date(ms));
-  return {
-    ...blankFacts({
+  return blankFacts(
+    {
       accountId: account.id,
       status: account.status,
       jurisdiction: account.jurisdiction,
       openedAt: new Date(account.opened_at),
-    }),
-    lastActivity: {
+    },
+    {
       trade: instant(account.last_trade_at),
       withdrawal: instant(account.last_withdrawal_at),
       deposit: instant(account.last_deposit_at),
       securityChange: instant(account.last_security_change_at),
     },
-  };
+  );
 }
