@@ -1,7 +1,8 @@
 import { evaluate } from '../domain/eligibility.js';
+import type { Verdict } from '../domain/eligibility.js';
 import { raise } from '../domain/errors.js';
 import type { AccountFacts } from '../domain/facts.js';
-import { holderVerdict, renderVerdict } from '../domain/messages.js';
+import { renderVerdict } from '../domain/messages.js';
 import type { Audience, Lang, RenderedVerdict } from '../domain/messages.js';
 import type { Policy } from '../domain/policy.js';
 import type { AppContext, WorkflowRules } from './context.js';
@@ -40,13 +41,15 @@ export interface EligibilityCheck {
 }
 
 /**
- * Anti-money-laundering law forbids tipping the holder off about an investigation: the
- * holder's copy is told again through the one holder rendering (hold kinds and reasons
- * removed, agent details dropped); other blockers keep the parameters the holder acts on.
+ * Anti-money-laundering law forbids tipping the holder off about an investigation: a
+ * holder's copy is rendered only by the one holder rendering (renderBlocker for the holder,
+ * which holderVerdict uses too: hold kinds and reasons removed, agent details dropped);
+ * other blockers keep the parameters the holder acts on. Rendered once: telling it again
+ * through holderVerdict would change nothing (messages.test.ts checks that it does not),
+ * and an eligibility request would pay for the words twice.
  */
-export function forAudience(verdict: RenderedVerdict, audience: Audience): RenderedVerdict {
-  if (audience === 'agent') return verdict;
-  return holderVerdict(verdict);
+function renderFor(verdict: Verdict, lang: Lang, audience: Audience, now: Date): RenderedVerdict {
+  return renderVerdict(verdict, { lang, audience, now });
 }
 
 /** Evaluates facts already read (the worker's final check). */
@@ -58,10 +61,7 @@ export function evaluateFacts(
   audience: Audience = 'agent',
 ): RenderedVerdict {
   const policy = rules(facts.jurisdiction).policy;
-  return forAudience(
-    renderVerdict(evaluate(facts, policy, now), { lang, audience, now }),
-    audience,
-  );
+  return renderFor(evaluate(facts, policy, now), lang, audience, now);
 }
 
 /** Why can't this account be closed? Every blocker at once, each with its fix. */
@@ -71,21 +71,29 @@ export async function checkEligibility(
   accountId: string,
   options: CheckOptions,
 ): Promise<EligibilityCheck> {
+  const facts = await factsWithOpenClosure(ctx, accountId);
+  if (!facts) throw raise('OFFBOARD_ERR_UNKNOWN_ACCOUNT', { accountId });
+  const policy = rules(facts.jurisdiction);
+  const verdict = renderFor(
+    evaluate(facts, policy.policy, options.now),
+    options.lang,
+    options.audience,
+    options.now,
+  );
+  return { facts, verdict, policy };
+}
+
+/** The account's facts with offboard's open closure of it: in one read where the platform can. */
+async function factsWithOpenClosure(
+  ctx: AppContext,
+  accountId: string,
+): Promise<AccountFacts | null> {
+  if (ctx.platform.factsWithOpenClosure) return ctx.platform.factsWithOpenClosure(accountId);
   // Side by side: the platform's facts and offboard's own open closure are independent reads.
   const [facts, open] = await Promise.all([
     ctx.platform.facts(accountId),
     ctx.repos.closures.openFor([accountId]),
   ]);
-  if (!facts) throw raise('OFFBOARD_ERR_UNKNOWN_ACCOUNT', { accountId });
-  facts.closure = open.get(accountId) ?? null;
-  const policy = rules(facts.jurisdiction);
-  const verdict = forAudience(
-    renderVerdict(evaluate(facts, policy.policy, options.now), {
-      lang: options.lang,
-      audience: options.audience,
-      now: options.now,
-    }),
-    options.audience,
-  );
-  return { facts, verdict, policy };
+  if (facts) facts.closure = open.get(accountId) ?? null;
+  return facts;
 }

@@ -7,6 +7,7 @@ import type { AccountFacts, HoldKind } from './facts.js';
 import {
   CATALOGUE,
   formatInstant,
+  holderVerdict,
   LANGS,
   MESSAGE_KEYS,
   messageKey,
@@ -279,6 +280,19 @@ describe('renderVerdict', () => {
     expect(zh[1]?.message).toBe(
       '账户存在一项合规冻结（h-2），设立于 2026-11-24T12:00:00.000Z（1 天前）：SAR filed',
     );
+  });
+
+  it("renders the holder's copy as holderVerdict tells it: telling it again changes nothing", () => {
+    // check-eligibility.ts renders a holder's copy once and relies on this.
+    for (const verdict of verdicts) {
+      for (const lang of LANGS) {
+        const holder = renderVerdict(verdict, { lang, audience: 'holder', now: NOW });
+        expect(holderVerdict(holder)).toStrictEqual(holder);
+        expect(
+          holderVerdict(renderVerdict(verdict, { lang, audience: 'agent', now: NOW })),
+        ).toStrictEqual(holder);
+      }
+    }
   });
 
   it('never tips a holder off about a compliance, fraud or regulator hold (property)', () => {

@@ -69,6 +69,14 @@ export interface PlatformPort {
   /** Everything the eligibility rules need about one account, or null when it does not exist. */
   facts(accountId: string): Promise<AccountFacts | null>;
 
+  /**
+   * Optional: `facts` with offboard's open closure of the account in `closure`, read
+   * together. Only a platform living in offboard's own database (the builtin ledger) can
+   * offer it, and then an eligibility check is one statement; without it, the facts are read
+   * here and the closure from offboard's store, side by side.
+   */
+  factsWithOpenClosure?(accountId: string): Promise<AccountFacts | null>;
+
   /** Facts of many accounts at once, in a small fixed number of queries; unknown ids are absent. */
   factsBatch(accountIds: readonly string[]): Promise<Map<string, AccountFacts>>;
 

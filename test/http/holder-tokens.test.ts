@@ -66,6 +66,19 @@ describe.each(DIALECTS)('holder tokens across disable, enable and closure [%s]',
       expectError(await h.call('GET', '/v1/me', { token }), 401, 'OFFBOARD_ERR_UNAUTHENTICATED');
   });
 
+  it('refuses a token that worked once as soon as it expires: its remembered signature does not outlive it', async () => {
+    const token = h.holder('demo-clean', 60 * 60_000);
+    expect((await h.call('GET', '/v1/me/eligibility', { token })).status).toBe(200);
+    h.clock.advance(60 * 60_000); // at exp, within the 30-second leeway: still honoured
+    expect((await h.call('GET', '/v1/me/eligibility', { token })).status).toBe(200);
+    h.clock.advance(30_000);
+    expectError(
+      await h.call('GET', '/v1/me/eligibility', { token }),
+      401,
+      'OFFBOARD_ERR_UNAUTHENTICATED',
+    );
+  });
+
   it('refuses to mint a holder token for a disabled account', async () => {
     expect(
       (

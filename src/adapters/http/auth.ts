@@ -5,8 +5,8 @@ import type { ApiKeyInfo, ApiScope } from '../../app/api-keys.js';
 import type { Actor, AppContext } from '../../app/context.js';
 import { holderTokenStanding } from '../../app/holder-tokens.js';
 import { OffboardError } from '../../domain/errors.js';
-import { verifyToken } from './tokens.js';
-import type { AgentRole, AgentVerifier } from './tokens.js';
+import { stillInDate, verifyToken } from './tokens.js';
+import type { AgentRole, AgentVerifier, HolderClaims } from './tokens.js';
 
 /** Who is calling, once their credentials are checked. */
 export type Principal =
@@ -63,6 +63,16 @@ export function describeAccess(access: Access): string {
 const KEY_CACHE_MS = 10_000;
 const KEY_CACHE_MAX = 1000;
 
+// A holder's page or app sends the same token with every request. Its signature, checked
+// once, is remembered by the exact token string, so a busy holder costs no HMAC per request
+// (with WebCrypto through jose, the dearest step of the holder's eligibility check). Only
+// the signature check is skipped: the token's expiry is checked against the clock on every
+// request (stillInDate), and the account's revocation cutoff (holderTokenStanding below)
+// is read fresh on every request, so disabling an account still kills its tokens at once.
+// Agent tokens are not remembered: their keys come from the identity provider, which may
+// withdraw one.
+const HOLDER_TOKEN_CACHE_MAX = 10_000;
+
 interface AuthOptions {
   app: AppContext;
   /** Checks holder tokens (HS256). */
@@ -75,6 +85,7 @@ export function installAuth(app: FastifyInstance, options: AuthOptions): void {
   // Only keys that verify are remembered: a new key works at once, and a caller trying
   // keys cannot push the real ones out.
   const keyCache = new LRUCache<string, ApiKeyInfo>({ max: KEY_CACHE_MAX, ttl: KEY_CACHE_MS });
+  const holderTokens = new LRUCache<string, HolderClaims>({ max: HOLDER_TOKEN_CACHE_MAX });
 
   const apiKey = async (presented: string): Promise<ApiKeyInfo | null> => {
     const cached = keyCache.get(presented);
@@ -89,12 +100,18 @@ export function installAuth(app: FastifyInstance, options: AuthOptions): void {
       const info = await apiKey(credential);
       return info ? { kind: 'platform', keyId: info.id, scopes: info.scopes } : null;
     }
-    const claims = await verifyToken(
-      { holderSecret: options.holderSecret, agents: options.agents },
-      credential,
-      options.app.clock.now(),
-    );
+    const now = options.app.clock.now();
+    const known = holderTokens.get(credential);
+    const claims =
+      known && stillInDate(known, now)
+        ? known
+        : await verifyToken(
+            { holderSecret: options.holderSecret, agents: options.agents },
+            credential,
+            now,
+          );
     if (!claims) return null;
+    if (claims.kind === 'holder' && claims !== known) holderTokens.set(credential, claims);
     if (claims.kind === 'agent')
       return { kind: 'agent', agentId: claims.agentId, roles: claims.roles };
     return { kind: 'holder', accountId: claims.accountId, issuedAt: claims.issuedAt };

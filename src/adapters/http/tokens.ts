@@ -1,4 +1,4 @@
-import { createHmac, sign as signBytes } from 'node:crypto';
+import { createHmac, sign as signBytes, webcrypto } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { decodeProtectedHeader, jwtVerify } from 'jose';
 import type { JWTPayload, JWTVerifyGetKey } from 'jose';
@@ -106,7 +106,7 @@ export function mintAgentToken(
 /** jose's checks (signature, algorithm, audience, exp, nbf) plus ours: a usable `sub`, an `iat` not in the future. */
 async function verified(
   token: string,
-  key: KeyObject | JWTVerifyGetKey | Uint8Array,
+  key: KeyObject | JWTVerifyGetKey | Uint8Array | webcrypto.CryptoKey,
   options: { algorithms: readonly string[]; audience: string; now: Date },
 ): Promise<JWTPayload | null> {
   try {
@@ -127,13 +127,35 @@ async function verified(
   }
 }
 
+// jose imports a secret given as bytes (or as a KeyObject, which it exports to bytes) into
+// a CryptoKey on every check, which cost more than the rest of an eligibility request; a
+// CryptoKey it takes as it is. A process checks with one holder secret: its key is kept.
+let lastHolderKey: { secret: string; key: Promise<webcrypto.CryptoKey> } | null = null;
+
+function holderKey(secret: string): Promise<webcrypto.CryptoKey> {
+  if (lastHolderKey?.secret !== secret) {
+    const bytes = new TextEncoder().encode(secret);
+    const key = webcrypto.subtle.importKey('raw', bytes, { name: 'HMAC', hash: 'SHA-256' }, false, [
+      'verify',
+    ]);
+    lastHolderKey = { secret, key };
+  }
+  return lastHolderKey.key;
+}
+
 /** The holder token's claims when it is an HS256 token of the holder secret, for holders, in date; null otherwise. */
 export async function verifyHolderToken(
   secret: string,
   token: string,
   now: Date,
 ): Promise<HolderClaims | null> {
-  const payload = await verified(token, new TextEncoder().encode(secret), {
+  let key: webcrypto.CryptoKey;
+  try {
+    key = await holderKey(secret);
+  } catch {
+    return null; // a secret WebCrypto refuses verifies nothing, as before
+  }
+  const payload = await verified(token, key, {
     algorithms: HOLDER_ALGORITHMS,
     audience: HOLDER_AUDIENCE,
     now,
@@ -145,6 +167,17 @@ export async function verifyHolderToken(
     issuedAt: payload.iat!,
     expiresAt: payload.exp!,
   };
+}
+
+/**
+ * Whether claims verified earlier still hold at `now` by the checks that depend on time:
+ * the same bounds jose and `verified` apply (`exp` passed by more than the leeway is
+ * expired, an `iat` beyond the leeway in the future is refused). The signature, algorithm
+ * and audience of the same token string cannot change.
+ */
+export function stillInDate(claims: TokenClaims, now: Date): boolean {
+  const nowS = Math.floor(now.getTime() / 1000);
+  return claims.expiresAt > nowS - LEEWAY_S && claims.issuedAt - LEEWAY_S <= nowS;
 }
 
 /** The agent token's claims when an agent key signed it, for agents, with known roles, in date; null otherwise. */

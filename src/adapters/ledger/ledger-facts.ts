@@ -14,6 +14,7 @@ import type {
 import { blankFacts } from '../../domain/facts.js';
 import type { Database } from '../store/database.js';
 import type { AccountTable } from '../store/ledger.table.js';
+import { OPEN_STATES } from '../store/open-states.js';
 
 /*
  * Status filters are literals, not bound parameters: SQLite uses a partial index
@@ -145,8 +146,14 @@ const ID_SLOT = '\u0000offboard-facts-account:';
  * transfers, open disputes, active authorizations, credentials and holds as JSON array
  * columns, so a few accounts cost one statement. Money is cast to text inside the JSON,
  * where a number would lose digits.
+ *
+ * With `openClosure`, each row also carries offboard's open closure of the account (its id
+ * and state, null when none): the builtin ledger lives in offboard's own database, so an
+ * eligibility check needs no second statement for it. At most one closure per account is
+ * open (the unique index closures_one_open), so the join never repeats an account. The
+ * states are literals so the join can use that partial index.
  */
-function factsQuery(database: Database, ids: readonly string[]) {
+function factsQuery(database: Database, ids: readonly string[], openClosure: boolean) {
   const { db } = database;
   const json = database.store.jsonArrayFrom;
   return db
@@ -251,16 +258,35 @@ function factsQuery(database: Database, ids: readonly string[]) {
           .where('holds.status', '=', sql.lit('active')),
       ).as('holds'),
     ])
-    .where('accounts.id', 'in', [...ids]);
+    .where('accounts.id', 'in', [...ids])
+    .$if(openClosure, (query) =>
+      query
+        .leftJoin('closures', (join) =>
+          join.onRef('closures.account_id', '=', 'accounts.id').on(
+            'closures.state',
+            'in',
+            OPEN_STATES.map((state) => sql.lit(state)),
+          ),
+        )
+        .select(['closures.id as open_closure_id', 'closures.state as open_closure_state']),
+    );
 }
 
 type FactsRow = AccountTable & {
   [K in Exclude<keyof FactRows, 'accounts'>]: FactRows[K] | string;
+} & {
+  /** Only in the query with `openClosure`: offboard's open closure of the account, or null. */
+  open_closure_id?: string | null;
+  open_closure_state?: string | null;
 };
+
+const NO_ROWS: readonly never[] = [];
 
 /** PostgreSQL's driver parses JSON columns; SQLite hands them over as text. */
 function jsonList<T>(value: readonly T[] | string): readonly T[] {
-  return typeof value === 'string' ? (JSON.parse(value) as T[]) : value;
+  if (typeof value !== 'string') return value;
+  // Most accounts have no orders, transfers, disputes or holds: nothing to parse.
+  return value === '[]' ? NO_ROWS : (JSON.parse(value) as T[]);
 }
 
 /** A query compiled once for a number of accounts, and which id each of its parameters takes. */
@@ -305,6 +331,7 @@ const COMPILED_TABLE_SIZES = 8;
 export class CompiledFactsReader {
   private readonly compiled = new Map<number, IdQuery<FactsRow>>();
   private readonly tables = new Map<number, CompiledTables>();
+  private withOpenClosure: IdQuery<FactsRow> | null = null;
 
   constructor(private readonly database: Database) {}
 
@@ -312,39 +339,25 @@ export class CompiledFactsReader {
     const ids = [...new Set(accountIds)];
     if (ids.length === 0) return new Map();
     if (ids.length > COMPILED_FACTS_MAX) return this.readByTable(ids, { credentials: true });
-    const query = this.compiledFor(ids.length);
-    const { rows } = await this.database.db.executeQuery(withIds(query, ids));
-    const all: { -readonly [K in keyof FactRows]: FactRows[K][number][] } = {
-      accounts: [],
-      balances: [],
-      orders: [],
-      transfers: [],
-      disputes: [],
-      authorizations: [],
-      credentials: [],
-      holds: [],
-    };
-    for (const row of rows) {
-      const {
-        balances,
-        orders,
-        transfers,
-        disputes,
-        authorizations,
-        credentials,
-        holds,
-        ...account
-      } = row;
-      all.accounts.push(account);
-      all.balances.push(...jsonList(balances));
-      all.orders.push(...jsonList(orders));
-      all.transfers.push(...jsonList(transfers));
-      all.disputes.push(...jsonList(disputes));
-      all.authorizations.push(...jsonList(authorizations));
-      all.credentials.push(...jsonList(credentials));
-      all.holds.push(...jsonList(holds));
-    }
-    return assembleFacts(all);
+    return factsOf(await this.run(this.compiledFor(ids.length), ids));
+  }
+
+  /**
+   * One account's facts with offboard's open closure of it in `closure`, in one statement
+   * (see factsQuery); null for an unknown account.
+   */
+  async readWithOpenClosure(accountId: string): Promise<AccountFacts | null> {
+    this.withOpenClosure ??= this.compile(1, true);
+    const rows = await this.run(this.withOpenClosure, [accountId]);
+    const facts = factsOf(rows).get(accountId) ?? null;
+    const row = rows[0];
+    if (facts && row?.open_closure_id && row.open_closure_state)
+      facts.closure = { id: row.open_closure_id, state: row.open_closure_state };
+    return facts;
+  }
+
+  private async run(query: IdQuery<FactsRow>, ids: readonly string[]): Promise<FactsRow[]> {
+    return (await this.database.db.executeQuery(withIds(query, ids))).rows;
   }
 
   /**
@@ -390,7 +403,7 @@ export class CompiledFactsReader {
   private compiledFor(size: number): IdQuery<FactsRow> {
     let query = this.compiled.get(size);
     if (!query) {
-      query = compileForIds(factsQuery(this.database, idSlots(size))) as IdQuery<FactsRow>;
+      query = this.compile(size, false);
       this.compiled.set(size, query);
     }
     return query;
@@ -417,6 +430,39 @@ export class CompiledFactsReader {
     }
     return tables;
   }
+
+  private compile(size: number, openClosure: boolean): IdQuery<FactsRow> {
+    return compileForIds(
+      factsQuery(this.database, idSlots(size), openClosure),
+    ) as IdQuery<FactsRow>;
+  }
+}
+
+/** The rows of the compiled query, each account's tables as JSON columns, to facts. */
+function factsOf(rows: readonly FactsRow[]): Map<string, AccountFacts> {
+  const all: { -readonly [K in keyof FactRows]: FactRows[K][number][] } = {
+    accounts: [],
+    balances: [],
+    orders: [],
+    transfers: [],
+    disputes: [],
+    authorizations: [],
+    credentials: [],
+    holds: [],
+  };
+  for (const row of rows) {
+    // The row itself stands for the account (emptyFacts reads the account's columns by
+    // name): copying it without the JSON columns would cost more than the rest of the read.
+    all.accounts.push(row);
+    all.balances.push(...jsonList(row.balances));
+    all.orders.push(...jsonList(row.orders));
+    all.transfers.push(...jsonList(row.transfers));
+    all.disputes.push(...jsonList(row.disputes));
+    all.authorizations.push(...jsonList(row.authorizations));
+    all.credentials.push(...jsonList(row.credentials));
+    all.holds.push(...jsonList(row.holds));
+  }
+  return assembleFacts(all);
 }
 
 /** What the facts are made of: the rows of the eight tables, of any number of accounts. */

@@ -29,6 +29,11 @@ export class LedgerPlatform implements PlatformPort {
     return (await this.reader.read([accountId])).get(accountId) ?? null;
   }
 
+  /** One statement for the facts and offboard's open closure: both live in this database. */
+  factsWithOpenClosure(accountId: string): Promise<AccountFacts | null> {
+    return this.reader.readWithOpenClosure(accountId);
+  }
+
   factsBatch(accountIds: readonly string[]): Promise<Map<string, AccountFacts>> {
     return this.reader.read(accountIds);
   }
