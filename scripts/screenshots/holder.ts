@@ -17,7 +17,8 @@ export default async function holderScreenshots(s: Shooter): Promise<string[]> {
       const page = await context.newPage();
       const token = mintHolderToken(s.tokenSecret, account, s.ctx.clock.now(), 3_600_000).token;
       await page.goto(`${s.base}/account/sign-in?token=${token}`);
-      await page.goto(`${s.base}/account`);
+      await page.locator('form[action="/account/sign-in"] button').click();
+      await page.waitForURL(`${s.base}/account`);
       await page.evaluate('document.fonts.ready');
       const file = s.out(`holder-${suffix}-${mobile ? 'mobile' : 'desktop'}.png`);
       await page.screenshot({ path: file, fullPage: true });

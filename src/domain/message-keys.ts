@@ -160,6 +160,8 @@ export const PAGE_KEYS = [
   'signin.title',
   'signin.how',
   'signin.sandbox',
+  'signin.confirm',
+  'signin.button',
   'signin.invalid',
   'signin.revoked',
   'account.title',

@@ -122,6 +122,9 @@ export const EN: LanguagePack = {
       'Open the sign-in link your platform gave you: it signs you in here for 30 minutes.',
     'signin.sandbox':
       'In the sandbox, the demo lists a one-time sign-in link for each demo account.',
+    'signin.confirm':
+      'You opened a sign-in link. Press the button to sign in: opening the link alone does not.',
+    'signin.button': 'Sign in',
     'signin.invalid': 'This sign-in link is invalid, expired or already used. Ask for a new one.',
     'signin.revoked': 'This account was disabled, so its earlier sign-ins no longer work.',
     'account.title': 'Your account',

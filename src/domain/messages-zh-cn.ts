@@ -120,6 +120,8 @@ export const ZH_CN: LanguagePack = {
     'signin.title': '登录您的账户',
     'signin.how': '请打开平台提供给您的登录链接：它会让您在此登录 30 分钟。',
     'signin.sandbox': '在沙盒环境中，演示程序会为每个演示账户列出一个一次性登录链接。',
+    'signin.confirm': '您打开了一个登录链接。请按下按钮登录：仅打开链接并不会登录。',
+    'signin.button': '登录',
     'signin.invalid': '此登录链接无效、已过期或已被使用。请重新获取一个链接。',
     'signin.revoked': '该账户已被停用，之前的登录均已失效。',
     'account.title': '您的账户',

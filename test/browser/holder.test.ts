@@ -46,8 +46,15 @@ describe('the holder’s page in Chromium', () => {
     const context = await browser.context(options);
     const page = await context.newPage();
     await page.goto(`${base}/account/sign-in?token=${h.holder(accountId)}`);
+    await pressSignIn(page);
     expect(new URL(page.url()).pathname).toBe('/account');
     return page;
+  }
+
+  /** Presses the sign-in page's button: opening a sign-in link only shows it. */
+  async function pressSignIn(page: Page): Promise<void> {
+    await page.locator('form[action="/account/sign-in"] button').click();
+    await page.waitForLoadState();
   }
 
   /** Presses Tab until the element matching `selector` has the focus: the page works by keyboard. */
@@ -188,8 +195,11 @@ describe('the holder’s page in Chromium', () => {
         await page.goto(`${base}/account/sign-in`);
         await check('sign-in');
         await page.goto(`${base}/account/sign-in?token=not-a-token`);
+        await check('sign-in link opened');
+        await pressSignIn(page);
         await check('sign-in refused');
         await page.goto(`${base}/account/sign-in?token=${h.holder('demo-everything')}`);
+        await pressSignIn(page);
         await check('account with every blocker');
         await page.goto(`${base}/account/support`);
         await check('support');
@@ -198,6 +208,7 @@ describe('the holder’s page in Chromium', () => {
         await page.goto(`${base}/account/statements/exp_00000000-0000-0000-0000-000000000000`);
         await check('error page');
         await page.goto(`${base}/account/sign-in?token=${h.holder('demo-open-order')}`);
+        await pressSignIn(page);
         await page.goto(`${base}/account/close?consent=cancelOrders`);
         await check('close with consents');
         await page.getByRole('button', { name: /./ }).last().waitFor();
@@ -220,7 +231,7 @@ describe('the holder’s page in Chromium', () => {
         await check('statements');
         await page.goto(`${base}/account/disabled`);
         await check('disabled');
-        expect(checked).toHaveLength(12);
+        expect(checked).toHaveLength(13);
         await context.close();
       }
     }

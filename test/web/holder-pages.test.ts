@@ -4,7 +4,7 @@ import { BuiltinLedger } from '../../src/adapters/ledger/ledger.js';
 import { PAGE_MODULES } from '../../src/adapters/web/modules.js';
 import { DAY, openHarness } from '../http/harness.js';
 import type { Harness } from '../http/harness.js';
-import { form, kitProbe, setCookies, signIn } from './support.js';
+import { form, kitProbe, postSignIn, setCookies, signIn } from './support.js';
 
 /*
  * The holder's page through Fastify's inject over a real SQLite database: sign-in both
@@ -38,7 +38,13 @@ describe('the holder’s page', () => {
   });
 
   it('signs in with a platform holder token, into an HttpOnly SameSite=Lax cookie', async () => {
-    const answer = await h.call('GET', `/account/sign-in?token=${h.holder('demo-clean')}`);
+    const token = h.holder('demo-clean');
+    const opened = await h.call('GET', `/account/sign-in?token=${token}`);
+    expect(opened.status).toBe(200);
+    expect(opened.body).toContain('<form method="post" action="/account/sign-in">');
+    expect(opened.body).toContain(`name="token" value="${token}"`);
+    expect(setCookies(opened).filter((c) => c.startsWith('offboard_holder='))).toEqual([]);
+    const answer = await postSignIn(h, token);
     expect(answer.status).toBe(303);
     expect(answer.headers['location']).toBe('/account');
     const cookie = setCookies(answer).find((c) => c.startsWith('offboard_holder='))!;
@@ -55,8 +61,8 @@ describe('the holder’s page', () => {
   it('marks the cookie Secure behind a TLS proxy', async () => {
     const tls = await openHarness('sqlite', { deps: { trustProxy: true } });
     try {
-      const answer = await tls.call('GET', `/account/sign-in?token=${tls.holder('demo-clean')}`, {
-        headers: { 'x-forwarded-proto': 'https' },
+      const answer = await postSignIn(tls, tls.holder('demo-clean'), {
+        'x-forwarded-proto': 'https',
       });
       expect(setCookies(answer).find((c) => c.startsWith('offboard_holder='))).toMatch(/Secure/);
     } finally {
@@ -65,25 +71,36 @@ describe('the holder’s page', () => {
   });
 
   it('refuses a forged or expired token with a page, not a session', async () => {
-    const forged = await h.call('GET', '/account/sign-in?token=eyJhbGciOiJIUzI1NiJ9.e30.AAAA');
+    const forged = await postSignIn(h, 'eyJhbGciOiJIUzI1NiJ9.e30.AAAA');
     expect(forged.status).toBe(401);
     expect(forged.body).toContain('invalid, expired or already used');
     expect(setCookies(forged).filter((c) => c.startsWith('offboard_holder='))).toEqual([]);
     const expired = h.holder('demo-clean', 1000);
     h.clock.advance(120_000);
-    const late = await h.call('GET', `/account/sign-in?token=${expired}`);
+    const late = await postSignIn(h, expired);
     expect(late.status).toBe(401);
   });
 
   it('signs in once with a sandbox sign-in link, never twice', async () => {
     const { token } = await issueSignInLink(h.ctx.app, 'demo-balance', h.clock.now(), DAY);
-    const first = await h.call('GET', `/account/sign-in?token=${token}`);
+    const first = await postSignIn(h, token);
     expect(first.status).toBe(303);
-    const again = await h.call('GET', `/account/sign-in?token=${token}`);
+    const again = await postSignIn(h, token);
     expect(again.status).toBe(401);
     const { token: stale } = await issueSignInLink(h.ctx.app, 'demo-balance', h.clock.now(), 1000);
     h.clock.advance(2000);
-    expect((await h.call('GET', `/account/sign-in?token=${stale}`)).status).toBe(401);
+    expect((await postSignIn(h, stale)).status).toBe(401);
+    expect((await postSignIn(h, '')).status).toBe(401);
+  });
+
+  it('leaves a sign-in link unspent when it is only opened, as a mail scanner would', async () => {
+    const { token } = await issueSignInLink(h.ctx.app, 'demo-balance', h.clock.now(), DAY);
+    for (let i = 0; i < 3; i++) {
+      const opened = await h.call('GET', `/account/sign-in?token=${token}`);
+      expect(opened.status).toBe(200);
+      expect(setCookies(opened).filter((c) => c.startsWith('offboard_holder='))).toEqual([]);
+    }
+    expect((await postSignIn(h, token)).status).toBe(303);
   });
 
   it('shows every blocker of demo-everything and never a compliance hold’s kind or reason, in both languages', async () => {

@@ -33,6 +33,9 @@ import {
   SupportPage,
 } from './views.js';
 
+/** Longer than any sign-in link or holder token; a longer value is cut, then refused. */
+const MAX_TOKEN = 4096;
+
 /*
  * The holder's self-service page, /account: sign-in, the account's state, every blocker,
  * statements, disable, and closing with its one-time code. Every action is a form POST
@@ -135,13 +138,17 @@ export const holderPages: PageModule = (web: FastifyInstance, kit: WebKit) => {
   web.get('/account/sign-in', async (request, reply) => {
     const query = request.query as Record<string, unknown>;
     const lang = langOf(request);
-    const token = typeof query['token'] === 'string' ? query['token'] : null;
-    if (token === null) {
-      const problem = query['problem'] === 'revoked' ? 'signin.revoked' : null;
-      return sendPage(reply, 200, <SignInPage lang={lang} problem={problem} />);
-    }
+    const token = typeof query['token'] === 'string' ? query['token'].slice(0, MAX_TOKEN) : null;
+    const problem = query['problem'] === 'revoked' ? 'signin.revoked' : null;
+    // A GET never signs in: link scanners and prefetchers would spend a one-time link.
+    return sendPage(reply, 200, <SignInPage lang={lang} problem={problem} token={token} />);
+  });
+
+  web.post('/account/sign-in', async (request, reply) => {
+    const lang = langOf(request);
+    const token = formOf(request)['token']?.trim().slice(0, MAX_TOKEN) ?? '';
     const now = ctx.clock.now();
-    const accountId = await signInAccount(kit, token, now);
+    const accountId = token === '' ? null : await signInAccount(kit, token, now);
     if (!accountId)
       return sendPage(reply, 401, <SignInPage lang={lang} problem="signin.invalid" />);
     setSessionCookie(request, reply, kit.key, newSession('holder', accountId, now));

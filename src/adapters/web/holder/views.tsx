@@ -634,9 +634,17 @@ export function ExportPage(props: {
   );
 }
 
-/** Pages for someone not signed in: how to sign in, or why the link did not work. */
-export function SignInPage(props: { lang: Lang; problem: PageKey | null }): JSX.Element {
-  const { lang } = props;
+/**
+ * Pages for someone not signed in: how to sign in, or why the link did not work. With a
+ * `token` (a sign-in link just opened), a button that posts it: opening the link only
+ * shows the page, so a mail scanner that fetches the link does not spend it.
+ */
+export function SignInPage(props: {
+  lang: Lang;
+  problem: PageKey | null;
+  token?: string | null;
+}): JSX.Element {
+  const { lang, token } = props;
   return (
     <Layout
       lang={lang}
@@ -646,7 +654,17 @@ export function SignInPage(props: { lang: Lang; problem: PageKey | null }): JSX.
     >
       <h1 safe>{text(lang, 'signin.title')}</h1>
       <Alert lang={lang} words={props.problem} />
-      <p safe>{text(lang, 'signin.how')}</p>
+      {token ? (
+        <form method="post" action="/account/sign-in">
+          <p safe>{text(lang, 'signin.confirm')}</p>
+          <input type="hidden" name="token" value={token} />
+          <button type="submit" safe>
+            {text(lang, 'signin.button')}
+          </button>
+        </form>
+      ) : (
+        <p safe>{text(lang, 'signin.how')}</p>
+      )}
       <p class="muted" safe>
         {text(lang, 'signin.sandbox')}
       </p>
