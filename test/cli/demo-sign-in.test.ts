@@ -6,8 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 /*
  * `offboard demo` prints a one-time sign-in link into the holder's page for each scenario
- * account: the link signs in once (a session cookie and a redirect to /account), never
- * twice. The real binary, on a SQLite file.
+ * account: opening it shows a Sign in button, and the button signs in once (a session
+ * cookie and a redirect to /account), never twice. The real binary, on a SQLite file.
  */
 
 const BIN = new URL('../../bin/offboard.js', import.meta.url).pathname;
@@ -50,7 +50,19 @@ describe('offboard demo sign-in links', () => {
       const link = info.signInLinks['demo-dust']!;
       expect(link).toMatch(new RegExp(`^${info.url}/account/sign-in\\?token=osl_`));
 
-      const first = await fetch(link, { redirect: 'manual' });
+      // Opening the link shows the Sign in button and spends nothing; the button's POST signs in.
+      const opened = await fetch(link, { redirect: 'manual' });
+      expect(opened.status).toBe(200);
+      expect(opened.headers.get('set-cookie')).toBeNull();
+      const token = new URL(link).searchParams.get('token')!;
+      const signIn = () =>
+        fetch(`${info.url}/account/sign-in`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ token }).toString(),
+          redirect: 'manual',
+        });
+      const first = await signIn();
       expect(first.status).toBe(303);
       expect(first.headers.get('location')).toBe('/account');
       const cookie = first.headers.get('set-cookie')!.split(';')[0]!;
@@ -58,7 +70,7 @@ describe('offboard demo sign-in links', () => {
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('Account demo-dust');
 
-      const second = await fetch(link, { redirect: 'manual' });
+      const second = await signIn();
       expect(second.status).toBe(401);
     } finally {
       child.kill('SIGTERM');
