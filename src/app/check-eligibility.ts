@@ -1,5 +1,4 @@
 import { evaluate } from '../domain/eligibility.js';
-import type { Verdict } from '../domain/eligibility.js';
 import { raise } from '../domain/errors.js';
 import type { AccountFacts } from '../domain/facts.js';
 import { renderVerdict } from '../domain/messages.js';
@@ -40,7 +39,7 @@ export interface EligibilityCheck {
   policy: EffectivePolicy;
 }
 
-/**
+/*
  * Anti-money-laundering law forbids tipping the holder off about an investigation: a
  * holder's copy is rendered only by the one holder rendering (renderBlocker for the holder,
  * which holderVerdict uses too: hold kinds and reasons removed, agent details dropped);
@@ -48,9 +47,6 @@ export interface EligibilityCheck {
  * through holderVerdict would change nothing (messages.test.ts checks that it does not),
  * and an eligibility request would pay for the words twice.
  */
-function renderFor(verdict: Verdict, lang: Lang, audience: Audience, now: Date): RenderedVerdict {
-  return renderVerdict(verdict, { lang, audience, now });
-}
 
 /** Evaluates facts already read (the worker's final check). */
 export function evaluateFacts(
@@ -61,7 +57,7 @@ export function evaluateFacts(
   audience: Audience = 'agent',
 ): RenderedVerdict {
   const policy = rules(facts.jurisdiction).policy;
-  return renderFor(evaluate(facts, policy, now), lang, audience, now);
+  return renderVerdict(evaluate(facts, policy, now), { lang, audience, now });
 }
 
 /** Why can't this account be closed? Every blocker at once, each with its fix. */
@@ -74,12 +70,8 @@ export async function checkEligibility(
   const facts = await factsWithOpenClosure(ctx, accountId);
   if (!facts) throw raise('OFFBOARD_ERR_UNKNOWN_ACCOUNT', { accountId });
   const policy = rules(facts.jurisdiction);
-  const verdict = renderFor(
-    evaluate(facts, policy.policy, options.now),
-    options.lang,
-    options.audience,
-    options.now,
-  );
+  const { lang, audience, now } = options;
+  const verdict = renderVerdict(evaluate(facts, policy.policy, now), { lang, audience, now });
   return { facts, verdict, policy };
 }
 
