@@ -10,8 +10,8 @@ import type { PlatformPort } from '../src/ports/platform.js';
 import { CpuSampler, serverCounters } from './cpu.js';
 import type { CpuFigures, ServerCounters } from './cpu.js';
 import {
-  CLI,
   benchPostgresUrl,
+  CLI,
   flag,
   line,
   round,
@@ -20,6 +20,7 @@ import {
   scratchPostgres,
   spawnTimed,
   textFlag,
+  UsageError,
 } from './util.js';
 
 /*
@@ -40,7 +41,7 @@ const OPEN_STATES = ['requested', 'grace', 'finalizing', 'escalated'];
 export async function run(args: string[]): Promise<void> {
   const platform = textFlag(args, 'platform', 'builtin');
   if (platform === 'http') return (await import('./platform-http.js')).closuresOverHttp(args);
-  if (platform !== 'builtin') throw new Error('--platform takes builtin or http');
+  if (platform !== 'builtin') throw new UsageError('--platform takes builtin or http');
   const closures = flag(args, 'closures', 2000);
   const concurrency = flag(args, 'concurrency', 4);
   // pg-boss's work() sleeps its polling interval after every fetch, so its rate is capped
@@ -48,7 +49,7 @@ export async function run(args: string[]): Promise<void> {
   const workJobs = flag(args, 'pgboss-work-jobs', Math.min(closures, 100));
   const adminUrl = benchPostgresUrl(args);
   const workers = workerCounts(args);
-  if (closures < 1) throw new Error('--closures takes at least 1');
+  if (closures < 1) throw new UsageError('--closures takes at least 1');
   // About 60% of seeded accounts can be closed with consent alone (clean, dust, linked apps,
   // open orders); twice as many as needed is enough for any seed.
   const population = closures * 2;
@@ -152,7 +153,7 @@ function workerCounts(args: string[]): number[] {
   const text = textFlag(args, 'workers', '1,4,8');
   const counts = text.split(',').map(Number);
   if (counts.some((n) => !Number.isSafeInteger(n) || n < 1))
-    throw new Error('--workers takes worker process counts separated by commas, e.g. 1,4,8');
+    throw new UsageError('--workers takes worker process counts separated by commas, e.g. 1,4,8');
   return [...new Set(counts)].sort((a, b) => a - b);
 }
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { HttpPlatform } from '../src/adapters/platform-http/client.js';
 import { closureStates, report, requestClosures } from './closures.js';
 import type { Measured } from './closures.js';
-import { CLI, flag, line, round, runCli, scratchDir, spawnTimed } from './util.js';
+import { CLI, flag, line, round, runCli, scratchDir, spawnTimed, UsageError } from './util.js';
 
 /*
  * The platform behind HTTP against the builtin ledger, in the same run, on the same
@@ -114,7 +114,7 @@ async function timeWorker(
 export async function closuresOverHttp(args: string[]): Promise<void> {
   const closures = flag(args, 'closures', 1000);
   const concurrency = flag(args, 'concurrency', 4);
-  if (closures < 1) throw new Error('--closures takes at least 1');
+  if (closures < 1) throw new UsageError('--closures takes at least 1');
   // About 60% of seeded accounts can be closed with consent alone: twice as many is enough.
   const population = closures * 2;
   line(

@@ -4,7 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Random } from '../src/adapters/ledger/population.js';
 import { checkEligibility } from '../src/app/check-eligibility.js';
 import { openContext } from '../src/main/context.js';
-import { flag, line, percentile, round, runCli, scratchDir, textFlag } from './util.js';
+import { flag, line, percentile, round, runCli, scratchDir, textFlag, UsageError } from './util.js';
 
 /*
  * Scan: `offboard scan` on SQLite (the real CLI, wall time, process start included)
@@ -23,7 +23,7 @@ const WARM_UP = 300;
 export async function run(args: string[]): Promise<void> {
   const platform = textFlag(args, 'platform', 'builtin');
   if (platform === 'http') return (await import('./platform-http.js')).scanOverHttp(args);
-  if (platform !== 'builtin') throw new Error('--platform takes builtin or http');
+  if (platform !== 'builtin') throw new UsageError('--platform takes builtin or http');
   const accounts = flag(args, 'accounts', 1_000_000);
   const transactions = flag(args, 'transactions', 10_000_000);
   const seed = flag(args, 'random-seed', 1);

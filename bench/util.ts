@@ -5,11 +5,15 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+/** Bad options: run.ts prints the message alone and exits 2, no stack. */
+export class UsageError extends Error {}
+
 export function flag(args: string[], name: string, fallback: number): number {
   const i = args.indexOf(`--${name}`);
   if (i < 0) return fallback;
   const value = Number(args[i + 1]);
-  if (!Number.isSafeInteger(value) || value < 0) throw new Error(`--${name} takes a whole number`);
+  if (!Number.isSafeInteger(value) || value < 0)
+    throw new UsageError(`--${name} takes a whole number`);
   return value;
 }
 
@@ -55,7 +59,8 @@ export function textFlag(args: string[], name: string, fallback?: string): strin
   const i = args.indexOf(`--${name}`);
   if (i < 0) return fallback;
   const value = args[i + 1];
-  if (value === undefined || value.startsWith('--')) throw new Error(`--${name} takes a value`);
+  if (value === undefined || value.startsWith('--'))
+    throw new UsageError(`--${name} takes a value`);
   return value;
 }
 
