@@ -5,8 +5,8 @@ import type { Database } from '../../src/adapters/store/database.js';
 import type { Store } from '../../src/ports/unit-of-work.js';
 import { DIALECTS, openTestDatabase } from '../support/databases.js';
 
-// What the agent console stores and reads, on real databases: one-time sign-in links and
-// the disabled accounts its queue lists.
+// What the agent console stores and reads, on real databases: one-time sign-in links (the
+// holder's too) and the disabled accounts its queue lists.
 
 const NOW = new Date('2026-06-01T12:00:00Z');
 const LATER = new Date(NOW.getTime() + 3_600_000);
@@ -49,6 +49,21 @@ describe.each(DIALECTS)('agent console storage on %s', (dialect) => {
       expiresAt: LATER,
     });
     expect(await links.redeem('h-expired', LATER)).toBeNull();
+  });
+
+  it('spends a holder sign-in link exactly once, even when two uses race, and never late', async () => {
+    const links = store.repos.signInLinks;
+    const link = { accountId: 'acct-1', createdAt: NOW, expiresAt: LATER };
+    await links.insert({ ...link, tokenHash: 'h-holder-once' });
+    const both = await Promise.all([
+      links.consume('h-holder-once', NOW),
+      links.consume('h-holder-once', NOW),
+    ]);
+    expect(both.filter(Boolean)).toEqual(['acct-1']);
+    expect(await links.consume('h-holder-once', NOW)).toBeNull();
+    expect(await links.consume('h-holder-unknown', NOW)).toBeNull();
+    await links.insert({ ...link, tokenHash: 'h-holder-late' });
+    expect(await links.consume('h-holder-late', LATER)).toBeNull();
   });
 
   it('lists open disablements longest-standing first, not the enabled ones', async () => {

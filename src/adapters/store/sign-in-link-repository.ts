@@ -24,19 +24,16 @@ export class KyselySignInLinkRepository implements SignInLinkRepository {
   }
 
   async consume(tokenHash: string, now: Date): Promise<string | null> {
+    // One conditional UPDATE, as the agent console's links: of two uses racing, only one
+    // sees its row change, and no read before it.
     const row = await this.db
-      .selectFrom('sign_in_links')
-      .select(['account_id'])
-      .where('token_hash', '=', tokenHash)
-      .executeTakeFirst();
-    if (!row) return null;
-    const updated = await this.db
       .updateTable('sign_in_links')
       .set({ used_at: now.getTime() })
       .where('token_hash', '=', tokenHash)
       .where('used_at', 'is', null)
       .where('expires_at', '>', now.getTime())
+      .returning(['account_id'])
       .executeTakeFirst();
-    return Number(updated.numUpdatedRows) === 1 ? row.account_id : null;
+    return row?.account_id ?? null;
   }
 }
